@@ -1,0 +1,123 @@
+"End-to-end tests of the installed `memery` command, in real processes."
+import json, os, shutil, signal, sqlite3, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+import pytest
+from PIL import Image
+from memery.testing import make_hostile_folder, run_unprivileged
+
+REPO = Path(__file__).resolve().parent.parent
+MEMERY = str(Path(sys.executable).parent/'memery')
+COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
+
+@pytest.fixture
+def env(tmp_path):
+    "No network and an empty weights cache: a test can never download a model."
+    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'HF_HUB_CACHE': str(tmp_path/'hf-cache'), 'MEMERY_INDEX_DIR': ''}
+
+def memery(*args, env, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=600, **kw)
+
+def noise_folder(folder: Path, n: int, size=64) -> Path:
+    "`n` distinct random PNGs."
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    for i in range(n): Image.fromarray(rng.integers(0, 255, (size, size, 3), dtype=np.uint8)).save(folder/f'{i:04d}.png')
+    return folder
+
+def searchable(folder: Path) -> int:
+    "Images with an embedding in `folder`'s (only) index, read straight from SQLite."
+    [db] = (folder/'.memery').glob('*.sqlite3')
+    with sqlite3.connect(db) as con:
+        assert con.execute('PRAGMA integrity_check').fetchone() == ('ok',)
+        return con.execute("SELECT count(*) FROM images WHERE status = 'ok'").fetchone()[0]
+
+def test_recall_prints_existing_paths(tmp_path, env):
+    "README's example with a real ViT-B-32 (random weights): five existing paths on stdout, the warning on stderr."
+    shutil.copytree(REPO/'images', tmp_path/'images')
+    res = memery('recall', 'images', 'a red car', '--n', 5, '--pretrained', 'none', env=env, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    paths = res.stdout.splitlines()
+    assert len(paths) == 5 and all((tmp_path/p).is_file() for p in paths), paths
+    assert all(p.startswith('images/') for p in paths)
+    assert 'RANDOM weights' in res.stderr and 'Traceback' not in res.stderr
+
+def test_default_model_offline_is_one_clear_error(tmp_path, env):
+    "With no cached weights and no network: one paragraph naming the model and the way out, status 1, in seconds."
+    shutil.copytree(REPO/'images', tmp_path/'images')
+    start = time.perf_counter()
+    res = memery('recall', tmp_path/'images', 'a dog', env=env)
+    elapsed = time.perf_counter() - start
+    assert res.returncode == 1 and res.stdout == ''
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("memery: error: cannot load the ViT-B-32 model with its 'laion2b_s34b_b79k' weights")
+    assert '--pretrained /path/to/' in lines[0]
+    assert elapsed < 30, elapsed # huggingface_hub's own retries would take most of a minute
+
+def test_errors_are_one_line(tmp_path, env):
+    res = memery('recall', tmp_path/'nowhere', 'cat', *COLOURS, env=env)
+    assert (res.returncode, res.stdout, res.stderr) == (1, '', f"memery: error: folder not found: {tmp_path/'nowhere'}\n")
+    res = memery('recall', tmp_path, *COLOURS, env=env)
+    assert res.returncode == 1 and res.stderr.startswith('memery: error: nothing to search for')
+    assert memery('bogus', env=env).returncode == 2
+
+def test_hostile_folder_reports_every_bad_file_once(tmp_path, env):
+    "Truncated, empty, fake, bomb, unreadable, link loops, FIFOs, bad names: each skipped with its reason, once; nothing crashes."
+    hostile = make_hostile_folder(tmp_path/'hostile')
+    res = run_unprivileged([MEMERY, 'index', str(tmp_path/'hostile'), '--json', *COLOURS], env=env, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert 'Traceback' not in res.stderr
+    report = json.loads(res.stdout)
+    assert report['images'] == len(hostile.good)
+    reported = report['skipped'] + report['problems']
+    for name, reason in hostile.bad.items():
+        full = os.path.join(tmp_path/'hostile', name)
+        matching = [r for p, r in reported if p == full]
+        assert len(matching) == 1 and reason in matching[0], (name, matching)
+        assert sum(line.startswith(f"skipped {full}: ") for line in res.stderr.splitlines()) == 1, name
+    assert len(reported) == len(hostile.bad)
+    again = json.loads(run_unprivileged([MEMERY, 'index', str(tmp_path/'hostile'), '--json', *COLOURS], env=env).stdout)
+    assert (again['encoded'], again['skipped'], again['images']) == (0, [], len(hostile.good)) # not retried until they change
+
+def test_killed_run_resumes_without_encoding_twice(tmp_path, env):
+    "kill -9 in the middle of indexing; the next run encodes exactly what is missing."
+    folder = noise_folder(tmp_path/'photos', 64)
+    cmd = [MEMERY, 'index', str(folder), '--pretrained', 'none', '--batch-size', '8', '--quiet']
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if searchable(folder) >= 16: break
+        except (ValueError, sqlite3.OperationalError): pass # no index yet
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = searchable(folder)
+    assert 16 <= done < 64, f"the run must be killed midway (indexed {done}): {proc.stderr.read()}"
+    res = memery('index', folder, '--pretrained', 'none', '--json', env=env)
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert (report['encoded'], report['unchanged'], report['images']) == (64 - done, done, 64)
+    assert searchable(folder) == 64
+
+def test_two_indexers_at_once(tmp_path, env):
+    "Two `memery index` started together: one indexes, the other waits, then finds nothing left to do."
+    folder = noise_folder(tmp_path/'photos', 400, size=32)
+    cmd = [MEMERY, 'index', str(folder), '--json', '--batch-size', '4', '--workers', '0', *COLOURS]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    reports = [json.loads(out) for out, _ in outs]
+    assert sorted(r['encoded'] for r in reports) == [0, 400]
+    assert all(r['images'] == 400 for r in reports)
+    assert any('waiting for another memery process' in err for _, err in outs), "the two runs did not overlap"
+    assert searchable(folder) == 400
+
+def test_output_to_a_closed_pipe(tmp_path, env):
+    "`memery recall ... | head -1` ends quietly."
+    noise_folder(tmp_path/'photos', 40, size=16)
+    res = subprocess.run(f"'{MEMERY}' recall '{tmp_path/'photos'}' red --n 0 {' '.join(COLOURS)} | head -1", shell=True,
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 0 and len(res.stdout.splitlines()) == 1
+    assert 'Error' not in res.stderr and 'Traceback' not in res.stderr
