@@ -19,6 +19,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'memery.core._writing': ('core.html#_writing', 'memery/core.py'),
                              'memery.core.encoder_getter': ('core.html#encoder_getter', 'memery/core.py'),
                              'memery.core.index_flow': ('core.html#index_flow', 'memery/core.py'),
+                             'memery.core.open_index': ('core.html#open_index', 'memery/core.py'),
                              'memery.core.purge_flow': ('core.html#purge_flow', 'memery/core.py'),
                              'memery.core.query_flow': ('core.html#query_flow', 'memery/core.py'),
                              'memery.core.search_flow': ('core.html#search_flow', 'memery/core.py')},

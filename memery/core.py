@@ -16,7 +16,7 @@ from .indexer import EXACT_LIMIT, Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
 
 # %% auto #0
-__all__ = ['IndexReport', 'encoder_getter', 'index_flow', 'search_flow', 'query_flow', 'purge_flow']
+__all__ = ['IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'search_flow', 'query_flow', 'purge_flow']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -51,6 +51,12 @@ class IndexReport:
         return [f"skipped {p}: {r}" for p, r in self.skipped + self.problems] + [self.summary()]
 
     def to_dict(self) -> dict: return asdict(self)
+
+# %% ../nbs/00_core.ipynb #cb1a3ffe
+def open_index(folder, model: str=DEFAULT_MODEL, pretrained: str|None=DEFAULT_PRETRAINED, index_dir=None) -> Index:
+    "`folder`'s index for `model` as it is on disk (empty if there is none yet), without updating it."
+    check_folder(folder)
+    return Index(index_location(folder, index_dir), model_key(model, pretrained))
 
 # %% ../nbs/00_core.ipynb #8c6e67a8
 def encoder_getter(model: str, pretrained: str|None, device=None) -> Callable:
@@ -106,7 +112,7 @@ def _update(index: Index, folder: Path, report: IndexReport, get_encoder, batch_
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
     if index.count() > EXACT_LIMIT and index.annoy() is None: index.build_annoy()
 
-# %% ../nbs/00_core.ipynb #2e55d749
+# %% ../nbs/00_core.ipynb #89af38af
 def index_flow(folder, # the folder of images
                model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
                pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
@@ -120,8 +126,7 @@ def index_flow(folder, # the folder of images
     "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
     start = time.perf_counter()
     folder = Path(folder).expanduser()
-    check_folder(folder)
-    index = Index(index_location(folder, index_dir), model_key(model, pretrained))
+    index = open_index(folder, model, pretrained, index_dir)
     report = IndexReport(str(folder))
     with _writing(index, wait, verbose) as writing:
         if writing: _update(index, folder, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose)
@@ -133,7 +138,7 @@ def index_flow(folder, # the folder of images
     if verbose and report.changed: print('\n'.join(report.lines()), file=sys.stderr)
     return index
 
-# %% ../nbs/00_core.ipynb #ed696574
+# %% ../nbs/00_core.ipynb #5b599a39
 def search_flow(folder, # the folder of images
                 query: str|None=None, # what to look for, in words
                 image_query=None, # path of an example image
@@ -152,10 +157,8 @@ def search_flow(folder, # the folder of images
     if not (query or image_query is not None or liked):
         raise MemeryError("nothing to search for: give a text query, an image query, or images you liked")
     folder = Path(folder).expanduser()
-    if update: index = index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose)
-    else:
-        check_folder(folder)
-        index = Index(index_location(folder, index_dir), model_key(model, pretrained))
+    index = (index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose) if update
+             else open_index(folder, model, pretrained, index_dir))
     get_encoder = encoder_getter(model, pretrained, device)
     q = query_vector(index, folder, get_encoder, query, image_query, negative, text_weight, image_weight, negative_weight, liked, disliked)
     itself = None if image_query is None else relative_path(image_query, folder)
