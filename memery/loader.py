@@ -104,11 +104,10 @@ class Changes:
     @property
     def to_encode(self) -> list[str]: return self.new + self.changed
 
-# %% ../nbs/01_loader.ipynb #7486f5bb
-def _link(res: Changes, scan: Scan, known: dict[str, Known], fresh: list[str]) -> list[str]:
+# %% ../nbs/01_loader.ipynb #670085bc
+def _link(res: Changes, scan: Scan, indexed_ok: list[str], fresh: list[str]) -> list[str]:
     "Read each file once: move paths that lead to a file read through another path into `copied` or `linked`."
-    indexed = {scan.identities[rel]: rel for rel in sorted(scan.files, reverse=True)
-               if rel in scan.identities and rel in known and known[rel].ok and (known[rel].size, known[rel].mtime_ns) == scan.files[rel]}
+    indexed = {scan.identities[rel]: rel for rel in sorted(indexed_ok, reverse=True) if rel in scan.identities}
     reading, keep = {}, {'fresh': [], 'changed': []}
     for kind, rels in (('changed', res.changed), ('fresh', fresh)):
         for rel in sorted(rels):
@@ -123,21 +122,23 @@ def _link(res: Changes, scan: Scan, known: dict[str, Known], fresh: list[str]) -
 
 def diff_folder(folder, scan: Scan, known: dict[str, Known]) -> Changes:
     "Compare the images in `scan` (of `folder`) with what the index `known`s."
-    res, fresh = Changes(), []
+    res, fresh, unchanged = Changes(), [], []
     for rel, st in scan.files.items():
         k = known.get(rel)
         if k is None: fresh.append(rel)
-        elif (k.size, k.mtime_ns) == st: res.unchanged += 1
+        elif (k.size, k.mtime_ns) == st: unchanged.append(rel)
         else: res.changed.append(rel)
-    fresh = _link(res, scan, known, fresh)
+    res.unchanged = len(unchanged)
+    indexed_ok = [rel for rel in unchanged if known[rel].ok] # rows whose embeddings stay valid
+    fresh = _link(res, scan, indexed_ok, fresh)
     gone = sorted(set(known) - set(scan.files))
     if not fresh or not any(k.hash for k in known.values()):
         res.new, res.deleted = sorted(fresh), gone
         return res
     gone_by_hash = {}
-    for rel in gone: gone_by_hash.setdefault(known[rel].hash, rel)
-    changed = set(res.changed)
-    ok_by_hash = {k.hash: rel for rel, k in known.items() if k.ok and k.hash and rel in scan.files and rel not in changed}
+    for rel in gone:
+        if known[rel].hash: gone_by_hash.setdefault(known[rel].hash, rel)
+    ok_by_hash = {known[rel].hash: rel for rel in indexed_ok if known[rel].hash}
     for rel in sorted(fresh):
         try: h = content_hash(Path(folder)/rel)
         except OSError:
