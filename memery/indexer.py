@@ -15,8 +15,8 @@ from .fileutils import MemeryError
 from .loader import Changes, FileStat, Known
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'EXACT_LIMIT', 'SCHEMA', 'VECTOR_CACHE_SIZE', 'COLUMNS', 'UPSERT', 'INSERT_ROW', 'COPY_ROW',
-           'IndexMismatch', 'IndexBusy', 'index_name', 'Entry', 'Vectors', 'Index']
+__all__ = ['SCHEMA_VERSION', 'EXACT_LIMIT', 'SCHEMA', 'VECTOR_CACHE_SIZE', 'IndexMismatch', 'IndexBusy', 'index_name', 'Entry',
+           'Vectors', 'Index']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 SCHEMA_VERSION = 1
@@ -150,7 +150,7 @@ def skipped(self: Index) -> list[tuple[str, str]]:
     "The (path, reason) of every image that could not be read."
     return self.db.execute("SELECT path, reason FROM images WHERE status = 'skipped' ORDER BY path").fetchall()
 
-# %% ../nbs/04_indexer.ipynb #ed82f876
+# %% ../nbs/04_indexer.ipynb #edb24b20
 @patch
 @contextmanager
 def _write(self: Index, bump: bool=True):
@@ -166,10 +166,10 @@ def _write(self: Index, bump: bool=True):
 
 def _blob(vector: np.ndarray) -> bytes: return np.asarray(vector, dtype='<f2').tobytes()
 
-COLUMNS = 'path', 'size', 'mtime_ns', 'hash', 'width', 'height', 'status', 'reason', 'vector'
-UPSERT = f"ON CONFLICT (path) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in COLUMNS[1:])}"
-INSERT_ROW = f"INSERT INTO images ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) {UPSERT}"
-COPY_ROW = f"INSERT INTO images ({', '.join(COLUMNS)}) SELECT ?, ?, ?, {', '.join(COLUMNS[3:])} FROM images WHERE path = ? {UPSERT}"
+_COLUMNS = 'path', 'size', 'mtime_ns', 'hash', 'width', 'height', 'status', 'reason', 'vector'
+_UPSERT = f"ON CONFLICT (path) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS[1:])}"
+_INSERT_ROW = f"INSERT INTO images ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) {_UPSERT}"
+_COPY_ROW = f"INSERT INTO images ({', '.join(_COLUMNS)}) SELECT ?, ?, ?, {', '.join(_COLUMNS[3:])} FROM images WHERE path = ? {_UPSERT}"
 
 @patch
 def add(self: Index, entries: list[Entry]):
@@ -179,7 +179,7 @@ def add(self: Index, entries: list[Entry]):
         if dims:
             db.execute('INSERT OR IGNORE INTO meta VALUES (?, ?)', ('dim', str(min(dims))))
             if dims != {self.dim}: raise IndexMismatch(f"embeddings of length {dims} do not fit {self.db_path}, which holds length {self.dim}")
-        db.executemany(INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height, 'skipped' if e.vector is None else 'ok',
+        db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height, 'skipped' if e.vector is None else 'ok',
                                      e.reason, None if e.vector is None else _blob(e.vector)) for e in entries])
 
 @patch
@@ -189,14 +189,14 @@ def apply(self: Index, changes: Changes, files: dict[str, FileStat]):
     with self._write() as db:
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
                        [(new, *files[new], old) for old, new in changes.moved])
-        db.executemany(COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
+        db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
 
 @patch
 def share(self: Index, links: list[tuple[str, str]], files: dict[str, FileStat]):
     "Give the second path of each pair in `links` the row of the first (the same file, just indexed)."
     if not links: return
-    with self._write() as db: db.executemany(COPY_ROW, [(other, *files[other], read) for read, other in links])
+    with self._write() as db: db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
 
 # %% ../nbs/04_indexer.ipynb #3ef6bba7
 @patch
