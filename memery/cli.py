@@ -62,12 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--index-dir', help="where the indexes were kept, if not in PATH/.memery")
     return parser
 
-# %% ../nbs/07_cli.ipynb #93785fb4
+# %% ../nbs/07_cli.ipynb #3ccf1c34
 def recall(args) -> int:
     "Search and print the results."
-    matches = search_flow(args.path, args.query, args.image, args.n or None, args.negative,
-                          args.text_weight, args.image_weight, args.not_weight, args.like, args.dislike, args.threshold,
-                          args.model, args.pretrained, args.index_dir, args.device, verbose=not args.quiet)
+    matches = search_flow(args.path, args.query, args.image, args.n or None, negative=args.negative,
+                          text_weight=args.text_weight, image_weight=args.image_weight, negative_weight=args.not_weight,
+                          liked=args.like, disliked=args.dislike, threshold=args.threshold, model=args.model,
+                          pretrained=args.pretrained, index_dir=args.index_dir, device=args.device, verbose=not args.quiet)
     if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6)} for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)

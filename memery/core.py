@@ -80,11 +80,12 @@ def _writing(index: Index, wait: bool, verbose: bool):
     if verbose: print(f"waiting for another memery process to finish updating {index.db_path} ...", file=sys.stderr)
     with index.writer(): yield True
 
-# %% ../nbs/00_core.ipynb #091771fd
+# %% ../nbs/00_core.ipynb #202ba4b7
 def _encode(index: Index, folder: Path, todo: list[str], files: dict, get_encoder: Callable,
-            batch_size: int|None, num_workers: int|None, verbose: bool) -> tuple[int, list[tuple[str, str]]]:
+            batch_size: int|None, num_workers: int|None, verbose: bool, progress: Callable|None) -> tuple[int, list[tuple[str, str]]]:
     "Decode, encode and store the images at relative paths `todo`; return how many were encoded, and the skipped ones."
     from memery.crafter import craft, jpeg_draft_size
+    if progress: progress(0, len(todo))
     enc = get_encoder()
     encoded, skipped = 0, []
     with tqdm(total=len(todo), unit='img', desc=f"indexing {folder}", disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
@@ -96,9 +97,10 @@ def _encode(index: Index, folder: Path, todo: list[str], files: dict, get_encode
             encoded += len(batch.items)
             skipped += [(todo[f.i], f.reason) for f in batch.failures]
             bar.update(len(batch))
+            if progress: progress(encoded + len(skipped), len(todo))
     return encoded, skipped
 
-def _update(index: Index, folder: Path, report: IndexReport, get_encoder, batch_size, num_workers, verbose):
+def _update(index: Index, folder: Path, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress):
     scan = scan_folder(folder, exclude=[index.location])
     changes = diff_folder(folder, scan, index.known())
     index.apply(changes, scan.files)
@@ -106,13 +108,13 @@ def _update(index: Index, folder: Path, report: IndexReport, get_encoder, batch_
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
     if changes.to_encode:
-        report.encoded, report.skipped = _encode(index, folder, changes.to_encode, scan.files, get_encoder, batch_size, num_workers, verbose)
+        report.encoded, report.skipped = _encode(index, folder, changes.to_encode, scan.files, get_encoder, batch_size, num_workers, verbose, progress)
     index.share(changes.linked, scan.files)
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
     if index.count() > EXACT_LIMIT and index.annoy() is None: index.build_annoy()
 
-# %% ../nbs/00_core.ipynb #89af38af
+# %% ../nbs/00_core.ipynb #c1a562b4
 def index_flow(folder, # the folder of images
                model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
                pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
@@ -122,6 +124,7 @@ def index_flow(folder, # the folder of images
                num_workers: int|None=None, # decoding processes; by default one per CPU core
                wait: bool=True, # if another process is updating the index: wait for it, or leave the index as it is
                verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
+               progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) as batches finish
               ) -> Index:
     "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
     start = time.perf_counter()
@@ -129,7 +132,7 @@ def index_flow(folder, # the folder of images
     index = open_index(folder, model, pretrained, index_dir)
     report = IndexReport(str(folder))
     with _writing(index, wait, verbose) as writing:
-        if writing: _update(index, folder, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose)
+        if writing: _update(index, folder, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress)
         else: report.busy = True
     report.skipped = [(os.path.join(folder, p), r) for p, r in report.skipped]
     report.problems = [(os.path.join(folder, printable(p)), r) for p, r in report.problems] # keeps a folder's trailing /
@@ -138,7 +141,7 @@ def index_flow(folder, # the folder of images
     if verbose and report.changed: print('\n'.join(report.lines()), file=sys.stderr)
     return index
 
-# %% ../nbs/00_core.ipynb #5b599a39
+# %% ../nbs/00_core.ipynb #71c28e9d
 def search_flow(folder, # the folder of images
                 query: str|None=None, # what to look for, in words
                 image_query=None, # path of an example image
@@ -146,6 +149,7 @@ def search_flow(folder, # the folder of images
                 negative: str|Sequence[str]|None=None, # text(s) to steer away from
                 text_weight: float=1.0, image_weight: float=1.0, negative_weight: float=1.0,
                 liked: Sequence=(), disliked: Sequence=(), # paths of results the user liked / disliked
+                exclude: Sequence=(), # paths to leave out of the results
                 threshold: float|None=None, # leave out results scoring below this cosine similarity
                 model: str=DEFAULT_MODEL, pretrained: str|None=DEFAULT_PRETRAINED,
                 index_dir=None, device: str|None=None,
@@ -161,8 +165,8 @@ def search_flow(folder, # the folder of images
              else open_index(folder, model, pretrained, index_dir))
     get_encoder = encoder_getter(model, pretrained, device)
     q = query_vector(index, folder, get_encoder, query, image_query, negative, text_weight, image_weight, negative_weight, liked, disliked)
-    itself = None if image_query is None else relative_path(image_query, folder)
-    matches = search(index, q, n, threshold, exclude=[itself] if itself else [])
+    left_out = [relative_path(p, folder) for p in [*exclude, *([] if image_query is None else [image_query])]]
+    matches = search(index, q, n, threshold, exclude=[p for p in left_out if p])
     return [Match(str(folder/m.path), m.score) for m in matches]
 
 def query_flow(folder, query: str|None=None, image_query=None, n: int|None=20, **kwargs) -> list[str]:

@@ -1,0 +1,236 @@
+"""The notebook GUI in a real JupyterLab, driven in headless Chromium by Playwright.
+
+Needs Debian's chromium (`apt-get install chromium`), or MEMERY_CHROMIUM pointing at a Chromium or Chrome binary;
+Playwright never downloads a browser here. Set MEMERY_SCREENSHOTS to a directory to keep the screenshots.
+"""
+import json, os, random, re, shutil, socket, subprocess, sys, time, urllib.request
+from pathlib import Path
+import pytest
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+from memery.gui import Search
+from memery.testing import PALETTE
+
+CHROMIUM = os.environ.get('MEMERY_CHROMIUM', '/usr/bin/chromium')
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync']
+expect.set_options(timeout=90_000) # the first search imports PyTorch and indexes the folder
+IMAGES = Path(__file__).parent.parent/'images'
+BACKGROUNDS = ['red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'pink', 'brown', 'grey', 'black']
+
+
+def make_picture_folder(folder: Path, count: int = 242) -> Path:
+    "`count` JPEGs: the example clip-art on backgrounds mixing two colours, so that the colour model's ranking shows in the pictures."
+    arts = sorted(IMAGES.rglob('*.png'))
+    folder.mkdir(parents=True)
+    rng = random.Random(0)
+    for i in range(count):
+        art, colour, other = arts[i % len(arts)], BACKGROUNDS[(i // len(arts) + i) % len(BACKGROUNDS)], rng.choice(BACKGROUNDS)
+        mix = rng.uniform(0, 0.5)
+        background = [(1 - mix) * a + mix * b for a, b in zip(PALETTE[colour], PALETTE[other])]
+        picture = Image.new('RGB', (480, 360), tuple(int(255 * c) for c in background))
+        with Image.open(art) as im:
+            im = im.convert('RGBA')
+            im.thumbnail((300, 300))
+            picture.paste(im, ((480 - im.width) // 2, (360 - im.height) // 2), im)
+        picture.save(folder/f'{colour} {art.stem}.jpg', quality=88)
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope='module')
+def lab(tmp_path_factory):
+    "A JupyterLab server with its own settings, serving a notebook that shows `appPage` on a folder of 242 pictures."
+    root = tmp_path_factory.mktemp('lab')
+    pictures = make_picture_folder(root/'pictures')
+    source = ["from memery.gui import appPage\n",
+              f"app = appPage({str(pictures)!r}, model='memery.testing:colour_model', pretrained=None, n=12)\n",
+              "display(app)"]
+    notebook = {'cells': [{'cell_type': 'code', 'execution_count': None, 'id': 'memery-gui', 'metadata': {}, 'outputs': [], 'source': source}],
+                'metadata': {'kernelspec': {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'}},
+                'nbformat': 4, 'nbformat_minor': 5}
+    (root/'gui.ipynb').write_text(json.dumps(notebook))
+    settings = root/'.settings'/'@jupyterlab'/'apputils-extension'
+    settings.mkdir(parents=True)
+    (settings/'notification.jupyterlab-settings').write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(root/'.settings'), JUPYTERLAB_WORKSPACES_DIR=str(root/'.workspaces'),
+               JUPYTER_CONFIG_DIR=str(root/'.config'), JUPYTER_RUNTIME_DIR=str(root/'.runtime'), XDG_CACHE_HOME=str(root/'.cache'))
+    port, token = free_port(), 'memery-test'
+    cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', f'--port={port}', '--ip=127.0.0.1', f'--IdentityProvider.token={token}',
+           f'--ServerApp.root_dir={root}', '--LabApp.extension_manager=readonly', '--ServerApp.terminals_enabled=False']
+    if os.geteuid() == 0: cmd.append('--allow-root')
+    log = open(root/'jupyter.log', 'wb')
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f'{url}/api/status?token={token}', timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None: pytest.fail(f"jupyter lab exited: {(root/'jupyter.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        else: pytest.fail("jupyter lab did not start in 60 s")
+        yield dict(url=f'{url}/lab/tree/gui.ipynb?token={token}', root=root, pictures=pictures)
+    finally:
+        server.terminate()
+        try: server.wait(10)
+        except subprocess.TimeoutExpired: server.kill()
+        log.close()
+
+
+@pytest.fixture(scope='module')
+def page(lab, tmp_path_factory):
+    "The notebook open in headless Chromium, its cell run: the GUI is on screen."
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium) or set MEMERY_CHROMIUM")
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(tmp_path_factory.mktemp('chromium-profile'), executable_path=CHROMIUM,
+                                                       headless=True, args=CHROMIUM_ARGS, viewport={'width': 1500, 'height': 1100})
+        page = browser.new_page()
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(lab['url'])
+            page.get_by_text('Python 3 (ipykernel) | Idle').wait_for() # the kernel is connected: a cell run now is not lost
+            page.click('.jp-Cell .cm-content')
+            page.keyboard.press('Control+Enter')
+            page.wait_for_selector('input[placeholder="a dog on a skateboard"]')
+        except Exception:
+            page.screenshot(path=lab['root']/'failed-start.png')
+            print((lab['root']/'jupyter.log').read_text()[-3000:], f"\nscreenshot: {lab['root']/'failed-start.png'}")
+            raise
+        yield page
+        browser.close()
+
+
+def snap(page, tmp_path, name) -> Path:
+    "Save a screenshot in the test's temp dir (and in $MEMERY_SCREENSHOTS, if set)."
+    path = tmp_path/f'{name}.png'
+    page.screenshot(path=path)
+    if os.environ.get('MEMERY_SCREENSHOTS'):
+        Path(os.environ['MEMERY_SCREENSHOTS']).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(os.environ['MEMERY_SCREENSHOTS'])/path.name)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def button(scope, label: str):
+    "The button labelled `label` (its icon aside) in `scope`."
+    return scope.get_by_role('button', name=re.compile(rf'^\W*{label}$'))
+
+
+def search(page, query: str, n: int | None = None):
+    "Type a query (and a number of results) in the sidebar and click Search."
+    page.fill('input[placeholder="a dog on a skateboard"]', query)
+    if n is not None: page.locator('.widget-inline-hbox', has_text='Results').locator('input').fill(str(n))
+    button(page, 'Search').click()
+
+
+def tab_titles(page) -> list[str]:
+    return page.locator('.widget-tab .lm-TabBar-tab .lm-TabBar-tabLabel').all_inner_texts()
+
+
+def shown(page):
+    "The results tab on screen."
+    return page.locator('.widget-tab > .widget-tab-contents > .lm-Widget:not(.lm-mod-hidden)')
+
+
+def wait_for_tab(page, count: int, title: str):
+    expect(page.locator('.widget-tab .lm-TabBar-tab')).to_have_count(count)
+    assert tab_titles(page)[-1] == title, tab_titles(page)
+
+
+def all_loaded(page, n: int):
+    "Wait until the tab on screen shows `n` thumbnails, all decoded by the browser."
+    page.wait_for_function("""n => {
+        const tab = [...document.querySelectorAll('.widget-tab > .widget-tab-contents > .lm-Widget')].find(t => !t.classList.contains('lm-mod-hidden'));
+        const imgs = tab ? [...tab.querySelectorAll('.memery-card img')] : [];
+        return imgs.length === n && imgs.every(i => i.complete && i.naturalWidth > 0);
+    }""", arg=n)
+
+
+def results(page) -> list[tuple[float, str]]:
+    tab = shown(page)
+    return list(zip(map(float, tab.locator('.memery-card .memery-score').all_inner_texts()), tab.locator('.memery-card .memery-name').all_inner_texts()))
+
+
+def test_search_tabs_refine(page, tmp_path):
+    search(page, 'red')
+    wait_for_tab(page, 1, 'red')
+    all_loaded(page, 12)
+    red = results(page)
+    assert [s for s, _ in red] == sorted((s for s, _ in red), reverse=True)
+    assert red[0][1].startswith('red ') and red[0][0] > 0.5, red
+    cards = shown(page).locator('.memery-card')
+    expect(cards.first.locator('img')).to_be_visible()
+    box = cards.first.locator('img').bounding_box()
+    assert 150 <= max(box['width'], box['height']) <= 200, box # thumbnails, shown at their size
+    snap(page, tmp_path, '1-search')
+
+    search(page, 'blue')
+    wait_for_tab(page, 2, 'blue')
+    all_loaded(page, 12)
+    assert results(page)[0][1].startswith('blue ')
+
+    page.locator('.widget-tab .lm-TabBar-tab', has_text='red').click()
+    all_loaded(page, 12)
+    liked = [red[-2][1], red[-1][1]] # like the two last: a refined ranking brings their colours up
+    for name in liked: button(shown(page).locator('.memery-card', has_text=name), 'Like').click()
+    expect(shown(page).locator('.memery-card.liked')).to_have_count(2)
+    button(shown(page), 'Refine').click()
+    wait_for_tab(page, 3, 'red ↻1')
+    all_loaded(page, 12)
+    refined = results(page)
+    assert [name for _, name in refined] != [name for _, name in red]
+    still_there = [name for name in liked if name in [n for _, n in refined]]
+    assert still_there and sorted(shown(page).locator('.memery-card.liked .memery-name').all_inner_texts()) == sorted(still_there)
+    snap(page, tmp_path, '2-refined')
+
+    shown(page).locator('.memery-card .memery-thumb').nth(1).click()
+    preview = shown(page).locator('.memery-preview')
+    expect(preview.locator('.memery-path')).to_have_text(str(page_folder(page)/refined[1][1]))
+    expect(preview.locator('img')).to_be_visible()
+    snap(page, tmp_path, '3-larger')
+    button(preview, 'Similar').click()
+    wait_for_tab(page, 4, Search('', image=refined[1][1]).title)
+    all_loaded(page, 12)
+    assert refined[1][1] not in [name for _, name in results(page)]
+
+    button(shown(page), 'Close').click()
+    expect(page.locator('.widget-tab .lm-TabBar-tab')).to_have_count(3)
+
+
+def page_folder(page) -> Path:
+    return Path(page.locator('input[placeholder="~/Pictures"]').input_value())
+
+
+def test_200_results_render_fast(page, tmp_path):
+    "A 200-result tab is on screen, every thumbnail decoded, within 2 s of the search returning."
+    start = time.perf_counter()
+    search(page, 'green', n=200)
+    page.wait_for_function("t => [...document.querySelectorAll('.widget-tab .lm-TabBar-tabLabel')].some(l => l.textContent === t)", arg='green')
+    all_loaded(page, 200)
+    total = time.perf_counter() - start
+    searched = float(re.search(r'searched in ([\d.]+) s', shown(page).locator('.widget-html').first.inner_text())[1])
+    print(f"200 results: {total:.2f} s from the click to every thumbnail decoded, of which the search took {searched:.2f} s: "
+          f"rendered {total - searched:.2f} s after the search returned")
+    assert total - searched < 2.0
+    snap(page, tmp_path, '4-200-results')
+
+
+def test_errors_are_short_messages(page):
+    search(page, '')
+    message = page.locator('.widget-html', has_text='Type what to look for')
+    expect(message).to_be_visible()
+    folder = page.locator('input[placeholder="~/Pictures"]')
+    pictures = folder.input_value()
+    folder.fill('/no/such/folder')
+    search(page, 'red')
+    expect(page.locator('.widget-html', has_text='folder not found: /no/such/folder')).to_be_visible()
+    assert 'Traceback' not in page.locator('.widget-tab').first.inner_text()
+    folder.fill(pictures)
