@@ -32,7 +32,7 @@ def thumbnail(path, size: int=THUMB_SIZE) -> bytes:
     im.save(out, 'JPEG', quality=85, optimize=True)
     return out.getvalue()
 
-# %% ../nbs/08_gui.ipynb #6038f067
+# %% ../nbs/08_gui.ipynb #8387ecc0
 class Thumbnails:
     "Thumbnails of `folder`'s images at `size`, made once and kept as JPEG files beside the folder's index."
     def __init__(self, folder, index_dir=None, size: int=THUMB_SIZE):
@@ -47,11 +47,12 @@ class Thumbnails:
         key = hashlib.blake2b(f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{self.size}".encode(), digest_size=16).hexdigest()
         return self.location/key[:2]/f'{key}.jpg'
 
-    def __call__(self, path) -> bytes:
-        "The thumbnail of the image at `path`; empty if it cannot be read."
+    def __call__(self, path, make: bool=True) -> bytes:
+        "The thumbnail of the image at `path`; empty if it cannot be read, or if it is not made yet and `make` is False."
         try:
             cached = self.cached(path)
             if cached and cached.exists(): return cached.read_bytes()
+            if not make: return b''
             data = thumbnail(path, self.size)
         except Exception: return b'' # unreadable, vanished, or not an image any more
         if cached:
@@ -63,9 +64,9 @@ class Thumbnails:
             except OSError: pass # a full or read-only disk costs speed, not the thumbnail
         return data
 
-    def many(self, paths: Sequence) -> list[bytes]:
+    def many(self, paths: Sequence, make: bool=True) -> list[bytes]:
         "Thumbnails of `paths`, made in parallel (Pillow decodes outside Python's lock)."
-        with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool: return list(pool.map(self, paths))
+        with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool: return list(pool.map(lambda p: self(p, make), paths))
 
 # %% ../nbs/08_gui.ipynb #8f942b7a
 GRID_JS = r"""
@@ -280,22 +281,20 @@ class Search:
         return search_flow(self.folder, self.text or None, self.image or None, self.n, negative=self.negative or None,
                            liked=self.liked, disliked=self.disliked, exclude=self.disliked, update=False, **options)
 
-# %% ../nbs/08_gui.ipynb #9eadf71e
-FIRST_SCREEN = 24 # thumbnails made before a tab is shown
+# %% ../nbs/08_gui.ipynb #34e3ea63
+FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
 
 class ResultTab(W.VBox):
     "One search's results: a summary, *Refine* and *Close* buttons, and the grid of thumbnails."
     def __init__(self, search: Search, matches: list,
                  thumbnails: Thumbnails, previews: Thumbnails, # makers of the grid's thumbnails and of the larger views
-                 seconds: float=0.0, # how long the search took
-                 first: int=FIRST_SCREEN): # thumbnails to make now; `load_thumbnails` makes the others
+                 seconds: float=0.0): # how long the search took
         self.search, self.matches, self.thumbnails, self.previews, self.seconds = search, matches, thumbnails, previews, seconds
         paths = [m.path for m in matches]
-        thumbs = thumbnails.many(paths[:first])
+        thumbs = thumbnails.many(paths, make=False)
+        self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
         self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths, scores=[m.score for m in matches],
-                               thumbs=thumbs + [b''] * (len(paths) - len(thumbs)), loading=len(thumbs) < len(paths),
-                               liked=[i for i, p in enumerate(paths) if p in search.liked])
-        self._made, self._closed = len(thumbs), False
+                               thumbs=thumbs, loading=bool(self._missing), liked=[i for i, p in enumerate(paths) if p in search.liked])
         self.grid.observe(self._show_larger, 'selected')
         about = f" · {len(search.liked)} liked, {len(search.disliked)} disliked so far" if search.round else ''
         self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.title)}</b> in "
@@ -310,13 +309,13 @@ class ResultTab(W.VBox):
         "Paths of the results liked, and of those disliked, in this tab."
         return [self.matches[i].path for i in self.grid.liked], [self.matches[i].path for i in self.grid.disliked]
 
-    def load_thumbnails(self, chunk: int=48):
-        "Make the thumbnails not made yet, `chunk` at a time, each chunk shown when ready; stop if the tab is closed."
-        for start in range(self._made, len(self.matches), chunk):
-            if self._closed: return
-            made = self.thumbnails.many([m.path for m in self.matches[start:start + chunk]])
-            self.grid.thumbs = self.grid.thumbs[:start] + made + self.grid.thumbs[start + len(made):]
-            self._made = start + len(made)
+    def load_thumbnails(self, first: int=FIRST_SCREEN, chunk: int=48):
+        "Make the missing thumbnails, `first` of them and then `chunk` at a time, each chunk shown when ready; stop if the tab is closed."
+        while self._missing and not self._closed:
+            todo, self._missing = self._missing[:first], self._missing[first:]
+            made = dict(zip(todo, self.thumbnails.many([self.matches[i].path for i in todo])))
+            self.grid.thumbs = [made.get(i, t) for i, t in enumerate(self.grid.thumbs)]
+            first = chunk
         self.grid.loading = False
 
     def _show_larger(self, change):
