@@ -113,7 +113,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'memery.gui._merged': ('gui.html#_merged', 'memery/gui.py'),
                             'memery.gui._remember': ('gui.html#_remember', 'memery/gui.py'),
                             'memery.gui._report_html': ('gui.html#_report_html', 'memery/gui.py'),
-                            'memery.gui._short': ('gui.html#_short', 'memery/gui.py'),
                             'memery.gui._state_file': ('gui.html#_state_file', 'memery/gui.py'),
                             'memery.gui.appPage': ('gui.html#apppage', 'memery/gui.py'),
                             'memery.gui.last_folder': ('gui.html#last_folder', 'memery/gui.py'),

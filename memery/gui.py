@@ -341,9 +341,7 @@ def _remember(folder: str):
         _state_file().write_text(json.dumps({'folder': folder}))
     except OSError: pass # nothing is lost but a convenience
 
-# %% ../nbs/08_gui.ipynb #317e495d
-def _short(text: str, limit: int=60) -> str: return text if len(text) <= limit else '…' + text[-limit + 1:]
-
+# %% ../nbs/08_gui.ipynb #c6688532
 def _report_html(report) -> str:
     "An indexing report: its summary, and the files it skipped in a fold-out list."
     bad = report.skipped + report.problems
@@ -405,7 +403,7 @@ def _uploaded(self: AppPage, change):
     dest.write_bytes(f['content'])
     self.image.value = str(dest)
 
-# %% ../nbs/08_gui.ipynb #8e84670c
+# %% ../nbs/08_gui.ipynb #de1fd683
 @patch
 def _start(self: AppPage, search: Search):
     thread = threading.Thread(target=self._run, args=(search,), daemon=True, name=f'memery: {search.title}')
@@ -439,13 +437,14 @@ def _run(self: AppPage, search: Search):
 def _index(self: AppPage, folder: str):
     "Bring `folder`'s index up to date, with a progress bar while images are encoded."
     bar = W.IntProgress(description='', layout=W.Layout(width='100%'))
-    label = W.HTML(f"Indexing <code>{html.escape(_short(folder, 40))}</code>")
+    name = f"<code>{html.escape(folder if len(folder) <= 40 else '…' + folder[-39:])}</code>"
+    label = W.HTML(f"Indexing {name}")
     row = W.VBox([label, bar])
     def progress(done, total):
         with self._lock:
             if row not in self.jobs.children: self.jobs.children += (row,)
         bar.max, bar.value = total, done
-        label.value = f"Indexing <code>{html.escape(_short(folder, 40))}</code>: {done} of {total} images"
+        label.value = f"Indexing {name}: {done} of {total} images"
     try: report = index_flow(folder, wait=False, progress=progress, **self.options).report
     finally:
         with self._lock: self.jobs.children = tuple(w for w in self.jobs.children if w is not row)
