@@ -141,7 +141,7 @@ def index_flow(folder, # the folder of images
     if verbose and report.changed: print('\n'.join(report.lines()), file=sys.stderr)
     return index
 
-# %% ../nbs/00_core.ipynb #71c28e9d
+# %% ../nbs/00_core.ipynb #f10a1999
 def search_flow(folder, # the folder of images
                 query: str|None=None, # what to look for, in words
                 image_query=None, # path of an example image
@@ -165,7 +165,7 @@ def search_flow(folder, # the folder of images
              else open_index(folder, model, pretrained, index_dir))
     get_encoder = encoder_getter(model, pretrained, device)
     q = query_vector(index, folder, get_encoder, query, image_query, negative, text_weight, image_weight, negative_weight, liked, disliked)
-    left_out = [relative_path(p, folder) for p in [*exclude, *([] if image_query is None else [image_query])]]
+    left_out = [relative_path(p, folder) for p in [*exclude, image_query] if p is not None]
     matches = search(index, q, n, threshold, exclude=[p for p in left_out if p])
     return [Match(str(folder/m.path), m.score) for m in matches]
 

@@ -68,7 +68,7 @@ class Thumbnails:
         "Thumbnails of `paths`, made in parallel (Pillow decodes outside Python's lock)."
         with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool: return list(pool.map(lambda p: self(p, make), paths))
 
-# %% ../nbs/08_gui.ipynb #8f942b7a
+# %% ../nbs/08_gui.ipynb #9e623dfb
 GRID_JS = r"""
 const make = (tag, cls, text) => {
   const e = document.createElement(tag);
@@ -237,9 +237,10 @@ class ResultGrid(anywidget.AnyWidget):
     selected = T.Int(-1).tag(sync=True) # the result shown larger; -1 for none
     preview = T.Bytes(b'').tag(sync=True) # the larger JPEG of the selected result
 
-    def __init__(self, on_similar: Callable[[int], None]|None=None, **kwargs):
+    on_similar: Callable[[int], None]|None = None # called with a result's number when its Similar button is clicked
+
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.on_similar = on_similar
         self.on_msg(self._message)
 
     def _message(self, _, content, buffers):
@@ -403,7 +404,7 @@ def _uploaded(self: AppPage, change):
     dest.write_bytes(f['content'])
     self.image.value = str(dest)
 
-# %% ../nbs/08_gui.ipynb #de1fd683
+# %% ../nbs/08_gui.ipynb #b1ffcf8c
 @patch
 def _start(self: AppPage, search: Search):
     thread = threading.Thread(target=self._run, args=(search,), daemon=True, name=f'memery: {search.title}')
@@ -436,7 +437,7 @@ def _run(self: AppPage, search: Search):
 @patch
 def _index(self: AppPage, folder: str):
     "Bring `folder`'s index up to date, with a progress bar while images are encoded."
-    bar = W.IntProgress(description='', layout=W.Layout(width='100%'))
+    bar = W.IntProgress(layout=W.Layout(width='100%'))
     name = f"<code>{html.escape(folder if len(folder) <= 40 else '…' + folder[-39:])}</code>"
     label = W.HTML(f"Indexing {name}")
     row = W.VBox([label, bar])
