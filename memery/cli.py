@@ -5,49 +5,72 @@
 # %% ../nbs/07_cli.ipynb #c92cc7b1
 from __future__ import annotations
 import argparse, json, os, sys, traceback, warnings
+from dataclasses import fields
+from typing import get_args, get_origin, get_type_hints
+from fastcore.docments import docments
 from . import __version__
-from .core import index_flow, purge_flow, search_flow
+from .core import Query, index_flow, purge_flow, search_flow
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
 
 # %% auto #0
-__all__ = ['COMMANDS', 'pretrained_arg', 'build_parser', 'recall', 'index', 'purge', 'main']
+__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'COMMANDS', 'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser',
+           'recall', 'index', 'purge', 'main']
 
-# %% ../nbs/07_cli.ipynb #2d3c950d
+# %% ../nbs/07_cli.ipynb #1bb09b48
+def _help(doc: str|None, default=None) -> str:
+    "A docment as command-line help, with its default."
+    return (doc or '').replace('`', '') + (f" (default: {default})" if default not in (None, (), False) else '')
+
 def pretrained_arg(value: str) -> str|None:
     "`--pretrained` value: 'none' (or 'random') means random weights."
     return None if value.lower() in ('none', 'random') else value
 
 def _model_options() -> argparse.ArgumentParser:
+    docs = docments(index_flow)
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group('model and index')
-    g.add_argument('--model', default=DEFAULT_MODEL, help=f"open_clip model name, or module:factory (default: {DEFAULT_MODEL})")
+    g.add_argument('--model', default=DEFAULT_MODEL, help=_help(docs['model'], DEFAULT_MODEL))
     g.add_argument('--pretrained', default=DEFAULT_PRETRAINED, type=pretrained_arg,
-                   help=f"open_clip weights tag, a weights file, or 'none' for random weights (default: {DEFAULT_PRETRAINED})")
-    g.add_argument('--index-dir', help="keep indexes under this directory instead of in PATH/.memery (or $MEMERY_INDEX_DIR)")
-    g.add_argument('--device', help="cuda, mps or cpu (default: the best available)")
+                   help=_help(docs['pretrained'].replace('None', "'none'"), DEFAULT_PRETRAINED))
+    g.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
+    g.add_argument('--device', help=_help(docs['device']))
     g.add_argument('-q', '--quiet', action='store_true', help="no progress bar or report on stderr")
     return p
 
-# %% ../nbs/07_cli.ipynb #0c0757de
+# %% ../nbs/07_cli.ipynb #5fbbe6af
+QUERY_SPELLINGS = {'text': ['query'], 'negative': ['--not'], 'negative_weight': ['--not-weight'], 'liked': ['--like'],
+                   'disliked': ['--dislike'], 'n': ['-n', '--n']} # the rest: --field-name
+QUERY_METAVARS = {'text': 'QUERY', 'negative': 'TEXT', 'image': 'IMG', 'liked': 'IMG', 'disliked': 'IMG', 'exclude': 'IMG'}
+
+def add_query_arguments(parser: argparse.ArgumentParser):
+    "An argument for each field of `Query`, with the field's documentation as its help."
+    docs, hints = docments(Query), get_type_hints(Query)
+    for f in fields(Query):
+        spellings = QUERY_SPELLINGS.get(f.name, [f"--{f.name.replace('_', '-')}"])
+        many = get_origin(hints[f.name]) is tuple
+        kind = next(t for t in get_args(hints[f.name]) or [hints[f.name]] if t is not type(None))
+        metavar = QUERY_METAVARS.get(f.name, {float: 'X', int: 'N'}.get(kind))
+        kw = dict(help=_help(docs[f.name] + ' (repeatable)' * many, f.default), metavar=metavar)
+        if many: kw.update(action='append', type=str, default=[])
+        else: kw.update(type=kind, default=f.default)
+        if spellings[0].startswith('-'): parser.add_argument(*spellings, dest=f.name, **kw)
+        else: parser.add_argument(f.name, nargs='?', **kw)
+
+def query_of(args: argparse.Namespace) -> Query:
+    "The `Query` that parsed command-line arguments ask for."
+    return Query(**{f.name: getattr(args, f.name) for f in fields(Query)})
+
+# %% ../nbs/07_cli.ipynb #c67a344e
 def build_parser() -> argparse.ArgumentParser:
     "The `memery` command's argument parser."
     parser = argparse.ArgumentParser(prog='memery', description="Search your image folders in plain language.")
     parser.add_argument('--version', action='version', version=f'memery {__version__}')
     sub = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    model = _model_options()
+    model, docs = _model_options(), docments(index_flow)
     r = sub.add_parser('recall', parents=[model], help="search a folder (indexing what is new first)",
                        description="Search PATH for images matching QUERY; print their paths, best first.")
     r.add_argument('path', help="folder of images")
-    r.add_argument('query', nargs='?', help="what to look for, in words")
-    r.add_argument('-n', '--n', type=int, default=20, help="number of results (0: all; default: 20)")
-    r.add_argument('--image', help="an example image to search by (with or without QUERY)")
-    r.add_argument('--not', dest='negative', action='append', metavar='TEXT', help="steer away from TEXT (repeatable)")
-    r.add_argument('--like', action='append', default=[], metavar='IMG', help="a result you liked: search for more like it (repeatable)")
-    r.add_argument('--dislike', action='append', default=[], metavar='IMG', help="a result you did not like (repeatable)")
-    r.add_argument('--text-weight', type=float, default=1.0, help="weight of QUERY (default 1)")
-    r.add_argument('--image-weight', type=float, default=1.0, help="weight of --image (default 1)")
-    r.add_argument('--not-weight', type=float, default=1.0, help="weight of --not texts (default 1)")
-    r.add_argument('--threshold', type=float, help="leave out results scoring below this cosine similarity")
+    add_query_arguments(r.add_argument_group('query'))
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
     out.add_argument('--json', action='store_true', help="print a JSON list of {path, score}")
@@ -55,20 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Index the images in PATH (only what is new or changed), e.g. from cron.")
     i.add_argument('path', help="folder of images")
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
-    i.add_argument('--batch-size', type=int, help="images per batch (default: suited to the device)")
-    i.add_argument('--workers', type=int, help="decoding processes (default: one per CPU core)")
+    i.add_argument('--batch-size', type=int, help=_help(docs['batch_size']))
+    i.add_argument('--workers', type=int, help=_help(docs['num_workers']))
     p = sub.add_parser('purge', help="delete a folder's indexes", description="Delete every index of PATH; the next search rebuilds it.")
     p.add_argument('path', help="folder of images")
-    p.add_argument('--index-dir', help="where the indexes were kept, if not in PATH/.memery")
+    p.add_argument('--index-dir', help=_help(docments(purge_flow)['index_dir']))
     return parser
 
 # %% ../nbs/07_cli.ipynb #3ccf1c34
 def recall(args) -> int:
     "Search and print the results."
-    matches = search_flow(args.path, args.query, args.image, args.n or None, negative=args.negative,
-                          text_weight=args.text_weight, image_weight=args.image_weight, negative_weight=args.not_weight,
-                          liked=args.like, disliked=args.dislike, threshold=args.threshold, model=args.model,
-                          pretrained=args.pretrained, index_dir=args.index_dir, device=args.device, verbose=not args.quiet)
+    matches = search_flow(args.path, query_of(args), model=args.model, pretrained=args.pretrained, index_dir=args.index_dir,
+                          device=args.device, verbose=not args.quiet)
     if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6)} for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)

@@ -12,7 +12,7 @@ from pathlib import Path
 __all__ = ['BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
            'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'image_extensions',
            'is_image_name', 'content_hash', 'relative_path', 'is_factory_name', 'model_key', 'user_cache_dir',
-           'folder_key', 'index_candidates', 'index_location']
+           'folder_key', 'index_candidates', 'index_location', 'existing_index_dir']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -32,11 +32,13 @@ def register_optional_formats() -> frozenset[str]:
     Image.init()
     return frozenset(Image.registered_extensions())
 
+# %% ../nbs/06_fileutils.ipynb #7f942023
 @lru_cache(None)
 def image_extensions() -> frozenset[str]:
     "Lower-case file extensions memery indexes."
     return BASE_EXTENSIONS | (OPTIONAL_EXTENSIONS & register_optional_formats())
 
+# %% ../nbs/06_fileutils.ipynb #2bdc44c6
 def is_image_name(name: str) -> bool:
     "Does the file name carry an image extension (in any case)?"
     return os.path.splitext(name)[1].lower() in image_extensions()
@@ -77,6 +79,7 @@ def is_factory_name(model_name: str) -> bool:
     prefix, sep, _ = model_name.partition(':')
     return bool(sep) and prefix not in OPEN_CLIP_SCHEMAS
 
+# %% ../nbs/06_fileutils.ipynb #18cc043c
 def model_key(model_name: str, pretrained: str|None) -> str:
     "A stable name for a model and its weights; the index records it, so two models never mix."
     if pretrained is None: return f"{model_name}/random"
@@ -93,25 +96,31 @@ def user_cache_dir() -> Path:
     else: base = os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache'
     return Path(base)/'memery'
 
+# %% ../nbs/06_fileutils.ipynb #ba98a043
 def folder_key(folder: Path) -> str:
     "A directory name unique to the absolute path `folder`: its name and a short hash of the path."
     digest = hashlib.blake2b(os.fsencode(folder), digest_size=6).hexdigest()
     return f"{folder.name or 'root'}-{digest}"
 
-def _is_writable_dir(d: Path) -> bool:
-    try: d.mkdir(parents=True, exist_ok=True)
-    except OSError: return False
-    return os.access(d, os.W_OK | os.X_OK)
-
 # %% ../nbs/06_fileutils.ipynb #77a1f536
-def index_candidates(folder, index_dir=None) -> list[Path]:
+def index_candidates(folder, # the folder of images
+                     index_dir=None, # a root for index directories, instead of `<folder>/.memery`
+                    ) -> list[Path]:
     "Where `folder`'s index may live, in order of preference."
     folder = Path(folder).expanduser().resolve()
     root = index_dir or os.environ.get('MEMERY_INDEX_DIR')
     if root: return [Path(root).expanduser().resolve()/folder_key(folder)]
     return [folder/INDEX_DIRNAME, user_cache_dir()/'indexes'/folder_key(folder)]
 
-def index_location(folder, index_dir=None) -> Path:
+# %% ../nbs/06_fileutils.ipynb #48a158ed
+def _is_writable_dir(d: Path) -> bool:
+    try: d.mkdir(parents=True, exist_ok=True)
+    except OSError: return False
+    return os.access(d, os.W_OK | os.X_OK)
+
+def index_location(folder, # the folder of images
+                   index_dir=None, # a root for index directories, instead of `<folder>/.memery`
+                  ) -> Path:
     "The directory holding `folder`'s index, created if needed: an existing one, else `.memery` inside `folder` if writable, else the cache."
     candidates = index_candidates(folder, index_dir)
     for d in candidates:
@@ -119,3 +128,10 @@ def index_location(folder, index_dir=None) -> Path:
     for d in candidates:
         if _is_writable_dir(d): return d
     raise MemeryError(f"cannot create an index for {folder}: none of {', '.join(map(str, candidates))} is writable")
+
+# %% ../nbs/06_fileutils.ipynb #61fa462b
+def existing_index_dir(folder, # the folder of images
+                       index_dir=None, # a root for index directories, instead of `<folder>/.memery`
+                      ) -> Path|None:
+    "The directory holding `folder`'s index if there is one; nothing is created."
+    return next((d for d in index_candidates(folder, index_dir) if d.is_dir()), None)

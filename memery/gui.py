@@ -6,18 +6,21 @@
 from __future__ import annotations
 import hashlib, html, io, json, os, shutil, tempfile, threading, time, traceback, weakref
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 import anywidget, ipywidgets as W, traitlets as T
 from fastcore.basics import patch
+from fastcore.meta import delegates
 from PIL import Image
-from .core import index_flow, search_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, index_location, user_cache_dir
+import memery
+from .core import Query, search_flow
+from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, user_cache_dir
 
 # %% auto #0
-__all__ = ['THUMB_SIZE', 'PREVIEW_SIZE', 'GRID_JS', 'GRID_CSS', 'FIRST_SCREEN', 'thumbnail', 'Thumbnails', 'ResultGrid', 'Search',
-           'ResultTab', 'last_folder', 'AppPage', 'appPage']
+__all__ = ['THUMB_SIZE', 'PREVIEW_SIZE', 'STATIC', 'FIRST_SCREEN', 'thumbnail', 'Thumbnails', 'ResultGrid', 'Search', 'ResultTab',
+           'last_folder', 'AppPage', 'appPage']
 
 # %% ../nbs/08_gui.ipynb #279e3797
 THUMB_SIZE = 200 # pixels on a thumbnail's longer side
@@ -34,11 +37,12 @@ def thumbnail(path, size: int=THUMB_SIZE) -> bytes:
 
 # %% ../nbs/08_gui.ipynb #8387ecc0
 class Thumbnails:
-    "Thumbnails of `folder`'s images at `size`, made once and kept as JPEG files beside the folder's index."
-    def __init__(self, folder, index_dir=None, size: int=THUMB_SIZE):
+    "Thumbnails of an index's images at `size`, made once and kept as JPEG files beside the index."
+    def __init__(self, index, # the folder's index (`Results.index`): they are kept in its directory, if it is on disk
+                 size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
+                ):
         self.size = size
-        try: self.location = index_location(Path(folder).expanduser(), index_dir)/'thumbnails'
-        except MemeryError: self.location = None # nowhere to keep them: made afresh each time
+        self.location = index.location/'thumbnails' if index.on_disk else None # None: made afresh each time
 
     def cached(self, path) -> Path|None:
         "Where the thumbnail of `path`, as it is now, is kept."
@@ -69,164 +73,11 @@ class Thumbnails:
         with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool: return list(pool.map(lambda p: self(p, make), paths))
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
-GRID_JS = r"""
-const make = (tag, cls, text) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
-const size = (v) => (v && v.byteLength) || 0;
-
-function render({ model, el }) {
-  el.classList.add("memery-results");
-  const cards = make("div", "memery-cards");
-  const aside = make("aside", "memery-preview");
-  el.append(cards, aside);
-  let frames = [], thumbUrls = [], previewUrl = null;
-  const blobUrl = (view) => URL.createObjectURL(new Blob([view], { type: "image/jpeg" }));
-
-  function toggle(name, other, i) {
-    const on = new Set(model.get(name)), off = new Set(model.get(other));
-    if (on.has(i)) on.delete(i); else { on.add(i); off.delete(i); }
-    const sorted = (s) => [...s].sort((a, b) => a - b);
-    model.set(name, sorted(on));
-    model.set(other, sorted(off));
-    model.save_changes();
-  }
-  const select = (i) => { model.set("selected", i); model.save_changes(); };
-  const buttons = (i) => {
-    const row = make("div", "memery-actions");
-    const like = make("button", "memery-like", "Like"), dislike = make("button", "memery-dislike", "Dislike");
-    const similar = make("button", "memery-similar", "Similar");
-    like.title = "Show more like this when you Refine";
-    dislike.title = "Show less like this when you Refine";
-    similar.title = "Search for images like this one, in a new tab";
-    like.addEventListener("click", () => toggle("liked", "disliked", i));
-    dislike.addEventListener("click", () => toggle("disliked", "liked", i));
-    similar.addEventListener("click", () => model.send({ event: "similar", index: i }));
-    row.append(like, dislike, similar);
-    return row;
-  };
-
-  function marks() {
-    const liked = new Set(model.get("liked")), disliked = new Set(model.get("disliked"));
-    const selected = model.get("selected");
-    el.querySelectorAll("[data-index]").forEach((node) => {
-      const i = Number(node.dataset.index);
-      node.classList.toggle("liked", liked.has(i));
-      node.classList.toggle("disliked", disliked.has(i));
-      node.classList.toggle("selected", node.classList.contains("memery-card") && i === selected);
-      node.querySelector(".memery-like").setAttribute("aria-pressed", liked.has(i));
-      node.querySelector(".memery-dislike").setAttribute("aria-pressed", disliked.has(i));
-    });
-  }
-
-  const release = () => thumbUrls.concat([previewUrl]).forEach((u) => u && URL.revokeObjectURL(u));
-
-  function fill() {
-    // thumbnails arrive in chunks: show each new one once, and say which are still coming
-    const thumbs = model.get("thumbs"), names = model.get("names"), waiting = model.get("loading") ? "loading…" : "no preview";
-    frames.forEach((frame, i) => {
-      if (thumbUrls[i]) return;
-      if (size(thumbs[i])) {
-        const img = make("img");
-        img.src = thumbUrls[i] = blobUrl(thumbs[i]);
-        img.alt = names[i];
-        frame.replaceChildren(img);
-      } else frame.replaceChildren(make("span", "memery-missing", waiting));
-    });
-  }
-
-  function draw() {
-    release();
-    const names = model.get("names"), paths = model.get("paths"), scores = model.get("scores");
-    thumbUrls = names.map(() => null);
-    previewUrl = null;
-    frames = names.map((_, i) => {
-      const frame = make("div", "memery-thumb");
-      frame.title = paths[i];
-      frame.addEventListener("click", () => select(i));
-      return frame;
-    });
-    cards.replaceChildren(...names.map((name, i) => {
-      const card = make("figure", "memery-card");
-      card.dataset.index = i;
-      const frame = frames[i];
-      const caption = make("figcaption");
-      caption.title = paths[i];
-      caption.append(make("span", "memery-score", scores[i].toFixed(3)), make("span", "memery-name", name));
-      card.append(frame, caption, buttons(i));
-      return card;
-    }));
-    fill();
-    preview();
-  }
-
-  function preview() {
-    const i = model.get("selected"), paths = model.get("paths");
-    if (previewUrl) URL.revokeObjectURL(previewUrl);
-    previewUrl = size(model.get("preview")) ? blobUrl(model.get("preview")) : null;
-    aside.replaceChildren();
-    aside.hidden = !(i >= 0 && i < paths.length);
-    if (!aside.hidden) {
-      aside.dataset.index = i;
-      const close = make("button", "memery-close", "×");
-      close.title = "Close the larger view";
-      close.addEventListener("click", () => select(-1));
-      const img = make("img");
-      if (previewUrl || thumbUrls[i]) img.src = previewUrl || thumbUrls[i];
-      img.alt = model.get("names")[i];
-      const about = make("div", "memery-path", paths[i]);
-      const score = make("div", "memery-score", `score ${model.get("scores")[i].toFixed(3)}`);
-      aside.append(close, img, about, score, buttons(i));
-    }
-    marks();
-  }
-
-  model.on("change:names", draw);
-  model.on("change:thumbs", fill);
-  model.on("change:loading", fill);
-  model.on("change:liked", marks);
-  model.on("change:disliked", marks);
-  model.on("change:selected", preview);
-  model.on("change:preview", preview);
-  draw();
-  return release;
-}
-export default { render };
-"""
-
-GRID_CSS = """
-.memery-results { display: flex; gap: 12px; align-items: flex-start; width: 100%; box-sizing: border-box; }
-.memery-cards { flex: 1; display: grid; grid-template-columns: repeat(auto-fill, minmax(214px, 1fr)); gap: 10px;
-  max-height: 78vh; overflow-y: auto; padding: 4px; }
-.memery-card { margin: 0; padding: 6px; border: 2px solid transparent; border-radius: 6px;
-  background: var(--jp-layout-color2, #f3f3f3); color: var(--jp-ui-font-color1, #222); }
-.memery-card.liked { border-color: #2e7d32; }
-.memery-card.disliked { border-color: #c62828; opacity: 0.55; }
-.memery-card.selected { box-shadow: 0 0 0 2px var(--jp-brand-color1, #1976d2); }
-.memery-thumb { height: 200px; display: flex; align-items: center; justify-content: center; cursor: zoom-in;
-  background: var(--jp-layout-color1, #fff); }
-.memery-thumb img { max-width: 100%; max-height: 200px; }
-.memery-missing { color: var(--jp-ui-font-color2, #777); font-size: 12px; }
-.memery-card figcaption { display: flex; gap: 6px; font-size: 12px; margin-top: 4px; min-width: 0; }
-.memery-score { font-variant-numeric: tabular-nums; font-weight: 600; }
-.memery-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.memery-actions { display: flex; gap: 4px; margin-top: 4px; }
-.memery-actions button { flex: 1; font-size: 11px; padding: 2px 0; cursor: pointer; border-radius: 3px;
-  border: 1px solid var(--jp-border-color1, #bbb); background: var(--jp-layout-color1, #fff); color: inherit; }
-.liked .memery-like { background: #2e7d32; border-color: #2e7d32; color: #fff; }
-.disliked .memery-dislike { background: #c62828; border-color: #c62828; color: #fff; }
-.memery-preview { position: sticky; top: 0; width: 40%; max-width: 820px; color: var(--jp-ui-font-color1, #222); }
-.memery-preview img { display: block; max-width: 100%; max-height: 68vh; margin: 0 auto 6px; }
-.memery-path { font-family: var(--jp-code-font-family, monospace); font-size: 12px; word-break: break-all; user-select: text; }
-.memery-close { float: right; font-size: 18px; line-height: 1; border: none; background: none; cursor: pointer; color: inherit; }
-"""
+STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
 
 class ResultGrid(anywidget.AnyWidget):
     "Thumbnails of search results with scores and names, like and dislike toggles, and a larger view of the clicked one."
-    _esm, _css = GRID_JS, GRID_CSS
+    _esm, _css = STATIC/'grid.js', STATIC/'grid.css'
     names = T.List(T.Unicode()).tag(sync=True)
     paths = T.List(T.Unicode()).tag(sync=True)
     scores = T.List(T.Float()).tag(sync=True)
@@ -247,47 +98,34 @@ class ResultGrid(anywidget.AnyWidget):
         if content.get('event') == 'similar' and self.on_similar: self.on_similar(int(content['index']))
 
 # %% ../nbs/08_gui.ipynb #27b89377
-def _merged(before: Sequence[str], now: Sequence[str], shown: set[str]) -> tuple[str, ...]:
-    "Marks from earlier rounds on results not shown in this one, then this round's."
-    return tuple(dict.fromkeys([p for p in before if p not in shown] + list(now)))
-
 @dataclass(frozen=True)
 class Search:
-    "What one tab searched for."
-    folder: str
-    text: str = ''
-    negative: str = '' # text to steer away from
-    image: str = '' # path of an example image
-    n: int = 20
-    liked: tuple[str, ...] = () # paths of results liked in earlier rounds
-    disliked: tuple[str, ...] = ()
+    "What one tab searched for: a `Query` in a folder, and its feedback round."
+    folder: str # as typed in the sidebar
+    query: Query
     round: int = 0 # feedback rounds so far
 
     @property
     def title(self) -> str:
         "A short tab title."
-        parts = [self.text] * bool(self.text) + [f'≈ {Path(self.image).name}'] * bool(self.image)
-        title = ' + '.join(parts) or f'{len(self.liked)} liked'
-        if self.negative: title += f' − {self.negative}'
+        q = self.query
+        parts = [p for p in (q.text, q.image and f'≈ {Path(q.image).name}') if p]
+        title = ' + '.join(parts) or f'{len(q.liked)} liked'
+        if q.negative: title += f" − {', '.join(q.negative)}"
         if len(title) > 28: title = title[:27] + '…'
         return title + (f' ↻{self.round}' if self.round else '')
 
     def refined(self, liked: Sequence[str], disliked: Sequence[str], shown: Sequence[str]) -> Search:
         "The next round: this search, with the results `liked` and `disliked` among those `shown` in this round."
-        shown = set(shown)
-        return replace(self, liked=_merged(self.liked, liked, shown), disliked=_merged(self.disliked, disliked, shown), round=self.round + 1)
-
-    def run(self, **options) -> list:
-        "Search the folder's index as it is (see `search_flow` for `options`)."
-        return search_flow(self.folder, self.text or None, self.image or None, self.n, negative=self.negative or None,
-                           liked=self.liked, disliked=self.disliked, exclude=self.disliked, update=False, **options)
+        return replace(self, query=self.query.refined(liked, disliked, shown), round=self.round + 1)
 
 # %% ../nbs/08_gui.ipynb #34e3ea63
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
 
 class ResultTab(W.VBox):
     "One search's results: a summary, *Refine* and *Close* buttons, and the grid of thumbnails."
-    def __init__(self, search: Search, matches: list,
+    def __init__(self, search: Search, # what the tab searched for
+                 matches: list, # what it found: `Match`es, best first
                  thumbnails: Thumbnails, previews: Thumbnails, # makers of the grid's thumbnails and of the larger views
                  seconds: float=0.0): # how long the search took
         self.search, self.matches, self.thumbnails, self.previews, self.seconds = search, matches, thumbnails, previews, seconds
@@ -295,9 +133,9 @@ class ResultTab(W.VBox):
         thumbs = thumbnails.many(paths, make=False)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
         self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths, scores=[m.score for m in matches],
-                               thumbs=thumbs, loading=bool(self._missing), liked=[i for i, p in enumerate(paths) if p in search.liked])
+                               thumbs=thumbs, loading=bool(self._missing), liked=[i for i, p in enumerate(paths) if p in search.query.liked])
         self.grid.observe(self._show_larger, 'selected')
-        about = f" · {len(search.liked)} liked, {len(search.disliked)} disliked so far" if search.round else ''
+        about = f" · {len(search.query.liked)} liked, {len(search.query.disliked)} disliked so far" if search.round else ''
         self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.title)}</b> in "
                               f"<code>{html.escape(search.folder)}</code>{about} · searched in {seconds:.2f} s")
         self.refine_button = W.Button(description='Refine', icon='refresh', tooltip='A new tab, re-ranked by the images you liked and disliked')
@@ -353,9 +191,13 @@ def _report_html(report) -> str:
 class AppPage(W.HBox):
     "memery in a notebook: a sidebar to search with, and a tab of thumbnails per search."
     def __init__(self, folder=None, # the folder of images; by default the last one searched
-                 model: str=DEFAULT_MODEL, pretrained: str|None=DEFAULT_PRETRAINED, index_dir=None, device: str|None=None,
-                 n: int=20, # results per search
-                 thumb_size: int=THUMB_SIZE):
+                 model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
+                 pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
+                 index_dir=None, # root for index directories, instead of `<folder>/.memery`
+                 device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
+                 n: int=20, # results per search, to begin with
+                 thumb_size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
+                ):
         self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir, device=device)
         self.thumb_size, self.results, self.last_error = thumb_size, [], None
         self._lock, self._threads = threading.Lock(), []
@@ -389,10 +231,9 @@ def say(self: AppPage, text: str, error: bool=False, markup: bool=False):
 @patch
 def search(self: AppPage):
     "Search with what the sidebar holds, in a new tab."
-    folder, text, image = self.folder.value.strip(), self.query.value.strip(), self.image.value.strip()
-    if not folder: return self.say("Choose a folder of images first.", error=True)
-    if not (text or image): return self.say("Type what to look for, or give an example image.", error=True)
-    self._start(Search(str(Path(folder).expanduser()), text, self.negative.value.strip(), image, self.n.value))
+    try: query = Query(self.query.value, self.image.value, self.negative.value, n=self.n.value)
+    except MemeryError as e: return self.say(str(e), error=True)
+    self._start(Search(self.folder.value.strip(), query))
 
 @patch
 def _uploaded(self: AppPage, change):
@@ -421,13 +262,13 @@ def wait(self: AppPage, timeout: float|None=None):
 def _run(self: AppPage, search: Search):
     try:
         start = time.perf_counter()
-        self._index(search.folder)
-        matches = search.run(**self.options)
+        with self._progress_bar(search.folder) as progress:
+            results = search_flow(search.folder, search.query, progress=progress, **self.options)
         seconds = time.perf_counter() - start
-        made = lambda size: Thumbnails(search.folder, self.options['index_dir'], size)
-        tab = ResultTab(search, matches, made(self.thumb_size), made(PREVIEW_SIZE), seconds)
+        self.say(_report_html(results.report), markup=True) if results.report.changed else self.say('')
+        tab = ResultTab(search, results, Thumbnails(results.index, self.thumb_size), Thumbnails(results.index, PREVIEW_SIZE), seconds)
         self._add(tab)
-        _remember(search.folder)
+        _remember(str(results.index.folder))
         tab.load_thumbnails()
     except MemeryError as e: self.say(str(e), error=True)
     except Exception as e:
@@ -435,8 +276,9 @@ def _run(self: AppPage, search: Search):
         self.say(f"Unexpected error: {type(e).__name__}: {e} (the traceback is in last_error)", error=True)
 
 @patch
-def _index(self: AppPage, folder: str):
-    "Bring `folder`'s index up to date, with a progress bar while images are encoded."
+@contextmanager
+def _progress_bar(self: AppPage, folder: str):
+    "Yield a `progress` callback that shows a bar for `folder` in the sidebar while images are encoded."
     bar = W.IntProgress(layout=W.Layout(width='100%'))
     name = f"<code>{html.escape(folder if len(folder) <= 40 else '…' + folder[-39:])}</code>"
     label = W.HTML(f"Indexing {name}")
@@ -446,12 +288,10 @@ def _index(self: AppPage, folder: str):
             if row not in self.jobs.children: self.jobs.children += (row,)
         bar.max, bar.value = total, done
         label.value = f"Indexing {name}: {done} of {total} images"
-    try: report = index_flow(folder, wait=False, progress=progress, **self.options).report
+    try: yield progress
     finally:
         with self._lock: self.jobs.children = tuple(w for w in self.jobs.children if w is not row)
         for w in (label, bar, row): w.close()
-    if report.changed: self.say(_report_html(report), markup=True)
-    else: self.say('')
 
 # %% ../nbs/08_gui.ipynb #ecf6ad04
 @patch
@@ -488,10 +328,11 @@ def refine(self: AppPage, tab: ResultTab):
 @patch
 def more_like_this(self: AppPage, tab: ResultTab, i: int):
     "A new tab of images like `tab`'s result number `i`."
-    self._start(Search(tab.search.folder, image=tab.matches[i].path, n=tab.search.n))
+    self._start(Search(tab.search.folder, Query(image=tab.matches[i].path, n=tab.search.query.n)))
 
 # %% ../nbs/08_gui.ipynb #272582b4
+@delegates(AppPage)
 def appPage(folder=None, # the folder of images; by default the last one searched
             **kwargs) -> AppPage:
-    "memery's notebook GUI: `display(appPage())`. Options as for `AppPage`: model, pretrained, index_dir, device, n, thumb_size."
+    "memery's notebook GUI: `display(appPage())`."
     return AppPage(folder, **kwargs)

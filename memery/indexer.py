@@ -11,30 +11,30 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
-from .fileutils import MemeryError
+from .fileutils import MemeryError, relative_path
 from .loader import Changes, FileStat, Known
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'EXACT_LIMIT', 'SCHEMA', 'VECTOR_CACHE_SIZE', 'IndexMismatch', 'IndexBusy', 'index_name', 'Entry',
-           'Vectors', 'Index']
+__all__ = ['EXACT_LIMIT', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'IndexMismatch', 'IndexBusy',
+           'index_name', 'Entry', 'Vectors', 'Index']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
-SCHEMA_VERSION = 1
 EXACT_LIMIT = 100_000 # above this many images, search uses the Annoy tree
 
 class IndexMismatch(MemeryError):
-    "The index on disk belongs to another model or another version of memery."
+    "The index on disk belongs to another model or to a newer memery."
 
 class IndexBusy(MemeryError):
     "Another process is updating the index."
 
+# %% ../nbs/04_indexer.ipynb #61ff0d16
 def index_name(key: str) -> str:
     "A file-name-safe name for model `key`: readable, and unique thanks to a hash of the key."
     safe = re.sub(r'[^A-Za-z0-9.-]+', '_', key).strip('_')[:60]
     return f"{safe}-{hashlib.blake2b(key.encode(), digest_size=4).hexdigest()}"
 
 # %% ../nbs/04_indexer.ipynb #84fa7192
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS images (
     id INTEGER PRIMARY KEY,
@@ -52,17 +52,52 @@ CREATE INDEX IF NOT EXISTS images_hash ON images (hash);
 CREATE TABLE IF NOT EXISTS annoy_items (item INTEGER PRIMARY KEY, image_id INTEGER NOT NULL);
 """
 
+# %% ../nbs/04_indexer.ipynb #5fec638e
+def _permanent_ids(db: sqlite3.Connection):
+    "Schema 2: AUTOINCREMENT row ids, never handed on to another image; an index on `status`."
+    old = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'images'").fetchone()[0]
+    new = re.sub(r'^CREATE TABLE (IF NOT EXISTS )?"?images"?', 'CREATE TABLE images_v2', old)
+    new = new.replace('id INTEGER PRIMARY KEY,', 'id INTEGER PRIMARY KEY AUTOINCREMENT,', 1)
+    if 'AUTOINCREMENT' not in new or 'images_v2' not in new: raise sqlite3.DatabaseError("its images table is not memery's")
+    db.execute(new)
+    db.execute('INSERT INTO images_v2 SELECT * FROM images')
+    db.execute('DROP TABLE images')
+    db.execute('ALTER TABLE images_v2 RENAME TO images')
+    db.execute('CREATE INDEX images_hash ON images (hash)')
+    db.execute('CREATE INDEX images_status ON images (status)')
+
+MIGRATIONS = [_permanent_ids] # MIGRATIONS[i] brings an index from schema i+1 to i+2
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
+# %% ../nbs/04_indexer.ipynb #fa9c6cfa
+@contextmanager
+def _transaction(db: sqlite3.Connection):
+    "A write transaction on `db`: committed if the block ends normally, rolled back if it raises."
+    db.execute('BEGIN IMMEDIATE')
+    try: yield db
+    except BaseException:
+        db.execute('ROLLBACK')
+        raise
+    db.execute('COMMIT')
+
+def _schema_version(db: sqlite3.Connection) -> int:
+    "The schema version `db` records; 0 for a database memery has not set up yet."
+    try: row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError: return 0 # no meta table
+    return int(row[0]) if row else 0
+
+# %% ../nbs/04_indexer.ipynb #ccf073f0
 @dataclass
 class Entry:
     "What indexing learned about one image: its embedding, or why it was skipped."
-    path: str
+    path: str # relative to the folder, POSIX
     size: int
     mtime_ns: int
-    hash: str|None
+    hash: str|None # content fingerprint (`memery.fileutils.content_hash`)
     width: int|None = None
     height: int|None = None
-    vector: np.ndarray|None = None
-    reason: str|None = None
+    vector: np.ndarray|None = None # unit embedding; None if skipped
+    reason: str|None = None # why it was skipped
 
 @dataclass
 class Vectors:
@@ -80,89 +115,94 @@ class Index:
     "One folder's index for one model."
     def __init__(self, location, # the folder's index directory
                  key: str, # the model's key (`memery.fileutils.model_key`)
+                 folder, # the folder of images, as the user names it: result paths start with it
+                 create: bool=True, # create the index if it is missing; if False, a missing index reads as empty
                 ):
-        self.location, self.key = Path(location), key
-        self.location.mkdir(parents=True, exist_ok=True)
+        self.location, self.key, self.folder = Path(location), key, Path(folder)
         self.name = index_name(key)
         self.db_path = self.location/f'{self.name}.sqlite3'
         self.lock = FileLock(self.location/f'{self.name}.lock')
         self.report = None # what the last `index_flow` did (set by core)
+        if create: self.location.mkdir(parents=True, exist_ok=True)
+        self.on_disk = create or self.db_path.exists()
         try: self.db = self._open()
         except sqlite3.OperationalError as e: raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
         except sqlite3.DatabaseError as e:
             raise MemeryError(f"the index {self.db_path} is damaged ({e}); `memery purge` removes it, and the next run rebuilds it") from None
 
-    def __repr__(self): return f"Index({self.db_path}, {self.count()} images)"
+    def __repr__(self): return f"Index({self.db_path}{'' if self.on_disk else ', not on disk'}, {self.count()} images)"
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db_path, timeout=60, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.db_path if self.on_disk else ':memory:', timeout=60, isolation_level=None, check_same_thread=False)
         db.execute('PRAGMA synchronous=NORMAL') # with WAL: safe from crashes, and a commit needs no fsync
-        try: meta = dict(db.execute('SELECT key, value FROM meta'))
-        except sqlite3.OperationalError: meta = self._create(db) # a new index has no tables yet
-        if int(meta['schema_version']) != SCHEMA_VERSION:
-            raise IndexMismatch(f"{self.db_path} was written by a {'newer' if int(meta['schema_version']) > SCHEMA_VERSION else 'older'} "
-                                f"memery (index schema {meta['schema_version']}, this one reads {SCHEMA_VERSION}); `memery purge` removes it")
-        if meta['model'] != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {meta['model']}, not {self.key}")
+        version = _schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one reads up to "
+                                f"{SCHEMA_VERSION}): upgrade memery to use it")
+        if version == 0: db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
+        if version < SCHEMA_VERSION: self._upgrade(db)
+        model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
+        if model != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
         return db
 
-    def _create(self, db: sqlite3.Connection) -> dict:
-        db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
-        db.execute('BEGIN IMMEDIATE')
-        for stmt in SCHEMA.split(';'):
-            if stmt.strip(): db.execute(stmt)
-        db.executemany('INSERT OR IGNORE INTO meta VALUES (?, ?)',
-                       [('schema_version', str(SCHEMA_VERSION)), ('model', self.key), ('generation', '0')])
-        db.execute('COMMIT')
-        return dict(db.execute('SELECT key, value FROM meta'))
+    def _upgrade(self, db: sqlite3.Connection):
+        "Set up a new index, or bring an older one up to date, in one transaction."
+        with _transaction(db):
+            version = _schema_version(db) # again: another process may have upgraded it meanwhile
+            if version == 0:
+                for stmt in SCHEMA_V1.split(';'):
+                    if stmt.strip(): db.execute(stmt)
+                db.executemany('INSERT INTO meta VALUES (?, ?)', [('schema_version', '1'), ('model', self.key), ('generation', '0')])
+                version = 1
+            for step in MIGRATIONS[version - 1:]: step(db)
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+    def meta(self, key: str, default=None) -> str|None:
+        "A value from the `meta` table."
+        row = self.db.execute('SELECT value FROM meta WHERE key = ?', (key,)).fetchone()
+        return row[0] if row else default
+
+    @property
+    def generation(self) -> int:
+        "How many write transactions the index has seen; it changes whenever its content does."
+        return int(self.meta('generation'))
+
+    @property
+    def dim(self) -> int|None:
+        "Length of the embeddings, once the first one is stored."
+        d = self.meta('dim')
+        return int(d) if d else None
+
+    def count(self, status: str='ok') -> int:
+        "Number of images with `status` 'ok' (searchable) or 'skipped'."
+        return self.db.execute('SELECT count(*) FROM images WHERE status = ?', (status,)).fetchone()[0]
+
+    def skipped(self) -> list[tuple[str, str]]:
+        "The (path, reason) of every image that could not be read."
+        return self.db.execute("SELECT path, reason FROM images WHERE status = 'skipped' ORDER BY path").fetchall()
 
     def close(self): self.db.close()
 
-# %% ../nbs/04_indexer.ipynb #0f9efcd5
+# %% ../nbs/04_indexer.ipynb #7b754521
 @patch
-def meta(self: Index, key: str, default=None) -> str|None:
-    "A value from the `meta` table."
-    row = self.db.execute('SELECT value FROM meta WHERE key = ?', (key,)).fetchone()
-    return row[0] if row else default
-
-@patch(as_prop=True)
-def generation(self: Index) -> int:
-    "How many write transactions the index has seen; it changes whenever its content does."
-    return int(self.meta('generation'))
-
-@patch(as_prop=True)
-def dim(self: Index) -> int|None:
-    "Length of the embeddings, once the first one is stored."
-    d = self.meta('dim')
-    return int(d) if d else None
+def relative(self: Index, path) -> str|None:
+    "The index's name for the image at `path`: relative to the folder, in POSIX form; None if it lies outside."
+    return relative_path(path, self.folder)
 
 @patch
-def known(self: Index) -> dict[str, Known]:
-    "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
-    return {p: Known(s, m, h, st == 'ok') for p, s, m, h, st in self.db.execute('SELECT path, size, mtime_ns, hash, status FROM images')}
-
-@patch
-def count(self: Index, status: str='ok') -> int:
-    "Number of images with `status` 'ok' (searchable) or 'skipped'."
-    return self.db.execute('SELECT count(*) FROM images WHERE status = ?', (status,)).fetchone()[0]
-
-@patch
-def skipped(self: Index) -> list[tuple[str, str]]:
-    "The (path, reason) of every image that could not be read."
-    return self.db.execute("SELECT path, reason FROM images WHERE status = 'skipped' ORDER BY path").fetchall()
+def path(self: Index, rel: str) -> str:
+    "The path of the image the index names `rel`, under the folder as the user gave it."
+    return str(self.folder/rel)
 
 # %% ../nbs/04_indexer.ipynb #edb24b20
 @patch
 @contextmanager
 def _write(self: Index, bump: bool=True):
     "A write transaction; with `bump`, it counts as a change of content."
-    self.db.execute('BEGIN IMMEDIATE')
-    try:
-        yield self.db
-        if bump: self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-        self.db.execute('COMMIT')
-    except BaseException:
-        self.db.execute('ROLLBACK')
-        raise
+    if not self.on_disk: raise MemeryError(f"{self.db_path} does not exist, and was opened only to read")
+    with _transaction(self.db) as db:
+        yield db
+        if bump: db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
 def _blob(vector: np.ndarray) -> bytes: return np.asarray(vector, dtype='<f2').tobytes()
 
@@ -182,6 +222,13 @@ def add(self: Index, entries: list[Entry]):
         db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height, 'skipped' if e.vector is None else 'ok',
                                      e.reason, None if e.vector is None else _blob(e.vector)) for e in entries])
 
+# %% ../nbs/04_indexer.ipynb #f687afee
+@patch
+def known(self: Index) -> dict[str, Known]:
+    "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
+    return {p: Known(s, m, h, st == 'ok') for p, s, m, h, st in self.db.execute('SELECT path, size, mtime_ns, hash, status FROM images')}
+
+# %% ../nbs/04_indexer.ipynb #bbfa89a0
 @patch
 def apply(self: Index, changes: Changes, files: dict[str, FileStat]):
     "Carry out the moves, copies and deletions in `changes` (with the new files' stats) in one transaction."
@@ -192,6 +239,7 @@ def apply(self: Index, changes: Changes, files: dict[str, FileStat]):
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
 
+# %% ../nbs/04_indexer.ipynb #79ced1a5
 @patch
 def share(self: Index, links: list[tuple[str, str]], files: dict[str, FileStat]):
     "Give the second path of each pair in `links` the row of the first (the same file, just indexed)."
@@ -214,6 +262,7 @@ def vectors(self: Index) -> Vectors:
     while len(_vector_cache) > VECTOR_CACHE_SIZE: _vector_cache.pop(next(iter(_vector_cache))) # the least recently loaded
     return res
 
+# %% ../nbs/04_indexer.ipynb #6833a3e3
 @patch
 def vector_of(self: Index, path: str) -> np.ndarray|None:
     "The embedding of the image at relative `path`, if the index has one."

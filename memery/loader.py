@@ -26,22 +26,26 @@ class Scan:
     problems: list[tuple[str, str]] = field(default_factory=list) # (relative path, reason)
     identities: dict[str, tuple[int, int]] = field(default_factory=dict) # relative path -> (device, inode) of the file
 
+# %% ../nbs/01_loader.ipynb #cc8e054e
 def printable(rel: str) -> str:
     "`rel` with any undecodable bytes of its name shown as U+FFFD, so it can be printed."
     return os.fsencode(rel).decode('utf-8', 'replace')
 
 # %% ../nbs/01_loader.ipynb #29fdac2a
-def check_folder(folder) -> os.stat_result:
-    "Stat `folder`, raising `MemeryError` if it is missing or not a folder."
+def check_folder(folder) -> Path:
+    "`folder` as a `Path`, `~` expanded, once checked to be an existing folder; else `MemeryError`."
+    if not str(folder).strip(): raise MemeryError("no folder given: choose a folder of images")
+    folder = Path(folder).expanduser()
     try: st = os.stat(folder)
     except FileNotFoundError: raise MemeryError(f"folder not found: {folder}") from None
     except OSError as e: raise MemeryError(f"cannot open folder {folder}: {e.strerror}") from None
     if not stat.S_ISDIR(st.st_mode): raise MemeryError(f"not a folder: {folder}")
-    return st
+    return folder
 
+# %% ../nbs/01_loader.ipynb #5aa32bec
 def scan_folder(folder, exclude=()) -> Scan:
     "Find the images under `folder`, skipping hidden entries and the folders in `exclude`."
-    root = check_folder(folder)
+    root = os.stat(check_folder(folder))
     excluded = {os.path.realpath(e) for e in exclude}
     seen = {(root.st_dev, root.st_ino)}
     scan, todo = Scan(), [(os.fspath(folder), '')]

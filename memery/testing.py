@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_testing.ipynb #54c55674
 from __future__ import annotations
-import ctypes, os, re, struct, subprocess, sys, zlib
+import ctypes, os, re, shutil, struct, subprocess, sys, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -15,8 +15,8 @@ from .fileutils import image_extensions
 
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'ColourCLIP',
-           'colour_tokenizer', 'colour_model', 'make_colour_folder', 'write_png_bomb', 'Hostile', 'make_hostile_folder',
-           'register_tiny_clip', 'run_unprivileged']
+           'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images', 'write_png_bomb', 'Hostile',
+           'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -39,6 +39,7 @@ class ColourCLIP(torch.nn.Module):
         tokens = tokens.float()
         return torch.where(tokens.sum(1, keepdim=True) > 0, tokens, torch.ones_like(tokens))
 
+# %% ../nbs/09_testing.ipynb #707f492c
 def colour_tokenizer(texts) -> torch.Tensor:
     "Count each palette colour's name (or a synonym) in each text."
     counts = torch.zeros(len(texts), len(PALETTE))
@@ -49,12 +50,18 @@ def colour_tokenizer(texts) -> torch.Tensor:
             if word in PALETTE: counts[i, names.index(word)] += 1
     return counts
 
+# %% ../nbs/09_testing.ipynb #620a8531
 def colour_model(pretrained=None):
     "`(model, preprocess, tokenizer)` of the colour model, for `load_encoder('memery.testing:colour_model', None)`."
     return ColourCLIP(), T.Compose([T.Resize((16, 16)), T.ToTensor()]), colour_tokenizer
 
-# %% ../nbs/09_testing.ipynb #b44dc683
-def make_colour_folder(folder, colours, size=(48, 48), seed=0, ext='.png') -> list[Path]:
+# %% ../nbs/09_testing.ipynb #90e93803
+def make_colour_folder(folder, # where to write them (created if missing)
+                       colours, # palette colour names (or synonyms): one swatch each
+                       size=(48, 48), # width and height of each swatch
+                       seed=0, # seed of the noise; the i-th swatch uses `seed + i`
+                       ext='.png', # file extension, which picks the format
+                      ) -> list[Path]:
     "Write a noisy swatch `<colour><ext>` in `folder` for each palette colour name in `colours`."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -65,6 +72,14 @@ def make_colour_folder(folder, colours, size=(48, 48), seed=0, ext='.png') -> li
         paths.append(folder/f'{name}{ext}')
         Image.fromarray(pixels).save(paths[-1])
     return paths
+
+# %% ../nbs/09_testing.ipynb #515f945d
+def copy_images(src, # a folder of images
+                dest, # where to copy it; must not exist yet
+               ) -> Path:
+    "Copy the folder `src` to `dest`, without its hidden entries (such as an index); return `dest`."
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns('.*'), symlinks=True)
+    return Path(dest)
 
 # %% ../nbs/09_testing.ipynb #373b31eb
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -89,7 +104,8 @@ class Hostile:
 def make_hostile_folder(folder, unreadable: bool=True # include a file without read permission
                        ) -> Hostile:
     "Fill `folder` with valid-but-odd images and with broken and hostile files."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder).absolute() # symbolic links point at absolute paths
+    folder.mkdir(parents=True, exist_ok=True)
     res = Hostile()
     def good(name, im, **kw):
         (folder/name).parent.mkdir(parents=True, exist_ok=True)

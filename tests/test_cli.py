@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from memery.testing import make_hostile_folder, run_unprivileged
+from memery.testing import copy_images, make_hostile_folder, run_unprivileged
 
 REPO = Path(__file__).resolve().parent.parent
 MEMERY = str(Path(sys.executable).parent/'memery')
@@ -34,7 +34,7 @@ def searchable(folder: Path) -> int:
 
 def test_recall_prints_existing_paths(tmp_path, env):
     "README's example with a real ViT-B-32 (random weights): five existing paths on stdout, the warning on stderr."
-    shutil.copytree(REPO/'images', tmp_path/'images')
+    copy_images(REPO/'images', tmp_path/'images')
     res = memery('recall', 'images', 'a red car', '--n', 5, '--pretrained', 'none', env=env, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     paths = res.stdout.splitlines()
@@ -44,7 +44,7 @@ def test_recall_prints_existing_paths(tmp_path, env):
 
 def test_default_model_offline_is_one_clear_error(tmp_path, env):
     "With no cached weights and no network: one paragraph naming the model and the way out, status 1, in seconds."
-    shutil.copytree(REPO/'images', tmp_path/'images')
+    copy_images(REPO/'images', tmp_path/'images')
     start = time.perf_counter()
     res = memery('recall', tmp_path/'images', 'a dog', env=env)
     elapsed = time.perf_counter() - start
