@@ -16,7 +16,7 @@ from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
 __all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'COMMANDS', 'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser',
            'recall', 'index', 'purge', 'main']
 
-# %% ../nbs/07_cli.ipynb #1bb09b48
+# %% ../nbs/07_cli.ipynb #2bc78776
 def _help(doc: str|None, default=None) -> str:
     "A docment as command-line help, with its default."
     return (doc or '').replace('`', '') + (f" (default: {default})" if default not in (None, (), False) else '')
@@ -37,7 +37,7 @@ def _model_options() -> argparse.ArgumentParser:
     g.add_argument('-q', '--quiet', action='store_true', help="no progress bar or report on stderr")
     return p
 
-# %% ../nbs/07_cli.ipynb #5fbbe6af
+# %% ../nbs/07_cli.ipynb #beca27e7
 QUERY_SPELLINGS = {'text': ['query'], 'negative': ['--not'], 'negative_weight': ['--not-weight'], 'liked': ['--like'],
                    'disliked': ['--dislike'], 'n': ['-n', '--n']} # the rest: --field-name
 QUERY_METAVARS = {'text': 'QUERY', 'negative': 'TEXT', 'image': 'IMG', 'liked': 'IMG', 'disliked': 'IMG', 'exclude': 'IMG'}
@@ -60,7 +60,7 @@ def query_of(args: argparse.Namespace) -> Query:
     "The `Query` that parsed command-line arguments ask for."
     return Query(**{f.name: getattr(args, f.name) for f in fields(Query)})
 
-# %% ../nbs/07_cli.ipynb #c67a344e
+# %% ../nbs/07_cli.ipynb #31481726
 def build_parser() -> argparse.ArgumentParser:
     "The `memery` command's argument parser."
     parser = argparse.ArgumentParser(prog='memery', description="Search your image folders in plain language.")

@@ -24,13 +24,13 @@ __all__ = ['IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results
 @dataclass
 class IndexReport:
     "What one `index_flow` run did."
-    folder: str
+    folder: str # as the user gave it
     images: int = 0 # searchable images in the index afterwards
     encoded: int = 0 # images read and embedded in this run
-    unchanged: int = 0
+    unchanged: int = 0 # images found as they were
     moved: int = 0 # renamed or moved: kept their embeddings
     copied: int = 0 # copies of, or links to, indexed images: share their embeddings
-    deleted: int = 0
+    deleted: int = 0 # gone from the folder: left the index
     skipped: list[tuple[str, str]] = field(default_factory=list) # images found unreadable in this run: (path, reason)
     problems: list[tuple[str, str]] = field(default_factory=list) # folder entries that could not be read: (path, reason)
     busy: bool = False # another process was updating the index, so this run did not
@@ -151,10 +151,13 @@ def index_flow(folder, # the folder of images
     if verbose and report.changed: print('\n'.join(report.lines()), file=sys.stderr)
     return index
 
-# %% ../nbs/00_core.ipynb #9c0bf6ae
+# %% ../nbs/00_core.ipynb #55995eb8
 class Results(list):
     "A search's `Match`es, best first, with the `query` they answer and the `index` searched."
-    def __init__(self, matches: list[Match], query: Query, index: Index):
+    def __init__(self, matches: list[Match], # best first
+                 query: Query, # what was searched for
+                 index: Index, # where it was searched
+                ):
         super().__init__(matches)
         self.query, self.index = query, index
 
@@ -163,7 +166,7 @@ class Results(list):
         "What updating the index did before the search; None if it was not updated."
         return self.index.report
 
-# %% ../nbs/00_core.ipynb #c1795e67
+# %% ../nbs/00_core.ipynb #84efd494
 @delegates(Query, but=['text'])
 def search_flow(folder, # the folder of images
                 query: Query|str|None=None, # a `Query`, or what to look for in words (the other parts of a query as keywords)
@@ -183,6 +186,7 @@ def search_flow(folder, # the folder of images
     return Results(search(index, query, encoder_getter(model, pretrained, device)), query, index)
 search_flow.__delwrap__ = Query # for `docments`: the dataclass has the fields' comments, its generated __init__ has no source
 
+# %% ../nbs/00_core.ipynb #6ec79dd6
 @delegates(search_flow)
 def query_flow(folder, # the folder of images
                query: Query|str|None=None, # a `Query`, or what to look for in words
@@ -190,7 +194,7 @@ def query_flow(folder, # the folder of images
     "Paths of the images in `folder` best matching the query, best first."
     return [m.path for m in search_flow(folder, query, **kwargs)]
 
-# %% ../nbs/00_core.ipynb #68a0b9a5
+# %% ../nbs/00_core.ipynb #a222e664
 def purge_flow(folder, # the folder of images
                index_dir=None, # where its indexes were kept, if not in `<folder>/.memery`
               ) -> list[Path]:

@@ -63,7 +63,8 @@ def _reason(e: Exception) -> str:
     return f"cannot decode: {msg or type(e).__name__}"
 
 # %% ../nbs/02_crafter.ipynb #d5be9c0c
-def open_image(f, draft_size: int|None=None, # shrink (JPEGs while decoding) to the smallest scale keeping both sides >= this
+def open_image(f, # a path, or a binary file open for reading
+               draft_size: int|None=None, # shrink (JPEGs while decoding) to the smallest scale keeping both sides >= this
                max_pixels: int=MAX_PIXELS, # refuse to decode more pixels than this
               ) -> tuple[Image.Image, tuple[int, int]]:
     "Decode the image at path or binary file `f` as RGB; return it with its original (width, height)."
@@ -90,7 +91,10 @@ def jpeg_draft_size(image_size: int|None) -> int|None:
     return None if image_size is None else 2 * image_size
 
 # %% ../nbs/02_crafter.ipynb #7de613a1
-def read_image(path, draft_size=None, max_pixels=MAX_PIXELS) -> tuple[Image.Image, tuple[int, int], str]:
+def read_image(path, # an image file
+               draft_size=None, # as for `open_image`
+               max_pixels=MAX_PIXELS, # as for `open_image`
+              ) -> tuple[Image.Image, tuple[int, int], str]:
     "Fingerprint and decode the file at `path`: (RGB image, original size, content hash)."
     try: f = open(path, 'rb')
     except OSError as e: raise ImageError(_reason(e)) from None
@@ -100,25 +104,30 @@ def read_image(path, draft_size=None, max_pixels=MAX_PIXELS) -> tuple[Image.Imag
         im, size = open_image(f, draft_size, max_pixels)
     return im, size, digest
 
+# %% ../nbs/02_crafter.ipynb #93818d77
 @dataclass
 class Crafted:
     "One image, ready for the model."
-    i: int
-    pixels: torch.Tensor
-    size: tuple[int, int]
-    hash: str
+    i: int # its number in the list of paths
+    pixels: torch.Tensor # as the model's transform made it
+    size: tuple[int, int] # the original (width, height)
+    hash: str # content fingerprint
 
 @dataclass
 class Failed:
     "One image that could not be read, and why."
-    i: int
-    reason: str
-    hash: str|None = None
+    i: int # its number in the list of paths
+    reason: str # why it could not be read, for the user
+    hash: str|None = None # content fingerprint, if the bytes could be read
 
 # %% ../nbs/02_crafter.ipynb #4d3eeab8
 class ImageFiles(Dataset):
     "The images at `paths`, decoded and transformed for a model; failures come back as `Failed`."
-    def __init__(self, paths, transform: Callable, draft_size=None, max_pixels=MAX_PIXELS):
+    def __init__(self, paths, # image files
+                 transform: Callable, # the model's image transform, PIL image -> tensor
+                 draft_size=None, # as for `open_image`
+                 max_pixels=MAX_PIXELS, # as for `open_image`
+                ):
         self.paths, self.transform, self.draft_size, self.max_pixels = list(map(str, paths)), transform, draft_size, max_pixels
     def __len__(self): return len(self.paths)
     def __getitem__(self, i) -> Crafted|Failed:
@@ -133,8 +142,8 @@ class ImageFiles(Dataset):
 @dataclass
 class Batch:
     "Images ready for the model (`items`, stacked in `pixels`) and the ones that failed."
-    items: list[Crafted] = field(default_factory=list)
-    failures: list[Failed] = field(default_factory=list)
+    items: list[Crafted] = field(default_factory=list) # in their order in the list of paths
+    failures: list[Failed] = field(default_factory=list) # the images of the batch that could not be read
     @property
     def pixels(self) -> torch.Tensor|None: return torch.stack([c.pixels for c in self.items]) if self.items else None
     def __len__(self): return len(self.items) + len(self.failures)
@@ -144,12 +153,20 @@ def collate(results: list[Crafted|Failed]) -> Batch:
     return Batch([r for r in results if isinstance(r, Crafted)], [r for r in results if isinstance(r, Failed)])
 
 # %% ../nbs/02_crafter.ipynb #15b1e3ab
-def default_workers(n_images: int, batch_size: int) -> int:
+def default_workers(n_images: int, # images to decode
+                    batch_size: int, # images per batch
+                   ) -> int:
     "Decoding processes for `n_images`: one per CPU core, none for less than two batches."
     return 0 if n_images < 2*batch_size else min(8, os.cpu_count() or 1)
 
-def craft(paths, transform: Callable, batch_size: int=32, num_workers: int|None=None,
-          draft_size: int|None=None, max_pixels: int=MAX_PIXELS) -> Iterator[Batch]:
+# %% ../nbs/02_crafter.ipynb #bd3df966
+def craft(paths, # image files
+          transform: Callable, # the model's image transform, PIL image -> tensor
+          batch_size: int=32, # images per batch
+          num_workers: int|None=None, # decoding processes; by default `default_workers`
+          draft_size: int|None=None, # as for `open_image`
+          max_pixels: int=MAX_PIXELS, # as for `open_image`
+         ) -> Iterator[Batch]:
     "Decode and transform the images at `paths` in batches, in order, in `num_workers` processes."
     ds = ImageFiles(paths, transform, draft_size, max_pixels)
     if num_workers is None: num_workers = default_workers(len(ds), batch_size)

@@ -54,7 +54,10 @@ def _cached_hub_file(repo_id, filename, cache_dir=None) -> str|None:
         hit = try_to_load_from_cache(repo_id, name, cache_dir=cache_dir)
         if isinstance(hit, str): return hit
 
-def resolve_weights(model_name: str, pretrained: str|None, cache_dir=None) -> str|None:
+def resolve_weights(model_name: str, # an open_clip model name
+                    pretrained: str|None, # an open_clip tag or a weights file; None for random weights
+                    cache_dir=None, # where downloaded weights are kept; by default the Hugging Face cache
+                   ) -> str|None:
     "The local path of the weights for an open_clip `model_name` + `pretrained`, downloading them if needed."
     import open_clip
     if pretrained is None: return None
@@ -83,6 +86,7 @@ def pick_device(device: str|torch.device|None=None) -> torch.device:
     if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
+# %% ../nbs/03_encoder.ipynb #2b88e849
 def default_batch_size(device: torch.device) -> int:
     "Images per batch: large enough to keep the device busy, small enough that an interrupted run loses little."
     return {'cuda': 256, 'mps': 64}.get(device.type, 32)
@@ -97,10 +101,16 @@ def transform_size(preprocess) -> int|None:
         elif isinstance(s, (tuple, list)): sizes += [v for v in s if isinstance(v, int)]
     return max(sizes, default=None)
 
+# %% ../nbs/03_encoder.ipynb #e5d5980a
 class Encoder:
     "A model turning preprocessed images and texts into unit vectors."
-    def __init__(self, model: torch.nn.Module, preprocess: Callable, tokenizer: Callable,
-                 model_name: str, pretrained: str|None, device=None):
+    def __init__(self, model: torch.nn.Module, # with open_clip's `encode_image` and `encode_text`
+                 preprocess: Callable, # PIL image -> tensor, as the model expects
+                 tokenizer: Callable, # list of texts -> tensor of tokens
+                 model_name: str, # its name, for its key
+                 pretrained: str|None, # its weights, for its key
+                 device=None, # 'cuda', 'mps' or 'cpu'; by default the best available
+                ):
         self.device = pick_device(device)
         self.dtype = torch.float16 if self.device.type == 'cuda' else torch.float32
         self.model = model.to(self.device, self.dtype).eval()

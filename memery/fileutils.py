@@ -32,13 +32,13 @@ def register_optional_formats() -> frozenset[str]:
     Image.init()
     return frozenset(Image.registered_extensions())
 
-# %% ../nbs/06_fileutils.ipynb #7f942023
+# %% ../nbs/06_fileutils.ipynb #33d0c26c
 @lru_cache(None)
 def image_extensions() -> frozenset[str]:
     "Lower-case file extensions memery indexes."
     return BASE_EXTENSIONS | (OPTIONAL_EXTENSIONS & register_optional_formats())
 
-# %% ../nbs/06_fileutils.ipynb #2bdc44c6
+# %% ../nbs/06_fileutils.ipynb #51767525
 def is_image_name(name: str) -> bool:
     "Does the file name carry an image extension (in any case)?"
     return os.path.splitext(name)[1].lower() in image_extensions()
@@ -61,7 +61,9 @@ def content_hash(f) -> str:
     return h.hexdigest()
 
 # %% ../nbs/06_fileutils.ipynb #379c9aac
-def relative_path(path, folder) -> str|None:
+def relative_path(path, # a path the user gave: absolute, or relative to the working directory
+                  folder, # the folder it should lie in
+                 ) -> str|None:
     "`path` relative to `folder` in POSIX form, or None if it lies outside `folder`."
     try: rel = os.path.relpath(os.path.abspath(os.path.expanduser(path)), os.path.abspath(os.path.expanduser(folder)))
     except ValueError: return None # on another Windows drive
@@ -79,8 +81,10 @@ def is_factory_name(model_name: str) -> bool:
     prefix, sep, _ = model_name.partition(':')
     return bool(sep) and prefix not in OPEN_CLIP_SCHEMAS
 
-# %% ../nbs/06_fileutils.ipynb #18cc043c
-def model_key(model_name: str, pretrained: str|None) -> str:
+# %% ../nbs/06_fileutils.ipynb #4426c7fa
+def model_key(model_name: str, # an open_clip model name, or `module:factory`
+              pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
+             ) -> str:
     "A stable name for a model and its weights; the index records it, so two models never mix."
     if pretrained is None: return f"{model_name}/random"
     p = Path(pretrained).expanduser()
@@ -96,7 +100,7 @@ def user_cache_dir() -> Path:
     else: base = os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache'
     return Path(base)/'memery'
 
-# %% ../nbs/06_fileutils.ipynb #ba98a043
+# %% ../nbs/06_fileutils.ipynb #fa4427d1
 def folder_key(folder: Path) -> str:
     "A directory name unique to the absolute path `folder`: its name and a short hash of the path."
     digest = hashlib.blake2b(os.fsencode(folder), digest_size=6).hexdigest()
@@ -112,7 +116,7 @@ def index_candidates(folder, # the folder of images
     if root: return [Path(root).expanduser().resolve()/folder_key(folder)]
     return [folder/INDEX_DIRNAME, user_cache_dir()/'indexes'/folder_key(folder)]
 
-# %% ../nbs/06_fileutils.ipynb #48a158ed
+# %% ../nbs/06_fileutils.ipynb #367fe085
 def _is_writable_dir(d: Path) -> bool:
     try: d.mkdir(parents=True, exist_ok=True)
     except OSError: return False
@@ -129,7 +133,7 @@ def index_location(folder, # the folder of images
         if _is_writable_dir(d): return d
     raise MemeryError(f"cannot create an index for {folder}: none of {', '.join(map(str, candidates))} is writable")
 
-# %% ../nbs/06_fileutils.ipynb #61fa462b
+# %% ../nbs/06_fileutils.ipynb #4e2ad687
 def existing_index_dir(folder, # the folder of images
                        index_dir=None, # a root for index directories, instead of `<folder>/.memery`
                       ) -> Path|None:

@@ -26,7 +26,9 @@ __all__ = ['THUMB_SIZE', 'PREVIEW_SIZE', 'STATIC', 'FIRST_SCREEN', 'thumbnail', 
 THUMB_SIZE = 200 # pixels on a thumbnail's longer side
 PREVIEW_SIZE = 800 # pixels on the longer side of the larger view of a clicked result
 
-def thumbnail(path, size: int=THUMB_SIZE) -> bytes:
+def thumbnail(path, # an image file
+              size: int=THUMB_SIZE, # pixels on the longer side, at most
+             ) -> bytes:
     "A JPEG of the image at `path`, at most `size` pixels wide and high."
     from memery.crafter import open_image # PyTorch loads with the crafter; a search has loaded it already
     im, _ = open_image(path, draft_size=size)
@@ -68,7 +70,9 @@ class Thumbnails:
             except OSError: pass # a full or read-only disk costs speed, not the thumbnail
         return data
 
-    def many(self, paths: Sequence, make: bool=True) -> list[bytes]:
+    def many(self, paths: Sequence, # image files
+             make: bool=True, # make the missing ones; if False, they come back empty
+            ) -> list[bytes]:
         "Thumbnails of `paths`, made in parallel (Pillow decodes outside Python's lock)."
         with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool: return list(pool.map(lambda p: self(p, make), paths))
 
@@ -102,7 +106,7 @@ class ResultGrid(anywidget.AnyWidget):
 class Search:
     "What one tab searched for: a `Query` in a folder, and its feedback round."
     folder: str # as typed in the sidebar
-    query: Query
+    query: Query # what it asked
     round: int = 0 # feedback rounds so far
 
     @property
@@ -115,7 +119,10 @@ class Search:
         if len(title) > 28: title = title[:27] + '…'
         return title + (f' ↻{self.round}' if self.round else '')
 
-    def refined(self, liked: Sequence[str], disliked: Sequence[str], shown: Sequence[str]) -> Search:
+    def refined(self, liked: Sequence[str], # paths of the results liked in this round
+                disliked: Sequence[str], # paths of the results disliked in this round
+                shown: Sequence[str], # paths of all the results shown in this round
+               ) -> Search:
         "The next round: this search, with the results `liked` and `disliked` among those `shown` in this round."
         return replace(self, query=self.query.refined(liked, disliked, shown), round=self.round + 1)
 
@@ -126,7 +133,8 @@ class ResultTab(W.VBox):
     "One search's results: a summary, *Refine* and *Close* buttons, and the grid of thumbnails."
     def __init__(self, search: Search, # what the tab searched for
                  matches: list, # what it found: `Match`es, best first
-                 thumbnails: Thumbnails, previews: Thumbnails, # makers of the grid's thumbnails and of the larger views
+                 thumbnails: Thumbnails, # maker of the grid's thumbnails
+                 previews: Thumbnails, # maker of the larger views
                  seconds: float=0.0): # how long the search took
         self.search, self.matches, self.thumbnails, self.previews, self.seconds = search, matches, thumbnails, previews, seconds
         paths = [m.path for m in matches]
@@ -148,7 +156,9 @@ class ResultTab(W.VBox):
         "Paths of the results liked, and of those disliked, in this tab."
         return [self.matches[i].path for i in self.grid.liked], [self.matches[i].path for i in self.grid.disliked]
 
-    def load_thumbnails(self, first: int=FIRST_SCREEN, chunk: int=48):
+    def load_thumbnails(self, first: int=FIRST_SCREEN, # how many to make and show first
+                        chunk: int=48, # how many to make and show at a time after that
+                       ):
         "Make the missing thumbnails, `first` of them and then `chunk` at a time, each chunk shown when ready; stop if the tab is closed."
         while self._missing and not self._closed:
             todo, self._missing = self._missing[:first], self._missing[first:]
@@ -223,7 +233,10 @@ class AppPage(W.HBox):
 
 # %% ../nbs/08_gui.ipynb #21509b3a
 @patch
-def say(self: AppPage, text: str, error: bool=False, markup: bool=False):
+def say(self: AppPage, text: str, # the message
+        error: bool=False, # show it as an error
+        markup: bool=False, # `text` is HTML, not plain text
+       ):
     "Show a short message in the sidebar."
     body = text if markup else html.escape(text)
     self.message.value = f'<div style="color:#c62828">{body}</div>' if error else f'<div>{body}</div>'
@@ -326,7 +339,9 @@ def refine(self: AppPage, tab: ResultTab):
     self._start(tab.search.refined(liked, disliked, [m.path for m in tab.matches]))
 
 @patch
-def more_like_this(self: AppPage, tab: ResultTab, i: int):
+def more_like_this(self: AppPage, tab: ResultTab, # a tab of results
+                   i: int, # the number of one of them
+                  ):
     "A new tab of images like `tab`'s result number `i`."
     self._start(Search(tab.search.folder, Query(image=tab.matches[i].path, n=tab.search.query.n)))
 

@@ -27,7 +27,7 @@ class IndexMismatch(MemeryError):
 class IndexBusy(MemeryError):
     "Another process is updating the index."
 
-# %% ../nbs/04_indexer.ipynb #61ff0d16
+# %% ../nbs/04_indexer.ipynb #7d8e7c18
 def index_name(key: str) -> str:
     "A file-name-safe name for model `key`: readable, and unique thanks to a hash of the key."
     safe = re.sub(r'[^A-Za-z0-9.-]+', '_', key).strip('_')[:60]
@@ -52,7 +52,7 @@ CREATE INDEX IF NOT EXISTS images_hash ON images (hash);
 CREATE TABLE IF NOT EXISTS annoy_items (item INTEGER PRIMARY KEY, image_id INTEGER NOT NULL);
 """
 
-# %% ../nbs/04_indexer.ipynb #5fec638e
+# %% ../nbs/04_indexer.ipynb #542ac6a8
 def _permanent_ids(db: sqlite3.Connection):
     "Schema 2: AUTOINCREMENT row ids, never handed on to another image; an index on `status`."
     old = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'images'").fetchone()[0]
@@ -69,7 +69,7 @@ def _permanent_ids(db: sqlite3.Connection):
 MIGRATIONS = [_permanent_ids] # MIGRATIONS[i] brings an index from schema i+1 to i+2
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
-# %% ../nbs/04_indexer.ipynb #fa9c6cfa
+# %% ../nbs/04_indexer.ipynb #e8426d51
 @contextmanager
 def _transaction(db: sqlite3.Connection):
     "A write transaction on `db`: committed if the block ends normally, rolled back if it raises."
@@ -86,25 +86,25 @@ def _schema_version(db: sqlite3.Connection) -> int:
     except sqlite3.OperationalError: return 0 # no meta table
     return int(row[0]) if row else 0
 
-# %% ../nbs/04_indexer.ipynb #ccf073f0
+# %% ../nbs/04_indexer.ipynb #15d205ad
 @dataclass
 class Entry:
     "What indexing learned about one image: its embedding, or why it was skipped."
     path: str # relative to the folder, POSIX
-    size: int
-    mtime_ns: int
+    size: int # in bytes, when it was read
+    mtime_ns: int # modification time, when it was read
     hash: str|None # content fingerprint (`memery.fileutils.content_hash`)
-    width: int|None = None
-    height: int|None = None
+    width: int|None = None # in pixels, as stored (before EXIF rotation)
+    height: int|None = None # in pixels, as stored
     vector: np.ndarray|None = None # unit embedding; None if skipped
     reason: str|None = None # why it was skipped
 
 @dataclass
 class Vectors:
     "The embeddings of an index's readable images, as one float32 matrix."
-    generation: int
+    generation: int # the index's generation they were read at
     ids: np.ndarray # SQLite row ids
-    paths: list[str]
+    paths: list[str] # relative to the folder
     matrix: np.ndarray # float32, one unit vector per row
 
 # %% ../nbs/04_indexer.ipynb #cdc60590
@@ -130,7 +130,7 @@ class Index:
         except sqlite3.DatabaseError as e:
             raise MemeryError(f"the index {self.db_path} is damaged ({e}); `memery purge` removes it, and the next run rebuilds it") from None
 
-    def __repr__(self): return f"Index({self.db_path}{'' if self.on_disk else ', not on disk'}, {self.count()} images)"
+    def __repr__(self): return f"Index({str(self.folder)!r}, {self.key!r}, {self.count()} images{'' if self.on_disk else ', not on disk'})"
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.db_path if self.on_disk else ':memory:', timeout=60, isolation_level=None, check_same_thread=False)
@@ -157,7 +157,9 @@ class Index:
             for step in MIGRATIONS[version - 1:]: step(db)
             db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
-    def meta(self, key: str, default=None) -> str|None:
+    def meta(self, key: str, # the name of the value
+             default=None, # what to return if the index records no such value
+            ) -> str|None:
         "A value from the `meta` table."
         row = self.db.execute('SELECT value FROM meta WHERE key = ?', (key,)).fetchone()
         return row[0] if row else default
@@ -183,7 +185,7 @@ class Index:
 
     def close(self): self.db.close()
 
-# %% ../nbs/04_indexer.ipynb #7b754521
+# %% ../nbs/04_indexer.ipynb #7211ecf2
 @patch
 def relative(self: Index, path) -> str|None:
     "The index's name for the image at `path`: relative to the folder, in POSIX form; None if it lies outside."
@@ -222,15 +224,17 @@ def add(self: Index, entries: list[Entry]):
         db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height, 'skipped' if e.vector is None else 'ok',
                                      e.reason, None if e.vector is None else _blob(e.vector)) for e in entries])
 
-# %% ../nbs/04_indexer.ipynb #f687afee
+# %% ../nbs/04_indexer.ipynb #746edc0d
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
     return {p: Known(s, m, h, st == 'ok') for p, s, m, h, st in self.db.execute('SELECT path, size, mtime_ns, hash, status FROM images')}
 
-# %% ../nbs/04_indexer.ipynb #bbfa89a0
+# %% ../nbs/04_indexer.ipynb #00b4432c
 @patch
-def apply(self: Index, changes: Changes, files: dict[str, FileStat]):
+def apply(self: Index, changes: Changes, # from `diff_folder`
+          files: dict[str, FileStat], # the scan's stats of the paths, for the moved and copied rows
+         ):
     "Carry out the moves, copies and deletions in `changes` (with the new files' stats) in one transaction."
     if not (changes.moved or changes.copied or changes.deleted): return
     with self._write() as db:
@@ -239,9 +243,11 @@ def apply(self: Index, changes: Changes, files: dict[str, FileStat]):
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
 
-# %% ../nbs/04_indexer.ipynb #79ced1a5
+# %% ../nbs/04_indexer.ipynb #963815e5
 @patch
-def share(self: Index, links: list[tuple[str, str]], files: dict[str, FileStat]):
+def share(self: Index, links: list[tuple[str, str]], # (path just indexed, another path to the same file)
+          files: dict[str, FileStat], # the scan's stats of the paths
+         ):
     "Give the second path of each pair in `links` the row of the first (the same file, just indexed)."
     if not links: return
     with self._write() as db: db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
@@ -262,7 +268,7 @@ def vectors(self: Index) -> Vectors:
     while len(_vector_cache) > VECTOR_CACHE_SIZE: _vector_cache.pop(next(iter(_vector_cache))) # the least recently loaded
     return res
 
-# %% ../nbs/04_indexer.ipynb #6833a3e3
+# %% ../nbs/04_indexer.ipynb #5f40b74e
 @patch
 def vector_of(self: Index, path: str) -> np.ndarray|None:
     "The embedding of the image at relative `path`, if the index has one."
@@ -278,7 +284,8 @@ def paths_of(self: Index, ids) -> dict[int, str]:
 
 # %% ../nbs/04_indexer.ipynb #e6d0b223
 @patch
-def build_annoy(self: Index, n_trees: int=50) -> Path:
+def build_annoy(self: Index, n_trees: int=50, # more trees: better recall, a bigger file
+               ) -> Path:
     "Build and save an Annoy tree of the current vectors; return its path."
     from annoy import AnnoyIndex
     vecs = self.vectors()
@@ -298,6 +305,7 @@ def build_annoy(self: Index, n_trees: int=50) -> Path:
         if old != final: old.unlink(missing_ok=True)
     return final
 
+# %% ../nbs/04_indexer.ipynb #5c8563bd
 @patch
 def annoy(self: Index):
     "The Annoy tree and the row id of each of its items, if a tree is built from the current generation; else None."

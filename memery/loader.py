@@ -26,7 +26,7 @@ class Scan:
     problems: list[tuple[str, str]] = field(default_factory=list) # (relative path, reason)
     identities: dict[str, tuple[int, int]] = field(default_factory=dict) # relative path -> (device, inode) of the file
 
-# %% ../nbs/01_loader.ipynb #cc8e054e
+# %% ../nbs/01_loader.ipynb #a83f0be9
 def printable(rel: str) -> str:
     "`rel` with any undecodable bytes of its name shown as U+FFFD, so it can be printed."
     return os.fsencode(rel).decode('utf-8', 'replace')
@@ -42,8 +42,10 @@ def check_folder(folder) -> Path:
     if not stat.S_ISDIR(st.st_mode): raise MemeryError(f"not a folder: {folder}")
     return folder
 
-# %% ../nbs/01_loader.ipynb #5aa32bec
-def scan_folder(folder, exclude=()) -> Scan:
+# %% ../nbs/01_loader.ipynb #5c806191
+def scan_folder(folder, # the folder to scan
+                exclude=(), # folders not to enter (memery's own index directory)
+               ) -> Scan:
     "Find the images under `folder`, skipping hidden entries and the folders in `exclude`."
     root = os.stat(check_folder(folder))
     excluded = {os.path.realpath(e) for e in exclude}
@@ -103,7 +105,7 @@ class Changes:
     copied: list[tuple[str, str]] = field(default_factory=list) # (original, copy) paths: share the embedding
     deleted: list[str] = field(default_factory=list) # gone from the folder: drop from the index
     linked: list[tuple[str, str]] = field(default_factory=list) # (path to encode, another path to the same file): share once encoded
-    unchanged: int = 0
+    unchanged: int = 0 # paths whose size and mtime are as the index knows them
 
     @property
     def to_encode(self) -> list[str]: return self.new + self.changed
@@ -124,7 +126,10 @@ def _link(res: Changes, scan: Scan, indexed_ok: list[str], fresh: list[str]) -> 
     res.changed = keep['changed']
     return keep['fresh']
 
-def diff_folder(folder, scan: Scan, known: dict[str, Known]) -> Changes:
+def diff_folder(folder, # the folder scanned
+                scan: Scan, # what `scan_folder` found in it
+                known: dict[str, Known], # what the index knows of each path (`Index.known`)
+               ) -> Changes:
     "Compare the images in `scan` (of `folder`) with what the index `known`s."
     res, fresh, unchanged = Changes(), [], []
     for rel, st in scan.files.items():

@@ -18,7 +18,7 @@ if TYPE_CHECKING: from memery.encoder import Encoder
 __all__ = ['Query', 'as_query', 'unit', 'combine', 'rocchio', 'image_vector', 'query_vector', 'Match', 'default_search_k',
            'nearest', 'search']
 
-# %% ../nbs/05_ranker.ipynb #4bdfa535
+# %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
     "One text or several, as a tuple of the non-empty ones."
     items = [x] if isinstance(x, str) else list(x or ())
@@ -77,15 +77,14 @@ class Query:
         parts += [f"{f.name}={_short(getattr(self, f.name))}" for f in fields(self)[1:] if getattr(self, f.name) != f.default]
         return f"Query({', '.join(parts)})"
 
-# %% ../nbs/05_ranker.ipynb #d3ab02ac
+# %% ../nbs/05_ranker.ipynb #5801f1b5
 def as_query(query: Query|str|None=None, # a `Query`, or what to look for in words
-             **options, # `Query` fields: for a `Query`, they replace its own
-            ) -> Query:
-    "A `Query` from a `Query` (with some `options` changed) or from a text and the other fields as keywords."
-    if isinstance(query, Query): return replace(query, **options) if options else query
-    return Query(query, **options)
+             **kwargs) -> Query:
+    "A `Query` from a `Query` (with the fields in `kwargs` changed) or from a text and the other fields as keywords."
+    if isinstance(query, Query): return replace(query, **kwargs) if kwargs else query
+    return Query(query, **kwargs)
 
-# %% ../nbs/05_ranker.ipynb #540aacbe
+# %% ../nbs/05_ranker.ipynb #944fdfd6
 def _marks(before: Sequence[str], now: Sequence[str], shown: set[str]) -> tuple[str, ...]:
     "Marks from earlier rounds on images not shown in this one, then this round's."
     return tuple(dict.fromkeys([p for p in before if p not in shown] + list(now)))
@@ -108,7 +107,7 @@ def unit(v: np.ndarray) -> np.ndarray:
     if n < 1e-12: raise MemeryError("the query parts cancel each other out; change their weights")
     return (v / n).astype(np.float32)
 
-# %% ../nbs/05_ranker.ipynb #5f22ffb3
+# %% ../nbs/05_ranker.ipynb #8370ceb1
 def combine(parts: Sequence[tuple[np.ndarray, float]]) -> np.ndarray:
     "The unit vector of the weighted sum of `(vector, weight)` parts."
     return unit(sum(w * np.asarray(v, np.float32) for v, w in parts))
@@ -163,13 +162,15 @@ def query_vector(index: Index, # the index searched: it holds the vectors of its
 @dataclass
 class Match:
     "A search result: an image's path and its cosine similarity to the query."
-    path: str
-    score: float
+    path: str # as the index names it (`nearest`), or under the folder as the user named it (`search`)
+    score: float # cosine similarity to the query vector
 
+# %% ../nbs/05_ranker.ipynb #3bf334e2
 def default_search_k(n: int) -> int:
     "Nodes for Annoy to inspect: generous, because text queries lie far from the images they match."
     return max(100_000, 1000 * n)
 
+# %% ../nbs/05_ranker.ipynb #a264e205
 def _exact(index: Index, q: np.ndarray, k: int) -> list[Match]:
     v = index.vectors()
     if not len(v.paths): return []
@@ -197,7 +198,7 @@ def nearest(index: Index, # the index to search
     tree = index.annoy() if use_tree else None
     return _approximate(index, tree, vector, k, search_k or default_search_k(k)) if tree else _exact(index, vector, k)
 
-# %% ../nbs/05_ranker.ipynb #a0e5ddec
+# %% ../nbs/05_ranker.ipynb #0d9ad29a
 def search(index: Index, # the index to search
            query: Query, # what to search for
            get_encoder: Callable[[], Encoder], # returns the encoder, if the query has texts or outside images

@@ -39,7 +39,7 @@ class ColourCLIP(torch.nn.Module):
         tokens = tokens.float()
         return torch.where(tokens.sum(1, keepdim=True) > 0, tokens, torch.ones_like(tokens))
 
-# %% ../nbs/09_testing.ipynb #707f492c
+# %% ../nbs/09_testing.ipynb #5389a997
 def colour_tokenizer(texts) -> torch.Tensor:
     "Count each palette colour's name (or a synonym) in each text."
     counts = torch.zeros(len(texts), len(PALETTE))
@@ -50,12 +50,12 @@ def colour_tokenizer(texts) -> torch.Tensor:
             if word in PALETTE: counts[i, names.index(word)] += 1
     return counts
 
-# %% ../nbs/09_testing.ipynb #620a8531
+# %% ../nbs/09_testing.ipynb #73f58a52
 def colour_model(pretrained=None):
     "`(model, preprocess, tokenizer)` of the colour model, for `load_encoder('memery.testing:colour_model', None)`."
     return ColourCLIP(), T.Compose([T.Resize((16, 16)), T.ToTensor()]), colour_tokenizer
 
-# %% ../nbs/09_testing.ipynb #90e93803
+# %% ../nbs/09_testing.ipynb #e763d1ef
 def make_colour_folder(folder, # where to write them (created if missing)
                        colours, # palette colour names (or synonyms): one swatch each
                        size=(48, 48), # width and height of each swatch
@@ -73,7 +73,7 @@ def make_colour_folder(folder, # where to write them (created if missing)
         Image.fromarray(pixels).save(paths[-1])
     return paths
 
-# %% ../nbs/09_testing.ipynb #515f945d
+# %% ../nbs/09_testing.ipynb #1c75d19f
 def copy_images(src, # a folder of images
                 dest, # where to copy it; must not exist yet
                ) -> Path:
@@ -85,7 +85,9 @@ def copy_images(src, # a folder of images
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
 
-def write_png_bomb(path, side: int=20_000) -> Path:
+def write_png_bomb(path, # where to write it
+                   side: int=20_000, # width and height it claims, in pixels
+                  ) -> Path:
     "Write a small PNG claiming `side` x `side` pixels."
     row = b'\0' * (1 + (side + 7) // 8)
     z = zlib.compressobj(9)
@@ -98,10 +100,11 @@ def write_png_bomb(path, side: int=20_000) -> Path:
 @dataclass
 class Hostile:
     "A hostile folder's files: those that must be indexed, and those that must be reported (path -> part of the reason)."
-    good: list[str] = field(default_factory=list)
-    bad: dict[str, str] = field(default_factory=dict)
+    good: list[str] = field(default_factory=list) # paths, relative to the folder
+    bad: dict[str, str] = field(default_factory=dict) # relative path -> part of the reason it must be reported with
 
-def make_hostile_folder(folder, unreadable: bool=True # include a file without read permission
+def make_hostile_folder(folder, # where to write them (created if missing)
+                        unreadable: bool=True, # include a file without read permission
                        ) -> Hostile:
     "Fill `folder` with valid-but-odd images and with broken and hostile files."
     folder = Path(folder).absolute() # symbolic links point at absolute paths
