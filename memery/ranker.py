@@ -47,6 +47,7 @@ class Query:
     exclude: tuple[str, ...] = () # images to leave out of the results
     threshold: float|None = None # leave out results whose cosine similarity to the query is below this
     n: int|None = 20 # how many results, best first; 0 for all
+    offset: int = 0 # skip this many of the best results: `offset=20, n=20` is the second page
 
     def __post_init__(self):
         text, image = _texts(self.text), _paths(self.image)
@@ -62,6 +63,7 @@ class Query:
         self._check()
 
     def _check(self):
+        if not isinstance(self.offset, int) or self.offset < 0: raise MemeryError(f"offset must be 0 or more, not {self.offset!r}")
         if self.n is not None and (not isinstance(self.n, int) or self.n < 0):
             raise MemeryError(f"n must be a positive number of results (or 0 for all), not {self.n!r}")
         if self.threshold is not None and not -1 <= self.threshold <= 1:
@@ -207,7 +209,8 @@ def search(index: Index, # the index to search
           ) -> list[Match]:
     "The images of `index` that best match `query`, best first, with paths under its folder."
     left_out = {index.relative(p) for p in (*query.exclude, query.image) if p} - {None}
-    k = (query.n or index.count()) + len(left_out)
+    k = (query.n or index.count()) + query.offset + len(left_out)
     found = nearest(index, query_vector(index, query, get_encoder), k, exact, search_k)
     found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold)]
-    return [Match(index.path(m.path), m.score) for m in found[:query.n]]
+    found = found[query.offset:][:query.n]
+    return [Match(index.path(m.path), m.score) for m in found]
