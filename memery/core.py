@@ -63,7 +63,8 @@ def open_index(folder, # the folder of images
               ) -> Index:
     "`folder`'s index for `model` as it is on disk, without updating it (empty if there is none yet)."
     folder = check_folder(folder)
-    location = index_location(folder, index_dir) if create else existing_index_dir(folder, index_dir) or index_candidates(folder, index_dir)[0]
+    if create: location = index_location(folder, index_dir)
+    else: location = existing_index_dir(folder, index_dir) or index_candidates(folder, index_dir)[0] # where it would be
     return Index(location, model_key(model, pretrained), folder, create)
 
 # %% ../nbs/00_core.ipynb #8c6e67a8

@@ -126,7 +126,7 @@ def rocchio(query: np.ndarray|None, # the query before feedback, or None for lik
     parts = [] if query is None else [(query, alpha)]
     if len(liked): parts.append((np.mean(liked, axis=0), beta))
     if len(disliked): parts.append((np.mean(disliked, axis=0), -gamma))
-    if not parts: raise MemeryError("nothing to search for: give a text, an example image, or images you liked")
+    if not parts: raise ValueError("rocchio needs a query vector or liked vectors") # a `Query` always has one or the other
     return combine(parts)
 
 # %% ../nbs/05_ranker.ipynb #9c073348
