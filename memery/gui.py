@@ -231,23 +231,7 @@ class AppPage(W.HBox):
                          layout=W.Layout(width='300px', min_width='260px', gap='4px'))
         super().__init__([sidebar, self.tabs], layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
 
-# %% ../nbs/08_gui.ipynb #21509b3a
-@patch
-def say(self: AppPage, text: str, # the message
-        error: bool=False, # show it as an error
-        markup: bool=False, # `text` is HTML, not plain text
-       ):
-    "Show a short message in the sidebar."
-    body = text if markup else html.escape(text)
-    self.message.value = f'<div style="color:#c62828">{body}</div>' if error else f'<div>{body}</div>'
-
-@patch
-def search(self: AppPage):
-    "Search with what the sidebar holds, in a new tab."
-    try: query = Query(self.query.value, self.image.value, self.negative.value, n=self.n.value)
-    except MemeryError as e: return self.say(str(e), error=True)
-    self._start(Search(self.folder.value.strip(), query))
-
+# %% ../nbs/08_gui.ipynb #0e3ea31e
 @patch
 def _uploaded(self: AppPage, change):
     "Keep an uploaded image in a file, for the image box."
@@ -257,6 +241,23 @@ def _uploaded(self: AppPage, change):
     dest.parent.mkdir()
     dest.write_bytes(f['content'])
     self.image.value = str(dest)
+
+# %% ../nbs/08_gui.ipynb #272582b4
+@delegates(AppPage)
+def appPage(folder=None, # the folder of images; by default the last one searched
+            **kwargs) -> AppPage:
+    "memery's notebook GUI: `display(appPage())`."
+    return AppPage(folder, **kwargs)
+
+# %% ../nbs/08_gui.ipynb #c43dff4c
+@patch
+def say(self: AppPage, text: str, # the message
+        error: bool=False, # show it as an error
+        markup: bool=False, # `text` is HTML, not plain text
+       ):
+    "Show a short message in the sidebar."
+    body = text if markup else html.escape(text)
+    self.message.value = f'<div style="color:#c62828">{body}</div>' if error else f'<div>{body}</div>'
 
 # %% ../nbs/08_gui.ipynb #b1ffcf8c
 @patch
@@ -322,6 +323,31 @@ def _show_tabs(self: AppPage, selected: int|None):
     self.tabs.titles = tuple(t.search.title for t in self.results)
     self.tabs.selected_index = selected
 
+# %% ../nbs/08_gui.ipynb #21509b3a
+@patch
+def search(self: AppPage):
+    "Search with what the sidebar holds, in a new tab."
+    try: query = Query(self.query.value, self.image.value, self.negative.value, n=self.n.value)
+    except MemeryError as e: return self.say(str(e), error=True)
+    self._start(Search(self.folder.value.strip(), query))
+
+# %% ../nbs/08_gui.ipynb #64798be1
+@patch
+def refine(self: AppPage, tab: ResultTab):
+    "A new tab for `tab`'s search re-ranked by the results liked and disliked in it."
+    liked, disliked = tab.marked()
+    if not (liked or disliked): return self.say("Like or dislike some results first, then Refine.", error=True)
+    self._start(tab.search.refined(liked, disliked, [m.path for m in tab.matches]))
+
+# %% ../nbs/08_gui.ipynb #730d86b1
+@patch
+def more_like_this(self: AppPage, tab: ResultTab, # a tab of results
+                   i: int, # the number of one of them
+                  ):
+    "A new tab of images like `tab`'s result number `i`."
+    self._start(Search(tab.search.folder, Query(image=tab.matches[i].path, n=tab.search.query.n)))
+
+# %% ../nbs/08_gui.ipynb #50ca423b
 @patch
 def close_tab(self: AppPage, tab: ResultTab):
     "Remove `tab` and free its thumbnails."
@@ -330,24 +356,3 @@ def close_tab(self: AppPage, tab: ResultTab):
         self.results.remove(tab)
         self._show_tabs(min(i, len(self.results) - 1) if self.results else None)
     tab.close()
-
-@patch
-def refine(self: AppPage, tab: ResultTab):
-    "A new tab for `tab`'s search re-ranked by the results liked and disliked in it."
-    liked, disliked = tab.marked()
-    if not (liked or disliked): return self.say("Like or dislike some results first, then Refine.", error=True)
-    self._start(tab.search.refined(liked, disliked, [m.path for m in tab.matches]))
-
-@patch
-def more_like_this(self: AppPage, tab: ResultTab, # a tab of results
-                   i: int, # the number of one of them
-                  ):
-    "A new tab of images like `tab`'s result number `i`."
-    self._start(Search(tab.search.folder, Query(image=tab.matches[i].path, n=tab.search.query.n)))
-
-# %% ../nbs/08_gui.ipynb #272582b4
-@delegates(AppPage)
-def appPage(folder=None, # the folder of images; by default the last one searched
-            **kwargs) -> AppPage:
-    "memery's notebook GUI: `display(appPage())`."
-    return AppPage(folder, **kwargs)
