@@ -151,6 +151,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer.IndexMismatch': ('indexer.html#indexmismatch', 'memery/indexer.py'),
                                 'memery.indexer.Vectors': ('indexer.html#vectors', 'memery/indexer.py'),
                                 'memery.indexer._blob': ('indexer.html#_blob', 'memery/indexer.py'),
+                                'memery.indexer._compact': ('indexer.html#_compact', 'memery/indexer.py'),
                                 'memery.indexer._permanent_ids': ('indexer.html#_permanent_ids', 'memery/indexer.py'),
                                 'memery.indexer._schema_version': ('indexer.html#_schema_version', 'memery/indexer.py'),
                                 'memery.indexer._transaction': ('indexer.html#_transaction', 'memery/indexer.py'),

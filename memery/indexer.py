@@ -80,6 +80,11 @@ def _transaction(db: sqlite3.Connection):
         raise
     db.execute('COMMIT')
 
+def _compact(db: sqlite3.Connection):
+    "Give back the space of the tables an upgrade copied, if SQLite can have the database to itself for a moment."
+    try: db.execute('VACUUM')
+    except sqlite3.OperationalError: pass # busy, or no room for the copy VACUUM makes: the free pages are reused as the index grows
+
 def _schema_version(db: sqlite3.Connection) -> int:
     "The schema version `db` records; 0 for a database memery has not set up yet."
     try: row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -140,22 +145,22 @@ class Index:
             raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one reads up to "
                                 f"{SCHEMA_VERSION}): upgrade memery to use it")
         if version == 0: db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
-        if version < SCHEMA_VERSION: self._upgrade(db)
+        if version < SCHEMA_VERSION and self._upgrade(db): _compact(db)
         model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
         if model != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
         return db
 
-    def _upgrade(self, db: sqlite3.Connection):
-        "Set up a new index, or bring an older one up to date, in one transaction."
+    def _upgrade(self, db: sqlite3.Connection) -> bool:
+        "Set up a new index, or bring an older one up to date, in one transaction; did an existing index change?"
         with _transaction(db):
             version = _schema_version(db) # again: another process may have upgraded it meanwhile
             if version == 0:
                 for stmt in SCHEMA_V1.split(';'):
                     if stmt.strip(): db.execute(stmt)
                 db.executemany('INSERT INTO meta VALUES (?, ?)', [('schema_version', '1'), ('model', self.key), ('generation', '0')])
-                version = 1
-            for step in MIGRATIONS[version - 1:]: step(db)
+            for step in MIGRATIONS[max(version, 1) - 1:]: step(db)
             db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+        return 0 < version < SCHEMA_VERSION
 
     def meta(self, key: str, # the name of the value
              default=None, # what to return if the index records no such value
