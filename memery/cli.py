@@ -25,8 +25,8 @@ def pretrained_arg(value: str) -> str|None:
     "`--pretrained` value: 'none' (or 'random') means random weights."
     return None if value.lower() in ('none', 'random') else value
 
-def _model_options() -> argparse.ArgumentParser:
-    docs = docments(index_flow)
+def _model_options(docs: dict) -> argparse.ArgumentParser:
+    "The model and index options, with `index_flow`'s `docs` as their help."
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group('model and index')
     g.add_argument('--model', default=DEFAULT_MODEL, help=_help(docs['model'], DEFAULT_MODEL))
@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog='memery', description="Search your image folders in plain language.")
     parser.add_argument('--version', action='version', version=f'memery {__version__}')
     sub = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    model, docs = _model_options(), docments(index_flow)
+    docs = docments(index_flow)
+    model = _model_options(docs)
     r = sub.add_parser('recall', parents=[model], help="search a folder (indexing what is new first)",
                        description="Search PATH for images matching QUERY; print their paths, best first.")
     r.add_argument('path', help="folder of images")
