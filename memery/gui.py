@@ -4,8 +4,7 @@
 
 # %% ../nbs/08_gui.ipynb #621cd015
 from __future__ import annotations
-import hashlib, html, io, json, os, shutil, tempfile, threading, time, traceback, weakref
-from concurrent.futures import ThreadPoolExecutor
+import html, io, json, os, shutil, tempfile, threading, time, traceback, weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,68 +12,13 @@ from typing import Callable, Sequence
 import anywidget, ipywidgets as W, traitlets as T
 from fastcore.basics import patch
 from fastcore.meta import delegates
-from PIL import Image
 import memery
 from .core import Query, search_flow
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, user_cache_dir
+from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
 # %% auto #0
-__all__ = ['THUMB_SIZE', 'PREVIEW_SIZE', 'STATIC', 'FIRST_SCREEN', 'thumbnail', 'Thumbnails', 'ResultGrid', 'Search', 'ResultTab',
-           'last_folder', 'AppPage', 'appPage']
-
-# %% ../nbs/08_gui.ipynb #279e3797
-THUMB_SIZE = 200 # pixels on a thumbnail's longer side
-PREVIEW_SIZE = 800 # pixels on the longer side of the larger view of a clicked result
-
-def thumbnail(path, # an image file
-              size: int=THUMB_SIZE, # pixels on the longer side, at most
-             ) -> bytes:
-    "A JPEG of the image at `path`, at most `size` pixels wide and high."
-    from memery.crafter import open_image # PyTorch loads with the crafter; a search has loaded it already
-    im, _ = open_image(path, draft_size=size)
-    im.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    out = io.BytesIO()
-    im.save(out, 'JPEG', quality=85, optimize=True)
-    return out.getvalue()
-
-# %% ../nbs/08_gui.ipynb #8387ecc0
-class Thumbnails:
-    "Thumbnails of an index's images at `size`, made once and kept as JPEG files beside the index."
-    def __init__(self, index, # the folder's index (`Results.index`): they are kept in its directory, if it is on disk
-                 size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
-                ):
-        self.size = size
-        self.location = index.location/'thumbnails' if index.on_disk else None # None: made afresh each time
-
-    def cached(self, path) -> Path|None:
-        "Where the thumbnail of `path`, as it is now, is kept."
-        if self.location is None: return None
-        st = os.stat(path)
-        key = hashlib.blake2b(f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{self.size}".encode(), digest_size=16).hexdigest()
-        return self.location/key[:2]/f'{key}.jpg'
-
-    def __call__(self, path, make: bool=True) -> bytes:
-        "The thumbnail of the image at `path`; empty if it cannot be read, or if it is not made yet and `make` is False."
-        try:
-            cached = self.cached(path)
-            if cached and cached.exists(): return cached.read_bytes()
-            if not make: return b''
-            data = thumbnail(path, self.size)
-        except Exception: return b'' # unreadable, vanished, or not an image any more
-        if cached:
-            try:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                part = cached.with_suffix(f'.{os.getpid()}-{threading.get_ident()}.part')
-                part.write_bytes(data)
-                os.replace(part, cached) # readers see the whole file or none
-            except OSError: pass # a full or read-only disk costs speed, not the thumbnail
-        return data
-
-    def many(self, paths: Sequence, # image files
-             make: bool=True, # make the missing ones; if False, they come back empty
-            ) -> list[bytes]:
-        "Thumbnails of `paths`, made in parallel (Pillow decodes outside Python's lock)."
-        with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool: return list(pool.map(lambda p: self(p, make), paths))
+__all__ = ['STATIC', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'ResultTab', 'last_folder', 'AppPage', 'appPage']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package

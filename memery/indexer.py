@@ -287,6 +287,20 @@ def paths_of(self: Index, ids) -> dict[int, str]:
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
     return dict(rows)
 
+# %% ../nbs/04_indexer.ipynb #c27df5a2
+@patch
+def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
+              ) -> Path|None:
+    "The file of the searchable image with row `id`, if it is a file inside the folder once links are resolved."
+    try:
+        row = self.db.execute("SELECT path FROM images WHERE id = ? AND status = 'ok'", (int(id),)).fetchone()
+        if row is None or not isinstance(row[0], str): return None
+        root = os.path.realpath(self.folder)
+        real = os.path.realpath(os.path.join(root, row[0]))
+        inside = os.path.commonpath([root, real]) == root and real != root
+    except (OverflowError, TypeError, ValueError): return None # not an id, or a path with a NUL byte
+    return Path(real) if inside and os.path.isfile(real) else None
+
 # %% ../nbs/04_indexer.ipynb #e6d0b223
 @patch
 def build_annoy(self: Index, n_trees: int=50, # more trees: better recall, a bigger file

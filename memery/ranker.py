@@ -5,7 +5,7 @@
 # %% ../nbs/05_ranker.ipynb #5edd0c91
 from __future__ import annotations
 import math, os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 from pathlib import Path
@@ -166,6 +166,7 @@ class Match:
     "A search result: an image's path and its cosine similarity to the query."
     path: str # as the index names it (`nearest`), or under the folder as the user named it (`search`)
     score: float # cosine similarity to the query vector
+    id: int|None = field(default=None, repr=False) # the image's row in the index (`Index.image_file` gives its file)
 
 # %% ../nbs/05_ranker.ipynb #3bf334e2
 def default_search_k(n: int) -> int:
@@ -180,13 +181,13 @@ def _exact(index: Index, q: np.ndarray, k: int) -> list[Match]:
     k = min(k, len(scores))
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind='stable')]
-    return [Match(v.paths[i], float(scores[i])) for i in top]
+    return [Match(v.paths[i], float(scores[i]), int(v.ids[i])) for i in top]
 
 def _approximate(index: Index, tree, q: np.ndarray, k: int, search_k: int) -> list[Match]:
     ann, ids = tree
     items, dists = ann.get_nns_by_vector(q.tolist(), k, search_k=search_k, include_distances=True)
     paths = index.paths_of(ids[items])
-    return [Match(paths[ids[i]], float(1 - d * d / 2)) for i, d in zip(items, dists)] # angular distance -> cosine
+    return [Match(paths[ids[i]], float(1 - d * d / 2), int(ids[i])) for i, d in zip(items, dists)] # angular distance -> cosine
 
 # %% ../nbs/05_ranker.ipynb #f4c60f33
 def nearest(index: Index, # the index to search
@@ -213,4 +214,4 @@ def search(index: Index, # the index to search
     found = nearest(index, query_vector(index, query, get_encoder), k, exact, search_k)
     found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold)]
     found = found[query.offset:][:query.n]
-    return [Match(index.path(m.path), m.score) for m in found]
+    return [Match(index.path(m.path), m.score, m.id) for m in found]

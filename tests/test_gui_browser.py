@@ -1,52 +1,14 @@
-"""The notebook GUI in a real JupyterLab, driven in headless Chromium by Playwright.
-
-Needs Debian's chromium (`apt-get install chromium`), or MEMERY_CHROMIUM pointing at a Chromium or Chrome binary;
-Playwright never downloads a browser here. Without one the tests are skipped, unless MEMERY_REQUIRE_BROWSER is set (as CI
-does), which makes a missing browser a failure. Set MEMERY_SCREENSHOTS to a directory to keep the screenshots.
-"""
-import json, os, random, re, shutil, socket, subprocess, sys, time, urllib.request
+"""The notebook GUI in a real JupyterLab, driven in headless Chromium by Playwright (see browser.py for the browser it needs)."""
+import json, os, re, subprocess, sys, time, urllib.request
 from pathlib import Path
 import pytest
-from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 from memery.core import Query
 from memery.gui import Search
-from memery.testing import PALETTE
+from browser import CHROMIUM, CHROMIUM_ARGS, free_port, make_picture_folder, need_chromium, snap
 
-CHROMIUM = os.environ.get('MEMERY_CHROMIUM', '/usr/bin/chromium')
-if not Path(CHROMIUM).exists():
-    missing = f"no browser at {CHROMIUM}: `apt-get install chromium`, or set MEMERY_CHROMIUM to a Chromium or Chrome binary"
-    if os.environ.get('MEMERY_REQUIRE_BROWSER'): pytest.fail(missing, pytrace=False)
-    pytest.skip(missing, allow_module_level=True)
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-                 '--disable-component-update', '--disable-sync']
+need_chromium()
 expect.set_options(timeout=90_000) # the first search imports PyTorch and indexes the folder
-IMAGES = Path(__file__).parent.parent/'images'
-BACKGROUNDS = ['red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'pink', 'brown', 'grey', 'black']
-
-
-def make_picture_folder(folder: Path, count: int = 242) -> Path:
-    "`count` JPEGs: the example clip-art on backgrounds mixing two colours, so that the colour model's ranking shows in the pictures."
-    arts = sorted(IMAGES.rglob('*.png'))
-    folder.mkdir(parents=True)
-    rng = random.Random(0)
-    for i in range(count):
-        art, colour, other = arts[i % len(arts)], BACKGROUNDS[(i // len(arts) + i) % len(BACKGROUNDS)], rng.choice(BACKGROUNDS)
-        mix = rng.uniform(0, 0.5)
-        background = [(1 - mix) * a + mix * b for a, b in zip(PALETTE[colour], PALETTE[other])]
-        picture = Image.new('RGB', (480, 360), tuple(int(255 * c) for c in background))
-        with Image.open(art) as im:
-            im = im.convert('RGBA')
-            im.thumbnail((300, 300))
-            picture.paste(im, ((480 - im.width) // 2, (360 - im.height) // 2), im)
-        picture.save(folder/f'{colour} {art.stem}.jpg', quality=88)
-    return folder
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope='module')
@@ -110,17 +72,6 @@ def page(lab, tmp_path_factory):
             raise
         yield page
         browser.close()
-
-
-def snap(page, tmp_path, name) -> Path:
-    "Save a screenshot in the test's temp dir (and in $MEMERY_SCREENSHOTS, if set)."
-    path = tmp_path/f'{name}.png'
-    page.screenshot(path=path)
-    if os.environ.get('MEMERY_SCREENSHOTS'):
-        Path(os.environ['MEMERY_SCREENSHOTS']).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(os.environ['MEMERY_SCREENSHOTS'])/path.name)
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def button(scope, label: str):

@@ -1,0 +1,136 @@
+"""`memery serve` under load: N concurrent clients issuing mixed searches against a 10k-image index, next to the same
+searches made in-process, in the same run.
+
+The index holds 10,000 small JPEGs with random 512-d unit vectors, stored by memery's indexer for ViT-B-32 (random
+weights, which cost exactly what trained ones do), so that building it takes seconds rather than the hours encoding
+10,000 photos takes on a CPU. The searches mix what the page sends: words, words with a "not", an image by id
+(Similar), and a feedback round with liked and disliked ids. The server is a real `memery serve --no-index` process
+on a free port, asked over HTTP by asyncio + httpx clients; in-process, the same requests go to the same `Library.search`
+from a pool of as many threads as the server's (anyio's default of 40), so both sides answer at the same concurrency.
+
+    python benchmarks/serve_load.py                     # 10,000 images, 200 clients, 2 searches each
+    python benchmarks/serve_load.py --images 2000 --clients 50 --per-client 4
+
+Prints each side's p50 and p95 latency and its throughput, and the server's as a multiple of in-process: its overhead.
+Any failed request makes the run fail.
+"""
+import argparse, asyncio, os, random, statistics, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+import numpy as np
+from PIL import Image
+
+WORDS = ['a dog', 'a red car', 'the beach at sunset', 'a receipt', 'a birthday cake', 'snow on mountains', 'a cat on a sofa',
+         'a screenshot of code', 'people laughing', 'a bicycle', 'a bowl of soup', 'a lighthouse', 'green leaves', 'a city at night']
+THREADS = 40 # anyio's default limit on the threads that run FastAPI's plain (non-async) routes
+
+
+def make_index(folder: Path, n: int, model: str) -> list[int]:
+    "`n` small JPEGs in `folder`, and an index holding a random unit vector for each; return their row ids."
+    from memery.core import open_index
+    from memery.indexer import Entry
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        Image.new('RGB', (64, 48), tuple(int(c) for c in rng.integers(0, 255, 3))).save(folder/f'{i:05d}.jpg', quality=80)
+    index = open_index(folder, model, None, create=True)
+    vectors = rng.standard_normal((n, 512)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    files = sorted(folder.glob('*.jpg'))
+    for start in range(0, n, 1000):
+        index.add([Entry(p.name, p.stat().st_size, p.stat().st_mtime_ns, f'h{i}', 64, 48, vector=v)
+                   for i, (p, v) in enumerate(zip(files[start:start + 1000], vectors[start:start + 1000]), start)])
+    return [row for row, in index.db.execute('SELECT id FROM images ORDER BY id')]
+
+
+def requests(rows: list[int], count: int, n: int) -> list[dict]:
+    "`count` search requests, a mix of the four kinds the page sends."
+    rng = random.Random(1)
+    ids = lambda k: [f'0-{r}' for r in rng.sample(rows, k)]
+    kinds = [lambda: dict(text=rng.choice(WORDS)),
+             lambda: dict(text=rng.choice(WORDS), negatives=[rng.choice(WORDS)]),
+             lambda: dict(image=ids(1)[0]),
+             lambda: dict(text=rng.choice(WORDS), liked=ids(2), disliked=ids(1))]
+    return [dict(kinds[i % len(kinds)](), n=n) for i in range(count)]
+
+
+def summary(name: str, latencies: list[float], seconds: float) -> dict:
+    q = statistics.quantiles(latencies, n=100)
+    print(f"{name:>11}: p50 {q[49] * 1000:7.1f} ms   p95 {q[94] * 1000:7.1f} ms   {len(latencies) / seconds:6.1f} searches/s   "
+          f"({len(latencies)} in {seconds:.1f} s)")
+    return dict(p50=q[49], p95=q[94], rate=len(latencies) / seconds)
+
+
+def in_process(folder: Path, model: str, reqs: list[dict]) -> dict:
+    from memery.server import Library, SearchRequest
+    library = Library([folder], model, None)
+    library.search(SearchRequest(text='warm up', n=1)) # loads the model, and the vectors into memory
+    def one(body):
+        start = time.perf_counter()
+        library.search(SearchRequest(**body))
+        return time.perf_counter() - start
+    start = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool: latencies = list(pool.map(one, reqs))
+    return summary('in-process', latencies, time.perf_counter() - start)
+
+
+async def over_http(url: str, reqs: list[dict], clients: int) -> tuple[list[float], list[str]]:
+    import httpx
+    queue, latencies, failures = asyncio.Queue(), [], []
+    for body in reqs: queue.put_nowait(body)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as http:
+        async def client():
+            while not queue.empty():
+                body = queue.get_nowait()
+                start = time.perf_counter()
+                try:
+                    r = await http.post('/api/search', json=body)
+                    if r.status_code != 200 or len(r.json()['results']) != body['n']: failures.append(f"{r.status_code}: {r.text[:200]}")
+                except Exception as e: failures.append(f"{type(e).__name__}: {e}")
+                latencies.append(time.perf_counter() - start)
+        await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, failures
+
+
+def served(folder: Path, model: str, reqs: list[dict], clients: int) -> dict:
+    memery = str(Path(sys.executable).parent/'memery')
+    server = subprocess.Popen([memery, 'serve', str(folder), '--model', model, '--pretrained', 'none', '--port', '0', '--no-index'],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        warm, failures = asyncio.run(over_http(url, [dict(text='warm up', n=1)], 1)) # the model loads in the background first
+        assert not failures, failures
+        start = time.perf_counter()
+        latencies, failures = asyncio.run(over_http(url, reqs, clients))
+        seconds = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(20)
+    if failures: raise SystemExit(f"{len(failures)} of {len(reqs)} requests failed, e.g. {failures[0]}")
+    return summary('server', latencies, seconds)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--images', type=int, default=10_000)
+    p.add_argument('--clients', type=int, default=200)
+    p.add_argument('--per-client', type=int, default=2)
+    p.add_argument('--n', type=int, default=60, help="results per search, as the page asks")
+    p.add_argument('--model', default='ViT-B-32')
+    args = p.parse_args()
+    os.environ.setdefault('XDG_CACHE_HOME', tempfile.mkdtemp())
+    folder = Path(tempfile.mkdtemp())/'pictures'
+    start = time.perf_counter()
+    rows = make_index(folder, args.images, args.model)
+    print(f"{args.images} images indexed (random vectors) in {time.perf_counter() - start:.1f} s; "
+          f"{args.clients} clients, {args.clients * args.per_client} mixed searches of {args.n} results")
+    reqs = requests(rows, args.clients * args.per_client, args.n)
+    ours = in_process(folder, args.model, reqs)
+    http = served(folder, args.model, reqs, args.clients)
+    print(f"server overhead: p50 x{http['p50'] / ours['p50']:.2f}, p95 x{http['p95'] / ours['p95']:.2f}, "
+          f"throughput x{ours['rate'] / http['rate']:.2f} lower; no request failed")
+
+
+if __name__ == '__main__':
+    main()

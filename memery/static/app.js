@@ -1,0 +1,366 @@
+// memery's browser app: one page over the JSON API (/api/search, /api/status, /api/thumb, /api/image). No build step.
+const $ = (id) => document.getElementById(id);
+const make = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+const PAGE = 60; // results per request
+
+const state = {
+  folders: [], // from /api/status
+  query: null, // the search on screen: {folder, text, not, image, like, dislike, round}
+  upload: null, // an example image from this computer: {data (a data: URL), name}; not in the address bar
+  results: [], // [{id, path, score}], best first
+  marks: new Map(), // image id -> "like" | "dislike"; kept across feedback rounds
+  more: false, // the last page was full: there may be more
+  viewing: -1, // the result in the viewer
+  busy: 0, // a counter of searches, so that only the latest one's results are shown
+};
+
+function say(message) { $("error").textContent = message || ""; }
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  let body = null;
+  try { body = await response.json(); } catch { /* not JSON */ }
+  if (!response.ok) throw new Error((body && body.error) || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+// ---- the query and the address bar ----
+
+function queryFromForm() {
+  const folder = Number($("folder").value || 0);
+  const image = state.query && state.query.image && state.query.folder === folder ? state.query.image : null;
+  return { folder, text: $("q").value.trim(), not: $("not").value.trim(), image, like: [], dislike: [], round: 0 };
+}
+
+function toURL(q) {
+  const p = new URLSearchParams();
+  if (q.folder) p.set("folder", q.folder);
+  if (q.text) p.set("q", q.text);
+  if (q.not) p.set("not", q.not);
+  if (q.image) p.set("image", q.image);
+  if (q.like.length) p.set("like", q.like.join(","));
+  if (q.dislike.length) p.set("dislike", q.dislike.join(","));
+  if (q.round) p.set("round", q.round);
+  const s = p.toString();
+  return s ? `?${s}` : location.pathname;
+}
+
+function fromURL() {
+  const p = new URLSearchParams(location.search);
+  const list = (k) => (p.get(k) || "").split(",").filter(Boolean);
+  const q = { folder: Number(p.get("folder") || 0), text: p.get("q") || "", not: p.get("not") || "", image: p.get("image"),
+              like: list("like"), dislike: list("dislike"), round: Number(p.get("round") || 0) };
+  return q.text || q.image || q.like.length ? q : null;
+}
+
+function showQuery(q) {
+  $("folder").value = String(q ? q.folder : $("folder").value || 0);
+  $("q").value = q ? q.text : "";
+  $("not").value = q ? q.not : "";
+  showExample(q);
+}
+
+function showExample(q) {
+  const example = state.upload || (q && q.image ? { url: `/api/thumb/${q.image}`, name: "a result" } : null);
+  $("example").hidden = !example;
+  if (example) {
+    $("example-img").src = example.url || example.data;
+    $("example-name").textContent = example.name;
+  }
+}
+
+// ---- searching ----
+
+async function search(q, { push = true, append = false } = {}) {
+  if (!q.text && !q.image && !state.upload && !q.like.length) { say("Type what to look for, or give an example image."); return; }
+  const ticket = ++state.busy;
+  if (!append) {
+    state.query = q;
+    if (push === "replace") history.replaceState(null, "", toURL(q));
+    else if (push) history.pushState(null, "", toURL(q));
+    showQuery(q);
+  }
+  const body = { folder: q.folder, text: q.text || null, negatives: q.not ? [q.not] : [], image: q.image || null,
+                 upload: state.upload ? state.upload.data : null, liked: q.like, disliked: q.dislike,
+                 n: PAGE, offset: append ? state.results.length : 0 };
+  say("");
+  $("summary").textContent = append ? "Loading more…" : "Searching…";
+  try {
+    const found = await api("/api/search", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    if (ticket !== state.busy) return; // a newer search is on its way
+    state.results = append ? state.results.concat(found.results) : found.results;
+    state.more = found.results.length === PAGE;
+    state.stale = found.indexing;
+    draw(append ? found.results.length : null);
+    summarize(found.seconds);
+  } catch (e) {
+    if (ticket !== state.busy) return;
+    $("summary").textContent = "";
+    say(e.message);
+  }
+}
+
+function summarize(seconds) {
+  const q = state.query, folder = state.folders[q.folder];
+  const what = [q.text && `“${q.text}”`, (q.image || state.upload) && "an example image", q.not && `not “${q.not}”`].filter(Boolean).join(", ");
+  const round = q.round ? ` · round ${q.round}` : "";
+  $("summary").textContent = `${state.results.length}${state.more ? "+" : ""} results for ${what || "your likes"}` +
+    (folder && state.folders.length > 1 ? ` in ${folder.name}` : "") + `${round} · ` + (seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`);
+}
+
+function refine() {
+  const q = state.query;
+  if (!q) return;
+  const like = [...state.marks].filter(([, m]) => m === "like").map(([id]) => id);
+  const dislike = [...state.marks].filter(([, m]) => m === "dislike").map(([id]) => id);
+  if (!like.length && !dislike.length) { say("Like or dislike some results first, then Refine."); return; }
+  search({ ...q, like, dislike, round: q.round + 1 });
+}
+
+function similar(i) {
+  const r = state.results[i];
+  closeViewer();
+  state.upload = null;
+  search({ folder: state.query.folder, text: "", not: "", image: r.id, like: [], dislike: [], round: 0 });
+}
+
+// ---- the grid ----
+
+function card(r, i) {
+  const c = make("figure", "card");
+  c.dataset.i = i;
+  c.dataset.id = r.id;
+  c.tabIndex = 0;
+  const name = r.path.split("/").pop();
+  c.title = `${r.path}\nscore ${r.score.toFixed(3)}`;
+  const img = make("img");
+  img.loading = "lazy";
+  img.decoding = "async";
+  img.alt = name;
+  img.src = `/api/thumb/${encodeURIComponent(r.id)}`;
+  img.addEventListener("error", () => { img.classList.add("failed"); c.classList.add("failed"); });
+  const caption = make("figcaption");
+  caption.append(make("span", "score", r.score.toFixed(3)), make("span", "name", name));
+  const acts = make("div", "acts");
+  const button = (cls, text, title, action) => {
+    const b = make("button", cls, text);
+    b.type = "button";
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    b.addEventListener("click", (e) => { e.stopPropagation(); action(); });
+    return b;
+  };
+  acts.append(button("like", "♥", "Like: more like this when you Refine", () => mark(r.id, "like")),
+              button("dislike", "✕", "Dislike: less like this when you Refine", () => mark(r.id, "dislike")),
+              button("similar", "≈", "Similar: search for images like this one", () => similar(i)));
+  c.append(img, caption, acts);
+  c.addEventListener("click", () => openViewer(i));
+  c.addEventListener("keydown", (e) => { if (e.key === "Enter") openViewer(i); });
+  return c;
+}
+
+function draw(added) {
+  const grid = $("grid");
+  if (added === null) grid.replaceChildren(...state.results.map(card));
+  else grid.append(...state.results.slice(-added).map((r, k) => card(r, state.results.length - added + k)));
+  $("hint").hidden = state.results.length > 0;
+  if (!state.results.length) { $("hint").hidden = false; $("hint").textContent = "Nothing found."; }
+  $("more").hidden = !state.more;
+  showMarks();
+}
+
+function mark(id, how) {
+  if (state.marks.get(id) === how) state.marks.delete(id); else state.marks.set(id, how);
+  showMarks();
+}
+
+function showMarks() {
+  document.querySelectorAll(".card").forEach((c) => {
+    const m = state.marks.get(c.dataset.id);
+    c.classList.toggle("liked", m === "like");
+    c.classList.toggle("disliked", m === "dislike");
+    c.querySelector(".like").setAttribute("aria-pressed", m === "like");
+    c.querySelector(".dislike").setAttribute("aria-pressed", m === "dislike");
+  });
+  const likes = [...state.marks.values()].filter((m) => m === "like").length, dislikes = state.marks.size - likes;
+  $("feedback").hidden = state.marks.size === 0;
+  $("marks").textContent = `${likes} liked, ${dislikes} disliked`;
+  if (state.viewing >= 0) showViewerMarks();
+}
+
+// ---- the viewer ----
+
+function openViewer(i) {
+  state.viewing = i;
+  const r = state.results[i], folder = state.folders[state.query.folder];
+  $("viewer").hidden = false;
+  $("big").src = `/api/thumb/${encodeURIComponent(r.id)}?size=large`;
+  $("big").alt = r.path;
+  $("big-path").textContent = folder ? `${folder.path.replace(/\/$/, "")}/${r.path}` : r.path;
+  $("big-score").textContent = `score ${r.score.toFixed(3)}`;
+  $("v-open").href = `/api/image/${encodeURIComponent(r.id)}`;
+  $("prev").disabled = i === 0;
+  $("next").disabled = i === state.results.length - 1;
+  showViewerMarks();
+  document.querySelector(`.card[data-i="${i}"]`)?.scrollIntoView({ block: "nearest" });
+}
+
+function showViewerMarks() {
+  const m = state.marks.get(state.results[state.viewing].id);
+  $("viewer").classList.toggle("liked", m === "like");
+  $("viewer").classList.toggle("disliked", m === "dislike");
+}
+
+function closeViewer() {
+  if (state.viewing < 0) return;
+  const i = state.viewing;
+  state.viewing = -1;
+  $("viewer").hidden = true;
+  $("big").removeAttribute("src");
+  document.querySelector(`.card[data-i="${i}"]`)?.focus({ preventScroll: true });
+}
+
+const move = (step) => {
+  const i = state.viewing + step;
+  if (i >= 0 && i < state.results.length) openViewer(i);
+};
+
+// ---- example images: picked, dropped or pasted ----
+
+function useImage(file) {
+  if (!file || !file.type.startsWith("image/")) { say("That is not an image."); return; }
+  if (file.size > 20e6) { say(`That image is ${(file.size / 1e6).toFixed(1)} MB; the limit is 20 MB.`); return; }
+  const reader = new FileReader();
+  reader.onload = () => {
+    state.upload = { data: reader.result, name: file.name || "pasted image" };
+    const q = queryFromForm();
+    q.image = null;
+    search(q);
+  };
+  reader.readAsDataURL(file);
+}
+
+// ---- folders, indexing progress and skipped files ----
+
+async function refreshStatus() {
+  let status;
+  try { status = await api("/api/status"); } catch (e) { say(e.message); return; }
+  const first = state.folders.length === 0;
+  state.folders = status.folders;
+  if (first) {
+    const select = $("folder");
+    select.replaceChildren(...status.folders.map((f) => {
+      const o = make("option", null, f.name);
+      o.value = f.folder;
+      o.title = f.path;
+      return o;
+    }));
+    select.hidden = status.folders.length < 2;
+    if (state.query) select.value = String(state.query.folder);
+  }
+  const folder = status.folders[Number($("folder").value || 0)] || status.folders[0];
+  const running = status.folders.find((f) => f.indexing);
+  $("indexing").hidden = !running;
+  if (running) {
+    $("indexing-text").textContent = running.total ? `Indexing ${running.name}: ${running.done.toLocaleString()} of ${running.total.toLocaleString()} images`
+                                                   : `Looking for new images in ${running.name}…`;
+    $("progress").max = running.total || 1;
+    $("progress").value = running.done;
+  }
+  const problems = [status.model_error, folder.error].filter(Boolean).join(" · ");
+  if (problems) say(problems);
+  $("skipped").hidden = !folder.skipped;
+  $("skipped").textContent = `${folder.skipped.toLocaleString()} file${folder.skipped === 1 ? "" : "s"} skipped`;
+  $("skipped").onclick = () => {
+    const list = document.querySelector("#skipped-list ul");
+    list.replaceChildren(...folder.skipped_files.map((s) => {
+      const li = make("li");
+      li.append(make("code", null, s.path), `: ${s.reason}`);
+      return li;
+    }));
+    if (folder.skipped > folder.skipped_files.length) list.append(make("li", null, `… and ${folder.skipped - folder.skipped_files.length} more`));
+    $("skipped-list").showModal();
+  };
+  if (running || status.folders.some((f) => f.indexing)) setTimeout(refreshStatus, 1000);
+  else if (state.stale && state.query) { state.stale = false; search(state.query, { push: false }); } // indexing finished: search it all
+  return status;
+}
+
+// ---- wiring ----
+
+function wire() {
+  $("search").addEventListener("submit", (e) => {
+    e.preventDefault();
+    state.marks.clear();
+    search(queryFromForm());
+  });
+  $("folder").addEventListener("change", () => { state.marks.clear(); refreshStatus(); if ($("q").value || state.upload) search(queryFromForm()); });
+  $("file").addEventListener("change", (e) => { useImage(e.target.files[0]); e.target.value = ""; });
+  $("example-drop").addEventListener("click", () => {
+    state.upload = null;
+    const q = queryFromForm();
+    q.image = null;
+    if (state.query) state.query.image = null;
+    showExample(null);
+    if (q.text) search(q);
+  });
+  $("refine").addEventListener("click", refine);
+  $("clear").addEventListener("click", () => { state.marks.clear(); showMarks(); });
+  $("more").addEventListener("click", () => search(state.query, { append: true }));
+  $("prev").addEventListener("click", () => move(-1));
+  $("next").addEventListener("click", () => move(1));
+  $("v-close").addEventListener("click", closeViewer);
+  $("v-like").addEventListener("click", () => mark(state.results[state.viewing].id, "like"));
+  $("v-dislike").addEventListener("click", () => mark(state.results[state.viewing].id, "dislike"));
+  $("v-similar").addEventListener("click", () => similar(state.viewing));
+  $("viewer").addEventListener("click", (e) => { if (e.target === $("viewer")) closeViewer(); });
+  document.addEventListener("keydown", (e) => {
+    if (state.viewing < 0 || e.target.tagName === "INPUT") return;
+    const keys = { Escape: closeViewer, ArrowLeft: () => move(-1), ArrowRight: () => move(1),
+                   l: () => mark(state.results[state.viewing].id, "like"), d: () => mark(state.results[state.viewing].id, "dislike"),
+                   s: () => similar(state.viewing) };
+    if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  });
+  let dragging = 0;
+  const hasFiles = (e) => [...(e.dataTransfer?.types || [])].includes("Files");
+  window.addEventListener("dragenter", (e) => { if (hasFiles(e)) { dragging++; $("dropzone").hidden = false; } });
+  window.addEventListener("dragleave", () => { if (--dragging <= 0) { dragging = 0; $("dropzone").hidden = true; } });
+  window.addEventListener("dragover", (e) => { if (hasFiles(e)) e.preventDefault(); });
+  window.addEventListener("drop", (e) => {
+    e.preventDefault();
+    dragging = 0;
+    $("dropzone").hidden = true;
+    useImage(e.dataTransfer.files[0]);
+  });
+  window.addEventListener("paste", (e) => {
+    const item = [...(e.clipboardData?.items || [])].find((i) => i.kind === "file" && i.type.startsWith("image/"));
+    if (item) { e.preventDefault(); useImage(item.getAsFile()); }
+  });
+  window.addEventListener("popstate", () => {
+    closeViewer();
+    const q = fromURL();
+    state.marks = new Map([...(q ? q.like.map((id) => [id, "like"]) : []), ...(q ? q.dislike.map((id) => [id, "dislike"]) : [])]);
+    showQuery(q);
+    if (q) search(q, { push: false });
+    else { state.results = []; draw(null); $("summary").textContent = ""; $("hint").textContent = "Type what you remember of a picture, or drop an image on the page to find pictures like it."; }
+  });
+}
+
+async function start() {
+  wire();
+  const params = new URLSearchParams(location.search);
+  if (params.has("token")) { params.delete("token"); history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname); }
+  await refreshStatus();
+  const q = fromURL();
+  if (q) {
+    q.like.forEach((id) => state.marks.set(id, "like"));
+    q.dislike.forEach((id) => state.marks.set(id, "dislike"));
+    search(q, { push: "replace" });
+  }
+}
+start();

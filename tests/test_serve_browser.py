@@ -1,0 +1,217 @@
+"""`memery serve` as a real process, its page driven in headless Chromium by Playwright (see browser.py for the browser it needs).
+
+The whole flow at 1920x1080: a search typed and sent with Enter, the dense grid, two results liked and a Refine, the viewer
+with its keys, the back button, a search by an uploaded image and by a dropped one; then a bookmarked search at 1366x768,
+and a folder searched while it is being indexed in the background.
+"""
+import json, os, re, subprocess, sys, time, urllib.request
+from pathlib import Path
+import pytest
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+from browser import CHROMIUM, CHROMIUM_ARGS, make_picture_folder, need_chromium, snap
+
+need_chromium()
+expect.set_options(timeout=60_000)
+MEMERY = str(Path(sys.executable).parent/'memery')
+COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
+
+
+class Server:
+    "`memery serve` in a process of its own, on a free port."
+    def __init__(self, folders, tmp: Path, *args, model=COLOURS):
+        self.log = open(tmp/'serve.log', 'w+')
+        env = dict(os.environ, XDG_CACHE_HOME=str(tmp/'.cache'))
+        self.process = subprocess.Popen([MEMERY, 'serve', *map(str, folders), '--port', '0', *model, *args], stdout=subprocess.PIPE,
+                                        stderr=self.log, text=True, env=env)
+        self.url = self.process.stdout.readline().strip() # the first line: where it listens, once it does
+        if not self.url.startswith('http://127.0.0.1:'): pytest.fail(f"memery serve printed {self.url!r}; log: {self.logged()}")
+
+    def status(self) -> dict:
+        with urllib.request.urlopen(f'{self.url}api/status', timeout=10) as r: return json.load(r)
+
+    def wait_indexed(self, timeout=120):
+        for _ in range(int(timeout * 4)):
+            if not any(f['indexing'] or f['images'] == 0 for f in self.status()['folders']): return
+            time.sleep(0.25)
+        pytest.fail(f"still indexing after {timeout} s")
+
+    def logged(self) -> str:
+        if not self.log.closed:
+            self.log.seek(0)
+            self.text = self.log.read()
+        return self.text[-3000:]
+
+    def stop(self):
+        self.process.terminate()
+        try: self.process.wait(10)
+        except subprocess.TimeoutExpired: self.process.kill()
+        self.logged()
+        self.log.close()
+
+
+@pytest.fixture(scope='module')
+def pictures(tmp_path_factory):
+    root = tmp_path_factory.mktemp('serve')
+    return make_picture_folder(root/'pictures'), make_picture_folder(root/'more', count=30)
+
+
+@pytest.fixture(scope='module')
+def server(pictures, tmp_path_factory):
+    s = Server(pictures, tmp_path_factory.mktemp('server'))
+    s.wait_indexed()
+    yield s
+    s.stop()
+    assert 'Traceback' not in s.logged(), s.logged()
+
+
+@pytest.fixture(scope='module')
+def browser(tmp_path_factory):
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url, width=1920, height=1080):
+    page = browser.new_page(viewport={'width': width, 'height': height})
+    page.set_default_timeout(60_000)
+    errors = []
+    page.on('pageerror', lambda e: errors.append(str(e)))
+    page.on('console', lambda m: m.type == 'error' and errors.append(m.text))
+    page.goto(url)
+    page.errors = errors
+    return page
+
+
+def all_loaded(page, n: int):
+    "Wait until the grid shows `n` results, and the thumbnails in view are decoded."
+    page.wait_for_function("""n => {
+        const cards = [...document.querySelectorAll('#grid .card')];
+        const inView = cards.filter(c => c.getBoundingClientRect().top < innerHeight);
+        return cards.length === n && inView.every(c => { const i = c.querySelector('img'); return i.complete && i.naturalWidth > 0; });
+    }""", arg=n)
+
+
+def names(page) -> list[str]:
+    return page.locator('#grid .card .name').all_text_contents()
+
+
+def visible_thumbnails(page) -> int:
+    "Thumbnails entirely within the window, loaded."
+    return page.evaluate("""() => [...document.querySelectorAll('#grid .card')].filter(c => {
+        const r = c.getBoundingClientRect(), i = c.querySelector('img');
+        return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth && i.complete && i.naturalWidth > 0;
+    }).length""")
+
+
+def summary(page) -> str:
+    return page.locator('#summary').inner_text()
+
+
+def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
+    page = open_page(browser, server.url)
+    expect(page.locator('#folder')).to_be_visible() # two folders: a menu
+    page.fill('#q', 'red')
+    page.press('#q', 'Enter')
+    all_loaded(page, 60)
+    first = names(page)
+    assert first[0].startswith('red '), first[:5]
+    assert '?q=red' in page.url
+    dense = visible_thumbnails(page)
+    assert dense >= 24, dense
+    snap(page, tmp_path, 'serve-1-search-1920')
+
+    page.locator('#grid .card').nth(0).hover()
+    scores = page.locator('#grid .card').nth(0).locator('figcaption')
+    expect(scores).to_have_css('opacity', '1') # the score shows on hover
+    liked = [first[-1], first[-2]] # two far down the list: a refined ranking brings their colours up
+    for name in liked:
+        card = page.locator('#grid .card', has=page.locator('.name', has_text=name)).first
+        card.hover()
+        card.get_by_role('button', name=re.compile('^Like')).click()
+    expect(page.locator('#grid .card.liked')).to_have_count(2)
+    expect(page.locator('#marks')).to_have_text('2 liked, 0 disliked')
+    page.click('#refine')
+    expect(page.locator('#summary')).to_contain_text('round 1')
+    all_loaded(page, 60)
+    refined = names(page)
+    assert refined != first and 'like=' in page.url
+    marked = page.locator('#grid .card.liked .name').all_text_contents()
+    assert marked and set(marked) <= set(liked), marked
+    snap(page, tmp_path, 'serve-2-refined-1920')
+
+    page.locator('#grid .card').nth(1).click()
+    viewer = page.locator('#viewer')
+    expect(viewer).to_be_visible()
+    expect(page.locator('#big-path')).to_have_text(str(pictures[0]/page.locator('#grid .card').nth(1).get_attribute('title').split('\n')[0]))
+    page.wait_for_function("() => document.getElementById('big').naturalWidth > 0")
+    snap(page, tmp_path, 'serve-3-viewer-1920')
+    page.keyboard.press('ArrowRight')
+    expect(page.locator('#big-path')).to_have_text(str(pictures[0]/page.locator('#grid .card').nth(2).get_attribute('title').split('\n')[0]))
+    page.keyboard.press('l')
+    expect(page.locator('#grid .card').nth(2)).to_have_class(re.compile(r'\bliked\b'))
+    page.keyboard.press('Escape')
+    expect(viewer).to_be_hidden()
+
+    page.go_back() # the first search again
+    expect(page.locator('#summary')).to_have_text(re.compile(r'^60\+ results for “red” in pictures · \d+ ms$'))
+    all_loaded(page, 60)
+    assert names(page) == first and page.locator('#q').input_value() == 'red'
+
+    blue = tmp_path/'my blue.png'
+    Image.new('RGB', (64, 64), (0, 0, 235)).save(blue)
+    page.fill('#q', '')
+    page.set_input_files('#file', str(blue))
+    expect(page.locator('#example')).to_be_visible()
+    expect(page.locator('#summary')).to_contain_text('an example image')
+    all_loaded(page, 60)
+    assert names(page)[0].startswith('blue '), names(page)[:3]
+    snap(page, tmp_path, 'serve-4-upload-1920')
+
+    green = tmp_path/'green.png'
+    Image.new('RGB', (64, 64), (0, 200, 0)).save(green)
+    page.evaluate("""async data => {
+        const file = new File([Uint8Array.from(atob(data), c => c.charCodeAt(0))], 'green.png', {type: 'image/png'});
+        const drop = new DataTransfer(); drop.items.add(file);
+        window.dispatchEvent(new DragEvent('drop', {dataTransfer: drop, bubbles: true, cancelable: true}));
+    }""", __import__('base64').b64encode(green.read_bytes()).decode())
+    page.wait_for_function("() => document.querySelector('#grid .card .name')?.textContent.startsWith('green ')")
+    assert not page.errors, page.errors
+
+
+def test_bookmark_at_1366(server, browser, tmp_path):
+    page = open_page(browser, f'{server.url}?q=blue&not=purple', 1366, 768)
+    all_loaded(page, 60)
+    assert names(page)[0].startswith('blue ')
+    assert page.locator('#not').input_value() == 'purple'
+    assert visible_thumbnails(page) >= 15
+    snap(page, tmp_path, 'serve-5-bookmark-1366')
+    page.select_option('#folder', label='more')
+    all_loaded(page, 30)
+    assert len(set(names(page))) == 30
+    assert not page.errors, page.errors
+
+
+def test_search_while_indexing(browser, tmp_path):
+    "A folder indexed in the background shows its progress, and what is indexed so far can be searched meanwhile."
+    big = make_picture_folder(tmp_path/'big')
+    (big/'broken.jpg').write_bytes(b'\xff\xd8 not a JPEG')
+    # a real CLIP (random weights) on the CPU: slow enough for the progress to be seen, and searched, on the way
+    s = Server([big], tmp_path, '--device', 'cpu', model=['--model', 'ViT-B-32', '--pretrained', 'none'])
+    try:
+        page = open_page(browser, s.url)
+        expect(page.locator('#indexing')).to_be_visible()
+        expect(page.locator('#indexing-text')).to_contain_text(re.compile(r'Indexing big: [\d,]+ of 243 images'))
+        page.fill('#q', 'green')
+        page.press('#q', 'Enter')
+        page.wait_for_function("() => document.querySelectorAll('#grid .card').length > 0")
+        during = len(names(page))
+        snap(page, tmp_path, 'serve-6-indexing')
+        expect(page.locator('#indexing')).to_be_hidden(timeout=240_000)
+        expect(page.locator('#skipped')).to_have_text('1 file skipped')
+        all_loaded(page, 60) # searched again once indexing finished
+        page.click('#skipped')
+        expect(page.locator('#skipped-list')).to_contain_text('broken.jpg')
+        print(f"{during} results while indexing, 60 after")
+    finally: s.stop()
