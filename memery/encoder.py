@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_encoder.ipynb #b366b3b4
 from __future__ import annotations
-import importlib, logging, os, socket, warnings
+import importlib, logging, os, socket, threading, warnings
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -195,4 +195,6 @@ def load_encoder(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `m
                  cache_dir: str|None=None, # where downloaded weights are kept; by default the Hugging Face cache
                 ) -> Encoder:
     "The `Encoder` for a model and its weights, loaded once per process."
-    return _load(model_name, pretrained, str(pick_device(device)), cache_dir)
+    with _loading: return _load(model_name, pretrained, str(pick_device(device)), cache_dir)
+
+_loading = threading.Lock() # threads asking for a model at once (a server's searches and its indexing) wait for one load

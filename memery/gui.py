@@ -172,7 +172,7 @@ class AppPage(W.HBox):
         self.search_button.on_click(lambda _: self.search())
         sidebar = W.VBox([W.HTML('<b>memery</b> · search your images in plain language'), self.folder, self.query, self.negative,
                           self.image, self.upload, self.n, self.search_button, self.jobs, self.message],
-                         layout=W.Layout(width='300px', min_width='260px', gap='4px'))
+                         layout=W.Layout(width='270px', min_width='240px', gap='4px'))
         super().__init__([sidebar, self.tabs], layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
 
 # %% ../nbs/08_gui.ipynb #0e3ea31e

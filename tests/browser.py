@@ -39,7 +39,8 @@ def make_picture_folder(folder: Path, count: int = 242) -> Path:
             im = im.convert('RGBA')
             im.thumbnail((300, 300))
             picture.paste(im, ((480 - im.width) // 2, (360 - im.height) // 2), im)
-        picture.save(folder/f'{colour} {art.stem}.jpg', quality=88)
+        again = f' {i // (len(arts) * len(BACKGROUNDS))}' if i >= len(arts) * len(BACKGROUNDS) else '' # names stay unique
+        picture.save(folder/f'{colour} {art.stem}{again}.jpg', quality=88)
     return folder
 
 

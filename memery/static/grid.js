@@ -23,13 +23,18 @@ function render({ model, el }) {
     model.save_changes();
   }
   const select = (i) => { model.set("selected", i); model.save_changes(); };
-  const buttons = (i) => {
+  const buttons = (i, compact) => {
+    // on a card, icons that show on hover (a marked card keeps its mark); in the larger view, icons and words
     const row = make("div", "memery-actions");
-    const like = make("button", "memery-like", "Like"), dislike = make("button", "memery-dislike", "Dislike");
-    const similar = make("button", "memery-similar", "Similar");
-    like.title = "Show more like this when you Refine";
-    dislike.title = "Show less like this when you Refine";
-    similar.title = "Search for images like this one, in a new tab";
+    const button = (cls, icon, label, title) => {
+      const b = make("button", cls, compact ? icon : `${icon} ${label}`);
+      b.title = title;
+      b.setAttribute("aria-label", label);
+      return b;
+    };
+    const like = button("memery-like", "♥", "Like", "Like: show more like this when you Refine");
+    const dislike = button("memery-dislike", "✕", "Dislike", "Dislike: show less like this when you Refine");
+    const similar = button("memery-similar", "≈", "Similar", "Similar: search for images like this one, in a new tab");
     like.addEventListener("click", () => toggle("liked", "disliked", i));
     dislike.addEventListener("click", () => toggle("disliked", "liked", i));
     similar.addEventListener("click", () => model.send({ event: "similar", index: i }));
@@ -84,7 +89,7 @@ function render({ model, el }) {
       const caption = make("figcaption");
       caption.title = paths[i];
       caption.append(make("span", "memery-score", scores[i].toFixed(3)), make("span", "memery-name", name));
-      card.append(frame, caption, buttons(i));
+      card.append(frame, caption, buttons(i, true));
       return card;
     }));
     fill();
@@ -107,7 +112,7 @@ function render({ model, el }) {
       img.alt = model.get("names")[i];
       const about = make("div", "memery-path", paths[i]);
       const score = make("div", "memery-score", `score ${model.get("scores")[i].toFixed(3)}`);
-      aside.append(close, img, about, score, buttons(i));
+      aside.append(close, img, about, score, buttons(i, false));
     }
     marks();
   }
