@@ -193,6 +193,15 @@ def test_bookmark_at_1366(server, browser, tmp_path):
     assert not page.errors, page.errors
 
 
+def test_api_docs_page(server, browser, tmp_path):
+    "/docs shows the OpenAPI schema with nothing loaded from elsewhere."
+    page = open_page(browser, f'{server.url}docs')
+    expect(page.locator('.route')).to_have_count(5) # status, search by POST and by GET, thumbnails, images
+    expect(page.locator('#routes')).to_contain_text('the id of an image to find images like')
+    snap(page, tmp_path, 'serve-7-docs', full_page=True)
+    assert not page.errors, page.errors
+
+
 def test_search_while_indexing(browser, tmp_path):
     "A folder indexed in the background shows its progress, and what is indexed so far can be searched meanwhile."
     big = make_picture_folder(tmp_path/'big', count=500)

@@ -52,6 +52,13 @@ async function start() {
         const model = spec.components.schemas[body.$ref.split("/").pop()];
         for (const [name, s] of Object.entries(model.properties)) rows.push([name, "JSON body", typeOf(s, spec), limits(s), s.description || ""]);
       }
+      const answer = op.responses?.["200"]?.content?.["application/json"]?.schema;
+      const fields = (ref, prefix) => Object.entries(spec.components.schemas[ref.split("/").pop()].properties).flatMap(([name, s]) => {
+        const row = [prefix + name, "answer", typeOf(s, spec), "", s.description || ""];
+        const inner = s.$ref || s.items?.$ref; // one level down: the fields of each result, of each folder
+        return inner && !prefix ? [row, ...fields(inner, `${name}[].`)] : [row];
+      });
+      if (answer?.$ref) rows.push(...fields(answer.$ref, ""));
       if (rows.length) box.append(table(rows));
       const answers = Object.entries(op.responses || {}).map(([code, r]) => `${code}: ${r.description}`).join(" · ");
       box.append(make("div", "muted", `Responses: ${answers}`));
