@@ -167,3 +167,35 @@ def test_missing_extra_names_it(tmp_path):
     res = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert res.returncode == 1
     assert res.stderr == "memery: error: `memery serve` needs the serve extra (fastapi is missing): pip install 'memery[serve]'\n", res.stderr
+
+
+def test_ctrl_c_while_indexing_keeps_the_work(tmp_path):
+    "Ctrl-C stops the server within seconds, even mid-indexing; what was encoded is kept, and the next start goes on from there."
+    sys.path.insert(0, str(Path(__file__).parent))
+    from browser import make_picture_folder
+    folder = make_picture_folder(tmp_path/'pictures', count=400)
+    clip = ['--model', 'ViT-B-32', '--pretrained', 'none'] # a real model on the CPU: indexing takes a while
+    def serve():
+        p = subprocess.Popen([MEMERY, 'serve', str(folder), '--port', '0', '--device', 'cpu', *clip], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+        return p, p.stdout.readline().strip()
+    def status(url): return json.loads(ask(url, 'GET', '/api/status')[1])['folders'][0]
+    import signal, time
+    process, url = serve()
+    try:
+        while status(url)['done'] < 32: time.sleep(0.2) # a batch or more is in
+        process.send_signal(signal.SIGINT)
+        start = time.perf_counter()
+        assert process.wait(30) == 130 # the usual status after Ctrl-C
+        stopped_in = time.perf_counter() - start
+    finally: process.kill()
+    process, url = serve()
+    try:
+        kept = status(url)['images']
+        assert 32 <= kept < 400, kept
+        while status(url)['total'] == 0: time.sleep(0.2)
+        assert status(url)['total'] == 400 - kept # only what was not encoded before
+    finally:
+        process.terminate()
+        process.wait(30)
+    print(f"stopped {stopped_in:.1f} s after Ctrl-C, keeping {kept} of 400 images")
