@@ -119,6 +119,7 @@ def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
     assert first[0].startswith('red '), first[:5]
     assert '?q=red' in page.url
     dense = visible_thumbnails(page)
+    print(f"{dense} thumbnails in view at 1920x1080")
     assert dense >= 24, dense
     snap(page, tmp_path, 'serve-1-search-1920')
 
@@ -185,7 +186,9 @@ def test_bookmark_at_1366(server, browser, tmp_path):
     all_loaded(page, 60)
     assert names(page)[0].startswith('blue ')
     assert page.locator('#not').input_value() == 'purple'
-    assert visible_thumbnails(page) >= 15
+    dense = visible_thumbnails(page)
+    print(f"{dense} thumbnails in view at 1366x768")
+    assert dense >= 15, dense
     snap(page, tmp_path, 'serve-5-bookmark-1366')
     page.select_option('#folder', label='more')
     all_loaded(page, 30)
