@@ -1,1 +1,19 @@
+"""memery: search your image folders in plain language. `from memery import query_flow, search_flow, Query` is the API;
+`memery.appPage` (the notebook GUI) and `memery.serve` (the browser app) load their heavier packages when first used."""
 __version__ = "0.1.0"
+
+from .core import IndexReport, Query, Results, index_flow, open_index, purge_flow, query_flow, search_flow
+from .fileutils import MemeryError
+from .ranker import Match
+
+def __getattr__(name):
+    if name == 'appPage':
+        from .gui import appPage
+        return appPage
+    if name == 'serve':
+        from .server import serve
+        return serve
+    raise AttributeError(f"module 'memery' has no attribute {name!r}")
+
+__all__ = ['IndexReport', 'Match', 'MemeryError', 'Query', 'Results', 'appPage', 'index_flow', 'open_index', 'purge_flow',
+           'query_flow', 'search_flow', 'serve']

@@ -13,8 +13,8 @@ from .core import Query, index_flow, purge_flow, search_flow
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
 
 # %% auto #0
-__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'COMMANDS', 'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser',
-           'recall', 'index', 'purge', 'serve', 'main']
+__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'pretrained_arg', 'add_query_arguments', 'query_of',
+           'build_parser', 'recall', 'index', 'purge', 'serve', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _help(doc: str|None, default=None) -> str:
@@ -39,7 +39,7 @@ def _model_options(docs: dict) -> argparse.ArgumentParser:
 
 # %% ../nbs/07_cli.ipynb #beca27e7
 QUERY_SPELLINGS = {'text': ['query'], 'negative': ['--not'], 'negative_weight': ['--not-weight'], 'liked': ['--like'],
-                   'disliked': ['--dislike'], 'n': ['-n', '--n']} # the rest: --field-name
+                   'disliked': ['--dislike'], 'n': ['-n', '--n', '-t', '--top']} # the rest: --field-name; -t and --top as in rclip
 QUERY_METAVARS = {'text': 'QUERY', 'negative': 'TEXT', 'image': 'IMG', 'liked': 'IMG', 'disliked': 'IMG', 'exclude': 'IMG'}
 
 def add_query_arguments(parser: argparse.ArgumentParser):
@@ -60,33 +60,65 @@ def query_of(args: argparse.Namespace) -> Query:
     "The `Query` that parsed command-line arguments ask for."
     return Query(**{f.name: getattr(args, f.name) for f in fields(Query)})
 
+# %% ../nbs/07_cli.ipynb #9e877c7c
+EXAMPLES = {
+    'memery': """examples:
+  memery recall ~/Pictures 'a dog on a skateboard, blue sky' -n 10
+  memery recall ~/Pictures --image cat.jpg --not indoors --scores
+  memery index ~/Pictures --quiet            # from cron: only what changed is read
+  memery serve ~/Pictures ~/Screenshots      # http://127.0.0.1:8765/
+
+`memery COMMAND --help` says more about each command.""",
+    'recall': """examples:
+  memery recall ~/Pictures 'the receipt from the plumber'          # paths, best first
+  memery recall ~/Pictures receipt -n 3 | xargs open                # results pipe
+  memery recall ~/Pictures --image trip/IMG_0042.jpg --not people   # more like this, without people
+  memery recall ~/Pictures beach --like a.jpg --like b.jpg --dislike c.jpg   # a feedback round
+  memery recall ~/Pictures 'a red car' --json --threshold 0.25""",
+    'index': """examples:
+  memery index ~/Pictures                     # a progress bar, then what changed
+  memery index ~/Pictures --quiet --json      # for scripts and cron""",
+    'purge': """examples:
+  memery purge ~/Pictures                          # the next search builds the index again
+  memery purge /gone/folder --index-dir ~/indexes  # an index kept elsewhere outlives its folder""",
+    'serve': """examples:
+  memery serve ~/Pictures                                # http://127.0.0.1:8765/
+  memery serve ~/Pictures ~/Screenshots --port 9000      # a menu of folders
+  memery serve ~/Pictures --host 0.0.0.0 --token SECRET  # other machines, with the token""",
+}
+
+def _described(command: str, description: str) -> dict:
+    "A subcommand's description, with its examples after the options."
+    return dict(description=description, epilog=EXAMPLES[command], formatter_class=argparse.RawDescriptionHelpFormatter)
+
 # %% ../nbs/07_cli.ipynb #31481726
 def build_parser() -> argparse.ArgumentParser:
     "The `memery` command's argument parser."
-    parser = argparse.ArgumentParser(prog='memery', description="Search your image folders in plain language.")
+    parser = argparse.ArgumentParser(prog='memery', description="Search your image folders in plain language.", epilog=EXAMPLES['memery'],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--version', action='version', version=f'memery {__version__}')
     sub = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
     docs = docments(index_flow)
     model = _model_options(docs)
-    r = sub.add_parser('recall', parents=[model], help="search a folder (indexing what is new first)",
-                       description="Search PATH for images matching QUERY; print their paths, best first.")
+    r = sub.add_parser('recall', parents=[model], help="search a folder (indexing what is new first)", **_described('recall',
+                       "Search PATH for images matching QUERY; print their paths, best first."))
     r.add_argument('path', help="folder of images")
     add_query_arguments(r.add_argument_group('query'))
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
     out.add_argument('--json', action='store_true', help="print a JSON list of {path, score}")
-    i = sub.add_parser('index', parents=[model], help="index a folder, or bring its index up to date",
-                       description="Index the images in PATH (only what is new or changed), e.g. from cron.")
+    i = sub.add_parser('index', parents=[model], help="index a folder, or bring its index up to date", **_described('index',
+                       "Index the images in PATH (only what is new or changed), e.g. from cron."))
     i.add_argument('path', help="folder of images")
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
     i.add_argument('--batch-size', type=int, help=_help(docs['batch_size']))
     i.add_argument('--workers', type=int, help=_help(docs['num_workers']))
-    p = sub.add_parser('purge', help="delete a folder's indexes", description="Delete every index of PATH; the next search rebuilds it.")
+    p = sub.add_parser('purge', help="delete a folder's indexes", **_described('purge', "Delete every index of PATH; the next search rebuilds it."))
     p.add_argument('path', help="folder of images")
     p.add_argument('--index-dir', help=_help(docments(purge_flow)['index_dir']))
-    s = sub.add_parser('serve', parents=[model], help="search folders in a browser, and through a JSON API",
-                       description="Serve a browser app and a JSON API for searching the folders PATH; index them in the background. "
-                                   "Needs the serve extra: pip install 'memery[serve]'.")
+    s = sub.add_parser('serve', parents=[model], help="search folders in a browser, and through a JSON API", **_described('serve',
+                       "Serve a browser app and a JSON API for searching the folders PATH; index them in the background. "
+                       "Needs the serve extra: pip install 'memery[serve]'."))
     s.add_argument('paths', nargs='+', metavar='PATH', help="folders of images")
     s.add_argument('--host', default='127.0.0.1', help="the address to listen on; any but loopback needs --token (default: 127.0.0.1)")
     s.add_argument('--port', type=int, default=8765, help="the port to listen on; 0 for any free one (default: 8765)")

@@ -4,11 +4,12 @@
 
 # %% ../nbs/00_core.ipynb #64f2e5db
 from __future__ import annotations
-import os, shutil, sys, time
+import inspect, os, shutil, sys, time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
+from fastcore.docments import docments
 from fastcore.meta import delegates
 from tqdm.auto import tqdm
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates,
@@ -18,7 +19,8 @@ from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
 
 # %% auto #0
-__all__ = ['IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow', 'purge_flow']
+__all__ = ['IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow', 'purge_flow',
+           'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -55,10 +57,10 @@ class IndexReport:
     def to_dict(self) -> dict: return asdict(self)
 
 # %% ../nbs/00_core.ipynb #cb1a3ffe
-def open_index(folder, # the folder of images
+def open_index(folder: str|Path, # the folder of images
                model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
                pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-               index_dir=None, # root for index directories, instead of `<folder>/.memery`
+               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
                create: bool=False, # create the index if there is none, to write it; else nothing is created
               ) -> Index:
     "`folder`'s index for `model` as it is on disk, without updating it (empty if there is none yet)."
@@ -127,10 +129,10 @@ def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_work
     if index.count() > EXACT_LIMIT and index.annoy() is None: index.build_annoy()
 
 # %% ../nbs/00_core.ipynb #c1a562b4
-def index_flow(folder, # the folder of images
+def index_flow(folder: str|Path, # the folder of images
                model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
                pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-               index_dir=None, # root for index directories, instead of `<folder>/.memery`
+               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
                device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
                batch_size: int|None=None, # images per batch; by default suited to the device
                num_workers: int|None=None, # decoding processes; by default one per CPU core
@@ -153,7 +155,7 @@ def index_flow(folder, # the folder of images
     return index
 
 # %% ../nbs/00_core.ipynb #55995eb8
-class Results(list):
+class Results(list[Match]):
     "A search's `Match`es, best first, with the `query` they answer and the `index` searched."
     def __init__(self, matches: list[Match], # best first
                  query: Query, # what was searched for
@@ -169,12 +171,12 @@ class Results(list):
 
 # %% ../nbs/00_core.ipynb #84efd494
 @delegates(Query, but=['text'])
-def search_flow(folder, # the folder of images
+def search_flow(folder: str|Path, # the folder of images
                 query: Query|str|None=None, # a `Query`, or what to look for in words (the other parts of a query as keywords)
                 *,
                 model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
                 pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-                index_dir=None, # root for index directories, instead of `<folder>/.memery`
+                index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
                 device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
                 update: bool=True, # bring the index up to date first; else search it as it is, creating nothing
                 verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
@@ -189,17 +191,29 @@ search_flow.__delwrap__ = Query # for `docments`: the dataclass has the fields' 
 
 # %% ../nbs/00_core.ipynb #6ec79dd6
 @delegates(search_flow)
-def query_flow(folder, # the folder of images
+def query_flow(folder: str|Path, # the folder of images
                query: Query|str|None=None, # a `Query`, or what to look for in words
                **kwargs) -> list[str]:
     "Paths of the images in `folder` best matching the query, best first."
     return [m.path for m in search_flow(folder, query, **kwargs)]
 
 # %% ../nbs/00_core.ipynb #a222e664
-def purge_flow(folder, # the folder of images
-               index_dir=None, # where its indexes were kept, if not in `<folder>/.memery`
+def purge_flow(folder: str|Path, # the folder of images
+               index_dir: str|Path|None=None, # where its indexes were kept, if not in `<folder>/.memery`
               ) -> list[Path]:
     "Delete every index of `folder`; return the directories removed."
     removed = [d for d in index_candidates(Path(folder).expanduser(), index_dir) if d.is_dir()]
+    if not removed and not Path(folder).expanduser().is_dir(): raise MemeryError(f"folder not found: {folder}, and no index of it")
     for d in removed: shutil.rmtree(d)
     return removed
+
+# %% ../nbs/00_core.ipynb #9e63490a
+def with_parameter_docs(f):
+    "Add `f`'s parameters and their docments to its docstring as a numpy-style section, for `help(f)`."
+    from fastcore.docments import _type_str # the types as nbdev's `show_doc` writes them: it then knows the section is its own
+    items = [f"{name} : {_type_str(d['anno'])}\n    {d['docment']}" for name, d in docments(f, full=True).items()
+             if name != 'return' and d['docment']]
+    f.__doc__ = f.__doc__.split('\n\nParameters\n')[0] + '\n\nParameters\n----------\n' + '\n'.join(items)
+    return f
+
+for _public in (open_index, index_flow, search_flow, query_flow, purge_flow): with_parameter_docs(_public)

@@ -13,11 +13,11 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, is_factory_name, model_key
+from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, is_factory_name, model_key
 
 # %% auto #0
-__all__ = ['ModelUnavailable', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size', 'Encoder',
-           'RandomWeightsWarning', 'load_encoder']
+__all__ = ['ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size',
+           'Encoder', 'RandomWeightsWarning', 'load_encoder']
 
 # %% ../nbs/03_encoder.ipynb #908405f3
 class ModelUnavailable(MemeryError):
@@ -54,12 +54,23 @@ def _cached_hub_file(repo_id, filename, cache_dir=None) -> str|None:
         hit = try_to_load_from_cache(repo_id, name, cache_dir=cache_dir)
         if isinstance(hit, str): return hit
 
+def check_model_name(model_name: str, # an open_clip model name, or `hf-hub:org/name`, `local-dir:path`
+                    ):
+    "A one-line `MemeryError` naming the closest open_clip models if `model_name` is none of them."
+    import difflib, open_clip
+    known = open_clip.list_models()
+    if model_name in known or model_name.partition(':')[0] in OPEN_CLIP_SCHEMAS: return
+    close = difflib.get_close_matches(model_name, known, n=4, cutoff=0.6)
+    raise MemeryError(f"open_clip has no model {model_name!r}" + (f"; the closest are {', '.join(close)}" if close else '') +
+                      " (python -c 'import open_clip; print(open_clip.list_models())' lists all of them)")
+
 def resolve_weights(model_name: str, # an open_clip model name
                     pretrained: str|None, # an open_clip tag or a weights file; None for random weights
                     cache_dir=None, # where downloaded weights are kept; by default the Hugging Face cache
                    ) -> str|None:
     "The local path of the weights for an open_clip `model_name` + `pretrained`, downloading them if needed."
     import open_clip
+    check_model_name(model_name)
     if pretrained is None: return None
     if Path(pretrained).expanduser().is_file(): return str(Path(pretrained).expanduser())
     cfg = open_clip.get_pretrained_cfg(model_name, pretrained)

@@ -258,6 +258,11 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
     with self._write() as db: db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
 
 # %% ../nbs/04_indexer.ipynb #3ef6bba7
+def _unit_rows(m: np.ndarray) -> np.ndarray:
+    "`m` with each row scaled to length 1: float16 storage leaves them up to 1e-3 off, and a cosine must not pass 1."
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms > 0, norms, 1)
+
 @patch
 def vectors(self: Index) -> Vectors:
     "All embeddings as one float32 matrix, with their row ids and paths (cached until the index changes)."
@@ -266,7 +271,7 @@ def vectors(self: Index) -> Vectors:
     if cached is not None and cached.generation == gen: return cached
     rows = self.db.execute("SELECT id, path, vector FROM images WHERE status = 'ok' ORDER BY id").fetchall()
     dim = self.dim or 0
-    matrix = np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32)
+    matrix = _unit_rows(np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32))
     res = Vectors(gen, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], matrix)
     _vector_cache.pop(str(self.db_path), None)
     _vector_cache[str(self.db_path)] = res
@@ -278,7 +283,7 @@ def vectors(self: Index) -> Vectors:
 def vector_of(self: Index, path: str) -> np.ndarray|None:
     "The embedding of the image at relative `path`, if the index has one."
     row = self.db.execute("SELECT vector FROM images WHERE path = ? AND status = 'ok'", (path,)).fetchone()
-    return None if row is None else np.frombuffer(row[0], dtype='<f2').astype(np.float32)
+    return None if row is None else _unit_rows(np.frombuffer(row[0], dtype='<f2').astype(np.float32)[None])[0]
 
 @patch
 def paths_of(self: Index, ids) -> dict[int, str]:
@@ -287,7 +292,7 @@ def paths_of(self: Index, ids) -> dict[int, str]:
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
     return dict(rows)
 
-# %% ../nbs/04_indexer.ipynb #c27df5a2
+# %% ../nbs/04_indexer.ipynb #2a7cbe99
 @patch
 def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
               ) -> Path|None:

@@ -15,8 +15,8 @@ from .indexer import EXACT_LIMIT, Index
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['Query', 'as_query', 'unit', 'combine', 'rocchio', 'image_vector', 'query_vector', 'Match', 'default_search_k',
-           'nearest', 'search']
+__all__ = ['Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match',
+           'default_search_k', 'nearest', 'search']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -130,11 +130,20 @@ def rocchio(query: np.ndarray|None, # the query before feedback, or None for lik
     return combine(parts)
 
 # %% ../nbs/05_ranker.ipynb #9c073348
+def as_given(index: Index, # the index searched
+             path, # an image path the user gave
+            ) -> Path:
+    "Where `path` is: from the working directory as usual, or, if only there is it a file, under the index's folder."
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists() or not (index.folder/p).exists(): return p
+    return index.folder/p
+
 def image_vector(path, # the image: one of the index's, or any other file
                  index: Index, # the index to look it up in
                  get_encoder: Callable[[], Encoder], # returns the encoder, for an image the index does not hold
                 ) -> np.ndarray:
     "The embedding of the image at `path`: from the index if it holds it, else encoded now."
+    path = as_given(index, path)
     rel = index.relative(path)
     stored = None if rel is None else index.vector_of(rel)
     if stored is not None: return stored
@@ -177,7 +186,7 @@ def default_search_k(n: int) -> int:
 def _exact(index: Index, q: np.ndarray, k: int) -> list[Match]:
     v = index.vectors()
     if not len(v.paths): return []
-    scores = v.matrix @ q
+    scores = np.clip(v.matrix @ q, -1, 1) # float32 rounding may take a cosine a hair past 1
     k = min(k, len(scores))
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind='stable')]
@@ -209,7 +218,7 @@ def search(index: Index, # the index to search
            search_k: int|None=None, # as for `nearest`
           ) -> list[Match]:
     "The images of `index` that best match `query`, best first, with paths under its folder."
-    left_out = {index.relative(p) for p in (*query.exclude, query.image) if p} - {None}
+    left_out = {index.relative(as_given(index, p)) for p in (*query.exclude, query.image) if p} - {None}
     k = (query.n or index.count()) + query.offset + len(left_out)
     found = nearest(index, query_vector(index, query, get_encoder), k, exact, search_k)
     found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold)]
