@@ -31,11 +31,14 @@ def _to_8bit(im: Image.Image) -> Image.Image:
     elif a.min() < 0 or a.max() > 255: a = (a - a.min()) / max(a.max() - a.min(), 1e-12) * 255
     return Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8), 'L')
 
-def to_rgb(im: Image.Image) -> Image.Image:
-    "Any Pillow image as 8-bit RGB: transparency laid over white, high bit depths scaled to 8 bits."
+def to_rgb(im: Image.Image, # any Pillow image
+           keep_alpha: bool=False, # an image with transparency stays transparent, as RGBA
+          ) -> Image.Image:
+    "Any Pillow image as 8-bit RGB: transparency laid over white (or kept, as RGBA), high bit depths scaled to 8 bits."
     if im.mode.startswith('I') or im.mode == 'F': im = _to_8bit(im)
     if im.mode in ('RGBA', 'LA', 'PA', 'La', 'RGBa') or 'transparency' in im.info:
         im = im if im.mode == 'RGBA' else im.convert('RGBA')
+        if keep_alpha: return im
         flat = Image.new('RGB', im.size, 'white')
         flat.paste(im, mask=im) # the mask is im's alpha channel
         return flat
@@ -66,6 +69,7 @@ def _reason(e: Exception) -> str:
 def open_image(f, # a path, or a binary file open for reading
                draft_size: int|None=None, # shrink (JPEGs while decoding) to the smallest scale keeping both sides >= this
                max_pixels: int=MAX_PIXELS, # refuse to decode more pixels than this
+               keep_alpha: bool=False, # keep transparency (RGBA) rather than lay it over white (for thumbnails, not models)
               ) -> tuple[Image.Image, tuple[int, int]]:
     "Decode the image at path or binary file `f` as RGB; return it with its original (width, height)."
     register_optional_formats()
@@ -79,7 +83,7 @@ def open_image(f, # a path, or a binary file open for reading
         im.load()
         try: ImageOps.exif_transpose(im, in_place=True) # in place: a copy of a poster would cost hundreds of MB
         except Exception: pass # a broken EXIF block leaves the picture as stored
-        im = to_rgb(im)
+        im = to_rgb(im, keep_alpha)
         if draft_size and min(im.size) >= 2 * draft_size: im = im.reduce(min(im.size) // draft_size)
         return im, size
     except ImageError: raise

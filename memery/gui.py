@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_gui.ipynb #621cd015
 from __future__ import annotations
-import html, io, json, os, shutil, tempfile, threading, time, traceback, weakref
+import html, io, json, math, os, shutil, tempfile, threading, time, traceback, warnings, weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,12 +29,13 @@ class ResultGrid(anywidget.AnyWidget):
     names = T.List(T.Unicode()).tag(sync=True)
     paths = T.List(T.Unicode()).tag(sync=True)
     scores = T.List(T.Float()).tag(sync=True)
-    thumbs = T.List(T.Bytes()).tag(sync=True) # JPEGs; empty where the image cannot be read, or while `loading`
+    thumbs = T.List(T.Bytes()).tag(sync=True) # JPEGs (WebPs if transparent); empty where unreadable, or while `loading`
     loading = T.Bool(False).tag(sync=True) # more thumbnails are on their way
     liked = T.List(T.Int()).tag(sync=True) # result numbers
     disliked = T.List(T.Int()).tag(sync=True)
     selected = T.Int(-1).tag(sync=True) # the result shown larger; -1 for none
-    preview = T.Bytes(b'').tag(sync=True) # the larger JPEG of the selected result
+    preview = T.Bytes(b'').tag(sync=True) # the larger thumbnail of the selected result
+    title = T.Unicode('').tag(sync=True) # the whole title of the tab it is in, shown as the tab's tooltip
 
     on_similar: Callable[[int], None]|None = None # called with a result's number when its Similar button is clicked
 
@@ -54,12 +55,17 @@ class Search:
     round: int = 0 # feedback rounds so far
 
     @property
-    def title(self) -> str:
-        "A short tab title."
+    def description(self) -> str:
+        "What the tab searched for, in a line."
         q = self.query
         parts = [p for p in (q.text, q.image and f'≈ {Path(q.image).name}') if p]
         title = ' + '.join(parts) or f'{len(q.liked)} liked'
-        if q.negative: title += f" − {', '.join(q.negative)}"
+        return title + (f" − {', '.join(q.negative)}" if q.negative else '')
+
+    @property
+    def title(self) -> str:
+        "A short tab title: the description, cut, and the round."
+        title = self.description
         if len(title) > 28: title = title[:27] + '…'
         return title + (f' ↻{self.round}' if self.round else '')
 
@@ -74,31 +80,58 @@ class Search:
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
 
 class ResultTab(W.VBox):
-    "One search's results: a summary, *Refine* and *Close* buttons, and the grid of thumbnails."
+    "One search's results: a summary, *Refine* and *Close* buttons, the marks Refine will use, and the grid of thumbnails."
     def __init__(self, search: Search, # what the tab searched for
                  matches: list, # what it found: `Match`es, best first
                  thumbnails: Thumbnails, # maker of the grid's thumbnails
                  previews: Thumbnails, # maker of the larger views
                  seconds: float=0.0): # how long the search took
         self.search, self.matches, self.thumbnails, self.previews, self.seconds = search, matches, thumbnails, previews, seconds
-        paths = [m.path for m in matches]
+        paths, q = [m.path for m in matches], search.query
         thumbs = thumbnails.many(paths, make=False)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
-        self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths, scores=[m.score for m in matches],
-                               thumbs=thumbs, loading=bool(self._missing), liked=[i for i, p in enumerate(paths) if p in search.query.liked])
-        self.grid.observe(self._show_larger, 'selected')
-        about = f" · {len(search.query.liked)} liked, {len(search.query.disliked)} disliked so far" if search.round else ''
-        self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.title)}</b> in "
-                              f"<code>{html.escape(search.folder)}</code>{about} · searched in {seconds:.2f} s")
+        self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths, scores=[m.score for m in matches], thumbs=thumbs,
+                               loading=bool(self._missing), title=search.description,
+                               liked=[i for i, p in enumerate(paths) if p in q.liked], disliked=[i for i, p in enumerate(paths) if p in q.disliked])
+        earlier = [p for p in dict.fromkeys(q.liked + q.disliked) if p not in paths] # marked in earlier rounds, not among these results
+        self.pinned = ResultGrid(names=[Path(p).name for p in earlier], paths=earlier, scores=[math.nan] * len(earlier),
+                                 thumbs=thumbnails.many(earlier), liked=[i for i, p in enumerate(earlier) if p in q.liked],
+                                 disliked=[i for i, p in enumerate(earlier) if p in q.disliked], title=search.description)
+        self.pinned.layout.display = None if earlier else 'none'
+        for grid in (self.grid, self.pinned):
+            grid.observe(lambda change, grid=grid: self._show_larger(grid, change.new), 'selected')
+            grid.observe(self._count, ['liked', 'disliked'])
+        self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.description)}</b>"
+                              f"{f' (round {search.round})' if search.round else ''} in <code>{html.escape(search.folder)}</code> · "
+                              f"searched in {seconds:.2f} s")
+        self.marks = W.HTML()
         self.refine_button = W.Button(description='Refine', icon='refresh', tooltip='A new tab, re-ranked by the images you liked and disliked')
         self.close_button = W.Button(description='Close', icon='times', tooltip='Close this tab')
-        header = W.HBox([self.summary, self.refine_button, self.close_button], layout=W.Layout(align_items='center', gap='8px'))
-        self._parts = [self.summary, self.refine_button, self.close_button, header, self.grid]
-        super().__init__([header, self.grid])
+        self.note = W.HTML() # what Refine has to say, beside it
+        header = W.HBox([self.summary, self.refine_button, self.close_button, self.note], layout=W.Layout(align_items='center', gap='8px', flex_flow='row wrap'))
+        self.earlier = W.HTML('<b>Marked in earlier rounds</b>, not among these results: click ♥ or ✕ again to unmark', layout=self.pinned.layout)
+        self._parts = [self.summary, self.marks, self.refine_button, self.close_button, self.note, header, self.earlier, self.pinned, self.grid]
+        self._count()
+        super().__init__([header, self.marks, self.earlier, self.pinned, self.grid])
 
     def marked(self) -> tuple[list[str], list[str]]:
-        "Paths of the results liked, and of those disliked, in this tab."
-        return [self.matches[i].path for i in self.grid.liked], [self.matches[i].path for i in self.grid.disliked]
+        "Paths of the images liked, and of those disliked: among the results, and among the marks of earlier rounds."
+        pick = lambda grid, which: [grid.paths[i] for i in getattr(grid, which)]
+        return pick(self.grid, 'liked') + pick(self.pinned, 'liked'), pick(self.grid, 'disliked') + pick(self.pinned, 'disliked')
+
+    def shown(self) -> list[str]:
+        "Paths of every image this tab shows, the results and the earlier marks: their marks now are the ones that count."
+        return list(self.grid.paths) + list(self.pinned.paths)
+
+    def _count(self, change=None):
+        liked, disliked = self.marked()
+        self.marks.value = (f"<span>Refine will use {len(liked)} liked and {len(disliked)} disliked</span>" if liked or disliked else
+                            "<span style='opacity:.7'>Mark results with ♥ and ✕, then Refine</span>")
+        self.note.value = ''
+
+    def say(self, text: str):
+        "Show a short message beside the tab's buttons."
+        self.note.value = f'<span style="color:#c62828">{html.escape(text)}</span>'
 
     def load_thumbnails(self, first: int=FIRST_SCREEN, # how many to make and show first
                         chunk: int=48, # how many to make and show at a time after that
@@ -111,8 +144,8 @@ class ResultTab(W.VBox):
             first = chunk
         self.grid.loading = False
 
-    def _show_larger(self, change):
-        self.grid.preview = b'' if change.new < 0 else self.previews(self.matches[change.new].path)
+    def _show_larger(self, grid: ResultGrid, i: int):
+        grid.preview = b'' if i < 0 else self.previews(grid.paths[i])
 
     def close(self):
         "Close the tab and its widgets, freeing the thumbnails in kernel and browser."
@@ -157,21 +190,29 @@ class AppPage(W.HBox):
         self._lock, self._threads = threading.Lock(), []
         self._uploads = Path(tempfile.mkdtemp(prefix='memery-upload-'))
         weakref.finalize(self, shutil.rmtree, self._uploads, ignore_errors=True)
-        wide = dict(layout=W.Layout(width='100%'), style=dict(description_width='58px'))
+        wide = dict(layout=W.Layout(width='auto', min_width='0'), style=dict(description_width='58px'))
         self.folder = W.Text(value=str(folder or last_folder()), placeholder='~/Pictures', description='Folder', **wide)
         self.query = W.Text(placeholder='a dog on a skateboard', description='Query', **wide)
         self.negative = W.Text(placeholder='people, text', description='Not', **wide)
         self.image = W.Text(placeholder='path of an example image', description='Image', **wide)
         self.upload = W.FileUpload(accept='image/*', multiple=False, description='Upload image', layout=W.Layout(width='100%'))
         self.n = W.BoundedIntText(value=n, min=1, max=1000, description='Results', **wide)
-        self.search_button = W.Button(description='Search', button_style='primary', icon='search', layout=W.Layout(width='100%'))
+        self.search_button = W.Button(description='Search', button_style='primary', icon='search', layout=W.Layout(flex='2'))
+        self.clear_button = W.Button(description='Clear', tooltip='Empty the query, Not and Image boxes', layout=W.Layout(flex='1'))
         self.jobs = W.VBox() # a progress bar per folder being indexed
         self.message = W.HTML()
-        self.tabs = W.Tab(layout=W.Layout(flex='1', min_width='0'))
+        self.tabs = W.Tab(layout=W.Layout(flex='1', min_width='0', display='none')) # shown with its first tab
         self.upload.observe(self._uploaded, 'value')
+        self.tabs.observe(lambda change: self._follow(change), 'selected_index')
         self.search_button.on_click(lambda _: self.search())
-        sidebar = W.VBox([W.HTML('<b>memery</b> · search your images in plain language'), self.folder, self.query, self.negative,
-                          self.image, self.upload, self.n, self.search_button, self.jobs, self.message],
+        self.clear_button.on_click(lambda _: self.clear())
+        with warnings.catch_warnings(): # ipywidgets 8 deprecates on_submit, yet it is still the one way to hear Enter alone
+            warnings.simplefilter('ignore', DeprecationWarning)
+            for box in (self.folder, self.query, self.negative, self.image): box.on_submit(lambda _: self.search())
+        heading = W.HTML('<div style="line-height:1.3"><b style="font-size:1.15em">memery</b><br>'
+                         '<span style="opacity:.7">search your images in plain language</span></div>')
+        sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload, self.n,
+                          W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')), self.jobs, self.message],
                          layout=W.Layout(width='270px', min_width='240px', gap='4px'))
         super().__init__([sidebar, self.tabs], layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
 
@@ -256,7 +297,8 @@ def _progress_bar(self: AppPage, folder: str):
 def _add(self: AppPage, tab: ResultTab):
     tab.refine_button.on_click(lambda _: self.refine(tab))
     tab.close_button.on_click(lambda _: self.close_tab(tab))
-    tab.grid.on_similar = lambda i: self.more_like_this(tab, i)
+    tab.grid.on_similar = lambda i: self.more_like_this(tab, tab.grid.paths[i])
+    tab.pinned.on_similar = lambda i: self.more_like_this(tab, tab.pinned.paths[i])
     with self._lock:
         self.results.append(tab)
         self._show_tabs(len(self.results) - 1)
@@ -266,6 +308,21 @@ def _show_tabs(self: AppPage, selected: int|None):
     self.tabs.children = tuple(self.results)
     self.tabs.titles = tuple(t.search.title for t in self.results)
     self.tabs.selected_index = selected
+    self.tabs.layout.display = None if self.results else 'none'
+
+@patch
+def _follow(self: AppPage, change):
+    "Show the selected tab's search in the sidebar: what the boxes hold is what that tab searched for."
+    if change.new is None or not 0 <= change.new < len(self.results): return
+    search = self.results[change.new].search
+    q = search.query
+    self.folder.value, self.query.value, self.negative.value = search.folder, q.text or '', ', '.join(q.negative)
+    self.image.value, self.n.value = q.image or '', q.n or self.n.value
+
+@patch
+def clear(self: AppPage):
+    "Empty the query, Not and Image boxes, for a new search."
+    self.query.value = self.negative.value = self.image.value = ''
 
 # %% ../nbs/08_gui.ipynb #21509b3a
 @patch
@@ -280,16 +337,16 @@ def search(self: AppPage):
 def refine(self: AppPage, tab: ResultTab):
     "A new tab for `tab`'s search re-ranked by the results liked and disliked in it."
     liked, disliked = tab.marked()
-    if not (liked or disliked): return self.say("Like or dislike some results first, then Refine.", error=True)
-    self._start(tab.search.refined(liked, disliked, [m.path for m in tab.matches]))
+    if not (liked or disliked): return tab.say("Like or dislike some results first, then Refine.")
+    self._start(tab.search.refined(liked, disliked, tab.shown()))
 
 # %% ../nbs/08_gui.ipynb #730d86b1
 @patch
 def more_like_this(self: AppPage, tab: ResultTab, # a tab of results
-                   i: int, # the number of one of them
+                   path: str, # one of its images
                   ):
-    "A new tab of images like `tab`'s result number `i`."
-    self._start(Search(tab.search.folder, Query(image=tab.matches[i].path, n=tab.search.query.n)))
+    "A new tab of images like `path`, one of `tab`'s."
+    self._start(Search(tab.search.folder, Query(image=path, n=tab.search.query.n)))
 
 # %% ../nbs/08_gui.ipynb #50ca423b
 @patch

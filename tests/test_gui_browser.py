@@ -79,11 +79,14 @@ def button(scope, label: str):
     return scope.get_by_role('button', name=re.compile(rf'^\W*{label}$'))
 
 
-def search(page, query: str, n: int | None = None):
-    "Type a query (and a number of results) in the sidebar and click Search."
-    page.fill('input[placeholder="a dog on a skateboard"]', query)
+QUERY = 'input[placeholder="a dog on a skateboard"]'
+
+def search(page, query: str, n: int | None = None, enter: bool = False):
+    "Type a query (and a number of results) in the sidebar, and click Search or press Enter."
+    page.fill(QUERY, query)
     if n is not None: page.locator('.widget-inline-hbox', has_text='Results').locator('input').fill(str(n))
-    button(page, 'Search').click()
+    if enter: page.press(QUERY, 'Enter')
+    else: button(page, 'Search').click()
 
 
 def tab_titles(page) -> list[str]:
@@ -104,18 +107,19 @@ def all_loaded(page, n: int):
     "Wait until the tab on screen shows `n` thumbnails, all decoded by the browser."
     page.wait_for_function("""n => {
         const tab = [...document.querySelectorAll('.widget-tab > .widget-tab-contents > .lm-Widget')].find(t => !t.classList.contains('lm-mod-hidden'));
-        const imgs = tab ? [...tab.querySelectorAll('.memery-card img')] : [];
+        const grids = tab ? tab.querySelectorAll('.memery-results') : [];
+        const imgs = grids.length ? [...grids[grids.length - 1].querySelectorAll('.memery-card img')] : []; // the results, not the earlier marks
         return imgs.length === n && imgs.every(i => i.complete && i.naturalWidth > 0);
     }""", arg=n)
 
 
 def results(page) -> list[tuple[float, str]]:
-    tab = shown(page)
-    return list(zip(map(float, tab.locator('.memery-card .memery-score').all_inner_texts()), tab.locator('.memery-card .memery-name').all_inner_texts()))
+    grid = shown(page).locator('.memery-results').last
+    return list(zip(map(float, grid.locator('.memery-card .memery-score').all_inner_texts()), grid.locator('.memery-card .memery-name').all_inner_texts()))
 
 
 def test_search_tabs_refine(page, tmp_path):
-    search(page, 'red')
+    search(page, 'red', enter=True) # Enter searches
     wait_for_tab(page, 1, 'red')
     all_loaded(page, 12)
     red = results(page)
@@ -133,24 +137,43 @@ def test_search_tabs_refine(page, tmp_path):
     assert results(page)[0][1].startswith('blue ')
 
     page.locator('.widget-tab .lm-TabBar-tab', has_text='red').click()
+    expect(page.locator(QUERY)).to_have_value('red') # the sidebar follows the tab on screen
     all_loaded(page, 12)
-    liked = [red[-2][1], red[-1][1]] # like the two last: a refined ranking brings their colours up
+    button(shown(page), 'Refine').click()
+    expect(shown(page).locator('.widget-html', has_text='Like or dislike some results first')).to_be_visible() # beside the button
+    liked, disliked = [red[-2][1], red[-1][1]], red[1][1] # like the two last: a refined ranking brings their colours up
     for name in liked: button(shown(page).locator('.memery-card', has_text=name), 'Like').click()
+    button(shown(page).locator('.memery-card', has_text=disliked), 'Dislike').click()
     expect(shown(page).locator('.memery-card.liked')).to_have_count(2)
+    expect(shown(page).locator('.widget-html', has_text='Refine will use 2 liked and 1 disliked')).to_be_visible()
     button(shown(page), 'Refine').click()
     wait_for_tab(page, 3, 'red ↻1')
     all_loaded(page, 12)
     refined = results(page)
-    assert [name for _, name in refined] != [name for _, name in red]
+    assert [name for _, name in refined] != [name for _, name in red] and disliked not in [n for _, n in refined]
     still_there = [name for name in liked if name in [n for _, n in refined]]
-    assert still_there and sorted(shown(page).locator('.memery-card.liked .memery-name').all_inner_texts()) == sorted(still_there)
+    grid = shown(page).locator('.memery-results').last
+    assert still_there and sorted(grid.locator('.memery-card.liked .memery-name').all_inner_texts()) == sorted(still_there)
+    earlier = shown(page).locator('.memery-results').first # the disliked one, left out of the results, stays in sight
+    expect(earlier.locator('.memery-card.disliked .memery-name')).to_have_text(disliked)
+    expect(shown(page).locator('.widget-html', has_text='Refine will use 2 liked and 1 disliked')).to_be_visible()
+    expect(page.locator('.widget-tab .lm-TabBar-tab', has_text='red ↻1')).to_have_attribute('title', 'red') # the whole title, as a tooltip
     snap(page, tmp_path, '2-refined')
 
-    shown(page).locator('.memery-card .memery-thumb').nth(1).click()
-    preview = shown(page).locator('.memery-preview')
+    grid.locator('.memery-card .memery-thumb').nth(1).click()
+    preview = page.locator('.memery-preview:not([hidden])')
     expect(preview.locator('.memery-path')).to_have_text(str(page_folder(page)/refined[1][1]))
     expect(preview.locator('img')).to_be_visible()
+    box = preview.bounding_box()
+    assert box['width'] == 1500 and box['height'] == 1100, box # an overlay on the whole window
+    expect(button(preview, 'Similar')).to_be_in_viewport() # path and actions in sight
     snap(page, tmp_path, '3-larger')
+    page.keyboard.press('ArrowRight')
+    expect(preview.locator('.memery-path')).to_have_text(str(page_folder(page)/refined[2][1]))
+    page.keyboard.press('Escape')
+    expect(preview).to_be_hidden()
+    grid.locator('.memery-card .memery-thumb').nth(1).click()
+    expect(preview.locator('.memery-path')).to_have_text(str(page_folder(page)/refined[1][1]))
     button(preview, 'Similar').click()
     wait_for_tab(page, 4, Search('', Query(image=refined[1][1])).title)
     all_loaded(page, 12)

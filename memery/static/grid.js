@@ -10,9 +10,12 @@ function render({ model, el }) {
   el.classList.add("memery-results");
   const cards = make("div", "memery-cards");
   const aside = make("aside", "memery-preview");
-  el.append(cards, aside);
+  el.append(cards);
+  // the larger view lives on the page's body: inside a notebook's panels, "fixed" would be fixed to the panel, not the window
+  document.body.append(aside);
   let frames = [], thumbUrls = [], previewUrl = null;
-  const blobUrl = (view) => URL.createObjectURL(new Blob([view], { type: "image/jpeg" }));
+  const isWebp = (view) => view.byteLength > 12 && String.fromCharCode(view.getUint8(8), view.getUint8(9), view.getUint8(10), view.getUint8(11)) === "WEBP";
+  const blobUrl = (view) => URL.createObjectURL(new Blob([view], { type: isWebp(view) ? "image/webp" : "image/jpeg" }));
 
   function toggle(name, other, i) {
     const on = new Set(model.get(name)), off = new Set(model.get(other));
@@ -37,7 +40,10 @@ function render({ model, el }) {
     const similar = button("memery-similar", "≈", "Similar", "Similar: search for images like this one, in a new tab");
     like.addEventListener("click", () => toggle("liked", "disliked", i));
     dislike.addEventListener("click", () => toggle("disliked", "liked", i));
-    similar.addEventListener("click", () => model.send({ event: "similar", index: i }));
+    similar.addEventListener("click", () => {
+      if (model.get("selected") >= 0) select(-1); // the new tab is where to look next
+      model.send({ event: "similar", index: i });
+    });
     row.append(like, dislike, similar);
     return row;
   };
@@ -45,7 +51,7 @@ function render({ model, el }) {
   function marks() {
     const liked = new Set(model.get("liked")), disliked = new Set(model.get("disliked"));
     const selected = model.get("selected");
-    el.querySelectorAll("[data-index]").forEach((node) => {
+    [...el.querySelectorAll("[data-index]"), ...(aside.hidden ? [] : [aside])].forEach((node) => {
       const i = Number(node.dataset.index);
       node.classList.toggle("liked", liked.has(i));
       node.classList.toggle("disliked", disliked.has(i));
@@ -88,7 +94,7 @@ function render({ model, el }) {
       const frame = frames[i];
       const caption = make("figcaption");
       caption.title = paths[i];
-      caption.append(make("span", "memery-score", scores[i].toFixed(3)), make("span", "memery-name", name));
+      caption.append(make("span", "memery-score", Number.isFinite(scores[i]) ? scores[i].toFixed(3) : "earlier"), make("span", "memery-name", name));
       card.append(frame, caption, buttons(i, true));
       return card;
     }));
@@ -97,6 +103,7 @@ function render({ model, el }) {
   }
 
   function preview() {
+    // the larger view is an overlay on the whole window: Esc closes it, the arrow keys step through the results
     const i = model.get("selected"), paths = model.get("paths");
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     previewUrl = size(model.get("preview")) ? blobUrl(model.get("preview")) : null;
@@ -105,17 +112,66 @@ function render({ model, el }) {
     if (!aside.hidden) {
       aside.dataset.index = i;
       const close = make("button", "memery-close", "×");
-      close.title = "Close the larger view";
+      close.title = "Close (Esc)";
+      close.setAttribute("aria-label", "Close");
       close.addEventListener("click", () => select(-1));
+      const step = (cls, text, to, title) => {
+        const b = make("button", cls, text);
+        b.title = title;
+        b.setAttribute("aria-label", title);
+        b.disabled = to < 0 || to >= paths.length;
+        b.addEventListener("click", () => select(to));
+        return b;
+      };
       const img = make("img");
       if (previewUrl || thumbUrls[i]) img.src = previewUrl || thumbUrls[i];
       img.alt = model.get("names")[i];
       const about = make("div", "memery-path", paths[i]);
-      const score = make("div", "memery-score", `score ${model.get("scores")[i].toFixed(3)}`);
-      aside.append(close, img, about, score, buttons(i, false));
+      const score = make("span", "memery-score", Number.isFinite(model.get("scores")[i]) ? `score ${model.get("scores")[i].toFixed(3)}` : "");
+      const actions = buttons(i, false);
+      actions.prepend(score);
+      const figure = make("figure", "memery-view");
+      const caption = make("figcaption");
+      caption.append(about, actions);
+      figure.append(img, caption);
+      aside.append(close, step("memery-prev", "‹", i - 1, "Previous (←)"), figure, step("memery-next", "›", i + 1, "Next (→)"));
+      if (!aside.contains(document.activeElement)) aside.focus({ preventScroll: true });
     }
     marks();
   }
+
+  aside.tabIndex = -1;
+  aside.setAttribute("role", "dialog");
+  aside.setAttribute("aria-modal", "true");
+  aside.dataset.lmSuppressShortcuts = "true"; // keys go to the viewer, not to JupyterLab's shortcuts
+  aside.addEventListener("keydown", (e) => {
+    const i = model.get("selected"), last = model.get("paths").length - 1;
+    const to = { Escape: -1, ArrowLeft: Math.max(0, i - 1), ArrowRight: Math.min(last, i + 1) }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    e.stopPropagation();
+    select(to);
+  });
+  aside.addEventListener("click", (e) => { if (e.target === aside) select(-1); });
+
+  function placeTab() {
+    // a tab's full title as its tooltip, and a new tab's header brought into view
+    const panel = el.closest(".widget-tab-contents > .lm-Widget"), tabs = el.closest(".widget-tab");
+    if (!panel || !tabs) return false;
+    const tab = tabs.querySelectorAll(".lm-TabBar-tab")[[...panel.parentElement.children].indexOf(panel)];
+    if (tab && tab.title !== model.get("title")) tab.title = model.get("title"); // only on a change: no endless mutations
+    return true;
+  }
+  let tries = 0;
+  const attach = () => {
+    if (placeTab()) {
+      const bar = el.closest(".widget-tab").querySelector(".lm-TabBar-content");
+      // Lumino redraws its tabs (and their empty tooltips) as tabs come and go: set this one's again each time
+      if (bar) new MutationObserver(placeTab).observe(bar, { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] });
+      if (!el.closest(".lm-mod-hidden")) el.closest(".widget-tab").scrollIntoView({ block: "nearest" });
+    } else if (tries++ < 50) setTimeout(attach, 100);
+  };
+  attach();
 
   model.on("change:names", draw);
   model.on("change:thumbs", fill);
@@ -124,7 +180,11 @@ function render({ model, el }) {
   model.on("change:disliked", marks);
   model.on("change:selected", preview);
   model.on("change:preview", preview);
+  model.on("change:title", placeTab);
   draw();
-  return release;
+  return () => {
+    release();
+    aside.remove();
+  };
 }
 export default { render };
