@@ -207,8 +207,37 @@ def test_200_results_render_fast(page, tmp_path):
     assert seen >= 15, seen
     snap(page, tmp_path, '4-200-results')
 
+    bar, tabs = page.locator('.widget-tab > .lm-TabBar'), page.locator('.widget-tab .lm-TabBar-tab').count()
+    low = shown(page).locator('.memery-results').last.locator('.memery-card').nth(195)
+    low.scroll_into_view_if_needed() # far down the page: one scroll, the notebook's
+    expect(bar).not_to_be_in_viewport()
+    low.hover()
+    button(low, 'Similar').click()
+    expect(page.locator('.widget-tab .lm-TabBar-tab')).to_have_count(tabs + 1)
+    expect(bar).to_be_in_viewport() # the new tab is brought into view
+
+
+def test_small_window(page, tmp_path):
+    "At 1366x768 the grid keeps its columns, and the larger view shows the picture, its path and its actions."
+    page.set_viewport_size({'width': 1366, 'height': 768})
+    try:
+        grid = shown(page).locator('.memery-results').last
+        all_loaded(page, 200)
+        columns = page.evaluate("() => getComputedStyle([...document.querySelectorAll('.memery-cards')].pop()).gridTemplateColumns.split(' ').length")
+        assert columns >= 4, columns
+        grid.locator('.memery-card .memery-thumb').first.click()
+        preview = page.locator('.memery-preview:not([hidden])')
+        for part in (preview.locator('img'), preview.locator('.memery-path'), button(preview, 'Like'), button(preview, 'Similar')):
+            expect(part).to_be_in_viewport(ratio=1)
+        snap(page, tmp_path, '5-viewer-1366')
+        page.keyboard.press('Escape')
+        expect(preview).to_be_hidden()
+    finally: page.set_viewport_size({'width': 1500, 'height': 1100})
+
 
 def test_errors_are_short_messages(page):
+    button(page, 'Clear').click() # the sidebar shows the tab on screen, a search by an example image
+    expect(page.locator('input[placeholder="path of an example image"]')).to_have_value('')
     search(page, '')
     message = page.locator('.widget-html', has_text='nothing to search for')
     expect(message).to_be_visible()

@@ -168,7 +168,13 @@ function render({ model, el }) {
       const bar = el.closest(".widget-tab").querySelector(".lm-TabBar-content");
       // Lumino redraws its tabs (and their empty tooltips) as tabs come and go: set this one's again each time
       if (bar) new MutationObserver(placeTab).observe(bar, { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] });
-      if (!el.closest(".lm-mod-hidden")) el.closest(".widget-tab").scrollIntoView({ block: "nearest" });
+      // the first time its tab is on screen (a new tab is selected a moment after it is made), bring its header into view
+      const panel = el.closest(".widget-tab-contents > .lm-Widget"), tabs = el.closest(".widget-tab");
+      const reveal = () => !panel.classList.contains("lm-mod-hidden") && (tabs.querySelector(".lm-TabBar").scrollIntoView({ block: "nearest" }), true);
+      if (!reveal()) {
+        const shown = new MutationObserver(() => reveal() && shown.disconnect());
+        shown.observe(panel, { attributes: true, attributeFilter: ["class"] });
+      }
     } else if (tries++ < 50) setTimeout(attach, 100);
   };
   attach();
