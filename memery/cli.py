@@ -13,13 +13,28 @@ from .core import Query, index_flow, purge_flow, search_flow
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
 
 # %% auto #0
-__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'pretrained_arg', 'add_query_arguments', 'query_of',
-           'build_parser', 'recall', 'index', 'purge', 'serve', 'main']
+__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'pretrained_arg',
+           'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'purge', 'serve', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _help(doc: str|None, default=None) -> str:
     "A docment as command-line help, with its default."
     return (doc or '').replace('`', '') + (f" (default: {default})" if default not in (None, (), False) else '')
+
+class OneLineErrors(argparse.ArgumentParser):
+    "An argument parser whose errors are one line (`--help` has the usage), with exit status 2; its subcommands' parsers too."
+    def error(self, message: str): self.exit(2, f"{self.prog}: error: {message}\n")
+
+def whole_number(low: int, # the smallest allowed
+                 high: int, # the largest allowed
+                ):
+    "An argparse `type` for whole numbers from `low` to `high`: anything else is argparse's one-line error, exit status 2."
+    def parse(value: str) -> int:
+        try: n = int(value)
+        except ValueError: raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if not low <= n <= high: raise argparse.ArgumentTypeError(f"{n} is not from {low} to {high}")
+        return n
+    return parse
 
 def pretrained_arg(value: str) -> str|None:
     "`--pretrained` value: 'none' (or 'random') means random weights."
@@ -60,7 +75,7 @@ def query_of(args: argparse.Namespace) -> Query:
     "The `Query` that parsed command-line arguments ask for."
     return Query(**{f.name: getattr(args, f.name) for f in fields(Query)})
 
-# %% ../nbs/07_cli.ipynb #9e877c7c
+# %% ../nbs/07_cli.ipynb #5eef2e65
 EXAMPLES = {
     'memery': """examples:
   memery recall ~/Pictures 'a dog on a skateboard, blue sky' -n 10
@@ -94,8 +109,8 @@ def _described(command: str, description: str) -> dict:
 # %% ../nbs/07_cli.ipynb #31481726
 def build_parser() -> argparse.ArgumentParser:
     "The `memery` command's argument parser."
-    parser = argparse.ArgumentParser(prog='memery', description="Search your image folders in plain language.", epilog=EXAMPLES['memery'],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineErrors(prog='memery', description="Search your image folders in plain language.", epilog=EXAMPLES['memery'],
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--version', action='version', version=f'memery {__version__}')
     sub = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
     docs = docments(index_flow)
@@ -111,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "Index the images in PATH (only what is new or changed), e.g. from cron."))
     i.add_argument('path', help="folder of images")
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
-    i.add_argument('--batch-size', type=int, help=_help(docs['batch_size']))
-    i.add_argument('--workers', type=int, help=_help(docs['num_workers']))
+    i.add_argument('--batch-size', type=whole_number(1, 4096), metavar='N', help=_help(docs['batch_size']) + ': 1 to 4096')
+    i.add_argument('--workers', type=whole_number(0, 64), metavar='N', help=_help(docs['num_workers']) + ': 0 (decode in this process) to 64')
     p = sub.add_parser('purge', help="delete a folder's indexes", **_described('purge', "Delete every index of PATH; the next search rebuilds it."))
     p.add_argument('path', help="folder of images")
     p.add_argument('--index-dir', help=_help(docments(purge_flow)['index_dir']))
@@ -165,7 +180,11 @@ def _warning_line(message, category, filename, lineno, file=None, line=None):
 
 def main(argv=None) -> int:
     "Run the `memery` command line; return its exit status."
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == 'recall': # a query's options are checked by the `Query`, and a bad one is a usage error, as argparse's are
+        try: query_of(args)
+        except MemeryError as e: parser.error(str(e))
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _warning_line

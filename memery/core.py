@@ -207,7 +207,7 @@ def purge_flow(folder: str|Path, # the folder of images
     for d in removed: shutil.rmtree(d)
     return removed
 
-# %% ../nbs/00_core.ipynb #8668f60c
+# %% ../nbs/00_core.ipynb #03a5a231
 def with_parameter_docs(f):
     "Add `f`'s parameters and their docments to its docstring as a numpy-style section, for `help(f)`."
     from fastcore.docments import _type_str # the types as nbdev's `show_doc` writes them: it then knows the section is its own

@@ -11,8 +11,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
            'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'image_extensions',
-           'is_image_name', 'content_hash', 'relative_path', 'is_factory_name', 'model_key', 'user_cache_dir',
-           'folder_key', 'index_candidates', 'index_location', 'existing_index_dir']
+           'is_image_name', 'content_hash', 'relative_path', 'safe_relative', 'is_factory_name', 'model_key',
+           'user_cache_dir', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -69,6 +69,12 @@ def relative_path(path, # a path the user gave: absolute, or relative to the wor
     except ValueError: return None # on another Windows drive
     outside = rel in (os.curdir, os.pardir) or rel.startswith(os.pardir + os.sep)
     return None if outside else Path(rel).as_posix()
+
+# %% ../nbs/06_fileutils.ipynb #d2b5a8c7
+def safe_relative(path) -> bool:
+    "Is `path`, read from an index, a relative POSIX path that stays inside its folder?"
+    if not isinstance(path, str) or not path or '\0' in path or path.startswith('/'): return False
+    return not any(part in ('', '.', '..') for part in path.split('/'))
 
 # %% ../nbs/06_fileutils.ipynb #7405d063
 DEFAULT_MODEL, DEFAULT_PRETRAINED = 'ViT-B-32', 'laion2b_s34b_b79k'

@@ -4,28 +4,35 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import hashlib, os, re, sqlite3
+import hashlib, os, re, sqlite3, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
-from .fileutils import MemeryError, relative_path
+from .fileutils import MemeryError, relative_path, safe_relative
 from .loader import Changes, FileStat, Known
 
 # %% auto #0
-__all__ = ['EXACT_LIMIT', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'IndexMismatch', 'IndexBusy',
-           'index_name', 'Entry', 'Vectors', 'Index']
+__all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'IndexMismatch',
+           'IndexBusy', 'IndexDamaged', 'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 EXACT_LIMIT = 100_000 # above this many images, search uses the Annoy tree
+MAX_DIM = 65_536 # embeddings longer than this are not a model's: the index is damaged
 
 class IndexMismatch(MemeryError):
     "The index on disk belongs to another model or to a newer memery."
 
 class IndexBusy(MemeryError):
     "Another process is updating the index."
+
+class IndexDamaged(MemeryError):
+    "The index holds values memery did not write: planted, or damaged."
+
+class IndexDamageWarning(UserWarning):
+    "Rows of the index were ignored: they name files outside the folder, or hold vectors of the wrong length."
 
 # %% ../nbs/04_indexer.ipynb #7d8e7c18
 def index_name(key: str) -> str:
@@ -89,7 +96,9 @@ def _schema_version(db: sqlite3.Connection) -> int:
     "The schema version `db` records; 0 for a database memery has not set up yet."
     try: row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.OperationalError: return 0 # no meta table
-    return int(row[0]) if row else 0
+    if not row: return 0
+    try: return int(row[0])
+    except (TypeError, ValueError): raise sqlite3.DatabaseError(f"its schema version is {str(row[0])[:40]!r}") from None
 
 # %% ../nbs/04_indexer.ipynb #15d205ad
 @dataclass
@@ -169,16 +178,26 @@ class Index:
         row = self.db.execute('SELECT value FROM meta WHERE key = ?', (key,)).fetchone()
         return row[0] if row else default
 
+    def _number(self, key: str, low: int, high: int) -> int|None:
+        "The integer `meta` value `key`, None if absent; `IndexDamaged` if it is not a number from `low` to `high`."
+        value = self.meta(key)
+        if value is None: return None
+        try: n = int(value)
+        except (TypeError, ValueError): n = None
+        if n is None or not low <= n <= high:
+            raise IndexDamaged(f"the index {self.db_path} is damaged (its {key} is {str(value)[:40]!r}); "
+                               f"`memery purge {self.folder}` removes it, and the next run rebuilds it")
+        return n
+
     @property
     def generation(self) -> int:
         "How many write transactions the index has seen; it changes whenever its content does."
-        return int(self.meta('generation'))
+        return self._number('generation', 0, 2**62) or 0
 
     @property
     def dim(self) -> int|None:
         "Length of the embeddings, once the first one is stored."
-        d = self.meta('dim')
-        return int(d) if d else None
+        return self._number('dim', 1, MAX_DIM)
 
     def count(self, status: str='ok') -> int:
         "Number of images with `status` 'ok' (searchable) or 'skipped'."
@@ -186,7 +205,8 @@ class Index:
 
     def skipped(self) -> list[tuple[str, str]]:
         "The (path, reason) of every image that could not be read."
-        return self.db.execute("SELECT path, reason FROM images WHERE status = 'skipped' ORDER BY path").fetchall()
+        rows = self.db.execute("SELECT path, reason FROM images WHERE status = 'skipped' ORDER BY path").fetchall()
+        return [(p, str(r)) for p, r in rows if safe_relative(p)]
 
     def close(self): self.db.close()
 
@@ -258,6 +278,11 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
     with self._write() as db: db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
 
 # %% ../nbs/04_indexer.ipynb #3ef6bba7
+@patch
+def _warn_damage(self: Index, bad: int):
+    warnings.warn(f"{self.db_path}: {bad} rows name files outside the folder, or hold vectors of the wrong length: ignored "
+                  f"(the next `memery index {self.folder}` removes them)", IndexDamageWarning, stacklevel=3)
+
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     "`m` with each row scaled to length 1: float16 storage leaves them up to 1e-3 off, and a cosine must not pass 1."
     norms = np.linalg.norm(m, axis=1, keepdims=True)
@@ -269,8 +294,10 @@ def vectors(self: Index) -> Vectors:
     gen = self.generation
     cached = _vector_cache.get(str(self.db_path))
     if cached is not None and cached.generation == gen: return cached
-    rows = self.db.execute("SELECT id, path, vector FROM images WHERE status = 'ok' ORDER BY id").fetchall()
     dim = self.dim or 0
+    found = self.db.execute("SELECT id, path, vector FROM images WHERE status = 'ok' ORDER BY id").fetchall()
+    rows = [r for r in found if safe_relative(r[1]) and isinstance(r[2], bytes) and len(r[2]) == 2 * dim]
+    if len(rows) < len(found): self._warn_damage(len(found) - len(rows))
     matrix = _unit_rows(np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32))
     res = Vectors(gen, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], matrix)
     _vector_cache.pop(str(self.db_path), None)
@@ -283,23 +310,24 @@ def vectors(self: Index) -> Vectors:
 def vector_of(self: Index, path: str) -> np.ndarray|None:
     "The embedding of the image at relative `path`, if the index has one."
     row = self.db.execute("SELECT vector FROM images WHERE path = ? AND status = 'ok'", (path,)).fetchone()
-    return None if row is None else _unit_rows(np.frombuffer(row[0], dtype='<f2').astype(np.float32)[None])[0]
+    if row is None or not isinstance(row[0], bytes) or len(row[0]) != 2 * (self.dim or 0): return None # none, or not one memery wrote
+    return _unit_rows(np.frombuffer(row[0], dtype='<f2').astype(np.float32)[None])[0]
 
 @patch
 def paths_of(self: Index, ids) -> dict[int, str]:
-    "The relative paths of the rows `ids`."
+    "The relative paths of the rows `ids` (those that name a file inside the folder)."
     ids = [int(i) for i in ids]
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
-    return dict(rows)
+    return {i: p for i, p in rows if safe_relative(p)}
 
-# %% ../nbs/04_indexer.ipynb #2a7cbe99
+# %% ../nbs/04_indexer.ipynb #6c59fa16
 @patch
 def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
               ) -> Path|None:
     "The file of the searchable image with row `id`, if it is a file inside the folder once links are resolved."
     try:
         row = self.db.execute("SELECT path FROM images WHERE id = ? AND status = 'ok'", (int(id),)).fetchone()
-        if row is None or not isinstance(row[0], str): return None
+        if row is None or not safe_relative(row[0]): return None
         root = os.path.realpath(self.folder)
         real = os.path.realpath(os.path.join(root, row[0]))
         inside = os.path.commonpath([root, real]) == root and real != root

@@ -196,7 +196,7 @@ def _approximate(index: Index, tree, q: np.ndarray, k: int, search_k: int) -> li
     ann, ids = tree
     items, dists = ann.get_nns_by_vector(q.tolist(), k, search_k=search_k, include_distances=True)
     paths = index.paths_of(ids[items])
-    return [Match(paths[ids[i]], float(1 - d * d / 2), int(ids[i])) for i, d in zip(items, dists)] # angular distance -> cosine
+    return [Match(paths[ids[i]], float(1 - d * d / 2), int(ids[i])) for i, d in zip(items, dists) if ids[i] in paths] # angular distance -> cosine
 
 # %% ../nbs/05_ranker.ipynb #f4c60f33
 def nearest(index: Index, # the index to search

@@ -59,8 +59,9 @@ def test_errors_are_one_line(tmp_path, env):
     res = memery('recall', tmp_path/'nowhere', 'cat', *COLOURS, env=env)
     assert (res.returncode, res.stdout, res.stderr) == (1, '', f"memery: error: folder not found: {tmp_path/'nowhere'}\n")
     res = memery('recall', tmp_path, *COLOURS, env=env)
-    assert res.returncode == 1 and res.stderr.startswith('memery: error: nothing to search for')
-    assert memery('bogus', env=env).returncode == 2
+    assert res.returncode == 2 and res.stderr.startswith('memery: error: nothing to search for') and len(res.stderr.splitlines()) == 1
+    res = memery('bogus', env=env)
+    assert res.returncode == 2 and len(res.stderr.splitlines()) == 1, res.stderr
 
 def test_hostile_folder_reports_every_bad_file_once(tmp_path, env):
     "Truncated, empty, fake, bomb, unreadable, link loops, FIFOs, bad names: each skipped with its reason, once; nothing crashes."
