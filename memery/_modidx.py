@@ -134,6 +134,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer.Index': ('indexer.html#index', 'memery/indexer.py'),
                                 'memery.indexer.Index.__init__': ('indexer.html#index.__init__', 'memery/indexer.py'),
                                 'memery.indexer.Index.__repr__': ('indexer.html#index.__repr__', 'memery/indexer.py'),
+                                'memery.indexer.Index._check_files': ('indexer.html#index._check_files', 'memery/indexer.py'),
                                 'memery.indexer.Index._number': ('indexer.html#index._number', 'memery/indexer.py'),
                                 'memery.indexer.Index._open': ('indexer.html#index._open', 'memery/indexer.py'),
                                 'memery.indexer.Index._upgrade': ('indexer.html#index._upgrade', 'memery/indexer.py'),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import hashlib, os, re, sqlite3, warnings
+import hashlib, os, re, sqlite3, stat, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +138,7 @@ class Index:
         self.lock = FileLock(self.location/f'{self.name}.lock')
         self.report = None # what the last `index_flow` did (set by core)
         if create: self.location.mkdir(parents=True, exist_ok=True)
+        self._check_files()
         self.on_disk = create or self.db_path.exists()
         try: self.db = self._open()
         except sqlite3.OperationalError as e: raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
@@ -145,6 +146,16 @@ class Index:
             raise MemeryError(f"the index {self.db_path} is damaged ({e}); `memery purge` removes it, and the next run rebuilds it") from None
 
     def __repr__(self): return f"Index({str(self.folder)!r}, {self.key!r}, {self.count()} images{'' if self.on_disk else ', not on disk'})"
+
+    def _check_files(self):
+        "Refuse index files that are links, folders or pipes: SQLite would follow a planted link and write wherever it leads."
+        for path in (self.db_path, Path(f'{self.db_path}-wal'), Path(f'{self.db_path}-shm'), self.lock.lock_file):
+            try: mode = os.lstat(path).st_mode
+            except FileNotFoundError: continue
+            if not stat.S_ISREG(mode):
+                kind = 'a link' if stat.S_ISLNK(mode) else 'a folder' if stat.S_ISDIR(mode) else 'not a regular file'
+                raise IndexDamaged(f"{path} is {kind}, not a file memery wrote: it is not opened; remove it, or "
+                                   f"`memery purge {self.folder}`, and the next run rebuilds the index")
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.db_path if self.on_disk else ':memory:', timeout=60, isolation_level=None, check_same_thread=False)
@@ -320,7 +331,7 @@ def paths_of(self: Index, ids) -> dict[int, str]:
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
     return {i: p for i, p in rows if safe_relative(p)}
 
-# %% ../nbs/04_indexer.ipynb #6c59fa16
+# %% ../nbs/04_indexer.ipynb #4596bcfe
 @patch
 def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
               ) -> Path|None:
