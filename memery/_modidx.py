@@ -176,6 +176,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'memery.loader.FileStat': ('loader.html#filestat', 'memery/loader.py'),
                                'memery.loader.Known': ('loader.html#known', 'memery/loader.py'),
                                'memery.loader.Scan': ('loader.html#scan', 'memery/loader.py'),
+                               'memery.loader._leads_inside': ('loader.html#_leads_inside', 'memery/loader.py'),
                                'memery.loader._link': ('loader.html#_link', 'memery/loader.py'),
                                'memery.loader.check_folder': ('loader.html#check_folder', 'memery/loader.py'),
                                'memery.loader.diff_folder': ('loader.html#diff_folder', 'memery/loader.py'),

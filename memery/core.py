@@ -114,8 +114,8 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
             if progress: progress(encoded + len(skipped), len(todo))
     return encoded, skipped
 
-def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress):
-    scan = scan_folder(index.folder, exclude=[index.location])
+def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, follow_links):
+    scan = scan_folder(index.folder, exclude=[index.location], follow_links=follow_links)
     changes = diff_folder(index.folder, scan, index.known())
     index.apply(changes, scan.files)
     report.unchanged, report.moved, report.deleted = changes.unchanged, len(changes.moved), len(changes.deleted)
@@ -139,13 +139,14 @@ def index_flow(folder: str|Path, # the folder of images
                wait: bool=True, # if another process is updating the index: wait for it, or leave the index as it is
                verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
                progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) as batches finish
+               follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
               ) -> Index:
     "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
     start = time.perf_counter()
     index = open_index(folder, model, pretrained, index_dir, create=True)
     report = IndexReport(str(index.folder))
     with _writing(index, wait, verbose) as writing:
-        if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress)
+        if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, follow_links)
         else: report.busy = True
     report.skipped = [(index.path(p), r) for p, r in report.skipped]
     report.problems = [(os.path.join(index.folder, printable(p)), r) for p, r in report.problems] # keeps a folder's trailing /
@@ -181,10 +182,11 @@ def search_flow(folder: str|Path, # the folder of images
                 update: bool=True, # bring the index up to date first; else search it as it is, creating nothing
                 verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
                 progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) while updating
+                follow_links: bool=False, # when updating, index images behind links that lead out of the folder too
                 **kwargs) -> Results:
     "Search `folder` for images matching the query; return the `Match`es, best first."
     query = as_query(query, **kwargs)
-    index = (index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress) if update
+    index = (index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links) if update
              else open_index(folder, model, pretrained, index_dir))
     return Results(search(index, query, encoder_getter(model, pretrained, device)), query, index)
 search_flow.__delwrap__ = Query # for `docments`: the dataclass has the fields' comments, its generated __init__ has no source
@@ -207,7 +209,7 @@ def purge_flow(folder: str|Path, # the folder of images
     for d in removed: shutil.rmtree(d)
     return removed
 
-# %% ../nbs/00_core.ipynb #03a5a231
+# %% ../nbs/00_core.ipynb #32436e9a
 def with_parameter_docs(f):
     "Add `f`'s parameters and their docments to its docstring as a numpy-style section, for `help(f)`."
     from fastcore.docments import _type_str # the types as nbdev's `show_doc` writes them: it then knows the section is its own

@@ -184,8 +184,9 @@ class AppPage(W.HBox):
                  device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
                  n: int=20, # results per search, to begin with
                  thumb_size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
+                 follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
                 ):
-        self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir, device=device)
+        self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir, device=device, follow_links=follow_links)
         self.thumb_size, self.results, self.last_error = thumb_size, [], None
         self._lock, self._threads = threading.Lock(), []
         self._uploads = Path(tempfile.mkdtemp(prefix='memery-upload-'))

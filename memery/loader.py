@@ -43,11 +43,18 @@ def check_folder(folder) -> Path:
     return folder
 
 # %% ../nbs/01_loader.ipynb #5c806191
+def _leads_inside(path: str, root: str) -> bool:
+    "Does the link at `path` lead to somewhere inside the folder `root` (given with its links resolved)?"
+    try: return os.path.commonpath([root, os.path.realpath(path)]) == root
+    except ValueError: return False # another drive
+
 def scan_folder(folder, # the folder to scan
                 exclude=(), # folders not to enter (memery's own index directory)
+                follow_links: bool=False, # follow symbolic links that lead out of the folder too (those inside it always are)
                ) -> Scan:
-    "Find the images under `folder`, skipping hidden entries and the folders in `exclude`."
+    "Find the images under `folder`, skipping hidden entries, the folders in `exclude` and links out of the folder."
     root = os.stat(check_folder(folder))
+    inside = os.path.realpath(folder)
     excluded = {os.path.realpath(e) for e in exclude}
     seen = {(root.st_dev, root.st_ino)}
     scan, todo = Scan(), [(os.fspath(folder), '')]
@@ -62,6 +69,10 @@ def scan_folder(folder, # the folder to scan
             if entry.name.startswith('.'): continue
             entry_rel = rel + entry.name
             try:
+                if entry.is_symlink() and not follow_links and not _leads_inside(entry.path, inside):
+                    if entry.is_dir() or is_image_name(entry.name):
+                        scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(), "link leaves the folder"))
+                    continue
                 if entry.is_dir():
                     st = entry.stat()
                     if os.path.realpath(entry.path) in excluded: continue
