@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_fileutils.ipynb #0be631ae
 from __future__ import annotations
-import hashlib, os, sys
+import hashlib, os, stat, sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +12,8 @@ from pathlib import Path
 __all__ = ['BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
            'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'image_extensions',
            'is_image_name', 'content_hash', 'relative_path', 'safe_relative', 'is_factory_name', 'model_key',
-           'user_cache_dir', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir']
+           'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location',
+           'existing_index_dir']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -70,7 +71,7 @@ def relative_path(path, # a path the user gave: absolute, or relative to the wor
     outside = rel in (os.curdir, os.pardir) or rel.startswith(os.pardir + os.sep)
     return None if outside else Path(rel).as_posix()
 
-# %% ../nbs/06_fileutils.ipynb #d2b5a8c7
+# %% ../nbs/06_fileutils.ipynb #02b50319
 def safe_relative(path) -> bool:
     "Is `path`, read from an index, a relative POSIX path that stays inside its folder?"
     if not isinstance(path, str) or not path or '\0' in path or path.startswith('/'): return False
@@ -99,12 +100,46 @@ def model_key(model_name: str, # an open_clip model name, or `module:factory`
 # %% ../nbs/06_fileutils.ipynb #8077bbeb
 INDEX_DIRNAME = '.memery'
 
+_USER_DIRS = {'cache': ('LOCALAPPDATA', 'Local', 'Caches', 'XDG_CACHE_HOME', '.cache'),
+              'config': ('APPDATA', 'Roaming', 'Application Support', 'XDG_CONFIG_HOME', '.config')}
+
+def _user_dir(kind: str) -> Path:
+    "memery's folder in the platform's `kind` ('cache' or 'config') directory."
+    windows, roaming, mac, xdg, dot = _USER_DIRS[kind]
+    if sys.platform == 'win32': base = os.environ.get(windows) or Path.home()/'AppData'/roaming
+    elif sys.platform == 'darwin': base = Path.home()/'Library'/mac
+    else: base = os.environ.get(xdg) or Path.home()/dot
+    return Path(base)/'memery'
+
 def user_cache_dir() -> Path:
     "memery's folder in the platform's cache directory."
-    if sys.platform == 'win32': base = os.environ.get('LOCALAPPDATA') or Path.home()/'AppData'/'Local'
-    elif sys.platform == 'darwin': base = Path.home()/'Library'/'Caches'
-    else: base = os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache'
-    return Path(base)/'memery'
+    return _user_dir('cache')
+
+# %% ../nbs/06_fileutils.ipynb #2830ab33
+def user_config_dir() -> Path:
+    "memery's folder in the platform's config directory."
+    return _user_dir('config')
+
+_process_key = os.urandom(32)
+
+def signing_key() -> bytes:
+    "The user's secret key for signing the files memery derives from an index (made on first use, readable by the user only)."
+    path = user_config_dir()/'signing.key'
+    for _ in range(2):
+        try:
+            st = os.lstat(path)
+            owned = not hasattr(os, 'getuid') or st.st_uid == os.getuid()
+            if stat.S_ISREG(st.st_mode) and st.st_size == 32 and owned: return path.read_bytes()
+            return _process_key # a link, another user's, or damaged: not a key to trust
+        except FileNotFoundError: pass
+        except OSError: return _process_key
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, 'wb') as f: f.write(os.urandom(32))
+        except FileExistsError: continue # another process made it first: read theirs
+        except OSError: return _process_key
+    return _process_key
 
 # %% ../nbs/06_fileutils.ipynb #fa4427d1
 def folder_key(folder: Path) -> str:

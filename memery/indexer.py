@@ -4,14 +4,14 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import hashlib, os, re, sqlite3, stat, warnings
+import hashlib, hmac, os, re, sqlite3, stat, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
-from .fileutils import MemeryError, relative_path, safe_relative
+from .fileutils import MemeryError, relative_path, safe_relative, signing_key
 from .loader import Changes, FileStat, Known
 
 # %% auto #0
@@ -331,7 +331,7 @@ def paths_of(self: Index, ids) -> dict[int, str]:
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
     return {i: p for i, p in rows if safe_relative(p)}
 
-# %% ../nbs/04_indexer.ipynb #4596bcfe
+# %% ../nbs/04_indexer.ipynb #cd244981
 @patch
 def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
               ) -> Path|None:
@@ -346,6 +346,14 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
     return Path(real) if inside and os.path.isfile(real) else None
 
 # %% ../nbs/04_indexer.ipynb #e6d0b223
+def _signature(path: Path, ids: np.ndarray, generation: int) -> str:
+    "The user's signature of a tree file, with the row ids of its items and the generation it reflects."
+    mac = hmac.new(signing_key(), f'{generation}\0'.encode(), 'sha256')
+    with open(path, 'rb') as f:
+        while chunk := f.read(1 << 20): mac.update(chunk)
+    mac.update(np.asarray(ids, '<i8').tobytes())
+    return mac.hexdigest()
+
 @patch
 def build_annoy(self: Index, n_trees: int=50, # more trees: better recall, a bigger file
                ) -> Path:
@@ -359,11 +367,13 @@ def build_annoy(self: Index, n_trees: int=50, # more trees: better recall, a big
     tmp = final.with_name(final.name + '.tmp')
     tree.save(str(tmp))
     tree.unload()
+    signature = _signature(tmp, vecs.ids, vecs.generation)
     os.replace(tmp, final)
     with self._write(bump=False) as db:
         db.execute('DELETE FROM annoy_items')
         db.executemany('INSERT INTO annoy_items VALUES (?, ?)', enumerate(vecs.ids.tolist()))
-        db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)', [('annoy_file', final.name), ('annoy_generation', str(vecs.generation))])
+        db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)', [('annoy_file', final.name), ('annoy_generation', str(vecs.generation)),
+                                                                     ('annoy_signature', signature)])
     for old in self.location.glob(f'{self.name}.*.annoy*'):
         if old != final: old.unlink(missing_ok=True)
     return final
@@ -371,14 +381,28 @@ def build_annoy(self: Index, n_trees: int=50, # more trees: better recall, a big
 # %% ../nbs/04_indexer.ipynb #5c8563bd
 @patch
 def annoy(self: Index):
-    "The Annoy tree and the row id of each of its items, if a tree is built from the current generation; else None."
+    "The Annoy tree and the row id of each of its items, if this user built it from the current generation; else None."
     from annoy import AnnoyIndex
-    name, gen = self.meta('annoy_file'), self.meta('annoy_generation')
-    if name is None or int(gen) != self.generation or not (self.location/name).is_file(): return None
-    tree = AnnoyIndex(self.dim, 'angular')
-    tree.load(str(self.location/name))
+    name, gen, signature = self.meta('annoy_file'), self.meta('annoy_generation'), self.meta('annoy_signature')
+    if name is None or gen != str(self.generation): return None # none, or stale: exact search, and the next update builds one
+    path = self.location/name
+    if not re.fullmatch(rf'{re.escape(self.name)}\.\d+\.annoy', name) or not path.is_file() or path.is_symlink(): return self._untrusted(path)
     ids = np.array([r[0] for r in self.db.execute('SELECT image_id FROM annoy_items ORDER BY item')], dtype=np.int64)
+    st = os.stat(path)
+    seen = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, signature)
+    if seen not in _signed_trees:
+        if not signature or not hmac.compare_digest(signature, _signature(path, ids, self.generation)): return self._untrusted(path)
+        _signed_trees.add(seen)
+    tree = AnnoyIndex(self.dim, 'angular')
+    tree.load(str(path))
     return tree, ids
+
+_signed_trees = set() # trees whose signature this process has checked, as (path, size, mtime, inode, signature)
+
+@patch
+def _untrusted(self: Index, path: Path) -> None:
+    warnings.warn(f"{path} is not an Annoy tree this user's memery built for this index (damaged, or planted): not loaded; "
+                  f"searching exactly, and the next `memery index {self.folder}` builds it again", IndexDamageWarning, stacklevel=3)
 
 # %% ../nbs/04_indexer.ipynb #af281821
 @patch
