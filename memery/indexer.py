@@ -83,7 +83,7 @@ def _transaction(db: sqlite3.Connection):
     db.execute('BEGIN IMMEDIATE')
     try: yield db
     except BaseException:
-        db.execute('ROLLBACK')
+        if db.in_transaction: db.execute('ROLLBACK') # SQLite has rolled back already after some errors (a full disk)
         raise
     db.execute('COMMIT')
 
@@ -238,9 +238,14 @@ def path(self: Index, rel: str) -> str:
 def _write(self: Index, bump: bool=True):
     "A write transaction; with `bump`, it counts as a change of content."
     if not self.on_disk: raise MemeryError(f"{self.db_path} does not exist, and was opened only to read")
-    with _transaction(self.db) as db:
-        yield db
-        if bump: db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    try:
+        with _transaction(self.db) as db:
+            yield db
+            if bump: db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    except sqlite3.OperationalError as e:
+        if 'full' not in str(e): raise
+        raise MemeryError(f"the disk holding {self.db_path} is full: everything indexed before this batch is kept; "
+                          f"free some space and run again to go on from there") from None
 
 def _blob(vector: np.ndarray) -> bytes: return np.asarray(vector, dtype='<f2').tobytes()
 
@@ -331,7 +336,7 @@ def paths_of(self: Index, ids) -> dict[int, str]:
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
     return {i: p for i, p in rows if safe_relative(p)}
 
-# %% ../nbs/04_indexer.ipynb #cd244981
+# %% ../nbs/04_indexer.ipynb #1de8a7f4
 @patch
 def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
               ) -> Path|None:
