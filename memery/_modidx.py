@@ -224,6 +224,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'memery.server.Library._index': ('server.html#library._index', 'memery/server.py'),
                                'memery.server.Library._index_all': ('server.html#library._index_all', 'memery/server.py'),
                                'memery.server.Library._path_of': ('server.html#library._path_of', 'memery/server.py'),
+                               'memery.server.Library._with_file': ('server.html#library._with_file', 'memery/server.py'),
                                'memery.server.Library.file': ('server.html#library.file', 'memery/server.py'),
                                'memery.server.Library.folder': ('server.html#library.folder', 'memery/server.py'),
                                'memery.server.Library.index': ('server.html#library.index', 'memery/server.py'),

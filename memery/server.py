@@ -233,23 +233,25 @@ def search(self: Library, request: SearchRequest) -> dict:
 THUMB_SIZES = {'small': THUMB_SIZE, 'large': PREVIEW_SIZE} # the only sizes made: a request cannot fill the disk with others
 
 @patch
+def _with_file(self: Library, id: str, use):
+    "`use(index, path)` for the image with `id`, its file checked to lie inside its folder, with its folder's index open."
+    number, row = parse_id(id)
+    index = self.index(number)
+    try:
+        path = index.image_file(row)
+        if path is None: raise NotFound(f"no image {id}")
+        return use(index, path)
+    finally: index.close()
+
+@patch
 def file(self: Library, id: str) -> Path:
     "The file of the image with `id`, checked to lie inside its folder."
-    number, row = parse_id(id)
-    index = self.index(self.folder(number).number) if number < len(self.folders) else None
-    if index is None: raise NotFound(f"no image {id}")
-    try: path = index.image_file(row)
-    finally: index.close()
-    if path is None: raise NotFound(f"no image {id}")
-    return path
+    return self._with_file(id, lambda index, path: path)
 
 @patch
 def thumbnail(self: Library, id: str, size: str='small') -> bytes:
     "A thumbnail of the image with `id` (`memery.thumbnails.thumbnail`), 'small' for the grid or 'large' for the viewer."
-    path = self.file(id)
-    index = self.index(parse_id(id)[0])
-    try: data = Thumbnails(index, THUMB_SIZES[size])(path)
-    finally: index.close()
+    data = self._with_file(id, lambda index, path: Thumbnails(index, THUMB_SIZES[size])(path))
     if not data: raise NotFound(f"image {id} cannot be read any more")
     return data
 
