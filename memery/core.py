@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #64f2e5db
 from __future__ import annotations
-import inspect, os, shutil, sys, time
+import os, shutil, sys, time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_gui.ipynb #621cd015
 from __future__ import annotations
-import html, io, json, math, os, shutil, tempfile, threading, time, traceback, warnings, weakref
+import html, json, math, shutil, tempfile, threading, time, traceback, warnings, weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path

@@ -17,7 +17,7 @@ from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
 
 try:
-    from fastapi import APIRouter, Body, FastAPI, Request
+    from fastapi import APIRouter, FastAPI, Request
     from fastapi import Path as PathParam, Query as Param
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
