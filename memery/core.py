@@ -148,6 +148,10 @@ def index_flow(folder: str|Path, # the folder of images
     with _writing(index, wait, verbose) as writing:
         if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, follow_links)
         else: report.busy = True
+    if not index.folder.is_dir(): # unplugged, unmounted or deleted during the run: not a success
+        inside = Path(os.path.realpath(index.location)).is_relative_to(os.path.realpath(index.folder))
+        kept = "its index went with it" if inside else "what was indexed so far is kept"
+        raise MemeryError(f"{index.folder} disappeared while it was being indexed; {kept}")
     report.skipped = [(index.path(p), r) for p, r in report.skipped]
     report.problems = [(os.path.join(index.folder, printable(p)), r) for p, r in report.problems] # keeps a folder's trailing /
     report.images, report.seconds = index.count(), time.perf_counter() - start
