@@ -140,6 +140,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer.Index._check_files': ('indexer.html#index._check_files', 'memery/indexer.py'),
                                 'memery.indexer.Index._number': ('indexer.html#index._number', 'memery/indexer.py'),
                                 'memery.indexer.Index._open': ('indexer.html#index._open', 'memery/indexer.py'),
+                                'memery.indexer.Index._open_patiently': ('indexer.html#index._open_patiently', 'memery/indexer.py'),
                                 'memery.indexer.Index._untrusted': ('indexer.html#index._untrusted', 'memery/indexer.py'),
                                 'memery.indexer.Index._upgrade': ('indexer.html#index._upgrade', 'memery/indexer.py'),
                                 'memery.indexer.Index._warn_damage': ('indexer.html#index._warn_damage', 'memery/indexer.py'),

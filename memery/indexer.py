@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import hashlib, hmac, os, re, sqlite3, stat, warnings
+import hashlib, hmac, os, re, sqlite3, stat, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +140,7 @@ class Index:
         if create: self.location.mkdir(parents=True, exist_ok=True)
         self._check_files()
         self.on_disk = create or self.db_path.exists()
-        try: self.db = self._open()
+        try: self.db = self._open_patiently()
         except sqlite3.OperationalError as e: raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
         except sqlite3.DatabaseError as e:
             raise MemeryError(f"the index {self.db_path} is damaged ({e}); `memery purge` removes it, and the next run rebuilds it") from None
@@ -157,18 +157,30 @@ class Index:
                 raise IndexDamaged(f"{path} is {kind}, not a file memery wrote: it is not opened; remove it, or "
                                    f"`memery purge {self.folder}`, and the next run rebuilds the index")
 
+    def _open_patiently(self, tries: int=50) -> sqlite3.Connection:
+        "`_open`, again a moment later while another process that is creating the same index makes SQLite answer 'locked'."
+        for attempt in range(tries):
+            try: return self._open()
+            except sqlite3.OperationalError as e:
+                if 'locked' not in str(e) or attempt == tries - 1: raise
+                time.sleep(0.1)
+
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.db_path if self.on_disk else ':memory:', timeout=60, isolation_level=None, check_same_thread=False)
-        db.execute('PRAGMA synchronous=NORMAL') # with WAL: safe from crashes, and a commit needs no fsync
-        version = _schema_version(db)
-        if version > SCHEMA_VERSION:
-            raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one reads up to "
-                                f"{SCHEMA_VERSION}): upgrade memery to use it")
-        if version == 0: db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
-        if version < SCHEMA_VERSION and self._upgrade(db): _compact(db)
-        model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
-        if model != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
-        return db
+        try:
+            db.execute('PRAGMA synchronous=NORMAL') # with WAL: safe from crashes, and a commit needs no fsync
+            version = _schema_version(db)
+            if version > SCHEMA_VERSION:
+                raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one reads up to "
+                                    f"{SCHEMA_VERSION}): upgrade memery to use it")
+            if version == 0: db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
+            if version < SCHEMA_VERSION and self._upgrade(db): _compact(db)
+            model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
+            if model != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
+            return db
+        except BaseException:
+            db.close()
+            raise
 
     def _upgrade(self, db: sqlite3.Connection) -> bool:
         "Set up a new index, or bring an older one up to date, in one transaction; did an existing index change?"
