@@ -14,7 +14,7 @@ from fastcore.meta import delegates
 from tqdm.auto import tqdm
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates,
                               index_location, model_key)
-from .indexer import EXACT_LIMIT, Entry, Index, IndexBusy
+from .indexer import EXACT_LIMIT, Entry, Index, IndexBusy, index_name
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
 
@@ -36,19 +36,24 @@ class IndexReport:
     skipped: list[tuple[str, str]] = field(default_factory=list) # images found unreadable in this run: (path, reason)
     problems: list[tuple[str, str]] = field(default_factory=list) # folder entries that could not be read: (path, reason)
     busy: bool = False # another process was updating the index, so this run did not
+    read_only: bool = False # the index cannot be written: it was searched as it is, and this run changed nothing
+    location: str|None = field(default=None, repr=False) # the index's directory, when it is not where it is looked for first (the folder could not hold it)
     seconds: float = field(default=0.0, repr=False) # how long the run took (in `summary` and `to_dict`)
 
     @property
     def changed(self) -> bool:
         "Did the run change the index, or find anything to report?"
-        return bool(self.busy or self.encoded or self.moved or self.copied or self.deleted or self.skipped or self.problems)
+        return bool(self.busy or self.read_only or self.encoded or self.moved or self.copied or self.deleted or self.skipped or self.problems)
 
     def summary(self) -> str:
         "One line saying what happened."
         if self.busy: return f"{self.folder}: another memery process is updating the index; searched the {self.images} images it already holds"
+        if self.read_only: return (f"{self.folder}: its index cannot be written, so it was searched as it is ({self.images} images); "
+                                   f"new or changed files are not indexed until it can be")
         done = [f"{n} {what}" for n, what in [(self.encoded, 'encoded'), (self.moved, 'moved'), (self.copied, 'copied'),
                 (self.deleted, 'deleted'), (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')] if n]
-        return f"{self.folder}: {self.images} images indexed ({', '.join(done) or 'nothing changed'}) in {self.seconds:.1f} s"
+        where = f"; the folder cannot hold its index, which is kept in {self.location}" if self.location else ''
+        return f"{self.folder}: {self.images} images indexed ({', '.join(done) or 'nothing changed'}) in {self.seconds:.1f} s{where}"
 
     def lines(self) -> list[str]:
         "Every skipped file and unreadable entry, with its reason, then the summary."
@@ -64,10 +69,11 @@ def open_index(folder: str|Path, # the folder of images
                create: bool=False, # create the index if there is none, to write it; else nothing is created
               ) -> Index:
     "`folder`'s index for `model` as it is on disk, without updating it (empty if there is none yet)."
-    folder = check_folder(folder)
-    if create: location = index_location(folder, index_dir)
-    else: location = existing_index_dir(folder, index_dir) or index_candidates(folder, index_dir)[0] # where it would be
-    return Index(location, model_key(model, pretrained), folder, create)
+    folder, key = check_folder(folder), model_key(model, pretrained)
+    holding = f'{index_name(key)}.sqlite3'
+    if create: location = index_location(folder, index_dir, holding)
+    else: location = existing_index_dir(folder, index_dir, holding) or index_candidates(folder, index_dir)[0] # where it would be
+    return Index(location, key, folder, create)
 
 # %% ../nbs/00_core.ipynb #8c6e67a8
 def encoder_getter(model: str, # an open_clip model name, or `module:factory`
@@ -144,10 +150,12 @@ def index_flow(folder: str|Path, # the folder of images
     "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
     start = time.perf_counter()
     index = open_index(folder, model, pretrained, index_dir, create=True)
-    report = IndexReport(str(index.folder))
-    with _writing(index, wait, verbose) as writing:
-        if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, follow_links)
-        else: report.busy = True
+    report = IndexReport(str(index.folder), read_only=index.read_only)
+    if index.location != index_candidates(index.folder, index_dir)[0]: report.location = str(index.location)
+    if not index.read_only:
+        with _writing(index, wait, verbose) as writing:
+            if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, follow_links)
+            else: report.busy = True
     if not index.folder.is_dir(): # unplugged, unmounted or deleted during the run: not a success
         inside = Path(os.path.realpath(index.location)).is_relative_to(os.path.realpath(index.folder))
         kept = "its index went with it" if inside else "what was indexed so far is kept"

@@ -13,7 +13,7 @@ __all__ = ['BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE',
            'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'image_extensions',
            'is_image_name', 'content_hash', 'relative_path', 'safe_relative', 'is_factory_name', 'model_key',
            'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location',
-           'existing_index_dir']
+           'existing_index_dir', 'no_wider_than']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -163,11 +163,19 @@ def _is_writable_dir(d: Path) -> bool:
     except OSError: return False
     return os.access(d, os.W_OK | os.X_OK)
 
+def _holds(d: Path, name: str|None) -> bool:
+    "Is there a non-empty entry `name` in directory `d`? (A planted link counts, so that opening it says what it is.)"
+    try: return name is not None and os.lstat(d/name).st_size > 0
+    except OSError: return False
+
 def index_location(folder, # the folder of images
                    index_dir=None, # a root for index directories, instead of `<folder>/.memery`
+                   holding: str|None=None, # the index file wanted: a directory that holds it comes first, writable or not
                   ) -> Path:
-    "The directory holding `folder`'s index, created if needed: an existing one, else `.memery` inside `folder` if writable, else the cache."
+    "The directory holding `folder`'s index, created if needed: one holding it, an existing one, else `.memery` inside `folder` if writable, else the cache."
     candidates = index_candidates(folder, index_dir)
+    for d in candidates:
+        if _holds(d, holding): return d
     for d in candidates:
         if d.is_dir() and _is_writable_dir(d): return d
     for d in candidates:
@@ -177,6 +185,19 @@ def index_location(folder, # the folder of images
 # %% ../nbs/06_fileutils.ipynb #4e2ad687
 def existing_index_dir(folder, # the folder of images
                        index_dir=None, # a root for index directories, instead of `<folder>/.memery`
+                       holding: str|None=None, # the index file wanted: a directory that holds it comes first
                       ) -> Path|None:
     "The directory holding `folder`'s index if there is one; nothing is created."
-    return next((d for d in index_candidates(folder, index_dir) if d.is_dir()), None)
+    candidates = index_candidates(folder, index_dir)
+    return next((d for d in candidates if _holds(d, holding)), None) or next((d for d in candidates if d.is_dir()), None)
+
+# %% ../nbs/06_fileutils.ipynb #53e5d607
+def no_wider_than(path, # a file or directory memery wrote
+                  folder, # the folder of images it describes
+                 ) -> None:
+    "Take from `path` the permissions that `folder` does not grant to others; links are left alone."
+    try:
+        allowed = os.stat(folder).st_mode & 0o777 | 0o700 # memery's own user keeps its access
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISLNK(mode) and mode & 0o777 & ~allowed: os.chmod(path, mode & 0o777 & allowed)
+    except OSError: pass # not ours to change, or gone: the folder's own permissions still hold

@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
-from .fileutils import MemeryError, relative_path, safe_relative, signing_key
+from .fileutils import MemeryError, no_wider_than, relative_path, safe_relative, signing_key
 from .loader import Changes, FileStat, Known
 
 # %% auto #0
-__all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'IndexMismatch',
-           'IndexBusy', 'IndexDamaged', 'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index']
+__all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'UNREADABLE_VECTOR',
+           'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'IndexDamageWarning', 'index_name', 'Entry', 'Vectors',
+           'Index']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 EXACT_LIMIT = 100_000 # above this many images, search uses the Annoy tree
@@ -92,6 +93,16 @@ def _compact(db: sqlite3.Connection):
     try: db.execute('VACUUM')
     except sqlite3.OperationalError: pass # busy, or no room for the copy VACUUM makes: the free pages are reused as the index grows
 
+def _in_memory(db: sqlite3.Connection) -> sqlite3.Connection:
+    "A copy of database `db` in memory, where it can be upgraded without writing the file; `db` is closed."
+    copy = sqlite3.connect(':memory:', isolation_level=None, check_same_thread=False)
+    try: db.backup(copy)
+    except BaseException:
+        copy.close()
+        raise
+    finally: db.close()
+    return copy
+
 def _schema_version(db: sqlite3.Connection) -> int:
     "The schema version `db` records; 0 for a database memery has not set up yet."
     try: row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -140,15 +151,21 @@ class Index:
         if create: self.location.mkdir(parents=True, exist_ok=True)
         self._check_files()
         self.on_disk = create or self.db_path.exists()
+        self.read_only = self.db_path.exists() and not (os.access(self.location, os.W_OK | os.X_OK) and os.access(self.db_path, os.W_OK))
         try: self.db = self._open_patiently()
         except sqlite3.OperationalError as e: raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
         except sqlite3.DatabaseError as e:
             raise MemeryError(f"the index {self.db_path} is damaged ({e}); `memery purge` removes it, and the next run rebuilds it") from None
+        if self.on_disk and not self.read_only:
+            for path in (self.location, self.db_path): no_wider_than(path, self.folder)
 
     def __repr__(self): return f"Index({str(self.folder)!r}, {self.key!r}, {self.count()} images{'' if self.on_disk else ', not on disk'})"
 
     def _check_files(self):
         "Refuse index files that are links, folders or pipes: SQLite would follow a planted link and write wherever it leads."
+        if self.location.is_symlink():
+            raise IndexDamaged(f"{self.location} is a link, not a folder memery made: it is not used; remove it, "
+                               f"or keep indexes elsewhere with --index-dir (`index_dir=`)")
         for path in (self.db_path, Path(f'{self.db_path}-wal'), Path(f'{self.db_path}-shm'), self.lock.lock_file):
             try: mode = os.lstat(path).st_mode
             except FileNotFoundError: continue
@@ -165,14 +182,30 @@ class Index:
                 if 'locked' not in str(e) or attempt == tries - 1: raise
                 time.sleep(0.1)
 
+    def _connect(self, *options: str) -> sqlite3.Connection:
+        "A connection to the database (in memory if it is not on disk), opened with SQLite's URI `options`."
+        where = f"{self.db_path.absolute().as_uri()}?{'&'.join(options)}" if self.on_disk else ':memory:'
+        return sqlite3.connect(where, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        "A read-only connection; as an immutable file where SQLite cannot make the shared-memory file WAL readers need."
+        db = self._connect('mode=ro')
+        try:
+            db.execute('SELECT count(*) FROM sqlite_master').fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            return self._connect('mode=ro', 'immutable=1')
+
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db_path if self.on_disk else ':memory:', timeout=60, isolation_level=None, check_same_thread=False)
+        db = self._connect_read_only() if self.read_only else self._connect()
         try:
             db.execute('PRAGMA synchronous=NORMAL') # with WAL: safe from crashes, and a commit needs no fsync
             version = _schema_version(db)
             if version > SCHEMA_VERSION:
                 raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one reads up to "
                                     f"{SCHEMA_VERSION}): upgrade memery to use it")
+            if self.read_only and version < SCHEMA_VERSION: db = _in_memory(db) # upgraded there, for this session only
             if version == 0: db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
             if version < SCHEMA_VERSION and self._upgrade(db): _compact(db)
             model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
@@ -250,6 +283,7 @@ def path(self: Index, rel: str) -> str:
 def _write(self: Index, bump: bool=True):
     "A write transaction; with `bump`, it counts as a change of content."
     if not self.on_disk: raise MemeryError(f"{self.db_path} does not exist, and was opened only to read")
+    if self.read_only: raise MemeryError(f"{self.db_path} is read-only: it can be searched, not changed")
     try:
         with _transaction(self.db) as db:
             yield db
@@ -281,7 +315,12 @@ def add(self: Index, entries: list[Entry]):
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
-    return {p: Known(s, m, h, st == 'ok') for p, s, m, h, st in self.db.execute('SELECT path, size, mtime_ns, hash, status FROM images')}
+    rows = self.db.execute('SELECT path, size, mtime_ns, hash, status, length(vector) FROM images').fetchall()
+    dim = (self.dim or 0) if any(st == 'ok' for *_, st, _ in rows) else 0
+    return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else
+               UNREADABLE_VECTOR if st == 'ok' else Known(s, m, h, False) for p, s, m, h, st, n in rows}
+
+UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is read again
 
 # %% ../nbs/04_indexer.ipynb #00b4432c
 @patch
@@ -426,7 +465,9 @@ def _untrusted(self: Index, path: Path) -> None:
 @contextmanager
 def writer(self: Index, wait: bool=True):
     "Hold the index's writer lock; wait for it, or raise `IndexBusy` if `wait` is False and another process holds it."
+    if self.read_only: raise MemeryError(f"{self.db_path} is read-only: it can be searched, not changed")
     try: self.lock.acquire(timeout=-1 if wait else 0)
     except Timeout: raise IndexBusy(f"another memery process is updating {self.db_path}") from None
+    no_wider_than(self.lock.lock_file, self.folder)
     try: yield self
     finally: self.lock.release()

@@ -1,0 +1,197 @@
+"Damaged and planted indexes, each tried on the real `memery` command in its own process: it must end with status 0 or 1, never a signal."
+import os, sqlite3, stat, subprocess, sys
+from pathlib import Path
+import numpy as np
+import pytest
+from filelock import FileLock
+from memery.testing import make_colour_folder, run_unprivileged
+
+MEMERY = str(Path(sys.executable).parent/'memery')
+COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
+SWATCHES = ['red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'brown']
+OUTSIDE = ('/etc/passwd', '/etc/shadow', 'etc/passwd', '/usr/share', 'secret.png')
+
+@pytest.fixture
+def env(tmp_path):
+    "No network, an index in the folder, and a signing key of the test's own."
+    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'MEMERY_INDEX_DIR': '', 'XDG_CONFIG_HOME': str(tmp_path/'config'),
+            'XDG_CACHE_HOME': str(tmp_path/'cache')}
+
+def memery(*args, env, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=300, **kw)
+
+@pytest.fixture
+def indexed(tmp_path, env) -> Path:
+    "A folder of eight swatches, indexed with the colour model; returns the index database."
+    folder = tmp_path/'pics'
+    make_colour_folder(folder, SWATCHES)
+    res = memery('index', folder, *COLOURS, env=env)
+    assert res.returncode == 0, res.stderr
+    [db] = (folder/'.memery').glob('*.sqlite3')
+    return db
+
+def check(res: subprocess.CompletedProcess, folder: Path, names: Path|None=None) -> str:
+    "Status 0 or 1, only paths inside `folder` on stdout, no path outside in any output; with status 1, one line naming `names`."
+    assert res.returncode in (0, 1), (res.returncode, res.stderr) # a negative status is a signal: a crash
+    output = res.stdout + res.stderr
+    assert 'Traceback' not in output and 'unexpected' not in output, output
+    for bad in OUTSIDE: assert bad not in output, output
+    for line in res.stdout.splitlines(): assert Path(line).resolve().is_relative_to(folder.resolve()), line
+    if res.returncode == 1:
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith('memery: error: '), res.stderr
+        if names: assert str(names) in lines[0], lines[0]
+    return 'repaired' if res.returncode == 0 else res.stderr
+
+def recall_as_is(db: Path, env, *args) -> subprocess.CompletedProcess:
+    "Search while the writer lock is held by someone else, as anyone who can write to a shared folder can: nothing is repaired first."
+    folder = db.parent.parent
+    with FileLock(db.with_suffix('.lock')):
+        return memery('recall', folder, 'red', '--n', 50, *COLOURS, *args, env=env)
+
+def sql(db: Path, *statements, bump=True):
+    with sqlite3.connect(db, isolation_level=None) as con:
+        for s in statements: con.execute(*([s] if isinstance(s, str) else s))
+        if bump: con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+def test_rows_naming_files_outside_the_folder(indexed, env):
+    "Planted rows are ignored with a warning while the index cannot be updated, and removed by the next update."
+    folder = indexed.parent.parent
+    red = "(SELECT vector FROM images WHERE path = 'red.png')"
+    rows = ['../../etc/passwd', '/etc/shadow', 'sub/../../etc/passwd', 'red.png\0/etc/passwd', './red.png', 'RED.PNG', 'sub//red.png']
+    sql(indexed, *[(f"INSERT INTO images (path, size, mtime_ns, hash, status, vector) VALUES (?, 1, 1, 'x', 'ok', {red})", (p,)) for p in rows])
+    res = recall_as_is(indexed, env)
+    check(res, folder)
+    assert 'rows name files outside the folder' in res.stderr
+    assert len(res.stdout.splitlines()) == 9 # the eight swatches, and RED.PNG, a name that stays inside
+    res = memery('recall', folder, 'red', '--n', 50, *COLOURS, env=env)
+    check(res, folder)
+    assert sorted(res.stdout.splitlines()) == sorted(str(folder/f'{c}.png') for c in SWATCHES)
+    assert '8 images indexed (7 deleted)' in res.stderr, res.stderr
+
+@pytest.mark.parametrize('key,value', [('dim', '0'), ('dim', '2000000000'), ('dim', 'abc'), ('generation', 'x'), ('schema_version', 'two'),
+                                       ('model', 'someone-else/none')])
+def test_bad_meta_values(indexed, env, key, value):
+    "A meta value out of range is one line naming the index, and `memery purge` is the way back."
+    folder = indexed.parent.parent
+    sql(indexed, ("UPDATE meta SET value = ? WHERE key = ?", (value, key)), bump=False)
+    res = memery('recall', folder, 'red', *COLOURS, env=env)
+    check(res, folder, names=indexed)
+    assert res.returncode == 1 and ('purge' in res.stderr or 'holds vectors of' in res.stderr), res.stderr
+    assert memery('purge', folder, env=env).returncode == 0
+    res = memery('recall', folder, 'red', '--n', 1, *COLOURS, env=env)
+    assert (res.returncode, res.stdout) == (0, f"{folder/'red.png'}\n"), res.stderr
+
+def test_vectors_of_the_wrong_length(indexed, env):
+    folder = indexed.parent.parent
+    sql(indexed, "UPDATE images SET vector = x'00ff' WHERE path = 'red.png'", "UPDATE images SET vector = zeroblob(100000) WHERE path = 'blue.png'")
+    res = recall_as_is(indexed, env)
+    check(res, folder)
+    assert len(res.stdout.splitlines()) == 6 and 'hold vectors of the wrong length' in res.stderr
+    res = memery('recall', folder, 'red', '--n', 1, *COLOURS, env=env) # the update reads the two images again
+    assert (res.returncode, res.stdout) == (0, f"{folder/'red.png'}\n"), res.stderr
+
+def test_page_damaged_in_the_middle(indexed, env):
+    "Garbage written over the middle of the database file: status 1 and one line naming it, or a repaired search."
+    folder = indexed.parent.parent
+    sql(indexed, 'PRAGMA wal_checkpoint(TRUNCATE)', bump=False)
+    size = indexed.stat().st_size
+    with open(indexed, 'r+b') as f:
+        f.seek(size // 2); f.write(np.random.default_rng(0).bytes(4096))
+    for res in recall_as_is(indexed, env), memery('recall', folder, 'red', *COLOURS, env=env):
+        check(res, folder, names=indexed)
+
+def test_not_a_database(indexed, env):
+    folder = indexed.parent.parent
+    indexed.write_bytes(np.random.default_rng(1).bytes(8192))
+    for name in ('-wal', '-shm'): Path(f'{indexed}{name}').unlink(missing_ok=True)
+    res = memery('recall', folder, 'red', *COLOURS, env=env)
+    check(res, folder, names=indexed)
+    assert res.returncode == 1 and 'damaged' in res.stderr
+
+@pytest.mark.parametrize('kind', ['link to another database', 'fifo', 'folder', 'wal link'])
+def test_index_files_that_are_not_files(indexed, env, kind, tmp_path):
+    "A planted link, pipe or folder in place of an index file is never opened: SQLite would write through a link, and hang on a pipe."
+    folder = indexed.parent.parent
+    other = tmp_path/'other.sqlite3'
+    sql(other, 'CREATE TABLE mine (x)', bump=False)
+    target = Path(f'{indexed}-wal') if kind == 'wal link' else indexed
+    for name in ('', '-wal', '-shm'): Path(f'{indexed}{name}').unlink(missing_ok=True)
+    if kind == 'fifo': os.mkfifo(target)
+    elif kind == 'folder': target.mkdir()
+    else: target.symlink_to(other)
+    res = memery('recall', folder, 'red', *COLOURS, env=env)
+    check(res, folder, names=target)
+    assert res.returncode == 1 and 'is not opened' in res.stderr
+    con = sqlite3.connect(other)
+    assert con.execute("SELECT group_concat(name) FROM sqlite_master").fetchone() == ('mine',)
+    assert con.execute('PRAGMA journal_mode').fetchone() == ('delete',)
+
+def test_index_folder_that_is_a_link(indexed, env, tmp_path):
+    "A `.memery` that leads elsewhere is not used: memery would write its index wherever the link points."
+    folder = indexed.parent.parent
+    elsewhere = tmp_path/'elsewhere'
+    (folder/'.memery').rename(elsewhere)
+    (folder/'.memery').symlink_to(elsewhere)
+    res = memery('recall', folder, 'red', *COLOURS, env=env)
+    check(res, folder, names=folder/'.memery')
+    assert res.returncode == 1 and '--index-dir' in res.stderr
+
+TREE_CASES = ['random bytes', 'half', 'empty', 'link to /dev/zero', 'planted items']
+
+@pytest.mark.parametrize('case', TREE_CASES)
+def test_damaged_or_planted_annoy_tree(indexed, env, case):
+    "A tree this user's memery did not sign is never loaded into Annoy: the search is exact, and says so."
+    folder = indexed.parent.parent
+    build = f"""
+from memery.core import open_index
+from memery.ranker import Query, search
+from memery.core import encoder_getter
+import sys
+index = open_index({str(folder)!r}, 'memery.testing:colour_model', None)
+if sys.argv[1] == 'build': print(index.build_annoy())
+else: print(*[m.path for m in search(index, Query('red', n=3), encoder_getter('memery.testing:colour_model', None), exact=False)], sep='\\n')
+"""
+    def python(action): return subprocess.run([sys.executable, '-c', build, action], capture_output=True, text=True, env=env, timeout=300)
+    tree = Path(python('build').stdout.strip())
+    signed = python('search')
+    assert signed.returncode == 0 and signed.stderr == '' and signed.stdout.splitlines()[0] == str(folder/'red.png'), signed.stderr
+    size, rng = tree.stat().st_size, np.random.default_rng(2)
+    if case == 'random bytes': tree.write_bytes(rng.bytes(size))
+    elif case == 'half': tree.write_bytes(tree.read_bytes()[:size // 2])
+    elif case == 'empty': tree.write_bytes(b'')
+    elif case == 'link to /dev/zero': tree.unlink(); tree.symlink_to('/dev/zero')
+    else: # a larger tree of random nodes, with an item map to match
+        tree.write_bytes(rng.bytes(size * 8))
+        sql(indexed, 'DELETE FROM annoy_items', *[f'INSERT INTO annoy_items VALUES ({i}, {i % 8 + 1})' for i in range(200)], bump=False)
+    res = python('search')
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == signed.stdout.splitlines() # the exact answer
+    assert 'is not an Annoy tree' in res.stderr and str(tree) in res.stderr
+
+def test_read_only_index_is_searched_in_place(indexed, env, tmp_path):
+    "Done-check 2: a read-only folder with a read-only `.memery` is searched with its own index: no cache, no encoding."
+    folder = indexed.parent.parent
+    make_colour_folder(folder, ['grey']) # new since indexing: found once the index can be written
+    for d, _, files in os.walk(folder):
+        for name in files: os.chmod(os.path.join(d, name), 0o444)
+        os.chmod(d, 0o555)
+    try:
+        res = run_unprivileged([MEMERY, 'recall', str(folder), 'red', '--n', '50', *COLOURS], env=env, timeout=300)
+        check(res, folder)
+        assert res.returncode == 0 and sorted(res.stdout.splitlines()) == sorted(str(folder/f'{c}.png') for c in SWATCHES)
+        assert 'its index cannot be written, so it was searched as it is (8 images)' in res.stderr, res.stderr
+        assert not (tmp_path/'cache'/'memery'/'indexes').exists()
+        assert sorted(p.name for p in (folder/'.memery').iterdir()) == sorted([indexed.name, indexed.with_suffix('.lock').name])
+    finally:
+        for d, _, _ in os.walk(folder): os.chmod(d, 0o755)
+
+def test_index_is_no_more_readable_than_its_folder(tmp_path, env):
+    "A private folder's index, even in the cache directory, is private too."
+    folder = tmp_path/'private'
+    make_colour_folder(folder, SWATCHES[:2])
+    folder.chmod(0o700)
+    cache = {**env, 'MEMERY_INDEX_DIR': str(tmp_path/'indexes')}
+    assert memery('index', folder, *COLOURS, env=cache).returncode == 0
+    made = [p for p in (tmp_path/'indexes').rglob('*')]
+    assert made and all(p.stat().st_mode & 0o077 == 0 for p in made), {p.name: oct(p.stat().st_mode) for p in made}
