@@ -14,6 +14,7 @@ from fastcore.meta import delegates
 from tqdm.auto import tqdm
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates,
                               index_location, model_key)
+from .exported import QueryEncoder
 from .indexer import EXACT_LIMIT, Entry, Index, IndexBusy, index_name
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
@@ -200,7 +201,8 @@ def search_flow(folder: str|Path, # the folder of images
     query = as_query(query, **kwargs)
     index = (index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links) if update
              else open_index(folder, model, pretrained, index_dir))
-    return Results(search(index, query, encoder_getter(model, pretrained, device)), query, index)
+    encoder = QueryEncoder(model, pretrained, device) # a text query on an exported model needs no PyTorch
+    return Results(search(index, query, lambda: encoder), query, index)
 search_flow.__delwrap__ = Query # for `docments`: the dataclass has the fields' comments, its generated __init__ has no source
 
 # %% ../nbs/00_core.ipynb #6ec79dd6

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_encoder.ipynb #b366b3b4
 from __future__ import annotations
-import importlib, logging, os, socket, threading, warnings
+import importlib, logging, os, socket, threading, warnings, weakref
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -13,11 +13,12 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 import torch.nn.functional as F
+from .exported import export_text
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, is_factory_name, model_key
 
 # %% auto #0
 __all__ = ['ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size',
-           'Encoder', 'RandomWeightsWarning', 'load_encoder']
+           'Encoder', 'RandomWeightsWarning', 'load_encoder', 'is_loaded']
 
 # %% ../nbs/03_encoder.ipynb #908405f3
 class ModelUnavailable(MemeryError):
@@ -198,7 +199,9 @@ def _load(model_name, pretrained, device, cache_dir):
         if pretrained is None:
             warnings.warn(f"{model_name} is running with RANDOM weights (pretrained=None): its search results are "
                           f"meaningless. Use this only for tests and benchmarks.", RandomWeightsWarning, stacklevel=4)
-    return Encoder(*parts, model_name, pretrained, device)
+    encoder = _loaded[model_name, pretrained] = Encoder(*parts, model_name, pretrained, device)
+    if not is_factory_name(model_name): export_text(encoder) # once per model and weights: from then on, text queries need no PyTorch
+    return encoder
 
 def load_encoder(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
                  pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
@@ -209,3 +212,10 @@ def load_encoder(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `m
     with _loading: return _load(model_name, pretrained, str(pick_device(device)), cache_dir)
 
 _loading = threading.Lock() # threads asking for a model at once (a server's searches and its indexing) wait for one load
+_loaded = weakref.WeakValueDictionary() # (model, weights) -> an Encoder this process holds
+
+def is_loaded(model_name: str, # an open_clip model name, or `module:factory`
+              pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
+             ) -> bool:
+    "Does this process hold the model already, on any device? (A query then encodes with it rather than load its ONNX export.)"
+    return (model_name, pretrained) in _loaded

@@ -122,3 +122,29 @@ def test_output_to_a_closed_pipe(tmp_path, env):
                          capture_output=True, text=True, env=env)
     assert res.returncode == 0 and len(res.stdout.splitlines()) == 1
     assert 'Error' not in res.stderr and 'Traceback' not in res.stderr
+
+def test_text_query_needs_no_torch(tmp_path, env):
+    "After indexing with ViT-B-32, a text search runs on the ONNX export without importing PyTorch, and scores as open_clip does."
+    env = {**env, 'XDG_CACHE_HOME': str(tmp_path/'cache')}
+    copy_images(REPO/'images', tmp_path/'images')
+    assert memery('index', tmp_path/'images', '--pretrained', 'none', '--quiet', env=env).returncode == 0
+    assert len(list((tmp_path/'cache'/'memery'/'exports').glob('*/text.onnx'))) == 1 # exported when the model was first loaded
+    search = """
+import json, sys
+from memery.core import search_flow
+found = search_flow(sys.argv[1], 'a red car on a street', n=30, pretrained=None, update=False)
+if sys.argv[2] == 'torch':
+    from memery.encoder import load_encoder
+    load_encoder('ViT-B-32', None) # loaded in this process: the query is encoded by open_clip itself
+    found = search_flow(sys.argv[1], 'a red car on a street', n=30, pretrained=None, update=False)
+print(json.dumps({'torch': 'torch' in sys.modules, 'found': [(m.path, m.score) for m in found]}))
+"""
+    runs = {}
+    for way in ('onnx', 'torch'):
+        res = subprocess.run([sys.executable, '-c', search, str(tmp_path/'images'), way], capture_output=True, text=True, env=env, timeout=300)
+        assert res.returncode == 0, res.stderr
+        runs[way] = json.loads(res.stdout)
+    assert (runs['onnx']['torch'], runs['torch']['torch']) == (False, True)
+    onnx, torch_ = dict(runs['onnx']['found']), dict(runs['torch']['found'])
+    assert len(onnx) == 22 and onnx.keys() == torch_.keys()
+    assert max(abs(onnx[p] - torch_[p]) for p in onnx) < 1e-5
