@@ -50,6 +50,9 @@ def _model_options(docs: dict) -> argparse.ArgumentParser:
     g.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
     g.add_argument('--device', help=_help(docs['device']))
     g.add_argument('--follow-links', action='store_true', help=_help(docs['follow_links']))
+    g.add_argument('--ignore', action='append', default=[], metavar='PATTERN',
+                   help="a gitignore pattern of files and folders not to index, as in a .memeryignore file (repeatable)")
+    g.add_argument('--include-hidden', action='store_true', help=_help(docs['include_hidden']))
     g.add_argument('-q', '--quiet', action='store_true', help="no progress bar or report on stderr")
     return p
 
@@ -146,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
 def recall(args) -> int:
     "Search and print the results."
     matches = search_flow(args.path, query_of(args), model=args.model, pretrained=args.pretrained, index_dir=args.index_dir,
-                          device=args.device, verbose=not args.quiet, follow_links=args.follow_links)
+                          device=args.device, verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore,
+                          include_hidden=args.include_hidden)
     if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6)} for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)
@@ -155,7 +159,7 @@ def recall(args) -> int:
 def index(args) -> int:
     "Bring the index up to date and report."
     idx = index_flow(args.path, args.model, args.pretrained, args.index_dir, args.device, args.batch_size, args.workers,
-                     verbose=not args.quiet, follow_links=args.follow_links)
+                     verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden)
     if args.json: print(json.dumps(idx.report.to_dict(), ensure_ascii=False))
     if not (args.quiet or idx.report.changed): print(idx.report.summary(), file=sys.stderr)
     return 0
@@ -171,7 +175,7 @@ def serve(args) -> int:
     "Serve the browser app until interrupted."
     from memery.server import serve as serve_folders # FastAPI and uvicorn are the serve extra's
     serve_folders(args.paths, args.model, args.pretrained, args.index_dir, args.device, args.host, args.port, args.token, not args.no_index,
-                  args.follow_links)
+                  args.follow_links, args.ignore, args.include_hidden)
     return 0
 
 COMMANDS = {'recall': recall, 'index': index, 'purge': purge, 'serve': serve}

@@ -8,7 +8,7 @@ import os, shutil, sys, time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 from fastcore.docments import docments
 from fastcore.meta import delegates
 from tqdm.auto import tqdm
@@ -33,9 +33,11 @@ class IndexReport:
     unchanged: int = 0 # images found as they were
     moved: int = 0 # renamed or moved: kept their embeddings
     copied: int = 0 # copies of, or links to, indexed images: share their embeddings
+    touched: int = 0 # a new date but the same content (a restore, a copy without dates): kept their embeddings
     deleted: int = 0 # gone from the folder: left the index
     skipped: list[tuple[str, str]] = field(default_factory=list) # images found unreadable in this run: (path, reason)
     problems: list[tuple[str, str]] = field(default_factory=list) # folder entries that could not be read: (path, reason)
+    known_bad: list[tuple[str, str]] = field(default_factory=list, repr=False) # images found unreadable by earlier runs, and unchanged since: (path, reason)
     busy: bool = False # another process was updating the index, so this run did not
     read_only: bool = False # the index cannot be written: it was searched as it is, and this run changed nothing
     location: str|None = field(default=None, repr=False) # the index's directory, when it is not where it is looked for first (the folder could not hold it)
@@ -51,8 +53,9 @@ class IndexReport:
         if self.busy: return f"{self.folder}: another memery process is updating the index; searched the {self.images} images it already holds"
         if self.read_only: return (f"{self.folder}: its index cannot be written, so it was searched as it is ({self.images} images); "
                                    f"new or changed files are not indexed until it can be")
-        done = [f"{n} {what}" for n, what in [(self.encoded, 'encoded'), (self.moved, 'moved'), (self.copied, 'copied'),
+        done = [f"{n} {what}" for n, what in [(self.encoded, 'encoded'), (self.moved, 'moved'), (self.copied, 'copied'), (self.touched, 'touched'),
                 (self.deleted, 'deleted'), (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')] if n]
+        if self.known_bad: done.append(f"{len(self.known_bad)} known to be unreadable")
         where = f"; the folder cannot hold its index, which is kept in {self.location}" if self.location else ''
         return f"{self.folder}: {self.images} images indexed ({', '.join(done) or 'nothing changed'}) in {self.seconds:.1f} s{where}"
 
@@ -121,11 +124,11 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
             if progress: progress(encoded + len(skipped), len(todo))
     return encoded, skipped
 
-def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, follow_links):
-    scan = scan_folder(index.folder, exclude=[index.location], follow_links=follow_links)
+def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, **scanning):
+    scan = scan_folder(index.folder, exclude=[index.location], **scanning)
     changes = diff_folder(index.folder, scan, index.known())
     index.apply(changes, scan.files)
-    report.unchanged, report.moved, report.deleted = changes.unchanged, len(changes.moved), len(changes.deleted)
+    report.unchanged, report.moved, report.deleted, report.touched = changes.unchanged, len(changes.moved), len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
     if changes.to_encode:
@@ -147,6 +150,8 @@ def index_flow(folder: str|Path, # the folder of images
                verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
                progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) as batches finish
                follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
+               ignore: Sequence[str]=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
+               include_hidden: bool=False, # index hidden files and folders too (names starting with '.')
               ) -> Index:
     "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
     start = time.perf_counter()
@@ -155,12 +160,14 @@ def index_flow(folder: str|Path, # the folder of images
     if index.location != index_candidates(index.folder, index_dir)[0]: report.location = str(index.location)
     if not index.read_only:
         with _writing(index, wait, verbose) as writing:
-            if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, follow_links)
+            if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress,
+                                follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
             else: report.busy = True
     if not index.folder.is_dir(): # unplugged, unmounted or deleted during the run: not a success
         inside = Path(os.path.realpath(index.location)).is_relative_to(os.path.realpath(index.folder))
         kept = "its index went with it" if inside else "what was indexed so far is kept"
         raise MemeryError(f"{index.folder} disappeared while it was being indexed; {kept}")
+    report.known_bad = [(index.path(p), r) for p, r in index.skipped() if p not in dict(report.skipped)]
     report.skipped = [(index.path(p), r) for p, r in report.skipped]
     report.problems = [(os.path.join(index.folder, printable(p)), r) for p, r in report.problems] # keeps a folder's trailing /
     report.images, report.seconds = index.count(), time.perf_counter() - start
@@ -196,10 +203,13 @@ def search_flow(folder: str|Path, # the folder of images
                 verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
                 progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) while updating
                 follow_links: bool=False, # when updating, index images behind links that lead out of the folder too
+                ignore: Sequence[str]=(), # when updating, gitignore patterns of files and folders not to index
+                include_hidden: bool=False, # when updating, index hidden files and folders too
                 **kwargs) -> Results:
     "Search `folder` for images matching the query; return the `Match`es, best first."
     query = as_query(query, **kwargs)
-    index = (index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links) if update
+    index = (index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links,
+                        ignore=ignore, include_hidden=include_hidden) if update
              else open_index(folder, model, pretrained, index_dir))
     encoder = QueryEncoder(model, pretrained, device) # a text query on an exported model needs no PyTorch
     return Results(search(index, query, lambda: encoder), query, index)

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 from torch.utils.data import DataLoader, Dataset
-from .fileutils import MemeryError, content_hash, register_optional_formats
+from .fileutils import OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash, register_optional_formats
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size', 'read_image', 'Crafted', 'Failed', 'ImageFiles',
@@ -59,9 +59,9 @@ def _megapixels(n: int) -> str: return f"{n/1e6:.0f} MP" if n >= 1e7 else f"{n/1
 
 def _reason(e: Exception) -> str:
     if isinstance(e, UnidentifiedImageError): return "not an image Pillow can read (wrong extension, or corrupt)"
-    if isinstance(e, PermissionError): return "permission denied"
-    if isinstance(e, FileNotFoundError): return "file disappeared before it could be read"
-    if isinstance(e, MemoryError): return "not enough memory to decode it"
+    if isinstance(e, PermissionError): return PERMISSION_DENIED
+    if isinstance(e, FileNotFoundError): return VANISHED
+    if isinstance(e, MemoryError): return OUT_OF_MEMORY
     msg = str(e).split(' (')[0] if 'truncated' in str(e) else str(e)
     return f"cannot decode: {msg or type(e).__name__}"
 

@@ -9,15 +9,21 @@ from functools import lru_cache
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
-           'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'image_extensions',
-           'is_image_name', 'content_hash', 'relative_path', 'safe_relative', 'is_factory_name', 'model_key',
-           'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location',
-           'existing_index_dir', 'no_wider_than']
+__all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
+           'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME',
+           'MemeryError', 'register_optional_formats', 'image_extensions', 'is_image_name', 'content_hash',
+           'relative_path', 'safe_relative', 'is_factory_name', 'model_key', 'user_cache_dir', 'user_config_dir',
+           'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'no_wider_than']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
     "An expected problem, explained in its message; the CLI prints it without a traceback."
+
+# %% ../nbs/06_fileutils.ipynb #34d4c2a6
+PERMISSION_DENIED = "permission denied"
+VANISHED = "file disappeared before it could be read"
+OUT_OF_MEMORY = "not enough memory to decode it"
+PASSING_REASONS = frozenset({PERMISSION_DENIED, VANISHED, OUT_OF_MEMORY}) # skipped for these, an image is tried again
 
 # %% ../nbs/06_fileutils.ipynb #47d244f6
 BASE_EXTENSIONS = frozenset('.jpg .jpeg .png .gif .webp .bmp .tif .tiff'.split())

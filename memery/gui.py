@@ -185,8 +185,11 @@ class AppPage(W.HBox):
                  n: int=20, # results per search, to begin with
                  thumb_size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
                  follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
+                 ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
+                 include_hidden: bool=False, # index hidden files and folders too
                 ):
-        self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir, device=device, follow_links=follow_links)
+        self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir, device=device, follow_links=follow_links,
+                            ignore=ignore, include_hidden=include_hidden)
         self.thumb_size, self.results, self.last_error = thumb_size, [], None
         self._lock, self._threads = threading.Lock(), []
         self._uploads = Path(tempfile.mkdtemp(prefix='memery-upload-'))

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
-from .fileutils import MemeryError, no_wider_than, relative_path, safe_relative, signing_key
+from .fileutils import PASSING_REASONS, MemeryError, no_wider_than, relative_path, safe_relative, signing_key
 from .loader import Changes, FileStat, Known
 
 # %% auto #0
@@ -315,10 +315,10 @@ def add(self: Index, entries: list[Entry]):
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
-    rows = self.db.execute('SELECT path, size, mtime_ns, hash, status, length(vector) FROM images').fetchall()
-    dim = (self.dim or 0) if any(st == 'ok' for *_, st, _ in rows) else 0
-    return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else
-               UNREADABLE_VECTOR if st == 'ok' else Known(s, m, h, False) for p, s, m, h, st, n in rows}
+    rows = self.db.execute('SELECT path, size, mtime_ns, hash, status, length(vector), reason FROM images').fetchall()
+    dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
+    return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
+               Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
 
 UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is read again
 
@@ -327,11 +327,11 @@ UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is r
 def apply(self: Index, changes: Changes, # from `diff_folder`
           files: dict[str, FileStat], # the scan's stats of the paths, for the moved and copied rows
          ):
-    "Carry out the moves, copies and deletions in `changes` (with the new files' stats) in one transaction."
-    if not (changes.moved or changes.copied or changes.deleted): return
-    with self._write() as db:
+    "Carry out the moves, copies, deletions and touches in `changes` (with the new files' stats) in one transaction."
+    if not (changes.moved or changes.copied or changes.deleted or changes.touched): return
+    with self._write(bump=bool(changes.moved or changes.copied or changes.deleted)) as db: # a touch changes no vector
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
-                       [(new, *files[new], old) for old, new in changes.moved])
+                       [(new, *files[new], old) for old, new in changes.moved] + [(p, *files[p], p) for p in changes.touched])
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
 

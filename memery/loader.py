@@ -6,12 +6,14 @@
 from __future__ import annotations
 import os, stat
 from dataclasses import dataclass, field
+import pathspec
 from pathlib import Path
 from typing import NamedTuple
 from .fileutils import MemeryError, content_hash, is_image_name
 
 # %% auto #0
-__all__ = ['FileStat', 'Scan', 'printable', 'check_folder', 'scan_folder', 'Known', 'Changes', 'diff_folder']
+__all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'FileStat', 'Scan', 'printable', 'check_folder', 'IgnoreRules',
+           'ignore_rules', 'scan_folder', 'Known', 'Changes', 'diff_folder']
 
 # %% ../nbs/01_loader.ipynb #96b33b4d
 class FileStat(NamedTuple):
@@ -42,6 +44,45 @@ def check_folder(folder) -> Path:
     if not stat.S_ISDIR(st.st_mode): raise MemeryError(f"not a folder: {folder}")
     return folder
 
+# %% ../nbs/01_loader.ipynb #b94ac4d4
+IGNORE_FILE = '.memeryignore'
+DEFAULT_IGNORED = ('@eaDir/', 'node_modules/', '.git/', 'System Volume Information/', '$RECYCLE.BIN/', '#recycle/', '.Trash-*/', '.memery/')
+MAX_IGNORE_FILE = 1 << 20 # bytes of a .memeryignore that are read
+
+class IgnoreRules(NamedTuple):
+    "The rules of one ignore file (or of `DEFAULT_IGNORED` and the caller's patterns)."
+    base: str # the folder they apply to, relative to the scanned folder ('' or ending in '/')
+    spec: pathspec.GitIgnoreSpec
+    files_too: bool # False if every pattern names folders only (ends in '/'): files need not be checked
+
+def ignore_rules(lines, # gitignore patterns, one per line
+                 base: str='', # the folder they apply to, relative to the scanned folder
+                ) -> tuple[IgnoreRules, list[str]]:
+    "The rules of gitignore `lines`, and a note for each line that is not a pattern."
+    good, bad = [], []
+    for n, line in enumerate(lines, 1):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+            good.append(line)
+        except Exception as e: bad.append(f"line {n} is not a pattern ({e})")
+    patterns = [l.strip() for l in good if l.strip() and not l.lstrip().startswith('#')]
+    return IgnoreRules(base, pathspec.GitIgnoreSpec.from_lines(good), any(not p.endswith('/') for p in patterns)), bad
+
+def _read_ignore_file(path: str) -> list[str]:
+    "The lines of the ignore file at `path`, if it is a plain file (never a link, a pipe or a folder)."
+    fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
+    with os.fdopen(fd, 'rb') as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode): raise OSError("not a regular file")
+        return f.read(MAX_IGNORE_FILE).decode('utf-8', 'replace').splitlines()
+
+def _ignored(rules: list[IgnoreRules], rel: str, is_dir: bool) -> bool:
+    "Do `rules`, from the top folder down, keep the entry at `rel` out?"
+    for r in reversed(rules): # the deepest file decides first
+        if not (is_dir or r.files_too): continue
+        verdict = r.spec.check_file(rel[len(r.base):] + '/' * is_dir).include
+        if verdict is not None: return verdict
+    return False
+
 # %% ../nbs/01_loader.ipynb #5c806191
 def _leads_inside(path: str, root: str) -> bool:
     "Does the link at `path` lead to somewhere inside the folder `root` (given with its links resolved)?"
@@ -51,24 +92,32 @@ def _leads_inside(path: str, root: str) -> bool:
 def scan_folder(folder, # the folder to scan
                 exclude=(), # folders not to enter (memery's own index directory)
                 follow_links: bool=False, # follow symbolic links that lead out of the folder too (those inside it always are)
+                ignore=(), # gitignore patterns of files and folders not to index, on top of `DEFAULT_IGNORED` and `.memeryignore` files
+                include_hidden: bool=False, # also index hidden files and folders (whose names start with '.')
                ) -> Scan:
-    "Find the images under `folder`, skipping hidden entries, the folders in `exclude` and links out of the folder."
+    "Find the images under `folder`, skipping hidden entries, ignored ones, the folders in `exclude` and links out of the folder."
     root = os.stat(check_folder(folder))
     inside = os.path.realpath(folder)
     excluded = {os.path.realpath(e) for e in exclude}
     seen = {(root.st_dev, root.st_ino)}
-    scan, todo = Scan(), [(os.fspath(folder), '')]
+    scan, todo = Scan(), [(os.fspath(folder), '', [ignore_rules([*DEFAULT_IGNORED, *ignore])[0]])]
     while todo:
-        path, rel = todo.pop()
+        path, rel, rules = todo.pop()
         try:
             with os.scandir(path) as it: entries = sorted(it, key=lambda e: e.name, reverse=True)
         except OSError as e:
             scan.problems.append((rel or '.', f"cannot read folder: {e.strerror}"))
             continue
+        if any(e.name == IGNORE_FILE for e in entries):
+            try: found, notes = ignore_rules(_read_ignore_file(os.path.join(path, IGNORE_FILE)), rel)
+            except OSError as e: found, notes = None, [f"cannot read it: {e.strerror or e}"]
+            if found is not None: rules = [*rules, found]
+            scan.problems += [(printable(rel + IGNORE_FILE), note) for note in notes]
         for entry in entries:
-            if entry.name.startswith('.'): continue
+            if entry.name.startswith('.') and not include_hidden: continue
             entry_rel = rel + entry.name
             try:
+                if _ignored(rules, entry_rel, entry.is_dir()): continue
                 if entry.is_symlink() and not follow_links and not _leads_inside(entry.path, inside):
                     if entry.is_dir() or is_image_name(entry.name):
                         scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(), "link leaves the folder"))
@@ -80,7 +129,7 @@ def scan_folder(folder, # the folder to scan
                         scan.problems.append((printable(entry_rel) + '/', "links to a folder already scanned"))
                         continue
                     seen.add((st.st_dev, st.st_ino))
-                    todo.append((entry.path, entry_rel + '/'))
+                    todo.append((entry.path, entry_rel + '/', rules))
                 elif is_image_name(entry.name):
                     st = entry.stat()
                     if not stat.S_ISREG(st.st_mode):
@@ -105,6 +154,7 @@ class Known(NamedTuple):
     mtime_ns: int
     hash: str | None
     ok: bool
+    retry: bool = False
 
 # %% ../nbs/01_loader.ipynb #476f203e
 @dataclass
@@ -116,6 +166,7 @@ class Changes:
     copied: list[tuple[str, str]] = field(default_factory=list) # (original, copy) paths: share the embedding
     deleted: list[str] = field(default_factory=list) # gone from the folder: drop from the index
     linked: list[tuple[str, str]] = field(default_factory=list) # (path to encode, another path to the same file): share once encoded
+    touched: list[str] = field(default_factory=list) # mtime changed, content did not: keep the embedding, record the new stat
     unchanged: int = 0 # paths whose size and mtime are as the index knows them
 
     @property
@@ -137,6 +188,10 @@ def _link(res: Changes, scan: Scan, indexed_ok: list[str], fresh: list[str]) -> 
     res.changed = keep['changed']
     return keep['fresh']
 
+def _fingerprint(folder, rel: str) -> str|None:
+    try: return content_hash(Path(folder)/rel)
+    except OSError: return None
+
 def diff_folder(folder, # the folder scanned
                 scan: Scan, # what `scan_folder` found in it
                 known: dict[str, Known], # what the index knows of each path (`Index.known`)
@@ -146,10 +201,11 @@ def diff_folder(folder, # the folder scanned
     for rel, st in scan.files.items():
         k = known.get(rel)
         if k is None: fresh.append(rel)
-        elif (k.size, k.mtime_ns) == st: unchanged.append(rel)
+        elif (k.size, k.mtime_ns) == st and not k.retry: unchanged.append(rel)
+        elif k.ok and k.hash and k.size == st.size and _fingerprint(folder, rel) == k.hash: res.touched.append(rel)
         else: res.changed.append(rel)
     res.unchanged = len(unchanged)
-    indexed_ok = [rel for rel in unchanged if known[rel].ok] # rows whose embeddings stay valid
+    indexed_ok = [rel for rel in unchanged + res.touched if known[rel].ok] # rows whose embeddings stay valid
     fresh = _link(res, scan, indexed_ok, fresh)
     gone = sorted(set(known) - set(scan.files))
     if not fresh or not any(k.hash for k in known.values()):
@@ -160,8 +216,8 @@ def diff_folder(folder, # the folder scanned
         if known[rel].hash: gone_by_hash.setdefault(known[rel].hash, rel)
     ok_by_hash = {known[rel].hash: rel for rel in indexed_ok if known[rel].hash}
     for rel in sorted(fresh):
-        try: h = content_hash(Path(folder)/rel)
-        except OSError:
+        h = _fingerprint(folder, rel)
+        if h is None:
             res.new.append(rel) # the crafter reports why it cannot be read
             continue
         if h in gone_by_hash:

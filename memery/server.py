@@ -110,9 +110,12 @@ class Library:
                  index_dir=None, # root for index directories, instead of `<folder>/.memery`
                  device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
                  follow_links: bool=False, # index images behind symbolic links that lead out of the folders too
+                 ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
+                 include_hidden: bool=False, # index hidden files and folders too
                 ):
         if not folders: raise MemeryError("no folder given: name one or more folders of images")
-        self.options, self.follow_links = dict(model=model, pretrained=pretrained, index_dir=index_dir), follow_links
+        self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir)
+        self.scanning = dict(follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
         self.device, self.model_error, self.thread, self.stopping = device, None, None, False
         indexes = [open_index(f, **self.options) for f in folders] # checks each folder, creating nothing
         self.key = indexes[0].key
@@ -159,7 +162,7 @@ def _index(self: Library, served: Served):
         if self.stopping: raise _Stopped() # between batches: what is encoded so far is kept, and the next run goes on from there
         served.done, served.total = done, total
     served.indexing, served.error = True, None
-    try: served.report = index_flow(served.path, **self.options, device=self.device, progress=progress, follow_links=self.follow_links).report
+    try: served.report = index_flow(served.path, **self.options, device=self.device, progress=progress, **self.scanning).report
     except _Stopped: pass
     except MemeryError as e: served.error = str(e)
     except Exception as e:
@@ -477,6 +480,8 @@ def serve(folders: list, # the folders of images
           token: str|None=None, # a secret every request must carry (default: $MEMERY_TOKEN)
           update: bool=True, # index the folders in the background; else search their indexes as they are
           follow_links: bool=False, # index images behind symbolic links that lead out of the folders too
+          ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
+          include_hidden: bool=False, # index hidden files and folders too
          ):
     "Serve the browser app and the API for `folders` until interrupted."
     import uvicorn
@@ -485,7 +490,7 @@ def serve(folders: list, # the folders of images
     if exposed and not token:
         raise MemeryError(f"--host {host} lets other machines see your images: give a --token (or set MEMERY_TOKEN), "
                           "which every request must then carry")
-    library = Library(folders, model, pretrained, index_dir, device, follow_links)
+    library = Library(folders, model, pretrained, index_dir, device, follow_links, ignore, include_hidden)
     sock = _bind(host, port)
     name = socket.gethostname() if host in ('0.0.0.0', '::') else f'[{host}]' if ':' in host else host
     print(f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else ''), flush=True)

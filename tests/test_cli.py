@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from memery.testing import copy_images, make_hostile_folder, run_unprivileged
+from memery.testing import copy_images, make_colour_folder, make_hostile_folder, run_unprivileged
 
 REPO = Path(__file__).resolve().parent.parent
 MEMERY = str(Path(sys.executable).parent/'memery')
@@ -79,7 +79,10 @@ def test_hostile_folder_reports_every_bad_file_once(tmp_path, env):
         assert sum(line.startswith(f"skipped {full}: ") for line in res.stderr.splitlines()) == 1, name
     assert len(reported) == len(hostile.bad)
     again = json.loads(run_unprivileged([MEMERY, 'index', str(tmp_path/'hostile'), '--json', *COLOURS], env=env).stdout)
-    assert (again['encoded'], again['skipped'], again['images']) == (0, [], len(hostile.good)) # not retried until they change
+    denied = [[os.path.join(tmp_path/'hostile', n), r] for n, r in hostile.bad.items() if r == 'permission denied']
+    assert len(denied) == 1
+    assert (again['encoded'], again['skipped'], again['images']) == (0, denied, len(hostile.good)) # only the unreadable one is tried again
+    assert len(again['known_bad']) == len(report['skipped']) - 1 # the others wait until they change
 
 def test_killed_run_resumes_without_encoding_twice(tmp_path, env):
     "kill -9 in the middle of indexing; the next run encodes exactly what is missing."
@@ -148,3 +151,36 @@ print(json.dumps({'torch': 'torch' in sys.modules, 'found': [(m.path, m.score) f
     onnx, torch_ = dict(runs['onnx']['found']), dict(runs['torch']['found'])
     assert len(onnx) == 22 and onnx.keys() == torch_.keys()
     assert max(abs(onnx[p] - torch_[p]) for p in onnx) < 1e-5
+
+def test_skipped_for_a_passing_reason_is_tried_again(tmp_path, env):
+    "An image that could not be opened (permission denied) is read on the next run once it can be, without being touched."
+    folder = tmp_path/'photos'
+    make_colour_folder(folder, ['red', 'green', 'blue'])
+    (folder/'green.png').chmod(0o000)
+    first = run_unprivileged([MEMERY, 'index', str(folder), '--json', *COLOURS], env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)['skipped'] == [[str(folder/'green.png'), 'permission denied']]
+    (folder/'green.png').chmod(0o644)
+    second = json.loads(memery('index', folder, '--json', *COLOURS, env=env).stdout)
+    assert (second['encoded'], second['images'], second['known_bad']) == (1, 3, [])
+    (folder/'broken.png').write_bytes(b'not a picture')
+    memery('index', folder, *COLOURS, env=env)
+    third = memery('index', folder, '--json', *COLOURS, env=env)
+    report = json.loads(third.stdout)
+    assert (report['encoded'], len(report['known_bad'])) == (0, 1) # a corrupt file is not read again until it changes
+    assert 'known to be unreadable' in memery('index', folder, *COLOURS, env=env).stderr
+
+def test_memeryignore_keeps_files_out_and_removes_them_later(tmp_path, env):
+    "A .memeryignore added after indexing takes its files out of the index on the next run; --ignore does the same for one run."
+    folder = tmp_path/'photos'
+    make_colour_folder(folder, ['red', 'green']); make_colour_folder(folder/'private', ['blue']); make_colour_folder(folder, ['pink'], ext='.tmp.png')
+    make_colour_folder(folder/'@eaDir', ['brown'])
+    listed = lambda *args: sorted(Path(p).relative_to(folder).as_posix() for p in
+                                  memery('recall', folder, 'red', '--n', 50, *COLOURS, *args, env=env).stdout.split())
+    assert listed() == ['green.png', 'pink.tmp.png', 'private/blue.png', 'red.png'] # @eaDir is skipped by default
+    (folder/'.memeryignore').write_text('private/\n*.tmp.png\n')
+    res = memery('index', folder, '--json', *COLOURS, env=env)
+    assert (json.loads(res.stdout)['deleted'], json.loads(res.stdout)['images']) == (2, 2)
+    assert listed() == ['green.png', 'red.png']
+    assert listed('--ignore', 'green*') == ['red.png']
+    assert listed() == ['green.png', 'red.png']
