@@ -9,12 +9,13 @@ from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 from . import __version__
-from .core import Query, index_flow, purge_flow, search_flow
+from .core import Query, dupes_flow, index_flow, purge_flow, search_flow
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
 
 # %% auto #0
-__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'pretrained_arg',
-           'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'purge', 'serve', 'main']
+__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'similarity',
+           'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'purge', 'serve',
+           'dupes', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _help(doc: str|None, default=None) -> str:
@@ -36,18 +37,26 @@ def whole_number(low: int, # the smallest allowed
         return n
     return parse
 
+def similarity(value: str) -> float:
+    "A cosine similarity threshold above 0 and at most 1, as argparse's `type`."
+    try: x = float(value)
+    except ValueError: raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 < x <= 1: raise argparse.ArgumentTypeError(f"{x} is not above 0 and at most 1")
+    return x
+
 def pretrained_arg(value: str) -> str|None:
     "`--pretrained` value: 'none' (or 'random') means random weights."
     return None if value.lower() in ('none', 'random') else value
 
-def _model_options(docs: dict) -> argparse.ArgumentParser:
-    "The model and index options, with `index_flow`'s `docs` as their help."
+def _model_options(docs: dict, indexing: bool=True) -> argparse.ArgumentParser:
+    "The model and index options, with `index_flow`'s `docs` as their help; with `indexing`, those of updating the index too."
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group('model and index')
     g.add_argument('--model', default=DEFAULT_MODEL, help=_help(docs['model'], DEFAULT_MODEL))
     g.add_argument('--pretrained', default=DEFAULT_PRETRAINED, type=pretrained_arg,
                    help=_help(docs['pretrained'].replace('None', "'none'"), DEFAULT_PRETRAINED))
     g.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
+    if not indexing: return p
     g.add_argument('--device', help=_help(docs['device']))
     g.add_argument('--follow-links', action='store_true', help=_help(docs['follow_links']))
     g.add_argument('--ignore', action='append', default=[], metavar='PATTERN',
@@ -93,13 +102,18 @@ EXAMPLES = {
   memery recall ~/Pictures receipt -n 3 | xargs open                # results pipe
   memery recall ~/Pictures --image trip/IMG_0042.jpg --not people   # more like this, without people
   memery recall ~/Pictures beach --like a.jpg --like b.jpg --dislike c.jpg   # a feedback round
-  memery recall ~/Pictures 'a red car' --json --threshold 0.25""",
+  memery recall ~/Pictures 'a red car' --json --threshold 0.25
+  memery recall ~/Pictures receipt --folder ~/Screenshots --folder ~/Downloads   # one list over three folders""",
     'index': """examples:
   memery index ~/Pictures                     # a progress bar, then what changed
   memery index ~/Pictures --quiet --json      # for scripts and cron""",
     'purge': """examples:
   memery purge ~/Pictures                          # the next search builds the index again
   memery purge /gone/folder --index-dir ~/indexes  # an index kept elsewhere outlives its folder""",
+    'dupes': """examples:
+  memery dupes ~/Pictures                      # groups: 'keep' first, then the copies with their similarity
+  memery dupes ~/Pictures --threshold 0.98     # only very close copies
+  memery dupes ~/Pictures --json               # for scripts""",
     'serve': """examples:
   memery serve ~/Pictures                                # http://127.0.0.1:8765/
   memery serve ~/Pictures ~/Screenshots --port 9000      # a menu of folders
@@ -122,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser('recall', parents=[model], help="search a folder (indexing what is new first)", **_described('recall',
                        "Search PATH for images matching QUERY; print their paths, best first."))
     r.add_argument('path', help="folder of images")
+    r.add_argument('--folder', action='append', default=[], metavar='PATH', help="another folder to search too (repeatable): one ranked list over all")
     add_query_arguments(r.add_argument_group('query'))
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
@@ -143,12 +158,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--port', type=int, default=8765, help="the port to listen on; 0 for any free one (default: 8765)")
     s.add_argument('--token', help="a secret every request must carry (default: $MEMERY_TOKEN)")
     s.add_argument('--no-index', action='store_true', help="search the indexes as they are; index nothing")
+    d = sub.add_parser('dupes', parents=[_model_options(docs, indexing=False)], help="list groups of copies and near-copies, from the index alone", **_described('dupes',
+                       "List the groups of duplicate images in PATH's index, largest first, each with the one memery would keep. "
+                       "Reads the index only (run `memery index PATH` first); deletes nothing."))
+    d.add_argument('path', help="folder of images")
+    d.add_argument('--threshold', type=similarity, default=0.95, metavar='X',
+                   help="the smallest cosine similarity of near-copies, above 0 and at most 1 (default: 0.95)")
+    d.add_argument('--json', action='store_true', help="print a JSON list of {keeper, others: [{path, score, identical}]}")
     return parser
 
 # %% ../nbs/07_cli.ipynb #3ccf1c34
 def recall(args) -> int:
     "Search and print the results."
-    matches = search_flow(args.path, query_of(args), model=args.model, pretrained=args.pretrained, index_dir=args.index_dir,
+    matches = search_flow([args.path, *args.folder], query_of(args), model=args.model, pretrained=args.pretrained, index_dir=args.index_dir,
                           device=args.device, verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore,
                           include_hidden=args.include_hidden)
     if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6)} for m in matches], ensure_ascii=False))
@@ -178,7 +200,17 @@ def serve(args) -> int:
                   args.follow_links, args.ignore, args.include_hidden)
     return 0
 
-COMMANDS = {'recall': recall, 'index': index, 'purge': purge, 'serve': serve}
+def dupes(args) -> int:
+    "Print the groups of duplicates: the keeper, then each copy with its similarity."
+    groups = dupes_flow(args.path, args.model, args.pretrained, args.index_dir, args.threshold)
+    if args.json: print(json.dumps([g.to_dict() for g in groups], ensure_ascii=False))
+    else:
+        print('\n\n'.join('\n'.join([f"keep\t{g.keeper}", *(f"{d.score:.3f}\t{d.path}" + '\t(identical)' * d.identical for d in g.others)])
+                          for g in groups))
+    print(f"memery: {len(groups)} groups, {sum(len(g) - 1 for g in groups)} images that duplicate another", file=sys.stderr)
+    return 0
+
+COMMANDS = {'recall': recall, 'index': index, 'purge': purge, 'serve': serve, 'dupes': dupes}
 
 # %% ../nbs/07_cli.ipynb #cc046ca4
 def _warning_line(message, category, filename, lineno, file=None, line=None):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os, shutil, sys, time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 from fastcore.docments import docments
@@ -14,14 +14,15 @@ from fastcore.meta import delegates
 from tqdm.auto import tqdm
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates,
                               index_location, model_key)
+from .dupes import DuplicateGroup, duplicate_groups
 from .exported import QueryEncoder
 from .indexer import EXACT_LIMIT, Entry, Index, IndexBusy, index_name
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
 
 # %% auto #0
-__all__ = ['IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow', 'purge_flow',
-           'with_parameter_docs']
+__all__ = ['IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow', 'dupes_flow',
+           'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -177,22 +178,27 @@ def index_flow(folder: str|Path, # the folder of images
 
 # %% ../nbs/00_core.ipynb #55995eb8
 class Results(list[Match]):
-    "A search's `Match`es, best first, with the `query` they answer and the `index` searched."
+    "A search's `Match`es, best first, with the `query` they answer and the `indexes` searched, one per folder."
     def __init__(self, matches: list[Match], # best first
                  query: Query, # what was searched for
-                 index: Index, # where it was searched
+                 indexes: Index|list[Index], # where it was searched
                 ):
         super().__init__(matches)
-        self.query, self.index = query, index
+        self.query, self.indexes = query, [indexes] if isinstance(indexes, Index) else list(indexes)
+
+    @property
+    def index(self) -> Index:
+        "The index searched (the first folder's, when several were)."
+        return self.indexes[0]
 
     @property
     def report(self) -> IndexReport|None:
-        "What updating the index did before the search; None if it was not updated."
+        "What updating the index did before the search (the first folder's); None if it was not updated."
         return self.index.report
 
 # %% ../nbs/00_core.ipynb #84efd494
 @delegates(Query, but=['text'])
-def search_flow(folder: str|Path, # the folder of images
+def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or several: one ranked list over all
                 query: Query|str|None=None, # a `Query`, or what to look for in words (the other parts of a query as keywords)
                 *,
                 model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
@@ -206,13 +212,20 @@ def search_flow(folder: str|Path, # the folder of images
                 ignore: Sequence[str]=(), # when updating, gitignore patterns of files and folders not to index
                 include_hidden: bool=False, # when updating, index hidden files and folders too
                 **kwargs) -> Results:
-    "Search `folder` for images matching the query; return the `Match`es, best first."
+    "Search `folder` (or each of several) for images matching the query; return the `Match`es, best first."
     query = as_query(query, **kwargs)
-    index = (index_flow(folder, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links,
-                        ignore=ignore, include_hidden=include_hidden) if update
-             else open_index(folder, model, pretrained, index_dir))
+    folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(dict.fromkeys(folder))
+    if not folders: raise MemeryError("no folder given: choose a folder of images")
+    indexes = [index_flow(f, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links,
+                          ignore=ignore, include_hidden=include_hidden) if update else open_index(f, model, pretrained, index_dir) for f in folders]
     encoder = QueryEncoder(model, pretrained, device) # a text query on an exported model needs no PyTorch
-    return Results(search(index, query, lambda: encoder), query, index)
+    if len(indexes) == 1: return Results(search(indexes[0], query, lambda: encoder), query, indexes)
+    each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0) # every folder's best, then the best of those
+    best = {}
+    for m in (m for index in indexes for m in search(index, each, lambda: encoder)):
+        best.setdefault(os.path.realpath(m.path), m) # a folder given inside another: its images once
+    matches = sorted(best.values(), key=lambda m: (-m.score, m.path))
+    return Results(matches[query.offset:][:query.n], query, indexes)
 search_flow.__delwrap__ = Query # for `docments`: the dataclass has the fields' comments, its generated __init__ has no source
 
 # %% ../nbs/00_core.ipynb #6ec79dd6
@@ -222,6 +235,18 @@ def query_flow(folder: str|Path, # the folder of images
                **kwargs) -> list[str]:
     "Paths of the images in `folder` best matching the query, best first."
     return [m.path for m in search_flow(folder, query, **kwargs)]
+
+# %% ../nbs/00_core.ipynb #5306b1cb
+def dupes_flow(folder: str|Path, # the folder of images
+               model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
+               pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
+               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
+               threshold: float=0.95, # the smallest cosine similarity of near-copies
+              ) -> list[DuplicateGroup]:
+    "The groups of duplicate images in `folder`'s index, largest first, each with the one to keep."
+    index = open_index(folder, model, pretrained, index_dir)
+    if not index.on_disk: raise MemeryError(f"{folder} has no index for {model} yet: `memery index {folder}` makes one")
+    return duplicate_groups(index, threshold)
 
 # %% ../nbs/00_core.ipynb #a222e664
 def purge_flow(folder: str|Path, # the folder of images

@@ -243,6 +243,7 @@ class QueryEncoder:
                  device=None, # for the full model: 'cuda', 'mps' or 'cpu'; by default the best available
                 ):
         self.model_name, self.pretrained, self.device = model_name, pretrained, device
+        self._texts = {} # texts already encoded: a search of several folders encodes its words once
 
     def full(self):
         "The full `memery.encoder.Encoder`, loaded once per process."
@@ -251,8 +252,11 @@ class QueryEncoder:
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         "Unit vectors for a list of texts."
-        loaded = sys.modules.get('memery.encoder')
-        text = None if loaded and loaded.is_loaded(self.model_name, self.pretrained) else exported_text(self.model_name, self.pretrained)
-        return (text or self.full()).encode_texts(texts)
+        key = tuple(texts)
+        if key not in self._texts:
+            loaded = sys.modules.get('memery.encoder')
+            text = None if loaded and loaded.is_loaded(self.model_name, self.pretrained) else exported_text(self.model_name, self.pretrained)
+            self._texts[key] = (text or self.full()).encode_texts(texts)
+        return self._texts[key]
 
     def __getattr__(self, name): return getattr(self.full(), name) # images: `preprocess`, `encode_images`, ...

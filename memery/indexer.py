@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib, hmac, os, re, sqlite3, stat, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
@@ -17,7 +18,7 @@ from .loader import Changes, FileStat, Known
 # %% auto #0
 __all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'UNREADABLE_VECTOR',
            'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'IndexDamageWarning', 'index_name', 'Entry', 'Vectors',
-           'Index']
+           'Index', 'Facts']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 EXACT_LIMIT = 100_000 # above this many images, search uses the Annoy tree
@@ -386,6 +387,20 @@ def paths_of(self: Index, ids) -> dict[int, str]:
     ids = [int(i) for i in ids]
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
     return {i: p for i, p in rows if safe_relative(p)}
+
+class Facts(NamedTuple):
+    "What the index records of a searchable image, besides its vector."
+    size: int # in bytes
+    mtime_ns: int # modification time
+    hash: str|None # content fingerprint
+    width: int|None # in pixels, as stored
+    height: int|None # in pixels, as stored
+
+@patch
+def facts(self: Index) -> dict[int, Facts]:
+    "The `Facts` of every searchable image, by row id."
+    rows = self.db.execute("SELECT id, size, mtime_ns, hash, width, height FROM images WHERE status = 'ok'")
+    return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest)) for i, *rest in rows}
 
 # %% ../nbs/04_indexer.ipynb #1de8a7f4
 @patch

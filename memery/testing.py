@@ -16,7 +16,7 @@ from .fileutils import image_extensions
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'ColourCLIP',
            'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images', 'write_png_bomb', 'Hostile',
-           'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged']
+           'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged', 'clip_like']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -175,3 +175,19 @@ def run_unprivileged(args, **kwargs) -> subprocess.CompletedProcess:
     kwargs = {'capture_output': True, 'text': True, **kwargs}
     if os.geteuid() == 0: kwargs['preexec_fn'] = _drop_file_capabilities
     return subprocess.run(args, **kwargs)
+
+# %% ../nbs/09_testing.ipynb #a4a926ab
+def clip_like(n: int, # how many vectors
+              dim: int=512, # their length
+              groups: int=0, # groups of three near-copies among the first `3 * groups` rows
+              noise: float=0.012, # how far a copy is from its original (0.012 gives a cosine of about 0.97 at 512 dimensions)
+              seed: int=0, # of the random numbers
+             ) -> np.ndarray:
+    "`n` float32 unit vectors that lean one way and cluster, as CLIP's do, with planted near-copies."
+    rng = np.random.default_rng(seed)
+    lean = rng.standard_normal(dim); lean /= np.linalg.norm(lean)
+    clusters = max(n // 50, 1)
+    x = rng.standard_normal((clusters, dim))[rng.integers(0, clusters, n)] * 0.6 + rng.standard_normal((n, dim))
+    x = 0.6 * lean + 0.8 * x / np.linalg.norm(x, axis=1, keepdims=True)
+    for copy in (1, 2): x[copy:3 * groups:3] = x[0:3 * groups:3] + rng.standard_normal((groups, dim)) * noise
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)

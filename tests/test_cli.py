@@ -184,3 +184,34 @@ def test_memeryignore_keeps_files_out_and_removes_them_later(tmp_path, env):
     assert listed() == ['green.png', 'red.png']
     assert listed('--ignore', 'green*') == ['red.png']
     assert listed() == ['green.png', 'red.png']
+
+def test_dupes_groups_copies_and_bursts(tmp_path, env):
+    "The same photo as PNG, JPEG, resized PNG and a 90%-quality re-encode, plus a burst of three: two groups, from the index alone."
+    folder = tmp_path/'photos'
+    make_colour_folder(folder, ['red', 'blue', 'yellow', 'purple'])
+    red = Image.open(folder/'red.png')
+    red.save(folder/'red.jpg', quality=95); red.resize((24, 24)).save(folder/'red small.png'); red.save(folder/'red q90.jpg', quality=90)
+    for i in range(3):
+        make_colour_folder(folder/'burst', ['green'], seed=20 + i)
+        (folder/'burst'/'green.png').rename(folder/'burst'/f'shot {i}.png')
+    assert memery('dupes', folder, *COLOURS, env=env).stderr.startswith(f"memery: error: {folder} has no index")
+    assert memery('index', folder, '--quiet', *COLOURS, env=env).returncode == 0
+    res = memery('dupes', folder, '--json', *COLOURS, env=env)
+    assert res.returncode == 0, res.stderr
+    groups = json.loads(res.stdout)
+    assert [(Path(g['keeper']).name, sorted(Path(d['path']).name for d in g['others'])) for g in groups] == [
+        ('red.png', ['red q90.jpg', 'red small.png', 'red.jpg']), ('shot 0.png', ['shot 1.png', 'shot 2.png'])]
+    assert res.stderr == "memery: 2 groups, 5 images that duplicate another\n"
+    text = memery('dupes', folder, '--threshold', '0.95', *COLOURS, env=env).stdout
+    assert text.splitlines()[0] == f"keep\t{folder/'red.png'}" and len(text.split('\n\n')) == 2
+    assert memery('dupes', folder, '--threshold', '1.5', *COLOURS, env=env).returncode == 2
+    assert sorted(p.name for p in folder.rglob('*.*') if '.memery' not in p.parts) == sorted(['red.png', 'blue.png', 'yellow.png', 'purple.png', 'red.jpg', 'red small.png',
+                                                                 'red q90.jpg', 'shot 0.png', 'shot 1.png', 'shot 2.png']) # nothing deleted
+
+def test_several_folders_one_list(tmp_path, env):
+    "`--folder` adds folders to a search: one ranked list, each folder keeping its own index."
+    make_colour_folder(tmp_path/'a', ['red', 'blue']); make_colour_folder(tmp_path/'b', ['crimson', 'green'])
+    res = memery('recall', tmp_path/'a', 'red', '--folder', tmp_path/'b', '-n', 3, *COLOURS, env=env)
+    assert res.returncode == 0, res.stderr
+    assert sorted(res.stdout.splitlines()[:2]) == [str(tmp_path/'a'/'red.png'), str(tmp_path/'b'/'crimson.png')]
+    assert (tmp_path/'a'/'.memery').is_dir() and (tmp_path/'b'/'.memery').is_dir()
