@@ -15,7 +15,7 @@ from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
 # %% auto #0
 __all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'similarity',
            'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'purge', 'serve',
-           'dupes', 'main']
+           'dupes', 'watch', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _help(doc: str|None, default=None) -> str:
@@ -110,6 +110,9 @@ EXAMPLES = {
     'purge': """examples:
   memery purge ~/Pictures                          # the next search builds the index again
   memery purge /gone/folder --index-dir ~/indexes  # an index kept elsewhere outlives its folder""",
+    'watch': """examples:
+  memery watch ~/Pictures              # what appears, changes, moves or goes is indexed a second later
+  memery watch ~/Screenshots --json    # a JSON report per update, for scripts""",
     'dupes': """examples:
   memery dupes ~/Pictures                      # groups: 'keep' first, then the copies with their similarity
   memery dupes ~/Pictures --threshold 0.98     # only very close copies
@@ -158,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--port', type=int, default=8765, help="the port to listen on; 0 for any free one (default: 8765)")
     s.add_argument('--token', help="a secret every request must carry (default: $MEMERY_TOKEN)")
     s.add_argument('--no-index', action='store_true', help="search the indexes as they are; index nothing")
+    w = sub.add_parser('watch', parents=[model], help="keep a folder's index up to date as it changes", **_described('watch',
+                       "Index PATH, then again each time it changes, until Ctrl-C. Needs the watch extra: pip install 'memery[watch]'."))
+    w.add_argument('path', help="folder of images")
+    w.add_argument('--settle', type=float, default=1.0, metavar='SECONDS', help="seconds without a change before an update (default: 1)")
+    w.add_argument('--json', action='store_true', help="print each update's report as a line of JSON on stdout")
     d = sub.add_parser('dupes', parents=[_model_options(docs, indexing=False)], help="list groups of copies and near-copies, from the index alone", **_described('dupes',
                        "List the groups of duplicate images in PATH's index, largest first, each with the one memery would keep. "
                        "Reads the index only (run `memery index PATH` first); deletes nothing."))
@@ -210,7 +218,23 @@ def dupes(args) -> int:
     print(f"memery: {len(groups)} groups, {sum(len(g) - 1 for g in groups)} images that duplicate another", file=sys.stderr)
     return 0
 
-COMMANDS = {'recall': recall, 'index': index, 'purge': purge, 'serve': serve, 'dupes': dupes}
+def watch(args) -> int:
+    "Keep the index up to date until Ctrl-C, reporting each update that changed something."
+    from memery.watch import watch_flow # watchdog is the watch extra's
+    updates = []
+    def report(r):
+        if args.json: print(json.dumps(r.to_dict(), ensure_ascii=False), flush=True)
+        if not args.quiet and r.changed: print('\n'.join(r.lines()), file=sys.stderr, flush=True)
+        if not (args.quiet or updates): print(f"memery: watching {args.path} ({r.images} images indexed); Ctrl-C stops", file=sys.stderr, flush=True)
+        updates.append(r)
+    wait = None if args.quiet else lambda line: print(f"memery: {line}", file=sys.stderr, flush=True)
+    try: watch_flow(args.path, args.model, args.pretrained, args.index_dir, args.device, args.settle, on_update=report, on_wait=wait,
+                    follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden)
+    except KeyboardInterrupt:
+        if not args.quiet: print(f"memery: stopped watching {args.path}; its index is consistent", file=sys.stderr)
+    return 0
+
+COMMANDS = {'recall': recall, 'index': index, 'purge': purge, 'serve': serve, 'dupes': dupes, 'watch': watch}
 
 # %% ../nbs/07_cli.ipynb #cc046ca4
 def _warning_line(message, category, filename, lineno, file=None, line=None):

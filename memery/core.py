@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 from fastcore.docments import docments
 from fastcore.meta import delegates
 from tqdm.auto import tqdm
-from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates,
+from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates, index_holder,
                               index_location, model_key)
 from .dupes import DuplicateGroup, duplicate_groups
 from .exported import QueryEncoder
@@ -76,6 +76,9 @@ def open_index(folder: str|Path, # the folder of images
     "`folder`'s index for `model` as it is on disk, without updating it (empty if there is none yet)."
     folder, key = check_folder(folder), model_key(model, pretrained)
     holding = f'{index_name(key)}.sqlite3'
+    if index_holder(folder, index_dir, holding) is None:
+        for parent in Path(os.path.realpath(folder)).parents:
+            if (location := index_holder(parent, index_dir, holding)) is not None: return Index(location, key, folder, create, root=parent)
     if create: location = index_location(folder, index_dir, holding)
     else: location = existing_index_dir(folder, index_dir, holding) or index_candidates(folder, index_dir)[0] # where it would be
     return Index(location, key, folder, create)
@@ -114,7 +117,7 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
     enc = get_encoder()
     encoded, skipped = 0, []
     with tqdm(total=len(todo), unit='img', desc=f"indexing {index.folder}", disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
-        for batch in craft([index.folder/rel for rel in todo], enc.preprocess, batch_size or enc.batch_size, num_workers, jpeg_draft_size(enc.image_size)):
+        for batch in craft([index.root/rel for rel in todo], enc.preprocess, batch_size or enc.batch_size, num_workers, jpeg_draft_size(enc.image_size)):
             vectors = enc.encode_images(batch.pixels) if batch.items else []
             entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v) for c, v in zip(batch.items, vectors)]
             entries += [Entry(todo[f.i], *files[todo[f.i]], f.hash, reason=f.reason) for f in batch.failures]
@@ -126,8 +129,8 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
     return encoded, skipped
 
 def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, **scanning):
-    scan = scan_folder(index.folder, exclude=[index.location], **scanning)
-    changes = diff_folder(index.folder, scan, index.known())
+    scan = scan_folder(index.root, exclude=[index.location], under=index.scope, **scanning) # a subfolder's own part only
+    changes = diff_folder(index.root, scan, index.known())
     index.apply(changes, scan.files)
     report.unchanged, report.moved, report.deleted, report.touched = changes.unchanged, len(changes.moved), len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
@@ -158,7 +161,7 @@ def index_flow(folder: str|Path, # the folder of images
     start = time.perf_counter()
     index = open_index(folder, model, pretrained, index_dir, create=True)
     report = IndexReport(str(index.folder), read_only=index.read_only)
-    if index.location != index_candidates(index.folder, index_dir)[0]: report.location = str(index.location)
+    if index.location != index_candidates(index.root, index_dir)[0]: report.location = str(index.location)
     if not index.read_only:
         with _writing(index, wait, verbose) as writing:
             if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress,
@@ -170,7 +173,7 @@ def index_flow(folder: str|Path, # the folder of images
         raise MemeryError(f"{index.folder} disappeared while it was being indexed; {kept}")
     report.known_bad = [(index.path(p), r) for p, r in index.skipped() if p not in dict(report.skipped)]
     report.skipped = [(index.path(p), r) for p, r in report.skipped]
-    report.problems = [(os.path.join(index.folder, printable(p)), r) for p, r in report.problems] # keeps a folder's trailing /
+    report.problems = [(os.path.join(index.folder, printable(p)[len(index.scope):]), r) for p, r in report.problems] # keeps a folder's trailing /
     report.images, report.seconds = index.count(), time.perf_counter() - start
     index.report = report
     if verbose and report.changed: print('\n'.join(report.lines()), file=sys.stderr)

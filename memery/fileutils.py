@@ -13,7 +13,8 @@ __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 
            'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME',
            'MemeryError', 'register_optional_formats', 'image_extensions', 'is_image_name', 'content_hash',
            'relative_path', 'safe_relative', 'is_factory_name', 'model_key', 'user_cache_dir', 'user_config_dir',
-           'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'no_wider_than']
+           'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder',
+           'no_wider_than']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -194,8 +195,14 @@ def existing_index_dir(folder, # the folder of images
                        holding: str|None=None, # the index file wanted: a directory that holds it comes first
                       ) -> Path|None:
     "The directory holding `folder`'s index if there is one; nothing is created."
-    candidates = index_candidates(folder, index_dir)
-    return next((d for d in candidates if _holds(d, holding)), None) or next((d for d in candidates if d.is_dir()), None)
+    return index_holder(folder, index_dir, holding) or next((d for d in index_candidates(folder, index_dir) if d.is_dir()), None)
+
+def index_holder(folder, # the folder of images
+                 index_dir=None, # a root for index directories, instead of `<folder>/.memery`
+                 holding: str|None=None, # the index file wanted
+                ) -> Path|None:
+    "The directory that holds `folder`'s index file `holding`, if one does; nothing is created."
+    return next((d for d in index_candidates(folder, index_dir) if _holds(d, holding)), None)
 
 # %% ../nbs/06_fileutils.ipynb #53e5d607
 def no_wider_than(path, # a file or directory memery wrote

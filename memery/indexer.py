@@ -143,8 +143,12 @@ class Index:
                  key: str, # the model's key (`memery.fileutils.model_key`)
                  folder, # the folder of images, as the user names it: result paths start with it
                  create: bool=True, # create the index if it is missing; if False, a missing index reads as empty
+                 root=None, # the folder the index describes, if it holds `folder`: only `folder`'s rows are seen
                 ):
         self.location, self.key, self.folder = Path(location), key, Path(folder)
+        self.root = self.folder if root is None else Path(root)
+        scope = Path(os.path.realpath(self.folder)).relative_to(os.path.realpath(self.root)).as_posix()
+        self.scope = '' if scope == '.' else scope + '/' # the rows seen are the paths that start with it
         self.name = index_name(key)
         self.db_path = self.location/f'{self.name}.sqlite3'
         self.lock = FileLock(self.location/f'{self.name}.lock')
@@ -173,7 +177,7 @@ class Index:
             if not stat.S_ISREG(mode):
                 kind = 'a link' if stat.S_ISLNK(mode) else 'a folder' if stat.S_ISDIR(mode) else 'not a regular file'
                 raise IndexDamaged(f"{path} is {kind}, not a file memery wrote: it is not opened; remove it, or "
-                                   f"`memery purge {self.folder}`, and the next run rebuilds the index")
+                                   f"`memery purge {self.root}`, and the next run rebuilds the index")
 
     def _open_patiently(self, tries: int=50) -> sqlite3.Connection:
         "`_open`, again a moment later while another process that is creating the same index makes SQLite answer 'locked'."
@@ -243,7 +247,7 @@ class Index:
         except (TypeError, ValueError): n = None
         if n is None or not low <= n <= high:
             raise IndexDamaged(f"the index {self.db_path} is damaged (its {key} is {str(value)[:40]!r}); "
-                               f"`memery purge {self.folder}` removes it, and the next run rebuilds it")
+                               f"`memery purge {self.root}` removes it, and the next run rebuilds it")
         return n
 
     @property
@@ -256,13 +260,19 @@ class Index:
         "Length of the embeddings, once the first one is stored."
         return self._number('dim', 1, MAX_DIM)
 
+    def _rows(self, sql: str, params=()) -> list[tuple]:
+        "The rows of `sql`, a query of `images` whose WHERE clause ends where the scope's condition is added."
+        if not self.scope: return self.db.execute(sql.replace('{scope}', ''), params).fetchall()
+        # the paths under 'a/b/' are those from 'a/b/' to just before 'a/b0' ('0' follows '/'): a range of the path index
+        return self.db.execute(sql.replace('{scope}', ' AND path >= ? AND path < ?'), (*params, self.scope, self.scope[:-1] + '0')).fetchall()
+
     def count(self, status: str='ok') -> int:
         "Number of images with `status` 'ok' (searchable) or 'skipped'."
-        return self.db.execute('SELECT count(*) FROM images WHERE status = ?', (status,)).fetchone()[0]
+        return self._rows('SELECT count(*) FROM images WHERE status = ?{scope}', (status,))[0][0]
 
     def skipped(self) -> list[tuple[str, str]]:
         "The (path, reason) of every image that could not be read."
-        rows = self.db.execute("SELECT path, reason FROM images WHERE status = 'skipped' ORDER BY path").fetchall()
+        rows = self._rows("SELECT path, reason FROM images WHERE status = 'skipped'{scope} ORDER BY path")
         return [(p, str(r)) for p, r in rows if safe_relative(p)]
 
     def close(self): self.db.close()
@@ -271,12 +281,13 @@ class Index:
 @patch
 def relative(self: Index, path) -> str|None:
     "The index's name for the image at `path`: relative to the folder, in POSIX form; None if it lies outside."
-    return relative_path(path, self.folder)
+    rel = relative_path(path, self.folder)
+    return None if rel is None else self.scope + rel
 
 @patch
 def path(self: Index, rel: str) -> str:
     "The path of the image the index names `rel`, under the folder as the user gave it."
-    return str(self.folder/rel)
+    return str(self.folder/rel[len(self.scope):]) if rel.startswith(self.scope) else str(self.root/rel)
 
 # %% ../nbs/04_indexer.ipynb #edb24b20
 @patch
@@ -316,7 +327,7 @@ def add(self: Index, entries: list[Entry]):
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
-    rows = self.db.execute('SELECT path, size, mtime_ns, hash, status, length(vector), reason FROM images').fetchall()
+    rows = self._rows('SELECT path, size, mtime_ns, hash, status, length(vector), reason FROM images WHERE 1{scope}')
     dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
     return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
                Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
@@ -349,7 +360,7 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
 @patch
 def _warn_damage(self: Index, bad: int):
     warnings.warn(f"{self.db_path}: {bad} rows name files outside the folder, or hold vectors of the wrong length: ignored "
-                  f"(the next `memery index {self.folder}` removes them)", IndexDamageWarning, stacklevel=3)
+                  f"(the next `memery index {self.root}` removes them)", IndexDamageWarning, stacklevel=3)
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     "`m` with each row scaled to length 1: float16 storage leaves them up to 1e-3 off, and a cosine must not pass 1."
@@ -359,17 +370,17 @@ def _unit_rows(m: np.ndarray) -> np.ndarray:
 @patch
 def vectors(self: Index) -> Vectors:
     "All embeddings as one float32 matrix, with their row ids and paths (cached until the index changes)."
-    gen = self.generation
-    cached = _vector_cache.get(str(self.db_path))
+    gen, key = self.generation, f'{self.db_path}\0{self.scope}'
+    cached = _vector_cache.get(key)
     if cached is not None and cached.generation == gen: return cached
     dim = self.dim or 0
-    found = self.db.execute("SELECT id, path, vector FROM images WHERE status = 'ok' ORDER BY id").fetchall()
+    found = self._rows("SELECT id, path, vector FROM images WHERE status = 'ok'{scope} ORDER BY id")
     rows = [r for r in found if safe_relative(r[1]) and isinstance(r[2], bytes) and len(r[2]) == 2 * dim]
     if len(rows) < len(found): self._warn_damage(len(found) - len(rows))
     matrix = _unit_rows(np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32))
     res = Vectors(gen, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], matrix)
-    _vector_cache.pop(str(self.db_path), None)
-    _vector_cache[str(self.db_path)] = res
+    _vector_cache.pop(key, None)
+    _vector_cache[key] = res
     while len(_vector_cache) > VECTOR_CACHE_SIZE: _vector_cache.pop(next(iter(_vector_cache))) # the least recently loaded
     return res
 
@@ -386,7 +397,7 @@ def paths_of(self: Index, ids) -> dict[int, str]:
     "The relative paths of the rows `ids` (those that name a file inside the folder)."
     ids = [int(i) for i in ids]
     rows = self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(ids))})", ids).fetchall()
-    return {i: p for i, p in rows if safe_relative(p)}
+    return {i: p for i, p in rows if safe_relative(p) and p.startswith(self.scope)}
 
 class Facts(NamedTuple):
     "What the index records of a searchable image, besides its vector."
@@ -399,7 +410,7 @@ class Facts(NamedTuple):
 @patch
 def facts(self: Index) -> dict[int, Facts]:
     "The `Facts` of every searchable image, by row id."
-    rows = self.db.execute("SELECT id, size, mtime_ns, hash, width, height FROM images WHERE status = 'ok'")
+    rows = self._rows("SELECT id, size, mtime_ns, hash, width, height FROM images WHERE status = 'ok'{scope}")
     return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest)) for i, *rest in rows}
 
 # %% ../nbs/04_indexer.ipynb #1de8a7f4
@@ -409,9 +420,9 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
     "The file of the searchable image with row `id`, if it is a file inside the folder once links are resolved."
     try:
         row = self.db.execute("SELECT path FROM images WHERE id = ? AND status = 'ok'", (int(id),)).fetchone()
-        if row is None or not safe_relative(row[0]): return None
+        if row is None or not safe_relative(row[0]) or not row[0].startswith(self.scope): return None
         root = os.path.realpath(self.folder)
-        real = os.path.realpath(os.path.join(root, row[0]))
+        real = os.path.realpath(os.path.join(root, row[0][len(self.scope):]))
         inside = os.path.commonpath([root, real]) == root and real != root
     except (OverflowError, TypeError, ValueError): return None # not an id, or a path with a NUL byte
     return Path(real) if inside and os.path.isfile(real) else None
@@ -455,7 +466,7 @@ def annoy(self: Index):
     "The Annoy tree and the row id of each of its items, if this user built it from the current generation; else None."
     from annoy import AnnoyIndex
     name, gen, signature = self.meta('annoy_file'), self.meta('annoy_generation'), self.meta('annoy_signature')
-    if name is None or gen != str(self.generation): return None # none, or stale: exact search, and the next update builds one
+    if name is None or gen != str(self.generation) or self.scope: return None # none, stale (the next update builds one), or a subfolder's: exact search
     path = self.location/name
     if not re.fullmatch(rf'{re.escape(self.name)}\.\d+\.annoy', name) or not path.is_file() or path.is_symlink(): return self._untrusted(path)
     ids = np.array([r[0] for r in self.db.execute('SELECT image_id FROM annoy_items ORDER BY item')], dtype=np.int64)
@@ -473,7 +484,7 @@ _signed_trees = set() # trees whose signature this process has checked, as (path
 @patch
 def _untrusted(self: Index, path: Path) -> None:
     warnings.warn(f"{path} is not an Annoy tree this user's memery built for this index (damaged, or planted): not loaded; "
-                  f"searching exactly, and the next `memery index {self.folder}` builds it again", IndexDamageWarning, stacklevel=3)
+                  f"searching exactly, and the next `memery index {self.root}` builds it again", IndexDamageWarning, stacklevel=3)
 
 # %% ../nbs/04_indexer.ipynb #af281821
 @patch

@@ -75,6 +75,15 @@ def _read_ignore_file(path: str) -> list[str]:
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode): raise OSError("not a regular file")
         return f.read(MAX_IGNORE_FILE).decode('utf-8', 'replace').splitlines()
 
+def _read_rules(path: str, rel: str, rules: list[IgnoreRules], scan) -> list[IgnoreRules]:
+    "`rules`, with those of the ignore file in the folder at `path` (`rel` in the scan) added, if it has one; what is wrong goes to `scan`."
+    try: found, notes = ignore_rules(_read_ignore_file(os.path.join(path, IGNORE_FILE)), rel)
+    except FileNotFoundError: return rules
+    except OSError as e: found, notes = None, [f"cannot read it: {e.strerror or e}"]
+    if found is not None: rules.append(found)
+    scan.problems += [(printable(rel + IGNORE_FILE), note) for note in notes]
+    return rules
+
 def _ignored(rules: list[IgnoreRules], rel: str, is_dir: bool) -> bool:
     "Do `rules`, from the top folder down, keep the entry at `rel` out?"
     for r in reversed(rules): # the deepest file decides first
@@ -94,13 +103,20 @@ def scan_folder(folder, # the folder to scan
                 follow_links: bool=False, # follow symbolic links that lead out of the folder too (those inside it always are)
                 ignore=(), # gitignore patterns of files and folders not to index, on top of `DEFAULT_IGNORED` and `.memeryignore` files
                 include_hidden: bool=False, # also index hidden files and folders (whose names start with '.')
+                under: str='', # scan only this subfolder ('2019/'): paths stay relative to `folder`, and its ignore files apply
                ) -> Scan:
     "Find the images under `folder`, skipping hidden entries, ignored ones, the folders in `exclude` and links out of the folder."
-    root = os.stat(check_folder(folder))
+    check_folder(folder)
     inside = os.path.realpath(folder)
     excluded = {os.path.realpath(e) for e in exclude}
+    scan, rules = Scan(), [ignore_rules([*DEFAULT_IGNORED, *ignore])[0]]
+    parts = [p for p in under.split('/') if p]
+    for depth in range(len(parts)): # the ignore files of the folders above `under` hold for it too
+        _read_rules(os.path.join(folder, *parts[:depth]), ''.join(p + '/' for p in parts[:depth]), rules, scan)
+    start = os.path.join(folder, *parts)
+    root = os.stat(start)
     seen = {(root.st_dev, root.st_ino)}
-    scan, todo = Scan(), [(os.fspath(folder), '', [ignore_rules([*DEFAULT_IGNORED, *ignore])[0]])]
+    todo = [(start, ''.join(p + '/' for p in parts), rules)]
     while todo:
         path, rel, rules = todo.pop()
         try:
@@ -108,11 +124,7 @@ def scan_folder(folder, # the folder to scan
         except OSError as e:
             scan.problems.append((rel or '.', f"cannot read folder: {e.strerror}"))
             continue
-        if any(e.name == IGNORE_FILE for e in entries):
-            try: found, notes = ignore_rules(_read_ignore_file(os.path.join(path, IGNORE_FILE)), rel)
-            except OSError as e: found, notes = None, [f"cannot read it: {e.strerror or e}"]
-            if found is not None: rules = [*rules, found]
-            scan.problems += [(printable(rel + IGNORE_FILE), note) for note in notes]
+        if any(e.name == IGNORE_FILE for e in entries): rules = _read_rules(path, rel, [*rules], scan)
         for entry in entries:
             if entry.name.startswith('.') and not include_hidden: continue
             entry_rel = rel + entry.name

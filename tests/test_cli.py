@@ -215,3 +215,19 @@ def test_several_folders_one_list(tmp_path, env):
     assert res.returncode == 0, res.stderr
     assert sorted(res.stdout.splitlines()[:2]) == [str(tmp_path/'a'/'red.png'), str(tmp_path/'b'/'crimson.png')]
     assert (tmp_path/'a'/'.memery').is_dir() and (tmp_path/'b'/'.memery').is_dir()
+
+def test_subfolder_uses_its_parents_index(tmp_path, env):
+    "Index a parent, search a child: no second index, the parent's results restricted to the child, only the child scanned."
+    pictures = tmp_path/'Pictures'
+    make_colour_folder(pictures/'2019', ['red', 'blue', 'green']); make_colour_folder(pictures/'2020', ['crimson', 'yellow'])
+    assert memery('index', pictures, '--quiet', *COLOURS, env=env).returncode == 0
+    make_colour_folder(pictures/'2019', ['pink']); make_colour_folder(pictures/'2020', ['purple']) # new since
+    child = json.loads(memery('index', pictures/'2019', '--json', *COLOURS, env=env).stdout)
+    assert (child['encoded'], child['images'], child['unchanged']) == (1, 4, 3) # 2020 was not scanned
+    scored = lambda folder, *args: [line.split('\t') for line in memery('recall', folder, 'red', '-n', 50, '--scores', *COLOURS, *args, env=env).stdout.splitlines()]
+    in_child = scored(pictures/'2019')
+    assert [p for _, p in in_child][0] == str(pictures/'2019'/'red.png') and len(in_child) == 4
+    parent = json.loads(memery('index', pictures, '--json', *COLOURS, env=env).stdout)
+    assert (parent['encoded'], parent['images']) == (1, 7) # 2020/purple.png, left for the parent's own update
+    assert [row for row in scored(pictures) if '/2019/' in row[1]] == in_child
+    assert not (pictures/'2019'/'.memery').exists() and [p.name for p in (pictures/'.memery').glob('*.sqlite3')] != []
