@@ -1,11 +1,13 @@
-"""Wall time of `memery recall` on an indexed folder: text queries through the ONNX export (no PyTorch) against the same
-queries through PyTorch and open_clip, in fresh processes, as a user runs them from a shell.
+"""Wall time of `memery recall` on an indexed folder: queries by words, and by an example picture from outside the folder,
+through the ONNX export (no PyTorch) against the same queries through PyTorch and open_clip, in fresh processes, as a
+user runs them from a shell.
 
     python benchmarks/recall_speed.py                 # ViT-B-32 with random weights: the cost of a trained one
     python benchmarks/recall_speed.py --model ViT-B-16 --runs 7
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
+from PIL import Image
 
 MEMERY = str(Path(sys.executable).parent/'memery')
 QUERIES = ['a red car', 'a dog on a skateboard, blue sky', 'the receipt from the plumber', 'a bowl of fruit']
@@ -27,17 +29,20 @@ def main():
     subprocess.run([MEMERY, 'index', str(work/'images'), *model, '--quiet'], env=env, check=True, capture_output=True)
     [export] = (work/'cache'/'memery'/'exports').iterdir()
     manifest = json.loads((export/'manifest.json').read_text())
-    times = {'onnx': [], 'torch': []}
+    outside = work/'outside.jpg'
+    Image.open(work/'images'/'food'/'fries_ganson.png').convert('RGB').rotate(10).save(outside)
+    kinds = {'words': lambda i: [QUERIES[i % len(QUERIES)]], 'picture': lambda i: ['--image', str(outside)]}
+    times = {(kind, way): [] for kind in kinds for way in ('onnx', 'torch')}
     for i in range(args.runs):
-        for way in times: # alternating, so that both see the same machine
+        for kind, way in times: # alternating, so that both ways see the same machine
             if way == 'torch': (export/'manifest.json').write_text(json.dumps({**manifest, 'failed': 'benchmark: PyTorch'}))
-            times[way].append(wall([MEMERY, 'recall', str(work/'images'), QUERIES[i % len(QUERIES)], *model, '--quiet'], env))
+            times[kind, way].append(wall([MEMERY, 'recall', str(work/'images'), *kinds[kind](i), *model, '--quiet'], env))
             (export/'manifest.json').write_text(json.dumps(manifest))
-    onnx, torch = statistics.median(times['onnx']), statistics.median(times['torch'])
     print(f"memery recall, {args.model}, median of {args.runs} fresh processes on {os.cpu_count()} cores")
-    print(f"  ONNX export (no PyTorch): {onnx:.2f} s   (best {min(times['onnx']):.2f} s)")
-    print(f"  PyTorch + open_clip:      {torch:.2f} s   (best {min(times['torch']):.2f} s)")
-    print(f"  ratio: the ONNX path takes {onnx / torch:.2f} of the time ({torch / onnx:.1f}x faster)")
+    for kind in kinds:
+        onnx, torch = statistics.median(times[kind, 'onnx']), statistics.median(times[kind, 'torch'])
+        print(f"  by {kind}: ONNX export (no PyTorch) {onnx:.2f} s (best {min(times[kind, 'onnx']):.2f}), "
+              f"PyTorch + open_clip {torch:.2f} s (best {min(times[kind, 'torch']):.2f}): {onnx / torch:.2f} of the time, {torch / onnx:.1f}x faster")
     shutil.rmtree(work, ignore_errors=True)
 
 if __name__ == '__main__': main()

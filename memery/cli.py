@@ -10,7 +10,7 @@ from typing import get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 from . import __version__
 from .core import Query, dupes_flow, index_flow, purge_flow, search_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
+from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, raw_companions
 
 # %% auto #0
 __all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'similarity',
@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_query_arguments(r.add_argument_group('query'))
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
-    out.add_argument('--json', action='store_true', help="print a JSON list of {path, score}")
+    out.add_argument('--json', action='store_true', help="print a JSON list of {path, score} (and raw: the RAW photos paired with a JPEG)")
     i = sub.add_parser('index', parents=[model], help="index a folder, or bring its index up to date", **_described('index',
                        "Index the images in PATH (only what is new or changed), e.g. from cron."))
     i.add_argument('path', help="folder of images")
@@ -181,7 +181,8 @@ def recall(args) -> int:
     matches = search_flow([args.path, *args.folder], query_of(args), model=args.model, pretrained=args.pretrained, index_dir=args.index_dir,
                           device=args.device, verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore,
                           include_hidden=args.include_hidden)
-    if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6)} for m in matches], ensure_ascii=False))
+    if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6), **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
+                                    for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)
     return 0

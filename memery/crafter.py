@@ -4,15 +4,14 @@
 
 # %% ../nbs/02_crafter.ipynb #fd5ef090
 from __future__ import annotations
-import os, threading
+import io, os, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 import numpy as np
-import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
-from torch.utils.data import DataLoader, Dataset
-from .fileutils import OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash, register_optional_formats
+if TYPE_CHECKING: import torch # for annotations only: decoding needs no PyTorch
+from .fileutils import OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash, is_raw_name, register_optional_formats
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size', 'read_image', 'Crafted', 'Failed', 'ImageFiles',
@@ -57,13 +56,34 @@ def _own_size_limit():
 
 def _megapixels(n: int) -> str: return f"{n/1e6:.0f} MP" if n >= 1e7 else f"{n/1e6:.1f} MP"
 
+def _check_pixels(size: tuple[int, int], max_pixels: int):
+    if size[0] * size[1] > max_pixels:
+        raise ImageError(f"too large to decode safely: {size[0]}x{size[1]} pixels ({_megapixels(size[0]*size[1])}; the limit is {_megapixels(max_pixels)})")
+
 def _reason(e: Exception) -> str:
     if isinstance(e, UnidentifiedImageError): return "not an image Pillow can read (wrong extension, or corrupt)"
     if isinstance(e, PermissionError): return PERMISSION_DENIED
     if isinstance(e, FileNotFoundError): return VANISHED
     if isinstance(e, MemoryError): return OUT_OF_MEMORY
+    if type(e).__name__ in ('LibRawFileUnsupportedError', 'LibRawIOError'): return "not a RAW photo LibRaw can read (wrong extension, cut short, or corrupt)"
     msg = str(e).split(' (')[0] if 'truncated' in str(e) else str(e)
     return f"cannot decode: {msg or type(e).__name__}"
+
+def _open_raw(f, draft_size: int|None, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
+    "A camera RAW photo and its size: its embedded preview if that is large enough, else its sensor data demosaiced at half size."
+    import rawpy
+    with rawpy.imread(os.fspath(f) if isinstance(f, os.PathLike) else f) as raw:
+        size = raw.sizes.width, raw.sizes.height
+        _check_pixels(size, max_pixels)
+        try:
+            thumb = raw.extract_thumb()
+            if thumb.format == rawpy.ThumbFormat.JPEG:
+                preview = Image.open(io.BytesIO(thumb.data))
+                if draft_size: preview.draft('RGB', (draft_size, draft_size))
+            else: preview = Image.fromarray(thumb.data)
+            if min(preview.size) >= (draft_size or 1024) // 2: return preview, size # enough for the model: no demosaicing
+        except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError): pass
+        return Image.fromarray(raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)), size
 
 # %% ../nbs/02_crafter.ipynb #d5be9c0c
 def open_image(f, # a path, or a binary file open for reading
@@ -74,12 +94,12 @@ def open_image(f, # a path, or a binary file open for reading
     "Decode the image at path or binary file `f` as RGB; return it with its original (width, height)."
     register_optional_formats()
     try:
-        with _own_size_limit(): im = Image.open(f)
-        size = im.size
-        if draft_size and im.format == 'JPEG': im.draft('RGB', (draft_size, draft_size))
-        if im.width * im.height > max_pixels:
-            raise ImageError(f"too large to decode safely: {size[0]}x{size[1]} pixels "
-                             f"({_megapixels(size[0]*size[1])}; the limit is {_megapixels(max_pixels)})")
+        if is_raw_name(os.fspath(f if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', ''))): im, size = _open_raw(f, draft_size, max_pixels)
+        else:
+            with _own_size_limit(): im = Image.open(f)
+            size = im.size
+            if draft_size and im.format == 'JPEG': im.draft('RGB', (draft_size, draft_size))
+            _check_pixels(im.size, max_pixels)
         im.load()
         try: ImageOps.exif_transpose(im, in_place=True) # in place: a copy of a poster would cost hundreds of MB
         except Exception: pass # a broken EXIF block leaves the picture as stored
@@ -125,8 +145,8 @@ class Failed:
     hash: str|None = None # content fingerprint, if the bytes could be read
 
 # %% ../nbs/02_crafter.ipynb #4d3eeab8
-class ImageFiles(Dataset):
-    "The images at `paths`, decoded and transformed for a model; failures come back as `Failed`."
+class ImageFiles:
+    "The images at `paths`, decoded and transformed for a model; failures come back as `Failed`. (A map-style dataset for PyTorch.)"
     def __init__(self, paths, # image files
                  transform: Callable, # the model's image transform, PIL image -> tensor
                  draft_size=None, # as for `open_image`
@@ -149,7 +169,9 @@ class Batch:
     items: list[Crafted] = field(default_factory=list) # in their order in the list of paths
     failures: list[Failed] = field(default_factory=list) # the images of the batch that could not be read
     @property
-    def pixels(self) -> torch.Tensor|None: return torch.stack([c.pixels for c in self.items]) if self.items else None
+    def pixels(self) -> torch.Tensor|None:
+        import torch
+        return torch.stack([c.pixels for c in self.items]) if self.items else None
     def __len__(self): return len(self.items) + len(self.failures)
 
 def collate(results: list[Crafted|Failed]) -> Batch:
@@ -172,6 +194,7 @@ def craft(paths, # image files
           max_pixels: int=MAX_PIXELS, # as for `open_image`
          ) -> Iterator[Batch]:
     "Decode and transform the images at `paths` in batches, in order, in `num_workers` processes."
+    from torch.utils.data import DataLoader # PyTorch is needed to batch, not to decode
     ds = ImageFiles(paths, transform, draft_size, max_pixels)
     if num_workers is None: num_workers = default_workers(len(ds), batch_size)
     return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate,

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .exported import export_text
+from .exported import export_model
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, is_factory_name, model_key
 
 # %% auto #0
@@ -152,6 +152,10 @@ class Encoder:
         feats = self.model.encode_text(self.tokenizer(list(texts)).to(self.device))
         return F.normalize(feats.float(), dim=-1).cpu().numpy()
 
+    def encode_pictures(self, pictures: list) -> np.ndarray:
+        "Unit vectors for decoded RGB pictures (PIL images), through the model's own transform."
+        return self.encode_images(torch.stack([self.preprocess(p) for p in pictures]))
+
 # %% ../nbs/03_encoder.ipynb #19868171
 class RandomWeightsWarning(UserWarning):
     "The model has random weights: its search results mean nothing."
@@ -200,7 +204,7 @@ def _load(model_name, pretrained, device, cache_dir):
             warnings.warn(f"{model_name} is running with RANDOM weights (pretrained=None): its search results are "
                           f"meaningless. Use this only for tests and benchmarks.", RandomWeightsWarning, stacklevel=4)
     encoder = _loaded[model_name, pretrained] = Encoder(*parts, model_name, pretrained, device)
-    if not is_factory_name(model_name): export_text(encoder) # once per model and weights: from then on, text queries need no PyTorch
+    if not is_factory_name(model_name): export_model(encoder) # once per model and weights: from then on, queries need no PyTorch
     return encoder
 
 def load_encoder(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`

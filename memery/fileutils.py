@@ -10,11 +10,11 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
-           'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS', 'INDEX_DIRNAME',
-           'MemeryError', 'register_optional_formats', 'image_extensions', 'is_image_name', 'content_hash',
-           'relative_path', 'safe_relative', 'is_factory_name', 'model_key', 'user_cache_dir', 'user_config_dir',
-           'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder',
-           'no_wider_than']
+           'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS',
+           'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'raw_supported', 'is_raw_name',
+           'image_extensions', 'raw_companions', 'is_image_name', 'content_hash', 'relative_path', 'safe_relative',
+           'is_factory_name', 'model_key', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key',
+           'index_candidates', 'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -41,10 +41,30 @@ def register_optional_formats() -> frozenset[str]:
     return frozenset(Image.registered_extensions())
 
 # %% ../nbs/06_fileutils.ipynb #33d0c26c
+RAW_EXTENSIONS = frozenset('.cr2 .cr3 .nef .arw .dng .orf .rw2 .raf'.split()) # Canon, Nikon, Sony, Adobe, Olympus, Panasonic, Fujifilm
+
+@lru_cache(None)
+def raw_supported() -> bool:
+    "Can RAW photos be read here (is the raw extra, `rawpy`, installed)?"
+    import importlib.util
+    return importlib.util.find_spec('rawpy') is not None
+
+def is_raw_name(name: str) -> bool:
+    "Does the file name carry a camera RAW extension (in any case)?"
+    return os.path.splitext(name)[1].lower() in RAW_EXTENSIONS
+
 @lru_cache(None)
 def image_extensions() -> frozenset[str]:
     "Lower-case file extensions memery indexes."
-    return BASE_EXTENSIONS | (OPTIONAL_EXTENSIONS & register_optional_formats())
+    return BASE_EXTENSIONS | (OPTIONAL_EXTENSIONS & register_optional_formats()) | (RAW_EXTENSIONS if raw_supported() else frozenset())
+
+# %% ../nbs/06_fileutils.ipynb #2c305abd
+def raw_companions(path, # an image, usually a JPEG
+                  ) -> list[str]:
+    "The RAW photos beside `path` with the same name (`IMG_0042.CR2` for `IMG_0042.JPG`)."
+    stem, ext = os.path.splitext(os.fspath(path))
+    if ext.lower() not in ('.jpg', '.jpeg'): return []
+    return [stem + e for raw in sorted(RAW_EXTENSIONS) for e in dict.fromkeys((raw, raw.upper())) if os.path.isfile(stem + e)]
 
 # %% ../nbs/06_fileutils.ipynb #51767525
 def is_image_name(name: str) -> bool:

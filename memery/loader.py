@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
 from typing import NamedTuple
-from .fileutils import MemeryError, content_hash, is_image_name
+from .fileutils import MemeryError, content_hash, is_image_name, is_raw_name, raw_supported
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'FileStat', 'Scan', 'printable', 'check_folder', 'IgnoreRules',
@@ -116,7 +116,7 @@ def scan_folder(folder, # the folder to scan
     start = os.path.join(folder, *parts)
     root = os.stat(start)
     seen = {(root.st_dev, root.st_ino)}
-    todo = [(start, ''.join(p + '/' for p in parts), rules)]
+    todo, raws_unread = [(start, ''.join(p + '/' for p in parts), rules)], []
     while todo:
         path, rel, rules = todo.pop()
         try:
@@ -125,6 +125,7 @@ def scan_folder(folder, # the folder to scan
             scan.problems.append((rel or '.', f"cannot read folder: {e.strerror}"))
             continue
         if any(e.name == IGNORE_FILE for e in entries): rules = _read_rules(path, rel, [*rules], scan)
+        jpeg_stems = {os.path.splitext(e.name)[0].lower() for e in entries if os.path.splitext(e.name)[1].lower() in ('.jpg', '.jpeg')}
         for entry in entries:
             if entry.name.startswith('.') and not include_hidden: continue
             entry_rel = rel + entry.name
@@ -142,6 +143,8 @@ def scan_folder(folder, # the folder to scan
                         continue
                     seen.add((st.st_dev, st.st_ino))
                     todo.append((entry.path, entry_rel + '/', rules))
+                elif is_raw_name(entry.name) and not raw_supported(): raws_unread.append(entry_rel)
+                elif is_raw_name(entry.name) and os.path.splitext(entry.name)[0].lower() in jpeg_stems: continue # the pair is read once, as its JPEG
                 elif is_image_name(entry.name):
                     st = entry.stat()
                     if not stat.S_ISREG(st.st_mode):
@@ -157,6 +160,7 @@ def scan_folder(folder, # the folder to scan
                 scan.problems.append((printable(entry_rel), reason))
             except OSError as e:
                 scan.problems.append((printable(entry_rel), e.strerror or str(e)))
+    if raws_unread: scan.problems.append((printable(raws_unread[0]), f"{len(raws_unread)} RAW photos like this one need the raw extra: pip install 'memery[raw]'"))
     return scan
 
 # %% ../nbs/01_loader.ipynb #fa437751

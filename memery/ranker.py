@@ -148,11 +148,11 @@ def image_vector(path, # the image: one of the index's, or any other file
     stored = None if rel is None else index.vector_of(rel)
     if stored is not None: return stored
     if not Path(path).expanduser().is_file(): raise MemeryError(f"image not found: {path}")
-    from memery.crafter import ImageError, jpeg_draft_size, open_image # PyTorch loads here
+    from memery.crafter import ImageError, jpeg_draft_size, open_image
     enc = get_encoder()
     try: im, _ = open_image(Path(path).expanduser(), jpeg_draft_size(enc.image_size))
     except ImageError as e: raise ImageError(f"cannot use {path}: {e}") from None
-    return enc.encode_images(enc.preprocess(im)[None])[0]
+    return enc.encode_pictures([im])[0]
 
 # %% ../nbs/05_ranker.ipynb #119d244c
 def query_vector(index: Index, # the index searched: it holds the vectors of its own images

@@ -15,8 +15,8 @@ from .fileutils import image_extensions
 
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'ColourCLIP',
-           'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images', 'write_png_bomb', 'Hostile',
-           'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged', 'clip_like']
+           'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images', 'write_png_bomb', 'write_dng',
+           'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged', 'clip_like']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -94,6 +94,29 @@ def write_png_bomb(path, # where to write it
     data = b''.join(z.compress(row) for _ in range(side)) + z.flush()
     header = struct.pack('>IIBBBBB', side, side, 1, 0, 0, 0, 0)
     Path(path).write_bytes(b'\x89PNG\r\n\x1a\n' + _png_chunk(b'IHDR', header) + _png_chunk(b'IDAT', data) + _png_chunk(b'IEND', b''))
+    return Path(path)
+
+# %% ../nbs/09_testing.ipynb #1d8154f5
+def write_dng(path, # where to write it
+              size: tuple[int, int]=(384, 256), # the sensor's width and height
+              colour=(1.0, 0.0, 0.0), # the scene's colour, as RGB fractions
+              preview=(1.0, 0.0, 0.0), # the embedded preview's colour; None for no preview
+             ) -> Path:
+    "Write a DNG of one colour, with an RGGB mosaic and an optional preview at half size."
+    import tifffile
+    w, h = size
+    r, g, b = (np.asarray(colour) * 4000).astype(np.uint16)
+    mosaic = np.empty((h, w), np.uint16)
+    mosaic[0::2, 0::2], mosaic[0::2, 1::2], mosaic[1::2, 0::2], mosaic[1::2, 1::2] = r, g, g, b
+    dng = [(50706, 'B', 4, (1, 4, 0, 0), True), (50707, 'B', 4, (1, 1, 0, 0), True), (50708, 's', 0, 'memery test camera', True)]
+    sensor = [(33421, 'H', 2, (2, 2), True), (33422, 'B', 4, (0, 1, 1, 2), True), (50717, 'I', 1, (4095,), True), # RGGB, white level
+              (50721, '2i', 9, (1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1), True), (50728, '2I', 3, (1, 1) * 3, True)] # colour matrix, neutral
+    with tifffile.TiffWriter(path) as tif:
+        if preview is not None:
+            small = np.empty((h // 2, w // 2, 3), np.uint8); small[:] = np.asarray(preview) * 255
+            tif.write(small, photometric='rgb', subfiletype=1, subifds=1, extratags=dng, metadata=None)
+            tif.write(mosaic, photometric=32803, subfiletype=0, extratags=sensor, metadata=None)
+        else: tif.write(mosaic, photometric=32803, subfiletype=0, extratags=dng + sensor, metadata=None)
     return Path(path)
 
 # %% ../nbs/09_testing.ipynb #9340e1b8

@@ -21,7 +21,7 @@ def thumbnail(path, # an image file: a path, or a binary file open for reading
               size: int=THUMB_SIZE, # pixels on the longer side, at most
              ) -> bytes:
     "A JPEG (a WebP, if it has transparency) of the image at `path`, at most `size` pixels wide and high; `ImageError` if unreadable."
-    from memery.crafter import open_image # PyTorch loads with the crafter; a search has loaded it already
+    from memery.crafter import open_image
     im, _ = open_image(path, draft_size=size, keep_alpha=True)
     im.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()

@@ -126,31 +126,32 @@ def test_output_to_a_closed_pipe(tmp_path, env):
     assert res.returncode == 0 and len(res.stdout.splitlines()) == 1
     assert 'Error' not in res.stderr and 'Traceback' not in res.stderr
 
-def test_text_query_needs_no_torch(tmp_path, env):
-    "After indexing with ViT-B-32, a text search runs on the ONNX export without importing PyTorch, and scores as open_clip does."
+def test_query_needs_no_torch(tmp_path, env):
+    "After indexing with ViT-B-32, searches by words and by an outside picture run on the ONNX export without PyTorch, scoring as open_clip does."
     env = {**env, 'XDG_CACHE_HOME': str(tmp_path/'cache')}
     copy_images(REPO/'images', tmp_path/'images')
     assert memery('index', tmp_path/'images', '--pretrained', 'none', '--quiet', env=env).returncode == 0
-    assert len(list((tmp_path/'cache'/'memery'/'exports').glob('*/text.onnx'))) == 1 # exported when the model was first loaded
+    assert len(list((tmp_path/'cache'/'memery'/'exports').glob('*/*.onnx'))) == 2 # exported when the model was first loaded
+    Image.open(REPO/'images'/'food'/'fries_ganson.png').convert('RGB').rotate(10).save(tmp_path/'outside.jpg', quality=80)
     search = """
 import json, sys
-from memery.core import search_flow
-found = search_flow(sys.argv[1], 'a red car on a street', n=30, pretrained=None, update=False)
+from memery.core import Query, search_flow
+def both(): return [search_flow(sys.argv[1], q, pretrained=None, update=False) for q in (Query('a red car on a street', n=30), Query(image=sys.argv[3], n=30))]
 if sys.argv[2] == 'torch':
     from memery.encoder import load_encoder
     load_encoder('ViT-B-32', None) # loaded in this process: the query is encoded by open_clip itself
-    found = search_flow(sys.argv[1], 'a red car on a street', n=30, pretrained=None, update=False)
-print(json.dumps({'torch': 'torch' in sys.modules, 'found': [(m.path, m.score) for m in found]}))
+print(json.dumps({'torch': 'torch' in sys.modules, 'found': [[(m.path, m.score) for m in found] for found in both()]}))
 """
     runs = {}
     for way in ('onnx', 'torch'):
-        res = subprocess.run([sys.executable, '-c', search, str(tmp_path/'images'), way], capture_output=True, text=True, env=env, timeout=300)
+        res = subprocess.run([sys.executable, '-c', search, str(tmp_path/'images'), way, str(tmp_path/'outside.jpg')], capture_output=True, text=True, env=env, timeout=300)
         assert res.returncode == 0, res.stderr
         runs[way] = json.loads(res.stdout)
     assert (runs['onnx']['torch'], runs['torch']['torch']) == (False, True)
-    onnx, torch_ = dict(runs['onnx']['found']), dict(runs['torch']['found'])
-    assert len(onnx) == 22 and onnx.keys() == torch_.keys()
-    assert max(abs(onnx[p] - torch_[p]) for p in onnx) < 1e-5
+    for onnx, torch_ in zip(runs['onnx']['found'], runs['torch']['found']):
+        onnx, torch_ = dict(onnx), dict(torch_)
+        assert len(onnx) == 22 and onnx.keys() == torch_.keys()
+        assert max(abs(onnx[p] - torch_[p]) for p in onnx) < 1e-5
 
 def test_skipped_for_a_passing_reason_is_tried_again(tmp_path, env):
     "An image that could not be opened (permission denied) is read on the next run once it can be, without being touched."
@@ -231,3 +232,17 @@ def test_subfolder_uses_its_parents_index(tmp_path, env):
     assert (parent['encoded'], parent['images']) == (1, 7) # 2020/purple.png, left for the parent's own update
     assert [row for row in scored(pictures) if '/2019/' in row[1]] == in_child
     assert not (pictures/'2019'/'.memery').exists() and [p.name for p in (pictures/'.memery').glob('*.sqlite3')] != []
+
+def test_raw_photos_and_raw_jpeg_pairs(tmp_path, env):
+    "With the raw extra: a RAW photo is indexed (from its preview), and a RAW + JPEG pair once, both paths in --json."
+    from memery.testing import write_dng
+    folder = tmp_path/'camera'
+    folder.mkdir()
+    write_dng(folder/'IMG_1.CR2', colour=(1, 0, 0), preview=(1, 0, 0)); Image.new('RGB', (192, 128), 'red').save(folder/'IMG_1.JPG')
+    write_dng(folder/'IMG_2.dng', (640, 480), colour=(0, 0, 1), preview=(0, 0, 1))
+    report = json.loads(memery('index', folder, '--json', *COLOURS, env=env).stdout)
+    assert (report['encoded'], report['images'], report['skipped']) == (2, 2, [])
+    blue = json.loads(memery('recall', folder, 'blue', '-n', 1, '--json', *COLOURS, env=env).stdout)
+    assert [r['path'] for r in blue] == [str(folder/'IMG_2.dng')] and 'raw' not in blue[0]
+    red = json.loads(memery('recall', folder, 'red', '-n', 1, '--json', *COLOURS, env=env).stdout)
+    assert red == [{'path': str(folder/'IMG_1.JPG'), 'score': red[0]['score'], 'raw': [str(folder/'IMG_1.CR2')]}]
