@@ -13,12 +13,12 @@ import anywidget, ipywidgets as W, traitlets as T
 from fastcore.basics import patch
 from fastcore.meta import delegates
 import memery
-from .core import Query, search_flow
+from .core import Match, Query, dupes_flow, index_flow, search_flow
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, user_cache_dir
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
 # %% auto #0
-__all__ = ['STATIC', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'ResultTab', 'last_folder', 'AppPage', 'appPage']
+__all__ = ['STATIC', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'ResultTab', 'last_folder', 'AppPage', 'appPage', 'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
@@ -49,14 +49,15 @@ class ResultGrid(anywidget.AnyWidget):
 # %% ../nbs/08_gui.ipynb #27b89377
 @dataclass(frozen=True)
 class Search:
-    "What one tab searched for: a `Query` in a folder, and its feedback round."
+    "What one tab searched for: a `Query` in a folder, and its feedback round; or the folder's duplicates."
     folder: str # as typed in the sidebar
-    query: Query # what it asked
+    query: Query|None # what it asked; None for the folder's duplicates
     round: int = 0 # feedback rounds so far
 
     @property
     def description(self) -> str:
         "What the tab searched for, in a line."
+        if self.query is None: return '⧉ duplicates'
         q = self.query
         parts = [p for p in (q.text, q.image and f'≈ {Path(q.image).name}') if p]
         title = ' + '.join(parts) or f'{len(q.liked)} liked'
@@ -87,16 +88,17 @@ class ResultTab(W.VBox):
                  previews: Thumbnails, # maker of the larger views
                  seconds: float=0.0): # how long the search took
         self.search, self.matches, self.thumbnails, self.previews, self.seconds = search, matches, thumbnails, previews, seconds
-        paths, q = [m.path for m in matches], search.query
+        paths = [m.path for m in matches]
+        liked, disliked = (search.query.liked, search.query.disliked) if search.query else ((), ()) # a duplicates tab has no marks
         thumbs = thumbnails.many(paths, make=False)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
         self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths, scores=[m.score for m in matches], thumbs=thumbs,
                                loading=bool(self._missing), title=search.description,
-                               liked=[i for i, p in enumerate(paths) if p in q.liked], disliked=[i for i, p in enumerate(paths) if p in q.disliked])
-        earlier = [p for p in dict.fromkeys(q.liked + q.disliked) if p not in paths] # marked in earlier rounds, not among these results
+                               liked=[i for i, p in enumerate(paths) if p in liked], disliked=[i for i, p in enumerate(paths) if p in disliked])
+        earlier = [p for p in dict.fromkeys(liked + disliked) if p not in paths] # marked in earlier rounds, not among these results
         self.pinned = ResultGrid(names=[Path(p).name for p in earlier], paths=earlier, scores=[math.nan] * len(earlier),
-                                 thumbs=thumbnails.many(earlier), liked=[i for i, p in enumerate(earlier) if p in q.liked],
-                                 disliked=[i for i, p in enumerate(earlier) if p in q.disliked], title=search.description)
+                                 thumbs=thumbnails.many(earlier), liked=[i for i, p in enumerate(earlier) if p in liked],
+                                 disliked=[i for i, p in enumerate(earlier) if p in disliked], title=search.description)
         self.pinned.layout.display = None if earlier else 'none'
         for grid in (self.grid, self.pinned):
             grid.observe(lambda change, grid=grid: self._show_larger(grid, change.new), 'selected')
@@ -203,6 +205,8 @@ class AppPage(W.HBox):
         self.n = W.BoundedIntText(value=n, min=1, max=1000, description='Results', **wide)
         self.search_button = W.Button(description='Search', button_style='primary', icon='search', layout=W.Layout(flex='2'))
         self.clear_button = W.Button(description='Clear', tooltip='Empty the query, Not and Image boxes', layout=W.Layout(flex='1'))
+        self.dupes_button = W.Button(description='Duplicates', icon='clone', layout=W.Layout(width='auto'),
+                                     tooltip="A tab of the folder's copies and near-copies, each group with the one to keep (nothing is deleted)")
         self.jobs = W.VBox() # a progress bar per folder being indexed
         self.message = W.HTML()
         self.tabs = W.Tab(layout=W.Layout(flex='1', min_width='0', display='none')) # shown with its first tab
@@ -210,13 +214,14 @@ class AppPage(W.HBox):
         self.tabs.observe(lambda change: self._follow(change), 'selected_index')
         self.search_button.on_click(lambda _: self.search())
         self.clear_button.on_click(lambda _: self.clear())
+        self.dupes_button.on_click(lambda _: self.duplicates())
         with warnings.catch_warnings(): # ipywidgets 8 deprecates on_submit, yet it is still the one way to hear Enter alone
             warnings.simplefilter('ignore', DeprecationWarning)
             for box in (self.folder, self.query, self.negative, self.image): box.on_submit(lambda _: self.search())
         heading = W.HTML('<div style="line-height:1.3"><b style="font-size:1.15em">memery</b><br>'
                          '<span style="opacity:.7">search your images in plain language</span></div>')
         sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload, self.n,
-                          W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')), self.jobs, self.message],
+                          W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')), self.dupes_button, self.jobs, self.message],
                          layout=W.Layout(width='270px', min_width='240px', gap='4px'))
         super().__init__([sidebar, self.tabs], layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
 
@@ -251,7 +256,7 @@ def say(self: AppPage, text: str, # the message
 # %% ../nbs/08_gui.ipynb #b1ffcf8c
 @patch
 def _start(self: AppPage, search: Search):
-    thread = threading.Thread(target=self._run, args=(search,), daemon=True, name=f'memery: {search.title}')
+    thread = threading.Thread(target=self._run if search.query else self._run_duplicates, args=(search,), daemon=True, name=f'memery: {search.title}')
     self._threads = [t for t in self._threads if t.is_alive()] + [thread]
     self.say(f"Searching for {search.title}…")
     thread.start()
@@ -320,7 +325,9 @@ def _follow(self: AppPage, change):
     if change.new is None or not 0 <= change.new < len(self.results): return
     search = self.results[change.new].search
     q = search.query
-    self.folder.value, self.query.value, self.negative.value = search.folder, q.text or '', ', '.join(q.negative)
+    self.folder.value = search.folder
+    if q is None: return # a duplicates tab: its folder is all it searched
+    self.query.value, self.negative.value = q.text or '', ', '.join(q.negative)
     self.image.value, self.n.value = q.image or '', q.n or self.n.value
 
 @patch
@@ -350,7 +357,7 @@ def more_like_this(self: AppPage, tab: ResultTab, # a tab of results
                    path: str, # one of its images
                   ):
     "A new tab of images like `path`, one of `tab`'s."
-    self._start(Search(tab.search.folder, Query(image=path, n=tab.search.query.n)))
+    self._start(Search(tab.search.folder, Query(image=path, n=tab.search.query.n if tab.search.query else self.n.value)))
 
 # %% ../nbs/08_gui.ipynb #50ca423b
 @patch
@@ -361,3 +368,40 @@ def close_tab(self: AppPage, tab: ResultTab):
         self.results.remove(tab)
         self._show_tabs(min(i, len(self.results) - 1) if self.results else None)
     tab.close()
+
+# %% ../nbs/08_gui.ipynb #01249a75
+class DuplicatesTab(ResultTab):
+    "A folder's groups of duplicates as a tab: each group's keeper, then its copies, in one grid."
+    def __init__(self, search: Search, # the folder's duplicates (`query` None)
+                 groups: list, # `memery.dupes.DuplicateGroup`s, largest first
+                 thumbnails: Thumbnails, # maker of the grid's thumbnails
+                 previews: Thumbnails, # maker of the larger views
+                 seconds: float=0.0): # how long finding them took
+        matches = [Match(p, s) for g in groups for p, s in [(g.keeper, 1.0), *((d.path, d.score) for d in g.others)]]
+        super().__init__(search, matches, thumbnails, previews, seconds)
+        self.groups = groups
+        self.grid.names = [f"{n + 1} · {'keep' if i == 0 else 'same bytes' if d.identical else 'copy'} · {Path(p).name}"
+                           for n, g in enumerate(groups) for i, (p, d) in enumerate([(g.keeper, None), *((d.path, d) for d in g.others)])]
+        copies = sum(len(g) - 1 for g in groups)
+        self.summary.value = (f"{len(groups)} groups of duplicates in <code>{html.escape(search.folder)}</code>: {copies} images duplicate another. "
+                              f"Each group starts with the one to keep; nothing is deleted · found in {seconds:.2f} s")
+        for w in (self.refine_button, self.marks): w.layout.display = 'none'
+
+@patch
+def duplicates(self: AppPage):
+    "Open a tab of the folder's groups of duplicates."
+    self._start(Search(self.folder.value.strip(), None))
+
+@patch
+def _run_duplicates(self: AppPage, search: Search):
+    try:
+        start = time.perf_counter()
+        with self._progress_bar(search.folder) as progress: index = index_flow(search.folder, progress=progress, **self.options)
+        groups = dupes_flow(search.folder, self.options['model'], self.options['pretrained'], self.options['index_dir'])
+        tab = DuplicatesTab(search, groups, Thumbnails(index, self.thumb_size), Thumbnails(index, PREVIEW_SIZE), time.perf_counter() - start)
+        self._add(tab)
+        tab.load_thumbnails()
+    except MemeryError as e: self.say(str(e), error=True)
+    except Exception as e:
+        self.last_error = traceback.format_exc()
+        self.say(f"Unexpected error: {type(e).__name__}: {e} (the traceback is in last_error)", error=True)
