@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_fileutils.ipynb #0be631ae
 from __future__ import annotations
-import hashlib, os, stat, sys
+import hashlib, os, re, stat, sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -99,10 +99,11 @@ def relative_path(path, # a path the user gave: absolute, or relative to the wor
     return None if outside else Path(rel).as_posix()
 
 # %% ../nbs/06_fileutils.ipynb #02b50319
+_UNSAFE_PART = re.compile(r'(?:^|/)\.{0,2}(?:/|$)|\x00') # an empty, '.' or '..' part (a leading '/' makes an empty one), or a NUL
+
 def safe_relative(path) -> bool:
     "Is `path`, read from an index, a relative POSIX path that stays inside its folder?"
-    if not isinstance(path, str) or not path or '\0' in path or path.startswith('/'): return False
-    return not any(part in ('', '.', '..') for part in path.split('/'))
+    return isinstance(path, str) and not _UNSAFE_PART.search(path) # one regular expression: it runs on every row of every first search
 
 # %% ../nbs/06_fileutils.ipynb #7405d063
 DEFAULT_MODEL, DEFAULT_PRETRAINED = 'ViT-B-32', 'laion2b_s34b_b79k'
