@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
 from typing import NamedTuple
-from .fileutils import MemeryError, content_hash, is_image_name, is_raw_name, raw_supported
+from .fileutils import RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, raw_supported
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'FileStat', 'Scan', 'printable', 'check_folder', 'IgnoreRules',
@@ -116,7 +116,7 @@ def scan_folder(folder, # the folder to scan
     start = os.path.join(folder, *parts)
     root = os.stat(start)
     seen = {(root.st_dev, root.st_ino)}
-    todo, raws_unread = [(start, ''.join(p + '/' for p in parts), rules)], []
+    todo, raws_unread, images = [(start, ''.join(p + '/' for p in parts), rules)], [], image_extensions()
     while todo:
         path, rel, rules = todo.pop()
         try:
@@ -125,14 +125,17 @@ def scan_folder(folder, # the folder to scan
             scan.problems.append((rel or '.', f"cannot read folder: {e.strerror}"))
             continue
         if any(e.name == IGNORE_FILE for e in entries): rules = _read_rules(path, rel, [*rules], scan)
-        jpeg_stems = {os.path.splitext(e.name)[0].lower() for e in entries if os.path.splitext(e.name)[1].lower() in ('.jpg', '.jpeg')}
-        for entry in entries:
+        named = [(e, *os.path.splitext(e.name)) for e in entries] # each name split once: this loop runs for every file
+        raws = any(ext.lower() in RAW_EXTENSIONS for _, _, ext in named)
+        jpeg_stems = {stem.lower() for _, stem, ext in named if ext.lower() in ('.jpg', '.jpeg')} if raws else set()
+        for entry, stem, ext in named:
+            ext = ext.lower()
             if entry.name.startswith('.') and not include_hidden: continue
             entry_rel = rel + entry.name
             try:
                 if _ignored(rules, entry_rel, entry.is_dir()): continue
                 if entry.is_symlink() and not follow_links and not _leads_inside(entry.path, inside):
-                    if entry.is_dir() or is_image_name(entry.name):
+                    if entry.is_dir() or ext in images:
                         scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(), "link leaves the folder"))
                     continue
                 if entry.is_dir():
@@ -143,9 +146,9 @@ def scan_folder(folder, # the folder to scan
                         continue
                     seen.add((st.st_dev, st.st_ino))
                     todo.append((entry.path, entry_rel + '/', rules))
-                elif is_raw_name(entry.name) and not raw_supported(): raws_unread.append(entry_rel)
-                elif is_raw_name(entry.name) and os.path.splitext(entry.name)[0].lower() in jpeg_stems: continue # the pair is read once, as its JPEG
-                elif is_image_name(entry.name):
+                elif ext in RAW_EXTENSIONS and not raw_supported(): raws_unread.append(entry_rel)
+                elif ext in RAW_EXTENSIONS and stem.lower() in jpeg_stems: continue # the pair is read once, as its JPEG
+                elif ext in images:
                     st = entry.stat()
                     if not stat.S_ISREG(st.st_mode):
                         scan.problems.append((printable(entry_rel), "not a regular file"))
