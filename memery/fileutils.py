@@ -13,8 +13,8 @@ __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 
            'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS',
            'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'raw_supported', 'is_raw_name',
            'image_extensions', 'raw_companions', 'is_image_name', 'content_hash', 'relative_path', 'safe_relative',
-           'is_factory_name', 'model_key', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key',
-           'index_candidates', 'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than']
+           'resolved_inside', 'is_factory_name', 'model_key', 'user_cache_dir', 'user_config_dir', 'signing_key',
+           'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -104,6 +104,15 @@ _UNSAFE_PART = re.compile(r'(?:^|/)\.{0,2}(?:/|$)|\x00') # an empty, '.' or '..'
 def safe_relative(path) -> bool:
     "Is `path`, read from an index, a relative POSIX path that stays inside its folder?"
     return isinstance(path, str) and not _UNSAFE_PART.search(path) # one regular expression: it runs on every row of every first search
+
+# %% ../nbs/06_fileutils.ipynb #5e2ab124
+def resolved_inside(path, # a path, perhaps through symbolic links
+                    root: str, # the folder, with its own links resolved (`os.path.realpath`)
+                   ) -> str|None:
+    "Where `path` leads with every link resolved, if that is inside `root` (or `root` itself); else None."
+    real = os.path.realpath(path)
+    try: return real if os.path.commonpath([root, real]) == root else None
+    except ValueError: return None # another drive
 
 # %% ../nbs/06_fileutils.ipynb #7405d063
 DEFAULT_MODEL, DEFAULT_PRETRAINED = 'ViT-B-32', 'laion2b_s34b_b79k'

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
-from .fileutils import PASSING_REASONS, MemeryError, no_wider_than, relative_path, safe_relative, signing_key
+from .fileutils import PASSING_REASONS, MemeryError, no_wider_than, relative_path, resolved_inside, safe_relative, signing_key
 from .loader import Changes, FileStat, Known
 
 # %% auto #0
@@ -423,8 +423,8 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
         row = self.db.execute("SELECT path FROM images WHERE id = ? AND status = 'ok'", (int(id),)).fetchone()
         if row is None or not safe_relative(row[0]) or not row[0].startswith(self.scope): return None
         root = os.path.realpath(self.folder)
-        real = os.path.realpath(os.path.join(root, row[0][len(self.scope):]))
-        inside = os.path.commonpath([root, real]) == root and real != root
+        real = resolved_inside(os.path.join(root, row[0][len(self.scope):]), root)
+        inside = real is not None and real != root
     except (OverflowError, TypeError, ValueError): return None # not an id, or a path with a NUL byte
     return Path(real) if inside and os.path.isfile(real) else None
 

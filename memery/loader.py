@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
 from typing import NamedTuple
-from .fileutils import RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, raw_supported
+from .fileutils import RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, raw_supported, resolved_inside
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'FileStat', 'Scan', 'printable', 'check_folder', 'IgnoreRules',
@@ -93,11 +93,6 @@ def _ignored(rules: list[IgnoreRules], rel: str, is_dir: bool) -> bool:
     return False
 
 # %% ../nbs/01_loader.ipynb #5c806191
-def _leads_inside(path: str, root: str) -> bool:
-    "Does the link at `path` lead to somewhere inside the folder `root` (given with its links resolved)?"
-    try: return os.path.commonpath([root, os.path.realpath(path)]) == root
-    except ValueError: return False # another drive
-
 def scan_folder(folder, # the folder to scan
                 exclude=(), # folders not to enter (memery's own index directory)
                 follow_links: bool=False, # follow symbolic links that lead out of the folder too (those inside it always are)
@@ -134,7 +129,7 @@ def scan_folder(folder, # the folder to scan
             entry_rel = rel + entry.name
             try:
                 if _ignored(rules, entry_rel, entry.is_dir()): continue
-                if entry.is_symlink() and not follow_links and not _leads_inside(entry.path, inside):
+                if entry.is_symlink() and not follow_links and resolved_inside(entry.path, inside) is None:
                     if entry.is_dir() or ext in images:
                         scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(), "link leaves the folder"))
                     continue
