@@ -171,7 +171,8 @@ def index_flow(folder: str|Path, # the folder of images
         inside = Path(os.path.realpath(index.location)).is_relative_to(os.path.realpath(index.folder))
         kept = "its index went with it" if inside else "what was indexed so far is kept"
         raise MemeryError(f"{index.folder} disappeared while it was being indexed; {kept}")
-    report.known_bad = [(index.path(p), r) for p, r in index.skipped() if p not in dict(report.skipped)]
+    this_run = {p for p, _ in report.skipped}
+    report.known_bad = [(index.path(p), r) for p, r in index.skipped() if p not in this_run]
     report.skipped = [(index.path(p), r) for p, r in report.skipped]
     report.problems = [(os.path.join(index.folder, printable(p)[len(index.scope):]), r) for p, r in report.problems] # keeps a folder's trailing /
     report.images, report.seconds = index.count(), time.perf_counter() - start

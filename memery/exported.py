@@ -183,7 +183,8 @@ def _export_tower(encoder, part: str, example: np.ndarray, folder: Path) -> dict
     onnx.save_model(onnx.load(folder/'whole.onnx'), folder/f'{part}.onnx', save_as_external_data=True, location=f'{part}.weights')
     (folder/'whole.onnx').unlink()
     got = onnxruntime.InferenceSession(folder/f'{part}.onnx', providers=['CPUExecutionProvider']).run(None, {name: example})[0]
-    if not np.abs(got - expected).max() <= MAX_DELTA: raise MemeryError(f"its exported vectors differ from open_clip's by {np.abs(got - expected).max():.1e}")
+    delta = np.abs(got - expected).max()
+    if not delta <= MAX_DELTA: raise MemeryError(f"its exported vectors differ from open_clip's by {delta:.1e}")
     return {f'{part}.onnx': (folder/f'{part}.onnx').stat().st_size, f'{part}.weights': (folder/f'{part}.weights').stat().st_size}
 
 def _reason(e: Exception) -> str: return str(e).splitlines()[0][:300] if str(e) else type(e).__name__

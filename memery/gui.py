@@ -267,8 +267,18 @@ def wait(self: AppPage, timeout: float|None=None):
     for t in list(self._threads): t.join(timeout)
 
 @patch
+@contextmanager
+def _saying_errors(self: AppPage):
+    "Say in the sidebar what goes wrong in the block: an expected problem in its own words, anything else in a line (traceback in `last_error`)."
+    try: yield
+    except MemeryError as e: self.say(str(e), error=True)
+    except Exception as e:
+        self.last_error = traceback.format_exc()
+        self.say(f"Unexpected error: {type(e).__name__}: {e} (the traceback is in last_error)", error=True)
+
+@patch
 def _run(self: AppPage, search: Search):
-    try:
+    with self._saying_errors():
         start = time.perf_counter()
         with self._progress_bar(search.folder) as progress:
             results = search_flow(search.folder, search.query, progress=progress, **self.options)
@@ -278,10 +288,6 @@ def _run(self: AppPage, search: Search):
         self._add(tab)
         _remember(str(results.index.folder))
         tab.load_thumbnails()
-    except MemeryError as e: self.say(str(e), error=True)
-    except Exception as e:
-        self.last_error = traceback.format_exc()
-        self.say(f"Unexpected error: {type(e).__name__}: {e} (the traceback is in last_error)", error=True)
 
 @patch
 @contextmanager
@@ -394,14 +400,10 @@ def duplicates(self: AppPage):
 
 @patch
 def _run_duplicates(self: AppPage, search: Search):
-    try:
+    with self._saying_errors():
         start = time.perf_counter()
         with self._progress_bar(search.folder) as progress: index = index_flow(search.folder, progress=progress, **self.options)
         groups = dupes_flow(search.folder, self.options['model'], self.options['pretrained'], self.options['index_dir'])
         tab = DuplicatesTab(search, groups, Thumbnails(index, self.thumb_size), Thumbnails(index, PREVIEW_SIZE), time.perf_counter() - start)
         self._add(tab)
         tab.load_thumbnails()
-    except MemeryError as e: self.say(str(e), error=True)
-    except Exception as e:
-        self.last_error = traceback.format_exc()
-        self.say(f"Unexpected error: {type(e).__name__}: {e} (the traceback is in last_error)", error=True)

@@ -162,7 +162,7 @@ class Index:
         except sqlite3.DatabaseError as e:
             raise MemeryError(f"the index {self.db_path} is damaged ({e}); `memery purge` removes it, and the next run rebuilds it") from None
         if self.on_disk and not self.read_only:
-            for path in (self.location, self.db_path): no_wider_than(path, self.folder)
+            for path in (self.location, self.db_path): no_wider_than(path, self.root) # the folder the index describes, not a subfolder seen through it
 
     def __repr__(self): return f"Index({str(self.folder)!r}, {self.key!r}, {self.count()} images{'' if self.on_disk else ', not on disk'})"
 
@@ -275,6 +275,9 @@ class Index:
         rows = self._rows("SELECT path, reason FROM images WHERE status = 'skipped'{scope} ORDER BY path")
         return [(p, str(r)) for p, r in rows if safe_relative(p)]
 
+    def _refuse_if_read_only(self):
+        if self.read_only: raise MemeryError(f"{self.db_path} is read-only: it can be searched, not changed")
+
     def close(self): self.db.close()
 
 # %% ../nbs/04_indexer.ipynb #7211ecf2
@@ -295,7 +298,7 @@ def path(self: Index, rel: str) -> str:
 def _write(self: Index, bump: bool=True):
     "A write transaction; with `bump`, it counts as a change of content."
     if not self.on_disk: raise MemeryError(f"{self.db_path} does not exist, and was opened only to read")
-    if self.read_only: raise MemeryError(f"{self.db_path} is read-only: it can be searched, not changed")
+    self._refuse_if_read_only()
     try:
         with _transaction(self.db) as db:
             yield db
@@ -327,7 +330,8 @@ def add(self: Index, entries: list[Entry]):
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
-    rows = self._rows('SELECT path, size, mtime_ns, hash, status, length(vector), reason FROM images WHERE 1{scope}')
+    rows = self._rows("SELECT path, size, mtime_ns, hash, status, CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
+                      "FROM images WHERE 1{scope}") # a vector is sound as `_sound_vector` says
     dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
     return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
                Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
@@ -362,6 +366,10 @@ def _warn_damage(self: Index, bad: int):
     warnings.warn(f"{self.db_path}: {bad} rows name files outside the folder, or hold vectors of the wrong length: ignored "
                   f"(the next `memery index {self.root}` removes them)", IndexDamageWarning, stacklevel=3)
 
+def _sound_vector(blob, dim: int) -> bool:
+    "Is `blob`, read from the index, a vector memery wrote: float16 bytes of the index's length?"
+    return isinstance(blob, bytes) and len(blob) == 2 * dim
+
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     "`m` (float32, scaled in place) with each row of length 1: float16 storage leaves them up to 1e-3 off, and a cosine must not pass 1."
     norms = np.sqrt(np.einsum('ij,ij->i', m, m)) # a tenth of `np.linalg.norm`'s time on 100,000 rows: it is part of every first search
@@ -376,7 +384,7 @@ def vectors(self: Index) -> Vectors:
     if cached is not None and cached.generation == gen: return cached
     dim = self.dim or 0
     found = self._rows("SELECT id, path, vector FROM images WHERE status = 'ok'{scope} ORDER BY id")
-    rows = [r for r in found if safe_relative(r[1]) and isinstance(r[2], bytes) and len(r[2]) == 2 * dim]
+    rows = [r for r in found if safe_relative(r[1]) and _sound_vector(r[2], dim)]
     if len(rows) < len(found): self._warn_damage(len(found) - len(rows))
     matrix = _unit_rows(np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32))
     res = Vectors(gen, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], matrix)
@@ -390,7 +398,7 @@ def vectors(self: Index) -> Vectors:
 def vector_of(self: Index, path: str) -> np.ndarray|None:
     "The embedding of the image at relative `path`, if the index has one."
     row = self.db.execute("SELECT vector FROM images WHERE path = ? AND status = 'ok'", (path,)).fetchone()
-    if row is None or not isinstance(row[0], bytes) or len(row[0]) != 2 * (self.dim or 0): return None # none, or not one memery wrote
+    if row is None or not _sound_vector(row[0], self.dim or 0): return None # none, or not one memery wrote
     return _unit_rows(np.frombuffer(row[0], dtype='<f2').astype(np.float32)[None])[0]
 
 @patch
@@ -492,9 +500,9 @@ def _untrusted(self: Index, path: Path) -> None:
 @contextmanager
 def writer(self: Index, wait: bool=True):
     "Hold the index's writer lock; wait for it, or raise `IndexBusy` if `wait` is False and another process holds it."
-    if self.read_only: raise MemeryError(f"{self.db_path} is read-only: it can be searched, not changed")
+    self._refuse_if_read_only()
     try: self.lock.acquire(timeout=-1 if wait else 0)
     except Timeout: raise IndexBusy(f"another memery process is updating {self.db_path}") from None
-    no_wider_than(self.lock.lock_file, self.folder)
+    no_wider_than(self.lock.lock_file, self.root)
     try: yield self
     finally: self.lock.release()
