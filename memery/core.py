@@ -16,7 +16,7 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing
                               index_location, model_key)
 from .dupes import DuplicateGroup, duplicate_groups
 from .exported import QueryEncoder
-from .indexer import EXACT_LIMIT, Entry, Index, IndexBusy, index_name
+from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_name
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
 
@@ -140,7 +140,9 @@ def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_work
     index.share(changes.linked, scan.files)
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
-    if index.count() > EXACT_LIMIT and index.annoy() is None: index.build_annoy()
+    count = index.count()
+    if (count >= VECTOR_FILE_MIN or index.meta('vector_file')) and index.vector_file() is None: index.write_vectors() # once made, kept current
+    if count > EXACT_LIMIT and index.annoy() is None: index.build_annoy()
 
 # %% ../nbs/00_core.ipynb #c1a562b4
 def index_flow(folder: str|Path, # the folder of images

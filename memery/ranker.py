@@ -11,12 +11,13 @@ import numpy as np
 from pathlib import Path
 from fastcore.basics import patch
 from .fileutils import MemeryError
-from .indexer import EXACT_LIMIT, Index
+from concurrent.futures import ThreadPoolExecutor
+from .indexer import EXACT_LIMIT, Index, VectorFile
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match',
-           'default_search_k', 'nearest', 'search']
+__all__ = ['SCANNED', 'RERANKED', 'Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector',
+           'Match', 'default_search_k', 'nearest', 'search']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -178,37 +179,102 @@ class Match:
     id: int|None = field(default=None, repr=False) # the image's row in the index (`Index.image_file` gives its file)
 
 # %% ../nbs/05_ranker.ipynb #3bf334e2
-def default_search_k(n: int) -> int:
-    "Nodes for Annoy to inspect: generous, because text queries lie far from the images they match."
-    return max(100_000, 1000 * n)
+def default_search_k(n: int, # images asked for
+                     images: int=0, # in the index
+                    ) -> int:
+    "Nodes for Annoy to inspect: generous, because text queries lie far from the images they match (three per image: recall 0.99)."
+    return max(100_000, 1000 * n, 3 * images)
 
 # %% ../nbs/05_ranker.ipynb #a264e205
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    "Positions of the `k` highest `scores`, highest first (ties in order of position)."
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return top[np.argsort(-scores[top], kind='stable')]
+
+def _matches(index: Index, ids: np.ndarray, scores: np.ndarray) -> list[Match]:
+    "The `Match`es of rows `ids`, in order, as far as the database names a file inside the folder for them."
+    paths = index.paths_of(ids)
+    return [Match(paths[i], s, i) for i, s in zip(ids.tolist(), np.clip(scores, -1, 1).tolist()) if i in paths and math.isfinite(s)]
+
 def _exact(index: Index, q: np.ndarray, k: int) -> list[Match]:
+    "Exact search of the vectors as read from the database."
     v = index.vectors()
     if not len(v.paths): return []
     scores = np.clip(v.matrix @ q, -1, 1) # float32 rounding may take a cosine a hair past 1
-    k = min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    top = top[np.argsort(-scores[top], kind='stable')]
-    return [Match(v.paths[i], float(scores[i]), int(v.ids[i])) for i in top]
+    return [Match(v.paths[i], float(scores[i]), int(v.ids[i])) for i in _best(scores, k)]
 
-def _approximate(index: Index, tree, q: np.ndarray, k: int, search_k: int) -> list[Match]:
+# %% ../nbs/05_ranker.ipynb #b4721ea9
+SCANNED = 10_000 # the most results a search of the vector file gives; for more (all, say), the database is read
+
+_scanners: dict[tuple, list] = {}
+_scan_pool = None
+
+def _scanner(vf: VectorFile) -> list:
+    "The vector file read into faiss float16 flat indexes, one per core (for files of more than 100,000 rows), as (first row, index)."
+    global _scan_pool
+    if vf.identity not in _scanners:
+        import faiss
+        count, dim = vf.matrix.shape
+        parts = min(os.cpu_count() or 1, 8, max(count // 100_000, 1))
+        bounds = np.linspace(0, count, parts + 1).astype(int)
+        shards = []
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            shard = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+            size = int(stop - start) * dim * 2
+            shard.codes.resize(size)
+            vf.read_rows(int(start), memoryview(faiss.rev_swig_ptr(shard.codes.data(), size)))
+            shard.ntotal = int(stop - start)
+            shards.append((int(start), shard))
+        _scanners.clear() # one at a time: a million vectors take a gigabyte
+        _scanners[vf.identity] = shards
+        if parts > 1 and (_scan_pool is None or _scan_pool._max_workers < parts): _scan_pool = ThreadPoolExecutor(parts)
+    return _scanners[vf.identity]
+
+def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Match]:
+    "Exact search of the vector file."
+    if k < 1 or not len(vf.ids): return []
+    shards, q = _scanner(vf), np.ascontiguousarray(q, np.float32)[None]
+    search = lambda shard: (shard[0], *shard[1].search(q, min(k, shard[1].ntotal))) # faiss lets go of the GIL while it searches
+    found = list(_scan_pool.map(search, shards) if len(shards) > 1 else map(search, shards))
+    rows = np.concatenate([start + items[0] for start, _, items in found])
+    scores = np.concatenate([scores[0] for _, scores, _ in found])
+    keep = (rows >= 0) & (rows < len(vf.ids)) # faiss marks missing results with -1
+    rows, scores = rows[keep], scores[keep]
+    top = _best(np.nan_to_num(scores, nan=-np.inf), k)
+    found = _matches(index, np.asarray(vf.ids[rows[top]]), scores[top])
+    if len(found) < min(k, len(vf.ids)): # vectors that are not numbers, or ids of no row: not the file memery wrote
+        index._untrusted(vf.path, 'a vector file')
+        return _exact(index, q[0], k)
+    return found
+
+# %% ../nbs/05_ranker.ipynb #78d5fd4d
+RERANKED = 200 # candidates the Annoy tree is asked for, at least, before they are ranked exactly
+
+def _approximate(index: Index, tree, vf: VectorFile|None, q: np.ndarray, k: int, search_k: int) -> list[Match]:
     ann, ids = tree
-    items, dists = ann.get_nns_by_vector(q.tolist(), k, search_k=search_k, include_distances=True)
-    paths = index.paths_of(ids[items])
-    return [Match(paths[ids[i]], float(1 - d * d / 2), int(ids[i])) for i, d in zip(items, dists) if ids[i] in paths] # angular distance -> cosine
+    items, dists = ann.get_nns_by_vector(q.tolist(), max(k, RERANKED), search_k=search_k, include_distances=True)
+    found, scores = ids[items], 1 - np.asarray(dists, np.float32) ** 2 / 2 # angular distance -> cosine
+    rows = np.searchsorted(vf.ids, found) if vf is not None else None # both are in order of row id
+    if rows is not None and len(found) and rows.max() < len(vf.ids) and (vf.ids[rows] == found).all():
+        scores = np.asarray(vf.matrix[np.sort(rows)], np.float32)[np.argsort(np.argsort(rows))] @ q
+    top = _best(np.nan_to_num(scores, nan=-np.inf), k)
+    return _matches(index, found[top], scores[top])
 
 # %% ../nbs/05_ranker.ipynb #f4c60f33
 def nearest(index: Index, # the index to search
             vector: np.ndarray, # a unit query vector
-            k: int, # how many images to return
+            k: int|None, # how many images to return; None for all
             exact: bool|None=None, # True: always exact; False: Annoy when a tree is built; None: Annoy above EXACT_LIMIT images
-            search_k: int|None=None, # nodes for Annoy to inspect (default: `default_search_k(k)`)
+            search_k: int|None=None, # nodes for Annoy to inspect (default: `default_search_k(k, images)`)
            ) -> list[Match]:
     "The `k` images of `index` closest to `vector`, best first, by the paths the index gives them."
-    use_tree = exact is False or (exact is None and index.count() > EXACT_LIMIT)
-    tree = index.annoy() if use_tree else None
-    return _approximate(index, tree, vector, k, search_k or default_search_k(k)) if tree else _exact(index, vector, k)
+    vf = None if index.scope else index.vector_file() # the file holds the whole folder's vectors, not a subfolder's
+    count = len(vf.ids) if vf is not None else index.count()
+    k = count if k is None else k
+    tree = index.annoy() if exact is False or (exact is None and count > EXACT_LIMIT) else None
+    if tree: return _approximate(index, tree, vf, vector, k, search_k or default_search_k(k, count))
+    return _scan(index, vf, vector, k) if vf is not None and k <= SCANNED else _exact(index, vector, k)
 
 # %% ../nbs/05_ranker.ipynb #0d9ad29a
 def search(index: Index, # the index to search
@@ -219,7 +285,7 @@ def search(index: Index, # the index to search
           ) -> list[Match]:
     "The images of `index` that best match `query`, best first, with paths under its folder."
     left_out = {index.relative(as_given(index, p)) for p in (*query.exclude, query.image) if p} - {None}
-    k = (query.n or index.count()) + query.offset + len(left_out)
+    k = None if query.n is None else query.n + query.offset + len(left_out)
     found = nearest(index, query_vector(index, query, get_encoder), k, exact, search_k)
     found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold)]
     found = found[query.offset:][:query.n]

@@ -16,7 +16,7 @@ from .fileutils import image_extensions
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'ColourCLIP',
            'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images', 'write_png_bomb', 'write_dng',
-           'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged', 'clip_like']
+           'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged', 'clip_like', 'text_like']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -200,6 +200,12 @@ def run_unprivileged(args, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(args, **kwargs)
 
 # %% ../nbs/09_testing.ipynb #a4a926ab
+def _clip_space(n: int, dim: int, seed: int):
+    "The random numbers, the shared direction and the cluster centres behind `clip_like(n, dim, seed=seed)`."
+    rng = np.random.default_rng(seed)
+    lean = rng.standard_normal(dim); lean /= np.linalg.norm(lean)
+    return rng, lean.astype(np.float32), rng.standard_normal((max(n // 50, 1), dim)).astype(np.float32)
+
 def clip_like(n: int, # how many vectors
               dim: int=512, # their length
               groups: int=0, # groups of three near-copies among the first `3 * groups` rows
@@ -207,10 +213,29 @@ def clip_like(n: int, # how many vectors
               seed: int=0, # of the random numbers
              ) -> np.ndarray:
     "`n` float32 unit vectors that lean one way and cluster, as CLIP's do, with planted near-copies."
-    rng = np.random.default_rng(seed)
-    lean = rng.standard_normal(dim); lean /= np.linalg.norm(lean)
-    clusters = max(n // 50, 1)
-    x = rng.standard_normal((clusters, dim))[rng.integers(0, clusters, n)] * 0.6 + rng.standard_normal((n, dim))
-    x = 0.6 * lean + 0.8 * x / np.linalg.norm(x, axis=1, keepdims=True)
-    for copy in (1, 2): x[copy:3 * groups:3] = x[0:3 * groups:3] + rng.standard_normal((groups, dim)) * noise
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    rng, lean, centres = _clip_space(n, dim, seed)
+    x = np.empty((n, dim), np.float32)
+    for start in range(0, n, 50_000): # in slices, so that a million vectors take 2 GB, not four times that
+        part = x[start:start + 50_000]
+        part[...] = centres[rng.integers(0, len(centres), len(part))] * 0.6 + rng.standard_normal(part.shape, dtype=np.float32)
+        part *= 0.8 / np.linalg.norm(part, axis=1, keepdims=True)
+        part += 0.6 * lean
+    for copy in (1, 2): x[copy:3 * groups:3] = x[0:3 * groups:3] + rng.standard_normal((groups, dim), dtype=np.float32) * noise
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x
+
+# %% ../nbs/09_testing.ipynb #b45ca6c9
+def text_like(k: int, # how many queries
+              n: int, # as given to `clip_like`
+              dim: int=512, # as given to `clip_like`
+              seed: int=0, # as given to `clip_like`
+             ) -> np.ndarray:
+    "`k` float32 unit query vectors that sit across the modality gap from `clip_like(n, dim, seed=seed)`, each aimed at one of its clusters."
+    _, lean, centres = _clip_space(n, dim, seed)
+    rng = np.random.default_rng([seed, 1])
+    side = rng.standard_normal(dim).astype(np.float32)
+    side -= side @ lean * lean; side /= np.linalg.norm(side) # texts lean away from the images
+    aim = centres[rng.integers(0, len(centres), k)]
+    aim /= np.linalg.norm(aim, axis=1, keepdims=True)
+    q = 0.9 * side + 0.3 * lean + 0.3 * aim + rng.standard_normal((k, dim), dtype=np.float32) * 0.02
+    return q / np.linalg.norm(q, axis=1, keepdims=True)

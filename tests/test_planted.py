@@ -169,6 +169,34 @@ else: print(*[m.path for m in search(index, Query('red', n=3), encoder_getter('m
     assert res.stdout.splitlines() == signed.stdout.splitlines() # the exact answer
     assert 'is not an Annoy tree' in res.stderr and str(tree) in res.stderr
 
+VECTOR_CASES = ['random bytes', 'cut short', 'count of 2**40', 'link to /dev/zero', 'a pipe', 'vectors of NaN', 'ids of other rows']
+
+@pytest.mark.parametrize('case', VECTOR_CASES)
+def test_damaged_or_planted_vector_file(indexed, env, case):
+    "A vector file that does not match its record is not used; one that does, with planted values, still names only the folder's files."
+    folder = indexed.parent.parent
+    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, 'memery.testing:colour_model', None).write_vectors())"
+    before = recall_as_is(indexed, env)
+    vectors = Path(subprocess.run([sys.executable, '-c', write], capture_output=True, text=True, env=env, timeout=300).stdout.strip())
+    assert vectors.is_file() and recall_as_is(indexed, env).stdout == before.stdout # the file gives the database's answer
+    data = vectors.read_bytes()
+    count, dim = int.from_bytes(data[24:32], 'little'), int.from_bytes(data[16:20], 'little')
+    if case == 'random bytes': vectors.write_bytes(np.random.default_rng(3).bytes(len(data)))
+    elif case == 'cut short': vectors.write_bytes(data[:-8])
+    elif case == 'count of 2**40': vectors.write_bytes(data[:24] + (2**40).to_bytes(8, 'little') + data[32:])
+    elif case == 'link to /dev/zero': vectors.unlink(); vectors.symlink_to('/dev/zero')
+    elif case == 'a pipe': vectors.unlink(); os.mkfifo(vectors)
+    elif case == 'vectors of NaN': vectors.write_bytes(data[:64] + b'\xff\x7f' * (count * dim) + data[64 + 2 * count * dim:])
+    else: vectors.write_bytes(data[:-8 * count] + np.array([10**9 + i for i in range(count - 2)] + [-1, 2**62], '<i8').tobytes())
+    res = recall_as_is(indexed, env)
+    check(res, folder)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == before.stdout and 'is not a vector file' in res.stderr and str(vectors) in res.stderr, res.stderr
+    if case in ('vectors of NaN', 'ids of other rows'): return # a header as written: only the search itself can tell, each time
+    assert memery('index', folder, *COLOURS, env=env).returncode == 0 # writes it again
+    after = memery('recall', folder, 'red', '--n', 50, *COLOURS, env=env)
+    assert after.stdout == before.stdout and 'vector file' not in after.stderr, after.stderr
+
 def test_read_only_index_is_searched_in_place(indexed, env, tmp_path):
     "Done-check 2: a read-only folder with a read-only `.memery` is searched with its own index: no cache, no encoding."
     folder = indexed.parent.parent
