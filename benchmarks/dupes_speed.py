@@ -9,7 +9,6 @@ near-copies; they are stored through memery's own `Index`, so reading them back 
 """
 import argparse, tempfile, time
 from pathlib import Path
-import numpy as np
 from memery.dupes import duplicate_groups, exact_pairs
 from memery.indexer import Entry, Index
 from memery.testing import clip_like

@@ -10,6 +10,9 @@ SQLite. The model is loaded once beforehand for both; random weights cost exactl
     python benchmarks/index_speed.py                 # after benchmarks/get_data.sh
     python benchmarks/index_speed.py --photos DIR --pngs DIR --n-photos 100 --n-pngs 256 --rounds 2
 
+memery runs twice more: with `precision='int8'` (the image tower quantized to 8-bit integers), and as the encoder alone, on
+batches decoded beforehand, at both precisions: the speed the pipeline aims at.
+
 Prints images/s for each side and each kind of image, and memery's speed as a multiple of each naive loop's. Rounds alternate between the
 two sides, and each side's best round counts, so a noisy neighbour slows both alike.
 """
@@ -19,7 +22,7 @@ import torch
 from PIL import Image
 from memery.core import index_flow
 from memery.encoder import load_encoder
-from memery.fileutils import is_image_name
+from memery.fileutils import is_image_name, with_precision
 
 DATA = Path(__file__).resolve().parent/'data'
 
@@ -38,11 +41,18 @@ def naive(paths: list[Path], enc, batch_size: int) -> float:
         enc.encode_images(pixels)
     return time.perf_counter() - start
 
-def ours(folder: Path, model: str, batch_size: int) -> float:
+def encoder_alone(paths: list[Path], enc, batch_size: int) -> float:
+    "Seconds for the encoder alone to encode `paths`, decoded and transformed beforehand: the speed the pipeline aims at."
+    pixels = torch.stack([enc.preprocess(Image.open(p).convert('RGB').reduce(4)) for p in paths[:batch_size]])
+    start = time.perf_counter()
+    for _ in range(0, len(paths), batch_size): enc.encode_images(pixels)
+    return (time.perf_counter() - start) * len(paths) / (batch_size * -(-len(paths) // batch_size))
+
+def ours(folder: Path, model: str, batch_size: int, precision: str='fp32') -> float:
     "Seconds for `index_flow` to index `folder` from scratch."
     index_root = Path(tempfile.mkdtemp())
     start = time.perf_counter()
-    idx = index_flow(folder, model, None, index_dir=index_root, batch_size=batch_size)
+    idx = index_flow(folder, model, None, index_dir=index_root, batch_size=batch_size, precision=precision)
     elapsed = time.perf_counter() - start
     assert idx.report.encoded == len(list(folder.iterdir())), idx.report
     shutil.rmtree(index_root)
@@ -60,20 +70,30 @@ def main():
     args = p.parse_args()
     warnings.simplefilter('ignore')
     enc = load_encoder(args.model, None)
+    int8 = load_encoder(with_precision(args.model, 'int8'), None) # quantized once, before any timing
     print(f"{args.model} (random weights), {enc.device}, {torch.get_num_threads()} torch threads, batch size {args.batch_size}")
     work = Path(tempfile.mkdtemp())
     for kind, folder, n in [('large JPEG photos', args.photos, args.n_photos), ('small PNGs', args.pngs, args.n_pngs)]:
         paths = sample(folder, n, work/kind.replace(' ', '-'))
         megapixels = sum(w * h for w, h in (Image.open(p).size for p in paths)) / len(paths) / 1e6
-        times = {'naive, one at a time': [], f'naive, batches of {args.batch_size}': [], 'memery': []}
+        times = {'naive, one at a time': [], f'naive, batches of {args.batch_size}': [], 'memery': [], 'memery, int8': [],
+                 'encoder alone': [], 'encoder alone, int8': []}
         for _ in range(args.rounds):
             times['naive, one at a time'].append(naive(paths, enc, 1))
             times[f'naive, batches of {args.batch_size}'].append(naive(paths, enc, args.batch_size))
             times['memery'].append(ours(paths[0].parent, args.model, args.batch_size))
+            times['memery, int8'].append(ours(paths[0].parent, args.model, args.batch_size, 'int8'))
+            times['encoder alone'].append(encoder_alone(paths, enc, args.batch_size))
+            times['encoder alone, int8'].append(encoder_alone(paths, int8, args.batch_size))
         rates = {side: n / min(t) for side, t in times.items()}
         print(f"{kind}: {n} images, {megapixels:.1f} MP on average")
         for side, rate in rates.items():
-            versus = '' if side == 'memery' else f"   memery is {rates['memery'] / rate:.2f}x faster"
+            if side.startswith('naive'): versus = f"   memery is {rates['memery'] / rate:.2f}x faster"
+            elif side == 'memery, int8': versus = f"   {rate / rates['memery']:.2f}x memery at fp32"
+            elif side.startswith('encoder'):
+                ours_at = 'memery' + side[len('encoder alone'):]
+                versus = f"   memery{side[len('encoder alone'):]} runs at {rates[ours_at] / rate:.0%} of it"
+            else: versus = ''
             print(f"  {side:24s} {rate:6.1f} images/s{versus}")
     shutil.rmtree(work)
 

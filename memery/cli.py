@@ -10,7 +10,7 @@ from typing import get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 from . import __version__
 from .core import Query, dupes_flow, index_flow, purge_flow, search_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, raw_companions
+from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryError, raw_companions, with_precision
 
 # %% auto #0
 __all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'similarity',
@@ -56,6 +56,8 @@ def _model_options(docs: dict, indexing: bool=True) -> argparse.ArgumentParser:
     g.add_argument('--pretrained', default=DEFAULT_PRETRAINED, type=pretrained_arg,
                    help=_help(docs['pretrained'].replace('None', "'none'"), DEFAULT_PRETRAINED))
     g.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
+    g.add_argument('--precision', choices=PRECISIONS, default='fp32',
+                   help="int8: index with the model's image tower quantized to 8-bit integers, about 2.5x faster on a CPU; an index of its own (default: fp32)")
     if not indexing: return p
     g.add_argument('--device', help=_help(docs['device']))
     g.add_argument('--follow-links', action='store_true', help=_help(docs['follow_links']))
@@ -245,6 +247,7 @@ def main(argv=None) -> int:
     "Run the `memery` command line; return its exit status."
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(args, 'precision'): args.model = with_precision(args.model, args.precision) # the model's name carries it everywhere
     if args.command == 'recall': # a query's options are checked by the `Query`, and a bad one is a usage error, as argparse's are
         try: query_of(args)
         except MemeryError as e: parser.error(str(e))

@@ -13,7 +13,7 @@ from fastcore.docments import docments
 from fastcore.meta import delegates
 from tqdm.auto import tqdm
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates, index_holder,
-                              index_location, model_key)
+                              index_location, model_key, with_precision)
 from .dupes import DuplicateGroup, duplicate_groups
 from .exported import QueryEncoder
 from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_name
@@ -158,9 +158,10 @@ def index_flow(folder: str|Path, # the folder of images
                follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
                ignore: Sequence[str]=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
                include_hidden: bool=False, # index hidden files and folders too (names starting with '.')
+               precision: str='fp32', # 'int8': encode images with the model quantized to 8-bit integers, faster on a CPU (an index of its own)
               ) -> Index:
     "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
-    start = time.perf_counter()
+    start, model = time.perf_counter(), with_precision(model, precision)
     index = open_index(folder, model, pretrained, index_dir, create=True)
     report = IndexReport(str(index.folder), read_only=index.read_only)
     if index.location != index_candidates(index.root, index_dir)[0]: report.location = str(index.location)
@@ -211,6 +212,7 @@ def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or 
                 pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
                 index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
                 device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
+                precision: str='fp32', # 'int8': search the index made with the model quantized to 8-bit integers
                 update: bool=True, # bring the index up to date first; else search it as it is, creating nothing
                 verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
                 progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) while updating
@@ -219,7 +221,7 @@ def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or 
                 include_hidden: bool=False, # when updating, index hidden files and folders too
                 **kwargs) -> Results:
     "Search `folder` (or each of several) for images matching the query; return the `Match`es, best first."
-    query = as_query(query, **kwargs)
+    query, model = as_query(query, **kwargs), with_precision(model, precision)
     folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(dict.fromkeys(folder))
     if not folders: raise MemeryError("no folder given: choose a folder of images")
     indexes = [index_flow(f, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links,

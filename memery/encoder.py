@@ -13,12 +13,12 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .exported import export_model
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, is_factory_name, model_key
+from .exported import export_model, exported
+from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, is_factory_name, model_key, split_precision, with_precision
 
 # %% auto #0
 __all__ = ['ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size',
-           'Encoder', 'RandomWeightsWarning', 'load_encoder', 'is_loaded']
+           'Encoder', 'RandomWeightsWarning', 'load_encoder', 'is_loaded', 'QuantizedEncoder']
 
 # %% ../nbs/03_encoder.ipynb #908405f3
 class ModelUnavailable(MemeryError):
@@ -212,8 +212,11 @@ def load_encoder(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `m
                  device: str|None=None, # 'cuda', 'mps', 'cpu'; by default the best available
                  cache_dir: str|None=None, # where downloaded weights are kept; by default the Hugging Face cache
                 ) -> Encoder:
-    "The `Encoder` for a model and its weights, loaded once per process."
-    with _loading: return _load(model_name, pretrained, str(pick_device(device)), cache_dir)
+    "The `Encoder` for a model and its weights, loaded once per process (a `QuantizedEncoder` for a model named with precision int8)."
+    name, precision = split_precision(model_name)
+    with _loading:
+        full = _load(name, pretrained, str(pick_device(device)), cache_dir)
+        return _quantized(full) if precision == 'int8' else full
 
 _loading = threading.Lock() # threads asking for a model at once (a server's searches and its indexing) wait for one load
 _loaded = weakref.WeakValueDictionary() # (model, weights) -> an Encoder this process holds
@@ -222,4 +225,38 @@ def is_loaded(model_name: str, # an open_clip model name, or `module:factory`
               pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
              ) -> bool:
     "Does this process hold the model already, on any device? (A query then encodes with it rather than load its ONNX export.)"
-    return (model_name, pretrained) in _loaded
+    return (split_precision(model_name)[0], pretrained) in _loaded
+
+# %% ../nbs/03_encoder.ipynb #15768ec5
+class QuantizedEncoder:
+    "An `Encoder` whose image tower runs quantized to 8-bit integers by onnxruntime, for faster indexing on a CPU; texts as the full model encodes them."
+    def __init__(self, full: Encoder, # the model at full precision
+                 tower, # its quantized image tower (`memery.exported.ExportedImage`)
+                ):
+        self.full, self.tower = full, tower
+        self.model_name, self.pretrained = with_precision(full.model_name, 'int8'), full.pretrained
+        self.key = model_key(self.model_name, self.pretrained)
+        self.preprocess, self.tokenizer, self.image_size, self.dim = full.preprocess, full.tokenizer, full.image_size, full.dim
+        self.device, self.batch_size = torch.device('cpu'), default_batch_size(torch.device('cpu'))
+
+    def __repr__(self): return f"QuantizedEncoder({self.key}, dim={self.dim}, cpu, int8)"
+
+    def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
+        "Unit vectors for a batch of preprocessed images."
+        return self.tower.encode_pixels(pixels.numpy())
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        "Unit vectors for a list of texts, at full precision."
+        return self.full.encode_texts(texts)
+
+    def encode_pictures(self, pictures: list) -> np.ndarray:
+        "Unit vectors for decoded RGB pictures (PIL images), through the model's own transform."
+        return self.tower.encode_pictures(pictures)
+
+@lru_cache(maxsize=4)
+def _quantized(full: Encoder) -> QuantizedEncoder:
+    if is_factory_name(full.model_name):
+        raise MemeryError(f"{full.model_name} cannot index at int8: only open_clip models are exported to ONNX, and quantized there")
+    tower = exported(with_precision(full.model_name, 'int8'), full.pretrained, 'image')
+    if tower is None: raise MemeryError(f"{full.model_name} cannot index at int8: its image tower has no ONNX export (see the warning above)")
+    return QuantizedEncoder(full, tower)

@@ -4,15 +4,15 @@
 
 # %% ../nbs/12_exported.ipynb #37aea062
 from __future__ import annotations
-import gzip, hashlib, html, importlib.metadata, importlib.util, json, os, shutil, stat, string, sys, tempfile, threading, warnings
+import gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, shutil, stat, string, sys, tempfile, threading, warnings
 from pathlib import Path
 import numpy as np
-from .fileutils import MemeryError, is_factory_name, model_key, user_cache_dir
+from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir
 
 # %% auto #0
 __all__ = ['CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'clip_bpe_file', 'ClipTokenizer', 'export_key', 'export_dir',
            'prepare_picture', 'export_model', 'ExportWarning', 'ExportedText', 'ExportedImage', 'exported',
-           'QueryEncoder']
+           'quantized_image', 'QueryEncoder']
 
 # %% ../nbs/12_exported.ipynb #3832e256
 def _byte_symbols() -> dict[int, str]:
@@ -93,7 +93,7 @@ class ClipTokenizer:
         return out
 
 # %% ../nbs/12_exported.ipynb #41202b33
-EXPORT_FORMAT = 2 # changes whenever what an export holds does: older exports are made again
+EXPORT_FORMAT = 3 # changes whenever what an export holds, or how it is made, does: older exports are made again (3: an image tower an older build failed to export is tried again)
 
 def _version(dist: str) -> str:
     try: return importlib.metadata.version(dist)
@@ -282,16 +282,21 @@ class ExportedImage:
     "A model's image tower as exported to ONNX, run by onnxruntime, with its transform in NumPy."
     def __init__(self, folder: Path, # the export's directory
                  manifest: dict, # its manifest, checked
+                 graph: str='image.onnx', # the tower's file: 'image-int8.onnx' for its quantized form
                 ):
-        self.session, self.folder, self.dim, self.settings = _session(folder/'image.onnx'), folder, manifest['dim'], manifest['picture']
+        self.session, self.folder, self.dim, self.settings = _session(folder/graph), folder, manifest['dim'], manifest['picture']
         self.image_size = max(*self.settings['resize'], *self.settings['crop']) # as `memery.encoder.transform_size` reads the transform
+        self.graph = graph
 
-    def __repr__(self): return f"ExportedImage(dim={self.dim}, crop={self.settings['crop']})"
+    def __repr__(self): return f"ExportedImage(dim={self.dim}, crop={self.settings['crop']}{', int8' if 'int8' in self.graph else ''})"
+
+    def encode_pixels(self, pixels: np.ndarray) -> np.ndarray:
+        "Unit vectors for a batch of pictures as the model's transform makes them (float32, N x 3 x H x W)."
+        return _checked(self.session.run(None, {'pixels': np.ascontiguousarray(pixels, np.float32)})[0], len(pixels), self.dim, self.folder)
 
     def encode_pictures(self, pictures: list) -> np.ndarray:
         "Unit vectors for decoded pictures (PIL images), through the model's transform."
-        pixels = np.stack([prepare_picture(p, self.settings) for p in pictures])
-        return _checked(self.session.run(None, {'pixels': pixels})[0], len(pictures), self.dim, self.folder)
+        return self.encode_pixels(np.stack([prepare_picture(p, self.settings) for p in pictures]))
 
 _exports: dict[tuple[Path, str], ExportedText|ExportedImage] = {} # loaded once per process; a missing export is looked for again next time
 _exporting = threading.Lock()
@@ -300,9 +305,13 @@ def _load_export(folder: Path, key: str, part: str) -> ExportedText|ExportedImag
     with _exporting:
         if (folder, part) in _exports: return _exports[folder, part]
         manifest = _manifest(folder, key)
-        if manifest is None or 'failed' in manifest or (part == 'image' and 'picture' not in manifest): return None
-        try: tower = _exports[folder, part] = (ExportedText if part == 'text' else ExportedImage)(folder, manifest)
+        if manifest is None or 'failed' in manifest or (part != 'text' and 'picture' not in manifest): return None
+        try:
+            if part == 'text': tower = ExportedText(folder, manifest)
+            else: tower = ExportedImage(folder, manifest, 'image.onnx' if part == 'image' else _quantized_or_say_why(folder).name)
+            _exports[folder, part] = tower
         except ImportError: return None # onnxruntime is missing: PyTorch it is
+        except MemeryError: raise # the export is sound; its tower cannot be quantized
         except Exception as e: failure = e
         else: return tower
     warnings.warn(f"the ONNX export in {folder} cannot be loaded ({_reason(failure)[:200]}): it is made again when the "
@@ -314,10 +323,33 @@ def exported(model_name: str, # an open_clip model name, or `module:factory`
              pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
              part: str='text', # 'text' or 'image': which tower
             ) -> ExportedText|ExportedImage|None:
-    "The model's exported text or image tower, if it has a sound export; loaded once per process."
+    "The model's exported text or image tower (quantized, for a model named with precision int8), if it has a sound export; loaded once per process."
+    model_name, precision = split_precision(model_name)
     if is_factory_name(model_name): return None
     key = export_key(model_name, pretrained)
-    return _load_export(export_dir(key), key, part)
+    return _load_export(export_dir(key), key, 'image-int8' if part == 'image' and precision == 'int8' else part)
+
+# %% ../nbs/12_exported.ipynb #ba4f822b
+def quantized_image(folder: Path, # an export's directory, with its image tower
+                   ) -> Path:
+    "The export's image tower with its weights quantized to 8-bit integers, made once; its file."
+    final = folder/'image-int8.onnx'
+    if final.is_file() and not final.is_symlink(): return final
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    with tempfile.TemporaryDirectory(dir=folder, prefix='.quantizing-') as work:
+        whole = Path(work)/'image.onnx' # with its weights inside: the quantizer reads one file
+        onnx.save(onnx.load(folder/'image.onnx'), whole)
+        logging.disable(logging.WARNING) # the quantizer advises on pre-processing at every run
+        try: quantize_dynamic(whole, Path(work)/final.name, per_channel=True, weight_type=QuantType.QInt8)
+        finally: logging.disable(logging.NOTSET)
+        os.replace(Path(work)/final.name, final)
+    return final
+
+def _quantized_or_say_why(folder: Path) -> Path:
+    try: return quantized_image(folder)
+    except Exception as e: raise MemeryError(f"the image tower exported in {folder} cannot be quantized to int8 ({_reason(e)}); "
+                                             f"index at full precision instead") from None
 
 # %% ../nbs/12_exported.ipynb #9d8bdf3d
 class QueryEncoder:

@@ -11,10 +11,11 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
            'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS',
-           'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'raw_supported', 'is_raw_name',
+           'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'raw_supported', 'is_raw_name',
            'image_extensions', 'raw_companions', 'is_image_name', 'content_hash', 'relative_path', 'safe_relative',
-           'resolved_inside', 'is_factory_name', 'model_key', 'user_cache_dir', 'user_config_dir', 'signing_key',
-           'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than']
+           'resolved_inside', 'is_factory_name', 'model_key', 'with_precision', 'split_precision', 'user_cache_dir',
+           'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir',
+           'index_holder', 'no_wider_than']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -133,6 +134,21 @@ def model_key(model_name: str, # an open_clip model name, or `module:factory`
     if pretrained is None: return f"{model_name}/random"
     p = Path(pretrained).expanduser()
     return f"{model_name}/{p.resolve() if p.is_file() else pretrained}"
+
+# %% ../nbs/06_fileutils.ipynb #0d1f26ad
+PRECISIONS = ('fp32', 'int8') # of the image tower, for indexing
+_INT8 = '@int8'
+
+def with_precision(model_name: str, # an open_clip model name, or `module:factory`
+                   precision: str='fp32', # one of `PRECISIONS`
+                  ) -> str:
+    "The name of `model_name` run at `precision`."
+    if precision not in PRECISIONS: raise MemeryError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    return model_name + _INT8 if precision == 'int8' and not model_name.endswith(_INT8) else model_name
+
+def split_precision(model_name: str) -> tuple[str, str]:
+    "The model's own name, and the precision its name asks for."
+    return (model_name[:-len(_INT8)], 'int8') if model_name.endswith(_INT8) else (model_name, 'fp32')
 
 # %% ../nbs/06_fileutils.ipynb #8077bbeb
 INDEX_DIRNAME = '.memery'

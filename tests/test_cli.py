@@ -1,5 +1,5 @@
 "End-to-end tests of the installed `memery` command, in real processes."
-import json, os, shutil, signal, sqlite3, subprocess, sys, time
+import json, os, signal, sqlite3, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import pytest
@@ -246,3 +246,23 @@ def test_raw_photos_and_raw_jpeg_pairs(tmp_path, env):
     assert [r['path'] for r in blue] == [str(folder/'IMG_2.dng')] and 'raw' not in blue[0]
     red = json.loads(memery('recall', folder, 'red', '-n', 1, '--json', *COLOURS, env=env).stdout)
     assert red == [{'path': str(folder/'IMG_1.JPG'), 'score': red[0]['score'], 'raw': [str(folder/'IMG_1.CR2')]}]
+
+def test_int8_precision_is_an_index_of_its_own(tmp_path, env):
+    "`--precision int8` indexes with the quantized image tower, into its own index, and searches that index (a tiny open_clip model)."
+    folder = tmp_path/'pics'
+    make_colour_folder(folder, ['red', 'green', 'blue', 'yellow'])
+    run = "import sys; from memery.testing import register_tiny_clip; register_tiny_clip(); from memery.cli import main; sys.exit(main(sys.argv[1:]))"
+    def tiny(*args): return subprocess.run([sys.executable, '-c', run, *map(str, args), '--model', 'memery-tiny-clip', '--pretrained', 'none'],
+                                           capture_output=True, text=True, env=env, timeout=600)
+    indexed = tiny('index', folder, '--precision', 'int8', '--json')
+    assert indexed.returncode == 0, indexed.stderr
+    assert json.loads(indexed.stdout)['encoded'] == 4
+    assert [p.name.rsplit('-', 1)[0] for p in (folder/'.memery').glob('*.sqlite3')] == ['memery-tiny-clip_int8_random']
+    found = tiny('recall', folder, 'red', '--precision', 'int8', '--n', 10)
+    assert found.returncode == 0 and sorted(found.stdout.split()) == sorted(str(folder/f'{c}.png') for c in ['red', 'green', 'blue', 'yellow'])
+    assert 'encoded' not in found.stderr, found.stderr # searched the int8 index as it was
+    full = tiny('index', folder, '--json') # full precision: another index, encoded anew
+    assert full.returncode == 0 and json.loads(full.stdout)['encoded'] == 4
+    assert len(list((folder/'.memery').glob('*.sqlite3'))) == 2
+    wrong = memery('index', folder, *COLOURS, '--precision', 'int8', env=env)
+    assert wrong.returncode == 1 and 'cannot index at int8: only open_clip models' in wrong.stderr, wrong.stderr

@@ -1,5 +1,5 @@
 "Damaged and planted indexes, each tried on the real `memery` command in its own process: it must end with status 0 or 1, never a signal."
-import os, sqlite3, stat, subprocess, sys
+import os, sqlite3, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pytest

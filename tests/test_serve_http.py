@@ -1,6 +1,6 @@
 """`memery serve` as a real process, asked over raw HTTP: paths exactly as an attacker would send them (no client
 normalising `..` or percent-encodings on the way), bad uploads, Host headers, tokens, and the missing-extra message."""
-import base64, http.client, io, json, os, re, subprocess, sys
+import base64, http.client, io, json, re, subprocess, sys
 from pathlib import Path
 import pytest
 from PIL import Image
