@@ -21,8 +21,8 @@ from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
 
 # %% auto #0
-__all__ = ['IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow', 'dupes_flow',
-           'purge_flow', 'with_parameter_docs']
+__all__ = ['FEW_IMAGES', 'IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow',
+           'dupes_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -84,12 +84,15 @@ def open_index(folder: str|Path, # the folder of images
     return Index(location, key, folder, create)
 
 # %% ../nbs/00_core.ipynb #8c6e67a8
+FEW_IMAGES = 64 # fewer new or changed images are encoded with the model's export, without loading PyTorch (two batches: no workers either)
+
 def encoder_getter(model: str, # an open_clip model name, or `module:factory`
                    pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
                    device=None, # 'cuda', 'mps' or 'cpu'; by default the best available
                   ) -> Callable:
-    "A function returning the encoder for `model` and `pretrained`, loading it on first call."
-    def get():
+    "A function returning the encoder for `model` and `pretrained`, loading it on first call; for a few images, the model's export if it has one."
+    def get(images: int|None=None): # how many images it will encode, if that is known
+        if images is not None and images < FEW_IMAGES: return QueryEncoder(model, pretrained, device).image_tower()
         from memery.encoder import load_encoder # PyTorch loads here, once a model is needed
         return load_encoder(model, pretrained, device)
     return get
@@ -114,7 +117,7 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
     "Decode, encode and store the images at relative paths `todo`; return how many were encoded, and the skipped ones."
     from memery.crafter import craft, jpeg_draft_size
     if progress: progress(0, len(todo))
-    enc = get_encoder()
+    enc = get_encoder(len(todo))
     encoded, skipped = 0, []
     with tqdm(total=len(todo), unit='img', desc=f"indexing {index.folder}", disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
         for batch in craft([index.root/rel for rel in todo], enc.preprocess, batch_size or enc.batch_size, num_workers, jpeg_draft_size(enc.image_size)):

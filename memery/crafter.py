@@ -133,7 +133,7 @@ def read_image(path, # an image file
 class Crafted:
     "One image, ready for the model."
     i: int # its number in the list of paths
-    pixels: torch.Tensor # as the model's transform made it
+    pixels: torch.Tensor|np.ndarray # as the model's transform made it (an export's transform makes arrays)
     size: tuple[int, int] # the original (width, height)
     hash: str # content fingerprint
 
@@ -169,9 +169,11 @@ class Batch:
     items: list[Crafted] = field(default_factory=list) # in their order in the list of paths
     failures: list[Failed] = field(default_factory=list) # the images of the batch that could not be read
     @property
-    def pixels(self) -> torch.Tensor|None:
+    def pixels(self) -> torch.Tensor|np.ndarray|None:
+        if not self.items: return None
+        if isinstance(self.items[0].pixels, np.ndarray): return np.stack([c.pixels for c in self.items])
         import torch
-        return torch.stack([c.pixels for c in self.items]) if self.items else None
+        return torch.stack([c.pixels for c in self.items])
     def __len__(self): return len(self.items) + len(self.failures)
 
 def collate(results: list[Crafted|Failed]) -> Batch:
@@ -194,8 +196,10 @@ def craft(paths, # image files
           max_pixels: int=MAX_PIXELS, # as for `open_image`
          ) -> Iterator[Batch]:
     "Decode and transform the images at `paths` in batches, in order, in `num_workers` processes."
-    from torch.utils.data import DataLoader # PyTorch is needed to batch, not to decode
     ds = ImageFiles(paths, transform, draft_size, max_pixels)
     if num_workers is None: num_workers = default_workers(len(ds), batch_size)
+    if not num_workers: # in this process: no PyTorch needed
+        return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))]) for start in range(0, len(ds), batch_size))
+    from torch.utils.data import DataLoader # PyTorch is needed to batch in workers, not to decode
     return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate,
                            prefetch_factor=4 if num_workers else None))

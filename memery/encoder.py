@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_encoder.ipynb #b366b3b4
 from __future__ import annotations
-import importlib, logging, os, socket, threading, warnings, weakref
+import importlib, logging, os, socket, threading, weakref
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -14,11 +14,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .exported import export_model, exported
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, is_factory_name, model_key, split_precision, with_precision
+from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, RandomWeightsWarning, is_factory_name, model_key,
+                              split_precision, warn_random_weights, with_precision)
 
 # %% auto #0
 __all__ = ['ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size',
-           'Encoder', 'RandomWeightsWarning', 'load_encoder', 'is_loaded', 'QuantizedEncoder']
+           'Encoder', 'load_encoder', 'is_loaded', 'QuantizedEncoder']
 
 # %% ../nbs/03_encoder.ipynb #908405f3
 class ModelUnavailable(MemeryError):
@@ -157,9 +158,6 @@ class Encoder:
         return self.encode_images(torch.stack([self.preprocess(p) for p in pictures]))
 
 # %% ../nbs/03_encoder.ipynb #19868171
-class RandomWeightsWarning(UserWarning):
-    "The model has random weights: its search results mean nothing."
-
 def _factory(model_name: str) -> Callable:
     module, _, attr = model_name.partition(':')
     try: return getattr(importlib.import_module(module), attr)
@@ -200,9 +198,7 @@ def _load(model_name, pretrained, device, cache_dir):
     if is_factory_name(model_name): parts = _factory(model_name)(pretrained)
     else:
         parts = _open_clip_model(model_name, pretrained, cache_dir)
-        if pretrained is None:
-            warnings.warn(f"{model_name} is running with RANDOM weights (pretrained=None): its search results are "
-                          f"meaningless. Use this only for tests and benchmarks.", RandomWeightsWarning, stacklevel=4)
+        if pretrained is None: warn_random_weights(model_name, stacklevel=4)
     encoder = _loaded[model_name, pretrained] = Encoder(*parts, model_name, pretrained, device)
     if not is_factory_name(model_name): export_model(encoder) # once per model and weights: from then on, queries need no PyTorch
     return encoder
@@ -227,7 +223,7 @@ def is_loaded(model_name: str, # an open_clip model name, or `module:factory`
     "Does this process hold the model already, on any device? (A query then encodes with it rather than load its ONNX export.)"
     return (split_precision(model_name)[0], pretrained) in _loaded
 
-# %% ../nbs/03_encoder.ipynb #15768ec5
+# %% ../nbs/03_encoder.ipynb #d538292e
 class QuantizedEncoder:
     "An `Encoder` whose image tower runs quantized to 8-bit integers by onnxruntime, for faster indexing on a CPU; texts as the full model encodes them."
     def __init__(self, full: Encoder, # the model at full precision
@@ -243,7 +239,7 @@ class QuantizedEncoder:
 
     def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
         "Unit vectors for a batch of preprocessed images."
-        return self.tower.encode_pixels(pixels.numpy())
+        return self.tower.encode_images(pixels.numpy())
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         "Unit vectors for a list of texts, at full precision."

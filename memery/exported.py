@@ -4,10 +4,10 @@
 
 # %% ../nbs/12_exported.ipynb #37aea062
 from __future__ import annotations
-import gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, shutil, stat, string, sys, tempfile, threading, warnings
+import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, shutil, stat, string, sys, tempfile, threading, warnings
 from pathlib import Path
 import numpy as np
-from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir
+from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir, warn_random_weights
 
 # %% auto #0
 __all__ = ['CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'clip_bpe_file', 'ClipTokenizer', 'export_key', 'export_dir',
@@ -287,16 +287,18 @@ class ExportedImage:
         self.session, self.folder, self.dim, self.settings = _session(folder/graph), folder, manifest['dim'], manifest['picture']
         self.image_size = max(*self.settings['resize'], *self.settings['crop']) # as `memery.encoder.transform_size` reads the transform
         self.graph = graph
+        self.preprocess = functools.partial(prepare_picture, settings=self.settings) # the model's transform, in NumPy (and picklable, for workers)
+        self.batch_size = 32 # as `memery.encoder.default_batch_size` on a CPU
 
     def __repr__(self): return f"ExportedImage(dim={self.dim}, crop={self.settings['crop']}{', int8' if 'int8' in self.graph else ''})"
 
-    def encode_pixels(self, pixels: np.ndarray) -> np.ndarray:
-        "Unit vectors for a batch of pictures as the model's transform makes them (float32, N x 3 x H x W)."
+    def encode_images(self, pixels: np.ndarray) -> np.ndarray:
+        "Unit vectors for a batch of pictures as the model's transform makes them (float32, N x 3 x H x W), as `Encoder.encode_images`."
         return _checked(self.session.run(None, {'pixels': np.ascontiguousarray(pixels, np.float32)})[0], len(pixels), self.dim, self.folder)
 
     def encode_pictures(self, pictures: list) -> np.ndarray:
         "Unit vectors for decoded pictures (PIL images), through the model's transform."
-        return self.encode_pixels(np.stack([prepare_picture(p, self.settings) for p in pictures]))
+        return self.encode_images(np.stack([self.preprocess(p) for p in pictures]))
 
 _exports: dict[tuple[Path, str], ExportedText|ExportedImage] = {} # loaded once per process; a missing export is looked for again next time
 _exporting = threading.Lock()
@@ -329,7 +331,7 @@ def exported(model_name: str, # an open_clip model name, or `module:factory`
     key = export_key(model_name, pretrained)
     return _load_export(export_dir(key), key, 'image-int8' if part == 'image' and precision == 'int8' else part)
 
-# %% ../nbs/12_exported.ipynb #ba4f822b
+# %% ../nbs/12_exported.ipynb #1913c244
 def quantized_image(folder: Path, # an export's directory, with its image tower
                    ) -> Path:
     "The export's image tower with its weights quantized to 8-bit integers, made once; its file."
@@ -386,3 +388,9 @@ class QueryEncoder:
     def encode_pictures(self, pictures: list) -> np.ndarray:
         "Unit vectors for decoded pictures (PIL images)."
         return self._tower('image').encode_pictures(pictures)
+
+    def image_tower(self):
+        "The exported image tower (an `ExportedImage`), or the full model if it is loaded already or there is none: for indexing a few images."
+        tower = self._tower('image')
+        if self.pretrained is None and isinstance(tower, ExportedImage): warn_random_weights(self.model_name) # as loading the model would
+        return tower

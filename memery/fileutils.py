@@ -4,22 +4,32 @@
 
 # %% ../nbs/06_fileutils.ipynb #0be631ae
 from __future__ import annotations
-import hashlib, os, re, stat, sys
+import hashlib, os, re, stat, sys, warnings
 from functools import lru_cache
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
            'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS',
-           'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'register_optional_formats', 'raw_supported', 'is_raw_name',
-           'image_extensions', 'raw_companions', 'is_image_name', 'content_hash', 'relative_path', 'safe_relative',
-           'resolved_inside', 'is_factory_name', 'model_key', 'with_precision', 'split_precision', 'user_cache_dir',
-           'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir',
-           'index_holder', 'no_wider_than']
+           'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'RandomWeightsWarning', 'warn_random_weights',
+           'register_optional_formats', 'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions',
+           'is_image_name', 'content_hash', 'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name',
+           'model_key', 'with_precision', 'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key',
+           'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
     "An expected problem, explained in its message; the CLI prints it without a traceback."
+
+class RandomWeightsWarning(UserWarning):
+    "The model has random weights: its search results mean nothing."
+
+def warn_random_weights(model_name: str, # the model that has them
+                        stacklevel: int=2, # as for `warnings.warn`, from the caller
+                       ):
+    "Say loudly that `model_name` runs with random weights (`pretrained=None`), whichever way it runs."
+    warnings.warn(f"{model_name} is running with RANDOM weights (pretrained=None): its search results are meaningless. "
+                  f"Use this only for tests and benchmarks.", RandomWeightsWarning, stacklevel=stacklevel + 1)
 
 # %% ../nbs/06_fileutils.ipynb #34d4c2a6
 PERMISSION_DENIED = "permission denied"
@@ -135,7 +145,7 @@ def model_key(model_name: str, # an open_clip model name, or `module:factory`
     p = Path(pretrained).expanduser()
     return f"{model_name}/{p.resolve() if p.is_file() else pretrained}"
 
-# %% ../nbs/06_fileutils.ipynb #0d1f26ad
+# %% ../nbs/06_fileutils.ipynb #b0aae1a4
 PRECISIONS = ('fp32', 'int8') # of the image tower, for indexing
 _INT8 = '@int8'
 

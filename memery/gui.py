@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 import memery
 from .core import Match, Query, dupes_flow, index_flow, search_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, user_cache_dir
+from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, user_cache_dir, with_precision
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
 # %% auto #0
@@ -189,8 +189,9 @@ class AppPage(W.HBox):
                  follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
                  ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
                  include_hidden: bool=False, # index hidden files and folders too
+                 precision: str='fp32', # 'int8': index with the model quantized to 8-bit integers, faster on a CPU (an index of its own)
                 ):
-        self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir, device=device, follow_links=follow_links,
+        self.options = dict(model=with_precision(model, precision), pretrained=pretrained, index_dir=index_dir, device=device, follow_links=follow_links,
                             ignore=ignore, include_hidden=include_hidden)
         self.thumb_size, self.results, self.last_error = thumb_size, [], None
         self._lock, self._threads = threading.Lock(), []

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 from fastcore.basics import patch
 import memery
 from .core import IndexReport, Query, encoder_getter, index_flow, open_index, search_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError
+from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, with_precision
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
 
 try:
@@ -482,6 +482,7 @@ def serve(folders: list, # the folders of images
           follow_links: bool=False, # index images behind symbolic links that lead out of the folders too
           ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
           include_hidden: bool=False, # index hidden files and folders too
+          precision: str='fp32', # 'int8': index with the model quantized to 8-bit integers, faster on a CPU (an index of its own)
          ):
     "Serve the browser app and the API for `folders` until interrupted."
     import uvicorn
@@ -490,7 +491,7 @@ def serve(folders: list, # the folders of images
     if exposed and not token:
         raise MemeryError(f"--host {host} lets other machines see your images: give a --token (or set MEMERY_TOKEN), "
                           "which every request must then carry")
-    library = Library(folders, model, pretrained, index_dir, device, follow_links, ignore, include_hidden)
+    library = Library(folders, with_precision(model, precision), pretrained, index_dir, device, follow_links, ignore, include_hidden)
     sock = _bind(host, port)
     name = socket.gethostname() if host in ('0.0.0.0', '::') else f'[{host}]' if ':' in host else host
     print(f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else ''), flush=True)

@@ -1,5 +1,5 @@
 "End-to-end tests of the installed `memery` command, in real processes."
-import json, os, signal, sqlite3, subprocess, sys, time
+import json, os, shutil, signal, sqlite3, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import pytest
@@ -127,7 +127,7 @@ def test_output_to_a_closed_pipe(tmp_path, env):
     assert 'Error' not in res.stderr and 'Traceback' not in res.stderr
 
 def test_query_needs_no_torch(tmp_path, env):
-    "After indexing with ViT-B-32, searches by words and by an outside picture run on the ONNX export without PyTorch, scoring as open_clip does."
+    "After indexing with ViT-B-32, searches by words and by an outside picture, and indexing a file added since, run on the ONNX export without PyTorch, as open_clip computes."
     env = {**env, 'XDG_CACHE_HOME': str(tmp_path/'cache')}
     copy_images(REPO/'images', tmp_path/'images')
     assert memery('index', tmp_path/'images', '--pretrained', 'none', '--quiet', env=env).returncode == 0
@@ -152,6 +152,23 @@ print(json.dumps({'torch': 'torch' in sys.modules, 'found': [[(m.path, m.score) 
         onnx, torch_ = dict(onnx), dict(torch_)
         assert len(onnx) == 22 and onnx.keys() == torch_.keys()
         assert max(abs(onnx[p] - torch_[p]) for p in onnx) < 1e-5
+    # a file added since: encoded with the export too, to the vector the model gives it
+    shutil.copy(tmp_path/'outside.jpg', tmp_path/'images'/'added.jpg')
+    index = "import sys; from memery.cli import main; main(sys.argv[1:]); print('torch' in sys.modules)"
+    res = subprocess.run([sys.executable, '-c', index, 'index', str(tmp_path/'images'), '--pretrained', 'none', '-q'], capture_output=True, text=True, env=env, timeout=300)
+    assert res.stdout.strip() == 'False', res.stderr
+    check = """
+import sys, sqlite3, numpy as np, warnings; warnings.simplefilter('ignore')
+from pathlib import Path
+from memery.crafter import open_image, jpeg_draft_size
+from memery.encoder import load_encoder
+[db] = Path(sys.argv[1], '.memery').glob('*.sqlite3')
+stored = np.frombuffer(sqlite3.connect(db).execute("SELECT vector FROM images WHERE path = 'added.jpg'").fetchone()[0], '<f2')
+enc = load_encoder('ViT-B-32', None)
+print(float(np.abs(stored - enc.encode_pictures([open_image(Path(sys.argv[1], 'added.jpg'), jpeg_draft_size(enc.image_size))[0]])[0]).max()))
+"""
+    delta = subprocess.run([sys.executable, '-c', check, str(tmp_path/'images')], capture_output=True, text=True, env=env, timeout=300)
+    assert float(delta.stdout) < 1e-3, delta.stderr # float16 storage
 
 def test_skipped_for_a_passing_reason_is_tried_again(tmp_path, env):
     "An image that could not be opened (permission denied) is read on the next run once it can be, without being touched."
@@ -266,3 +283,4 @@ def test_int8_precision_is_an_index_of_its_own(tmp_path, env):
     assert len(list((folder/'.memery').glob('*.sqlite3'))) == 2
     wrong = memery('index', folder, *COLOURS, '--precision', 'int8', env=env)
     assert wrong.returncode == 1 and 'cannot index at int8: only open_clip models' in wrong.stderr, wrong.stderr
+
