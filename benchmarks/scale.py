@@ -30,7 +30,7 @@ def timed(search, queries) -> tuple[list, list]:
         start = time.perf_counter(); found.append(list(search(q))[:10]); times.append(time.perf_counter() - start)
     return found, times
 
-def memery_index(work: Path, n: int):
+def memery_index(work: Path):
     from memery.indexer import Index
     return Index(work/'index', 'synthetic/none', work/'photos', create=False)
 
@@ -48,7 +48,7 @@ def run(name: str, work: Path, n: int) -> dict:
     elif name in ('memery', 'annoy'):
         from memery.ranker import nearest
         start = time.perf_counter()
-        index = memery_index(work, n)
+        index = memery_index(work)
         exact = name == 'memery'
         ids = {int(i): r for r, i in enumerate(index.vector_file().ids)}
         nearest(index, queries[0], 10, exact=exact) # the first search loads what it needs

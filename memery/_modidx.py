@@ -278,6 +278,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer._in_memory': ('indexer.html#_in_memory', 'memery/indexer.py'),
                                 'memery.indexer._permanent_ids': ('indexer.html#_permanent_ids', 'memery/indexer.py'),
                                 'memery.indexer._schema_version': ('indexer.html#_schema_version', 'memery/indexer.py'),
+                                'memery.indexer._searchable': ('indexer.html#_searchable', 'memery/indexer.py'),
                                 'memery.indexer._signature': ('indexer.html#_signature', 'memery/indexer.py'),
                                 'memery.indexer._sound_vector': ('indexer.html#_sound_vector', 'memery/indexer.py'),
                                 'memery.indexer._transaction': ('indexer.html#_transaction', 'memery/indexer.py'),

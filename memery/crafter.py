@@ -201,5 +201,4 @@ def craft(paths, # image files
     if not num_workers: # in this process: no PyTorch needed
         return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))]) for start in range(0, len(ds), batch_size))
     from torch.utils.data import DataLoader # PyTorch is needed to batch in workers, not to decode
-    return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate,
-                           prefetch_factor=4 if num_workers else None))
+    return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate, prefetch_factor=4))

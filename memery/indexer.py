@@ -370,6 +370,10 @@ def _sound_vector(blob, dim: int) -> bool:
     "Is `blob`, read from the index, a vector memery wrote: float16 bytes of the index's length?"
     return isinstance(blob, bytes) and len(blob) == 2 * dim
 
+def _searchable(rows: list[tuple], dim: int) -> list[tuple]:
+    "The (id, path, vector) `rows` that name a file inside the folder and hold a vector memery wrote."
+    return [r for r in rows if safe_relative(r[1]) and _sound_vector(r[2], dim)]
+
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     "`m` (float32, scaled in place) with each row of length 1: float16 storage leaves them up to 1e-3 off, and a cosine must not pass 1."
     norms = np.sqrt(np.einsum('ij,ij->i', m, m)) # a tenth of `np.linalg.norm`'s time on 100,000 rows: it is part of every first search
@@ -384,7 +388,7 @@ def vectors(self: Index) -> Vectors:
     if cached is not None and cached.generation == gen: return cached
     dim = self.dim or 0
     found = self._rows("SELECT id, path, vector FROM images WHERE status = 'ok'{scope} ORDER BY id")
-    rows = [r for r in found if safe_relative(r[1]) and _sound_vector(r[2], dim)]
+    rows = _searchable(found, dim)
     if len(rows) < len(found): self._warn_damage(len(found) - len(rows))
     matrix = _unit_rows(np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32))
     res = Vectors(gen, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], matrix)
@@ -438,7 +442,7 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
     except (OverflowError, TypeError, ValueError): return None # not an id, or a path with a NUL byte
     return Path(real) if inside and os.path.isfile(real) else None
 
-# %% ../nbs/04_indexer.ipynb #926d5533
+# %% ../nbs/04_indexer.ipynb #23efcdbd
 VECTOR_FILE_MIN = 50_000 # from this many images, each update that changes the index also writes its vector file
 _VECTOR_HEADER = struct.Struct('<16sIIQQ16s') # magic, dim, unused, count, generation, token
 _VECTOR_MAGIC = b'memery vectors 1'
@@ -482,7 +486,7 @@ def write_vectors(self: Index) -> Path:
         f.write(bytes(_VECTOR_START))
         rows = self.db.execute("SELECT id, path, vector FROM images WHERE status = 'ok' ORDER BY id")
         while batch := rows.fetchmany(10_000):
-            sound = [r for r in batch if safe_relative(r[1]) and _sound_vector(r[2], dim)]
+            sound = _searchable(batch, dim)
             f.write(b''.join(r[2] for r in sound))
             ids += [r[0] for r in sound]
         ids_at, size = _vector_layout(len(ids), dim)
@@ -498,7 +502,7 @@ def write_vectors(self: Index) -> Path:
         if old != final: old.unlink(missing_ok=True)
     return final
 
-# %% ../nbs/04_indexer.ipynb #0d851e0e
+# %% ../nbs/04_indexer.ipynb #d41337fb
 _vector_files: dict[tuple, VectorFile] = {}
 
 @patch

@@ -187,8 +187,8 @@ def default_search_k(n: int, # images asked for
 
 # %% ../nbs/05_ranker.ipynb #a264e205
 def _best(scores: np.ndarray, k: int) -> np.ndarray:
-    "Positions of the `k` highest `scores`, highest first (ties in order of position)."
-    k = min(k, len(scores))
+    "Positions of the `k` highest `scores`, highest first (ties in order of position; scores that are not numbers last)."
+    scores, k = np.nan_to_num(scores, nan=-np.inf), min(k, len(scores))
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     return top[np.argsort(-scores[top], kind='stable')]
 
@@ -204,7 +204,7 @@ def _exact(index: Index, q: np.ndarray, k: int) -> list[Match]:
     scores = np.clip(v.matrix @ q, -1, 1) # float32 rounding may take a cosine a hair past 1
     return [Match(v.paths[i], float(scores[i]), int(v.ids[i])) for i in _best(scores, k)]
 
-# %% ../nbs/05_ranker.ipynb #b4721ea9
+# %% ../nbs/05_ranker.ipynb #c4614b4d
 SCANNED = 10_000 # the most results a search of the vector file gives; for more (all, say), the database is read
 
 _scanners: dict[tuple, list] = {}
@@ -241,14 +241,14 @@ def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Match]:
     scores = np.concatenate([scores[0] for _, scores, _ in found])
     keep = (rows >= 0) & (rows < len(vf.ids)) # faiss marks missing results with -1
     rows, scores = rows[keep], scores[keep]
-    top = _best(np.nan_to_num(scores, nan=-np.inf), k)
+    top = _best(scores, k)
     found = _matches(index, np.asarray(vf.ids[rows[top]]), scores[top])
     if len(found) < min(k, len(vf.ids)): # vectors that are not numbers, or ids of no row: not the file memery wrote
         index._untrusted(vf.path, 'a vector file')
         return _exact(index, q[0], k)
     return found
 
-# %% ../nbs/05_ranker.ipynb #78d5fd4d
+# %% ../nbs/05_ranker.ipynb #d370b86b
 RERANKED = 200 # candidates the Annoy tree is asked for, at least, before they are ranked exactly
 
 def _approximate(index: Index, tree, vf: VectorFile|None, q: np.ndarray, k: int, search_k: int) -> list[Match]:
@@ -257,8 +257,8 @@ def _approximate(index: Index, tree, vf: VectorFile|None, q: np.ndarray, k: int,
     found, scores = ids[items], 1 - np.asarray(dists, np.float32) ** 2 / 2 # angular distance -> cosine
     rows = np.searchsorted(vf.ids, found) if vf is not None else None # both are in order of row id
     if rows is not None and len(found) and rows.max() < len(vf.ids) and (vf.ids[rows] == found).all():
-        scores = np.asarray(vf.matrix[np.sort(rows)], np.float32)[np.argsort(np.argsort(rows))] @ q
-    top = _best(np.nan_to_num(scores, nan=-np.inf), k)
+        scores = np.asarray(vf.matrix[rows], np.float32) @ q
+    top = _best(scores, k)
     return _matches(index, found[top], scores[top])
 
 # %% ../nbs/05_ranker.ipynb #f4c60f33
