@@ -10,6 +10,7 @@ from typing import get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 from . import __version__
 from .core import Query, dupes_flow, index_flow, purge_flow, search_flow
+from .ranker import MATCH_SIDES
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryError, raw_companions, with_precision
 
 # %% auto #0
@@ -64,6 +65,8 @@ def _model_options(docs: dict, indexing: bool=True) -> argparse.ArgumentParser:
     g.add_argument('--ignore', action='append', default=[], metavar='PATTERN',
                    help="a gitignore pattern of files and folders not to index, as in a .memeryignore file (repeatable)")
     g.add_argument('--include-hidden', action='store_true', help=_help(docs['include_hidden']))
+    g.add_argument('--ocr', action='store_const', const=True, help="read the text in images too, and remember to for this folder (needs the ocr extra: pip install 'memery[ocr]')")
+    g.add_argument('--no-ocr', dest='ocr', action='store_const', const=False, help="stop reading the text in this folder's images")
     g.add_argument('-q', '--quiet', action='store_true', help="no progress bar or report on stderr")
     return p
 
@@ -81,10 +84,13 @@ def add_query_arguments(parser: argparse.ArgumentParser):
         kind = next(t for t in get_args(hints[f.name]) or [hints[f.name]] if t is not type(None))
         metavar = QUERY_METAVARS.get(f.name, {float: 'X', int: 'N'}.get(kind))
         kw = dict(help=_help(docs[f.name] + ' (repeatable)' * many, f.default), metavar=metavar)
+        if f.name == 'match': kw.update(choices=MATCH_SIDES)
         if many: kw.update(action='append', type=str, default=[])
         else: kw.update(type=kind, default=f.default)
         if spellings[0].startswith('-'): parser.add_argument(*spellings, dest=f.name, **kw)
         else: parser.add_argument(f.name, nargs='?', **kw)
+    parser.add_argument('--text-only', dest='match', action='store_const', const='text', help="find images by their words only: the text in them (with --ocr) and their folder and file names")
+    parser.add_argument('--visual-only', dest='match', action='store_const', const='visual', help="find images by their looks only")
 
 def query_of(args: argparse.Namespace) -> Query:
     "The `Query` that parsed command-line arguments ask for."
@@ -105,10 +111,12 @@ EXAMPLES = {
   memery recall ~/Pictures --image trip/IMG_0042.jpg --not people   # more like this, without people
   memery recall ~/Pictures beach --like a.jpg --like b.jpg --dislike c.jpg   # a feedback round
   memery recall ~/Pictures 'a red car' --json --threshold 0.25
+  memery recall ~/Screenshots 'acme plumbing invoice' --text-only   # by the words in them (memery index --ocr first)
   memery recall ~/Pictures receipt --folder ~/Screenshots --folder ~/Downloads   # one list over three folders""",
     'index': """examples:
   memery index ~/Pictures                     # a progress bar, then what changed
-  memery index ~/Pictures --quiet --json      # for scripts and cron""",
+  memery index ~/Pictures --quiet --json      # for scripts and cron
+  memery index ~/Screenshots --ocr            # read the text in images too, from now on""",
     'purge': """examples:
   memery purge ~/Pictures                          # the next search builds the index again
   memery purge /gone/folder --index-dir ~/indexes  # an index kept elsewhere outlives its folder""",
@@ -145,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_query_arguments(r.add_argument_group('query'))
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
-    out.add_argument('--json', action='store_true', help="print a JSON list of {path, score} (and raw: the RAW photos paired with a JPEG)")
+    out.add_argument('--json', action='store_true', help="print a JSON list of {path, score, matched (visual, text or both)} (and snippet: the words that matched; raw: the RAW photos paired with a JPEG)")
     i = sub.add_parser('index', parents=[model], help="index a folder, or bring its index up to date", **_described('index',
                        "Index the images in PATH (only what is new or changed), e.g. from cron."))
     i.add_argument('path', help="folder of images")
@@ -182,8 +190,9 @@ def recall(args) -> int:
     "Search and print the results."
     matches = search_flow([args.path, *args.folder], query_of(args), model=args.model, pretrained=args.pretrained, index_dir=args.index_dir,
                           device=args.device, verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore,
-                          include_hidden=args.include_hidden)
-    if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6), **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
+                          include_hidden=args.include_hidden, ocr=args.ocr)
+    if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched, **({'snippet': m.snippet} if m.snippet else {}),
+                                     **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
                                     for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)
@@ -192,7 +201,7 @@ def recall(args) -> int:
 def index(args) -> int:
     "Bring the index up to date and report."
     idx = index_flow(args.path, args.model, args.pretrained, args.index_dir, args.device, args.batch_size, args.workers,
-                     verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden)
+                     verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden, ocr=args.ocr)
     if args.json: print(json.dumps(idx.report.to_dict(), ensure_ascii=False))
     if not (args.quiet or idx.report.changed): print(idx.report.summary(), file=sys.stderr)
     return 0
@@ -232,7 +241,7 @@ def watch(args) -> int:
         updates.append(r)
     wait = None if args.quiet else lambda line: print(f"memery: {line}", file=sys.stderr, flush=True)
     try: watch_flow(args.path, args.model, args.pretrained, args.index_dir, args.device, args.settle, on_update=report, on_wait=wait,
-                    follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden)
+                    follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden, ocr=args.ocr)
     except KeyboardInterrupt:
         if not args.quiet: print(f"memery: stopped watching {args.path}; its index is consistent", file=sys.stderr)
     return 0

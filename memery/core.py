@@ -19,6 +19,7 @@ from .exported import QueryEncoder
 from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_name
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
+from .words import TextReader
 
 # %% auto #0
 __all__ = ['FEW_IMAGES', 'IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow',
@@ -36,6 +37,7 @@ class IndexReport:
     copied: int = 0 # copies of, or links to, indexed images: share their embeddings
     touched: int = 0 # a new date but the same content (a restore, a copy without dates): kept their embeddings
     deleted: int = 0 # gone from the folder: left the index
+    read: int = 0 # images whose text OCR read in this run (with OCR on)
     skipped: list[tuple[str, str]] = field(default_factory=list) # images found unreadable in this run: (path, reason)
     problems: list[tuple[str, str]] = field(default_factory=list) # folder entries that could not be read: (path, reason)
     known_bad: list[tuple[str, str]] = field(default_factory=list, repr=False) # images found unreadable by earlier runs, and unchanged since: (path, reason)
@@ -47,14 +49,14 @@ class IndexReport:
     @property
     def changed(self) -> bool:
         "Did the run change the index, or find anything to report?"
-        return bool(self.busy or self.read_only or self.encoded or self.moved or self.copied or self.deleted or self.skipped or self.problems)
+        return bool(self.busy or self.read_only or self.encoded or self.read or self.moved or self.copied or self.deleted or self.skipped or self.problems)
 
     def summary(self) -> str:
         "One line saying what happened."
         if self.busy: return f"{self.folder}: another memery process is updating the index; searched the {self.images} images it already holds"
         if self.read_only: return (f"{self.folder}: its index cannot be written, so it was searched as it is ({self.images} images); "
                                    f"new or changed files are not indexed until it can be")
-        done = [f"{n} {what}" for n, what in [(self.encoded, 'encoded'), (self.moved, 'moved'), (self.copied, 'copied'), (self.touched, 'touched'),
+        done = [f"{n} {what}" for n, what in [(self.encoded, 'encoded'), (self.read, 'read by OCR'), (self.moved, 'moved'), (self.copied, 'copied'), (self.touched, 'touched'),
                 (self.deleted, 'deleted'), (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')] if n]
         if self.known_bad: done.append(f"{len(self.known_bad)} known to be unreadable")
         where = f"; the folder cannot hold its index, which is kept in {self.location}" if self.location else ''
@@ -112,17 +114,28 @@ def _writing(index: Index, wait: bool, verbose: bool):
     with index.writer(): yield True
 
 # %% ../nbs/00_core.ipynb #202ba4b7
+def _reader(ocr: bool, images: int, batch_size: int, num_workers: int|None) -> TextReader|None:
+    "The OCR reader for `images` images, if OCR is on: a thread for each of several decoding processes, else all."
+    if not ocr: return None
+    from memery.crafter import default_workers
+    workers = default_workers(images, batch_size) if num_workers is None else num_workers
+    reader = TextReader(threads=1 if workers else None)
+    reader.engine # loaded here, so that a missing extra is said once, before any image is read
+    return reader
+
 def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
-            batch_size: int|None, num_workers: int|None, verbose: bool, progress: Callable|None) -> tuple[int, list[tuple[str, str]]]:
-    "Decode, encode and store the images at relative paths `todo`; return how many were encoded, and the skipped ones."
+            batch_size: int|None, num_workers: int|None, verbose: bool, progress: Callable|None, ocr: bool=False) -> tuple[int, list[tuple[str, str]]]:
+    "Decode, encode and store the images at relative paths `todo` (with the text they show, if `ocr`); return how many were encoded, and the skipped ones."
     from memery.crafter import craft, jpeg_draft_size
     if progress: progress(0, len(todo))
     enc = get_encoder(len(todo))
+    batch_size = batch_size or enc.batch_size
+    reader = _reader(ocr, len(todo), batch_size, num_workers)
     encoded, skipped = 0, []
     with tqdm(total=len(todo), unit='img', desc=f"indexing {index.folder}", disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
-        for batch in craft([index.root/rel for rel in todo], enc.preprocess, batch_size or enc.batch_size, num_workers, jpeg_draft_size(enc.image_size)):
+        for batch in craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers, jpeg_draft_size(enc.image_size), reader=reader):
             vectors = enc.encode_images(batch.pixels) if batch.items else []
-            entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v) for c, v in zip(batch.items, vectors)]
+            entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text) for c, v in zip(batch.items, vectors)]
             entries += [Entry(todo[f.i], *files[todo[f.i]], f.hash, reason=f.reason) for f in batch.failures]
             index.add(entries)
             encoded += len(batch.items)
@@ -131,15 +144,33 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
             if progress: progress(encoded + len(skipped), len(todo))
     return encoded, skipped
 
-def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, **scanning):
+def _read_texts(index: Index, todo: list[str], batch_size: int|None, num_workers: int|None, verbose: bool, progress: Callable|None) -> int:
+    "Read the text in the images at relative paths `todo`, already indexed, and store it; return how many were read."
+    from memery.crafter import craft
+    batch_size = batch_size or 32
+    reader, read = _reader(True, len(todo), batch_size, num_workers), 0
+    if progress: progress(0, len(todo))
+    with tqdm(total=len(todo), unit='img', desc=f"reading text in {index.folder}", disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
+        for batch in craft([index.root/rel for rel in todo], None, batch_size, num_workers, reader=reader):
+            index.set_texts([(todo[c.i], c.text) for c in batch.items] + [(todo[f.i], '') for f in batch.failures]) # unreadable now: read at its next change
+            read += len(batch)
+            bar.update(len(batch))
+            if progress: progress(read, len(todo))
+    return read
+
+def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, ocr=None, **scanning):
     scan = scan_folder(index.root, exclude=[index.location], under=index.scope, **scanning) # a subfolder's own part only
     changes = diff_folder(index.root, scan, index.known())
     index.apply(changes, scan.files)
     report.unchanged, report.moved, report.deleted, report.touched = changes.unchanged, len(changes.moved), len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
+    if ocr is not None and ocr != (index.meta('ocr') == 'on'): index.set_meta('ocr', 'on' if ocr else 'off') # remembered from now on
+    ocr = index.meta('ocr') == 'on'
     if changes.to_encode:
-        report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, get_encoder, batch_size, num_workers, verbose, progress)
+        report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, get_encoder, batch_size, num_workers, verbose, progress, ocr)
+    report.read = report.encoded if ocr else 0
+    if ocr and (unread := index.unread()): report.read += _read_texts(index, unread, batch_size, num_workers, verbose, progress) # just turned on, or interrupted
     index.share(changes.linked, scan.files)
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
@@ -162,6 +193,7 @@ def index_flow(folder: str|Path, # the folder of images
                ignore: Sequence[str]=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
                include_hidden: bool=False, # index hidden files and folders too (names starting with '.')
                precision: str='fp32', # 'int8': encode images with the model quantized to 8-bit integers, faster on a CPU (an index of its own)
+               ocr: bool|None=None, # read the text in images (the ocr extra): True turns it on for this index from now on, False off; None: as the index says
               ) -> Index:
     "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
     start, model = time.perf_counter(), with_precision(model, precision)
@@ -170,7 +202,7 @@ def index_flow(folder: str|Path, # the folder of images
     if index.location != index_candidates(index.root, index_dir)[0]: report.location = str(index.location)
     if not index.read_only:
         with _writing(index, wait, verbose) as writing:
-            if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress,
+            if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, ocr,
                                 follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
             else: report.busy = True
     if not index.folder.is_dir(): # unplugged, unmounted or deleted during the run: not a success
@@ -222,20 +254,21 @@ def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or 
                 follow_links: bool=False, # when updating, index images behind links that lead out of the folder too
                 ignore: Sequence[str]=(), # when updating, gitignore patterns of files and folders not to index
                 include_hidden: bool=False, # when updating, index hidden files and folders too
+                ocr: bool|None=None, # when updating, read the text in images: True turns OCR on for the index, False off; None: as the index says
                 **kwargs) -> Results:
     "Search `folder` (or each of several) for images matching the query; return the `Match`es, best first."
     query, model = as_query(query, **kwargs), with_precision(model, precision)
     folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(dict.fromkeys(folder))
     if not folders: raise MemeryError("no folder given: choose a folder of images")
     indexes = [index_flow(f, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links,
-                          ignore=ignore, include_hidden=include_hidden) if update else open_index(f, model, pretrained, index_dir) for f in folders]
+                          ignore=ignore, include_hidden=include_hidden, ocr=ocr) if update else open_index(f, model, pretrained, index_dir) for f in folders]
     encoder = QueryEncoder(model, pretrained, device) # a text query on an exported model needs no PyTorch
     if len(indexes) == 1: return Results(search(indexes[0], query, lambda: encoder), query, indexes)
     each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0) # every folder's best, then the best of those
     best = {}
     for m in (m for index in indexes for m in search(index, each, lambda: encoder)):
         best.setdefault(os.path.realpath(m.path), m) # a folder given inside another: its images once
-    matches = sorted(best.values(), key=lambda m: (-m.score, m.path))
+    matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path)) # phrase matches first, then all-word matches, as in each folder
     return Results(matches[query.offset:][:query.n], query, indexes)
 search_flow.__delwrap__ = Query # for `docments`: the dataclass has the fields' comments, its generated __init__ has no source
 

@@ -136,6 +136,7 @@ class Crafted:
     pixels: torch.Tensor|np.ndarray # as the model's transform made it (an export's transform makes arrays)
     size: tuple[int, int] # the original (width, height)
     hash: str # content fingerprint
+    text: str|None = None # the text read in it, when a reader was given ('' for none)
 
 @dataclass
 class Failed:
@@ -148,19 +149,26 @@ class Failed:
 class ImageFiles:
     "The images at `paths`, decoded and transformed for a model; failures come back as `Failed`. (A map-style dataset for PyTorch.)"
     def __init__(self, paths, # image files
-                 transform: Callable, # the model's image transform, PIL image -> tensor
+                 transform: Callable|None, # the model's image transform, PIL image -> tensor; None to read text only
                  draft_size=None, # as for `open_image`
                  max_pixels=MAX_PIXELS, # as for `open_image`
+                 reader: Callable|None=None, # reads the text in an image: (image, full-size image getter) -> text (`memery.words.TextReader`)
                 ):
         self.paths, self.transform, self.draft_size, self.max_pixels = list(map(str, paths)), transform, draft_size, max_pixels
+        self.reader = reader
     def __len__(self): return len(self.paths)
     def __getitem__(self, i) -> Crafted|Failed:
         digest = None
         try:
             im, size, digest = read_image(self.paths[i], self.draft_size, self.max_pixels)
-            return Crafted(i, self.transform(im), size, digest)
+            return Crafted(i, None if self.transform is None else self.transform(im), size, digest, self._text(im, i))
         except ImageError as e: return Failed(i, str(e), digest)
         except Exception as e: return Failed(i, f"cannot prepare it for the model: {e}", digest)
+    def _text(self, im: Image.Image, i: int) -> str|None:
+        "The text `reader` finds in `im` (decoded again at full size to read it, if it was drafted); '' if reading fails: it is not tried again."
+        if self.reader is None: return None
+        try: return self.reader(im, lambda: open_image(self.paths[i], max_pixels=self.max_pixels)[0] if self.draft_size else im)
+        except Exception: return ''
 
 # %% ../nbs/02_crafter.ipynb #89f7393c
 @dataclass
@@ -170,7 +178,7 @@ class Batch:
     failures: list[Failed] = field(default_factory=list) # the images of the batch that could not be read
     @property
     def pixels(self) -> torch.Tensor|np.ndarray|None:
-        if not self.items: return None
+        if not self.items or self.items[0].pixels is None: return None # none decoded, or only text was read
         if isinstance(self.items[0].pixels, np.ndarray): return np.stack([c.pixels for c in self.items])
         import torch
         return torch.stack([c.pixels for c in self.items])
@@ -194,9 +202,10 @@ def craft(paths, # image files
           num_workers: int|None=None, # decoding processes; by default `default_workers`
           draft_size: int|None=None, # as for `open_image`
           max_pixels: int=MAX_PIXELS, # as for `open_image`
+          reader: Callable|None=None, # as for `ImageFiles`: the text each image shows comes back with it
          ) -> Iterator[Batch]:
     "Decode and transform the images at `paths` in batches, in order, in `num_workers` processes."
-    ds = ImageFiles(paths, transform, draft_size, max_pixels)
+    ds = ImageFiles(paths, transform, draft_size, max_pixels, reader)
     if num_workers is None: num_workers = default_workers(len(ds), batch_size)
     if not num_workers: # in this process: no PyTorch needed
         return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))]) for start in range(0, len(ds), batch_size))

@@ -4,7 +4,8 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import hashlib, hmac, os, re, sqlite3, stat, struct, time, warnings
+import hashlib, hmac, json, os, re, sqlite3, stat, struct, time, warnings
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -14,11 +15,12 @@ from fastcore.basics import patch
 from filelock import FileLock, Timeout
 from .fileutils import PASSING_REASONS, MemeryError, no_wider_than, relative_path, resolved_inside, safe_relative, signing_key
 from .loader import Changes, FileStat, Known
+from .words import fts_phrase, fts_term, path_words, query_terms
 
 # %% auto #0
 __all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'UNREADABLE_VECTOR',
-           'VECTOR_FILE_MIN', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'IndexDamageWarning', 'index_name', 'Entry',
-           'Vectors', 'Index', 'Facts', 'VectorFile']
+           'WORD_HITS', 'VECTOR_FILE_MIN', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'IndexDamageWarning',
+           'index_name', 'Entry', 'Vectors', 'Index', 'Facts', 'WordHit', 'VectorFile']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 EXACT_LIMIT = 5_000_000 # above this many images, search uses the Annoy tree (exact search would take 5 GB and 200 ms a query)
@@ -75,7 +77,14 @@ def _permanent_ids(db: sqlite3.Connection):
     db.execute('CREATE INDEX images_hash ON images (hash)')
     db.execute('CREATE INDEX images_status ON images (status)')
 
-MIGRATIONS = [_permanent_ids] # MIGRATIONS[i] brings an index from schema i+1 to i+2
+def _words_table(db: sqlite3.Connection):
+    "Schema 3: the words of each image's path, and the text read in it, in an FTS5 table keyed by the image's id."
+    db.execute("CREATE VIRTUAL TABLE words USING fts5(names, text, read UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')")
+    rows = db.execute('SELECT id, path FROM images')
+    while batch := rows.fetchmany(10_000):
+        db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)", [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
+
+MIGRATIONS = [_permanent_ids, _words_table] # MIGRATIONS[i] brings an index from schema i+1 to i+2
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/04_indexer.ipynb #e8426d51
@@ -124,6 +133,7 @@ class Entry:
     height: int|None = None # in pixels, as stored
     vector: np.ndarray|None = None # unit embedding; None if skipped
     reason: str|None = None # why it was skipped
+    text: str|None = None # the text OCR read in it ('' for none); None if it was not read
 
 @dataclass
 class Vectors:
@@ -325,6 +335,20 @@ def add(self: Index, entries: list[Entry]):
             if dims != {self.dim}: raise IndexMismatch(f"embeddings of length {dims} do not fit {self.db_path}, which holds length {self.dim}")
         db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height, 'skipped' if e.vector is None else 'ok',
                                      e.reason, None if e.vector is None else _blob(e.vector)) for e in entries])
+        _set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
+
+_ID_OF = '(SELECT id FROM images WHERE path = ?)'
+
+def _set_words(db: sqlite3.Connection, rows: list[tuple[str, str, bool]]):
+    "Give the images at the paths of `rows` (path, text, whether OCR read it) their words afresh."
+    db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p, _, _ in rows])
+    db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)', [(p, path_words(p), t, int(r)) for p, t, r in rows])
+
+def _copy_words(db: sqlite3.Connection, pairs: list[tuple[str, str]]):
+    "Give the image at the second path of each pair the text of the first, with its own path's words."
+    db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(new,) for _, new in pairs])
+    db.executemany(f'INSERT INTO words (rowid, names, text, read) SELECT {_ID_OF}, ?, text, read FROM words WHERE rowid = {_ID_OF}',
+                   [(new, path_words(new), src) for src, new in pairs])
 
 # %% ../nbs/04_indexer.ipynb #746edc0d
 @patch
@@ -348,7 +372,10 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
     with self._write(bump=bool(changes.moved or changes.copied or changes.deleted)) as db: # a touch changes no vector
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
                        [(new, *files[new], old) for old, new in changes.moved] + [(p, *files[p], p) for p in changes.touched])
+        db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}', [(path_words(new), new) for _, new in changes.moved]) # the text goes with it
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
+        _copy_words(db, changes.copied)
+        db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in changes.deleted])
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
 
 # %% ../nbs/04_indexer.ipynb #963815e5
@@ -358,7 +385,9 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
          ):
     "Give the second path of each pair in `links` the row of the first (the same file, just indexed)."
     if not links: return
-    with self._write() as db: db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
+    with self._write() as db:
+        db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
+        _copy_words(db, links)
 
 # %% ../nbs/04_indexer.ipynb #3ef6bba7
 @patch
@@ -406,6 +435,14 @@ def vector_of(self: Index, path: str) -> np.ndarray|None:
     return _unit_rows(np.frombuffer(row[0], dtype='<f2').astype(np.float32)[None])[0]
 
 @patch
+def vectors_of(self: Index, ids, # row ids
+              ) -> dict[int, np.ndarray]:
+    "The unit embeddings of the searchable images with row `ids`, by id (those memery wrote)."
+    dim = self.dim or 0
+    rows = self.db.execute("SELECT id, vector FROM images WHERE status = 'ok' AND id IN (SELECT value FROM json_each(?))", (json.dumps([int(i) for i in ids]),))
+    return {i: _unit_rows(np.frombuffer(b, dtype='<f2').astype(np.float32)[None])[0] for i, b in rows if _sound_vector(b, dim)}
+
+@patch
 def paths_of(self: Index, ids) -> dict[int, str]:
     "The relative paths of the rows `ids` (those that name a file inside the folder)."
     ids, rows = [int(i) for i in ids], []
@@ -441,6 +478,57 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
         inside = real is not None and real != root
     except (OverflowError, TypeError, ValueError): return None # not an id, or a path with a NUL byte
     return Path(real) if inside and os.path.isfile(real) else None
+
+# %% ../nbs/04_indexer.ipynb #bac3ca7f
+@dataclass
+class WordHit:
+    "How the words of an image (its path's, and the text read in it) match a query."
+    id: int # the image's row
+    terms: int # how many of the query's words it has
+    phrase: bool # it has the query's words in a row, in order
+    rank: float # BM25, as SQLite gives it: lower is better
+    snippet: str # its words around the matches, which are in [brackets]
+
+WORD_HITS = 1000 # the most images a word search returns
+
+@patch
+def word_hits(self: Index, text: str, # what the user typed
+              limit: int=WORD_HITS, # the most images to return
+             ) -> dict[int, WordHit]:
+    "The searchable images whose words match any of `text`'s, by row id, best (BM25) first."
+    terms = query_terms(text)
+    if not terms: return {}
+    where = "FROM words JOIN images ON images.id = words.rowid WHERE words MATCH ? AND images.status = 'ok'"
+    try:
+        rows = self._rows(f"SELECT words.rowid, bm25(words), snippet(words, -1, '[', ']', '…', 12) {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}",
+                          (' OR '.join(map(fts_term, terms)),))
+        among = f"{where} AND words.rowid IN (SELECT value FROM json_each(?)){{scope}}"
+        ids = json.dumps([r[0] for r in rows])
+        matching = lambda q: {r[0] for r in self._rows(f'SELECT words.rowid {among}', (q, ids))} if q else set()
+        counts = Counter(i for t in terms for i in matching(fts_term(t)))
+        phrase = matching(fts_phrase(text))
+    except sqlite3.DatabaseError as e: # planted, or damaged: the vectors still answer
+        warnings.warn(f"{self.db_path}: its words cannot be searched ({e}): searching by looks alone; `memery purge {self.root}` "
+                      f"and indexing again rebuilds them", IndexDamageWarning, stacklevel=2)
+        return {}
+    return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1), float(rank), str(snip))
+            for i, rank, snip in rows if isinstance(i, int) and isinstance(rank, (int, float))}
+
+@patch
+def unread(self: Index) -> list[str]:
+    "The paths of the searchable images OCR has not read yet."
+    return [p for p, in self._rows("SELECT path FROM images JOIN words ON words.rowid = images.id WHERE images.status = 'ok' AND words.read = 0{scope} ORDER BY path")]
+
+@patch
+def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the text read in it)
+             ):
+    "Record the text OCR read in images already indexed."
+    with self._write(bump=False) as db: db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}', [(t, p) for p, t in texts])
+
+@patch
+def set_meta(self: Index, key: str, value: str):
+    "Record `value` under `key` in the `meta` table."
+    with self._write(bump=False) as db: db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
 
 # %% ../nbs/04_indexer.ipynb #23efcdbd
 VECTOR_FILE_MIN = 50_000 # from this many images, each update that changes the index also writes its vector file

@@ -12,12 +12,14 @@ from pathlib import Path
 from fastcore.basics import patch
 from .fileutils import MemeryError
 from concurrent.futures import ThreadPoolExecutor
-from .indexer import EXACT_LIMIT, Index, VectorFile
+from .indexer import EXACT_LIMIT, Index, VectorFile, WordHit
+from .words import query_terms
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['SCANNED', 'RERANKED', 'Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector',
-           'Match', 'default_search_k', 'nearest', 'search']
+__all__ = ['MATCH_SIDES', 'SCANNED', 'RERANKED', 'FUSION_POOL', 'PARTIAL_NUDGE', 'Query', 'as_query', 'unit', 'combine',
+           'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match', 'default_search_k', 'nearest', 'fuse',
+           'search']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -34,6 +36,8 @@ def _short(v) -> str:
     "A field's value for a readable repr: long tuples are cut."
     return repr(v) if not isinstance(v, tuple) or len(v) <= 3 else f"({', '.join(map(repr, v[:2]))}, … {len(v) - 2} more)"
 
+MATCH_SIDES = ('both', 'visual', 'text')
+
 @dataclass(frozen=True, repr=False)
 class Query:
     "What to search for: words, an example image, words to avoid, results liked and disliked; and which results to return."
@@ -49,6 +53,7 @@ class Query:
     threshold: float|None = None # leave out results whose cosine similarity to the query is below this
     n: int|None = 20 # how many results, best first; 0 for all
     offset: int = 0 # skip this many of the best results: `offset=20, n=20` is the second page
+    match: str = 'both' # 'both': by looks and by the words in and around images, fused; 'visual': by looks only; 'text': by words only
 
     def __post_init__(self):
         text, image = _texts(self.text), _paths(self.image)
@@ -67,6 +72,9 @@ class Query:
         if not isinstance(self.offset, int) or self.offset < 0: raise MemeryError(f"offset must be 0 or more, not {self.offset!r}")
         if self.n is not None and (not isinstance(self.n, int) or self.n < 0):
             raise MemeryError(f"n must be a positive number of results (or 0 for all), not {self.n!r}")
+        if self.match not in MATCH_SIDES: raise MemeryError(f"match must be one of {', '.join(MATCH_SIDES)}, not {self.match!r}")
+        if self.match == 'text' and not query_terms(self.text):
+            raise MemeryError("a search by words only needs words to look for (common words such as 'the' do not count)")
         if self.threshold is not None and not -1 <= self.threshold <= 1:
             raise MemeryError(f"threshold is a cosine similarity, between -1 and 1, not {self.threshold:g}")
         if not (self.text or self.image or self.liked):
@@ -177,6 +185,9 @@ class Match:
     path: str # as the index names it (`nearest`), or under the folder as the user named it (`search`)
     score: float # cosine similarity to the query vector
     id: int|None = field(default=None, repr=False) # the image's row in the index (`Index.image_file` gives its file)
+    matched: str = 'visual' # which side found it: 'visual' (its looks), 'text' (its words), or 'both'
+    snippet: str|None = None # its words that matched, in [brackets], when words did
+    tier: int = field(default=0, repr=False) # 2: the query's words as a phrase, 1: all of them, 0: looks first (for merging folders' lists)
 
 # %% ../nbs/05_ranker.ipynb #3bf334e2
 def default_search_k(n: int, # images asked for
@@ -276,6 +287,50 @@ def nearest(index: Index, # the index to search
     if tree: return _approximate(index, tree, vf, vector, k, search_k or default_search_k(k, count))
     return _scan(index, vf, vector, k) if vf is not None and k <= SCANNED else _exact(index, vector, k)
 
+# %% ../nbs/05_ranker.ipynb #d677af05
+FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
+PARTIAL_NUDGE = 1.0 # how far an image with half or more of the query's words (not all) moves up, in standard deviations of the looks' scores
+
+def _word_hits(index: Index, query: Query) -> dict[int, WordHit]:
+    "The images whose words match the query's, without those whose words match its negative texts."
+    if query.match == 'visual' or not query.text: return {}
+    hits = index.word_hits(query.text)
+    if hits and query.negative: hits = {i: h for i, h in hits.items() if i not in index.word_hits(' '.join(query.negative))}
+    return hits
+
+def _tier(hit: WordHit|None, terms: int) -> int:
+    return 0 if hit is None else 2 if hit.phrase else 1 if hit.terms >= terms else 0
+
+def _scored(index: Index, ids, q: np.ndarray) -> dict[int, tuple[str, float]]:
+    "The path and cosine of the searchable images with row `ids`."
+    vectors, paths = index.vectors_of(ids), index.paths_of(ids)
+    return {i: (paths[i], float(np.clip(v @ q, -1, 1))) for i, v in vectors.items() if i in paths}
+
+def _by_words(index: Index, hits: dict[int, WordHit], q: np.ndarray, terms: int) -> list[Match]:
+    "The images found by words, best first: phrase, then all words, then most words; BM25 within each."
+    scored = _scored(index, list(hits), q)
+    order = sorted((h for h in hits.values() if h.id in scored), key=lambda h: (-_tier(h, terms), -h.terms, h.rank))
+    return [Match(*scored[h.id], h.id, 'text', h.snippet, _tier(h, terms)) for h in order]
+
+def fuse(index: Index, # the index searched
+         pool: list[Match], # the best images by looks, best first
+         hits: dict[int, WordHit], # the images found by words
+         q: np.ndarray, # the query vector, for the looks of images found by words alone
+         terms: int, # how many words the query has that can match (`query_terms`)
+         k: int|None=None, # how many results were asked for: an image among the best `k` by looks was found by 'both' sides
+        ) -> list[Match]:
+    "One list from the images found by looks and by words: phrase matches, then all-word matches, then the rest by looks (nudged by words)."
+    looks = {m.id: (m.path, m.score) for m in pool}
+    looks.update(_scored(index, [i for i in hits if i not in looks], q))
+    scores = np.array([m.score for m in pool] or [0.0])
+    spread = max(float(scores.std()), 1e-6)
+    share = {i: h.terms / terms if terms else 0 for i, h in hits.items()}
+    counted = {i for i, h in hits.items() if _tier(h, terms) or share[i] >= 0.5} # a stray word is not a match
+    key = lambda i: (-_tier(hits.get(i), terms), -(looks[i][1] + PARTIAL_NUDGE * spread * share.get(i, 0) * (i in counted)))
+    by_looks = {m.id for m in pool[:k]}
+    side = lambda i: 'visual' if i not in counted else 'both' if i in by_looks else 'text'
+    return [Match(*looks[i], i, side(i), hits[i].snippet if i in counted else None, _tier(hits.get(i), terms)) for i in sorted(looks, key=key)]
+
 # %% ../nbs/05_ranker.ipynb #0d9ad29a
 def search(index: Index, # the index to search
            query: Query, # what to search for
@@ -286,7 +341,12 @@ def search(index: Index, # the index to search
     "The images of `index` that best match `query`, best first, with paths under its folder."
     left_out = {index.relative(as_given(index, p)) for p in (*query.exclude, query.image) if p} - {None}
     k = None if query.n is None else query.n + query.offset + len(left_out)
-    found = nearest(index, query_vector(index, query, get_encoder), k, exact, search_k)
-    found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold)]
+    q = query_vector(index, query, get_encoder)
+    hits = _word_hits(index, query)
+    if query.match == 'text': found = _by_words(index, hits, q, len(query_terms(query.text)))
+    else:
+        pool = nearest(index, q, k if not hits or k is None else max(k, FUSION_POOL), exact, search_k)
+        found = fuse(index, pool, hits, q, len(query_terms(query.text)), k) if hits else pool
+    found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')]
     found = found[query.offset:][:query.n]
-    return [Match(index.path(m.path), m.score, m.id) for m in found]
+    return [replace(m, path=index.path(m.path)) for m in found]

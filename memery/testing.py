@@ -14,9 +14,10 @@ from torchvision import transforms as T
 from .fileutils import image_extensions
 
 # %% auto #0
-__all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'ColourCLIP',
-           'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images', 'write_png_bomb', 'write_dng',
-           'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged', 'clip_like', 'text_like']
+__all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
+           'FOLDERS', 'ColourCLIP', 'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images',
+           'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged',
+           'clip_like', 'text_like', 'WordsFolder', 'make_words_folder']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -239,3 +240,84 @@ def text_like(k: int, # how many queries
     aim /= np.linalg.norm(aim, axis=1, keepdims=True)
     q = 0.9 * side + 0.3 * lean + 0.3 * aim + rng.standard_normal((k, dim), dtype=np.float32) * 0.02
     return q / np.linalg.norm(q, axis=1, keepdims=True)
+
+# %% ../nbs/09_testing.ipynb #a8e5442a
+WORDS = ("acme plumbing invoice receipt total due meeting notes kubernetes migration plan budget quarterly review garden "
+         "birthday party dinner recipe lemon chicken flight boarding gate seat train ticket hotel booking confirmation "
+         "password reset account security update weather forecast rain sunny concert tickets museum opening hours library "
+         "overdue book chapter lecture slides physics homework deadline project roadmap launch marketing campaign coffee "
+         "order pickup grocery list apples bread cheese tomatoes yoga class schedule dentist appointment insurance claim "
+         "parking permit electricity bill water heater repair warranty laptop battery charger keyboard shortcut terminal "
+         "error message database backup server restart deployment pipeline invoice refund shipping address tracking "
+         "number package delivered wedding invitation guest table menu vegetarian dessert chocolate cake football score "
+         "league final penalty weekend hiking trail summit camping tent lantern").split()
+FONTS = ('dejavu/DejaVuSans.ttf', 'dejavu/DejaVuSerif.ttf', 'dejavu/DejaVuSansMono.ttf', 'liberation/LiberationSans-Regular.ttf',
+         'liberation/LiberationSerif-Regular.ttf')
+FOLDERS = ('Trips/Paris 2019', 'Trips/Lisbon 2022', 'Family/Anna Birthday', 'Garden/Spring Flowers', 'Pets/Rex the Dog', 'Work/Office Party')
+
+@dataclass
+class WordsFolder:
+    "What `make_words_folder` wrote: each screenshot's lines, each photo's colour, each named folder's photos (paths relative to the folder)."
+    screens: dict[str, list[str]] = field(default_factory=dict)
+    photos: dict[str, str] = field(default_factory=dict)
+    folders: dict[str, list[str]] = field(default_factory=dict)
+
+def _font(i: int, size: int):
+    "One of `FONTS` (cycling), or Pillow's own font where none is installed."
+    from PIL import ImageFont
+    for name in FONTS[i % len(FONTS):] + FONTS[:i % len(FONTS)]:
+        path = Path('/usr/share/fonts/truetype')/name
+        if path.exists(): return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+def _screenshot(lines: list[str], rng, i: int) -> Image.Image:
+    "A window with `lines` of text: a title bar with its three buttons, a light or dark theme, one of several fonts and sizes."
+    from PIL import ImageDraw
+    w, h = int(rng.choice([800, 1024, 1280])), int(rng.choice([500, 640, 800]))
+    dark = i % 2
+    im = Image.new('RGB', (w, h), (30, 31, 34) if dark else (250, 250, 248))
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, 0, w, 28), fill=(60, 60, 64) if dark else (222, 222, 222))
+    for j, c in enumerate([(255, 95, 86), (255, 189, 46), (39, 201, 63)]): d.ellipse((10 + 20 * j, 8, 22 + 20 * j, 20), fill=c)
+    size = int(rng.choice([16, 18, 22, 26]))
+    font = _font(i, size)
+    for j, line in enumerate(lines): d.text((32, 50 + j * int(size * 1.8)), line, fill=(225, 225, 225) if dark else (25, 25, 25), font=font)
+    return im
+
+def _photo(colour: str, rng, size=(640, 480)) -> Image.Image:
+    "A text-free 'photo' of `colour`: a field of it with noise, a few soft blobs and a gradient."
+    w, h = size
+    base = np.array(PALETTE[colour]) * 255
+    yy, xx = np.mgrid[0:h, 0:w]
+    img = np.broadcast_to(base, (h, w, 3)) + (yy / h - 0.5)[..., None] * 30
+    for _ in range(3):
+        cx, cy, r = rng.integers(0, w), rng.integers(0, h), rng.integers(40, 160)
+        img = img + np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r))[..., None] * rng.normal(0, 25, 3)
+    img = img + rng.normal(0, 6, (h, w, 3))
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+
+def make_words_folder(folder, # where to write it (created if missing)
+                      screens: int=12, # how many screenshots
+                      photos_per_folder: int=2, # how many photos in each of `FOLDERS`
+                      lines: int=5, # lines of text on each screenshot
+                      words_per_line: int=5, # words on each line
+                      seed: int=0, # the same seed writes the same folder
+                     ) -> WordsFolder:
+    "Write screenshots with known text, and text-free photos of known colours in meaningfully named folders, into `folder`."
+    folder, rng, made = Path(folder), np.random.default_rng(seed), WordsFolder()
+    for i in range(screens):
+        text = [' '.join(rng.choice(WORDS, words_per_line, replace=False)) for _ in range(lines)]
+        rel = f'Screenshots/Screenshot 2023-05-{i % 28 + 1:02d} at 10.{i % 60:02d}.{(7 * i) % 60:02d}.png'
+        (folder/rel).parent.mkdir(parents=True, exist_ok=True)
+        _screenshot(text, rng, i).save(folder/rel)
+        made.screens[rel] = text
+    colours = [c for c in PALETTE if c not in ('black', 'white', 'grey')]
+    for j, name in enumerate(FOLDERS):
+        for k in range(photos_per_folder):
+            rel = f'{name}/IMG_{1000 + j * 10 + k}.jpg'
+            (folder/rel).parent.mkdir(parents=True, exist_ok=True)
+            colour = colours[(j * photos_per_folder + k) % len(colours)]
+            _photo(colour, rng).save(folder/rel, quality=90)
+            made.photos[rel] = colour
+            made.folders.setdefault(name, []).append(rel)
+    return made
