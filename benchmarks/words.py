@@ -52,6 +52,7 @@ def main():
     ap.add_argument('--screens', type=int, default=60)
     ap.add_argument('--photos-per-folder', type=int, default=8)
     ap.add_argument('--photos', default=str(Path(__file__).parent/'data'/'photos'))
+    ap.add_argument('--variants', type=int, default=8, choices=range(1, 9), help="copies of each photo, turned or mirrored, in the indexing comparison")
     args = ap.parse_args()
     from memery.core import index_flow, search_flow
     from memery.testing import make_words_folder
@@ -127,12 +128,19 @@ def main():
         with_text = [p.name for p, im in zip(real, drafted) if reader(im)]
         print(f"  {'real photos (' + str(len(real)) + ', decoded for the model)':34} median {np.median(s)*1000:6.0f} ms   max {s.max()*1000:6.0f} ms"
               f"   (text found in {len(with_text)}: {', '.join(with_text)})")
+        source = work/'photo-source' # each photo up to eight times, turned and mirrored: distinct files, as many pixels to decode
+        source.mkdir()
+        text_free = [p for p, im in zip(real, drafted) if not reader(im)] # the comparison is of a folder without text
+        for p in text_free:
+            im = Image.open(p)
+            for k, turn in enumerate([None, *Image.Transpose][:args.variants]):
+                (im if turn is None else im.transpose(turn)).save(source/f'{p.stem}-{k}.jpg', quality=92)
         times = {}
         for ocr in (False, True, False, True):
-            shutil.rmtree(work/'photos', ignore_errors=True); shutil.copytree(args.photos, work/'photos')
+            shutil.rmtree(work/'photos', ignore_errors=True); shutil.copytree(source, work/'photos')
             t = time.perf_counter(); index_flow(work/'photos', 'ViT-B-32', None, ocr=ocr); times.setdefault(ocr, []).append(time.perf_counter() - t)
         off, on = min(times[False]), min(times[True])
-        print(f"\nindexing {len(real)} photos with ViT-B-32 (best of 2): {off:.1f} s without OCR, {on:.1f} s with it: {on / off:.2f}x")
+        print(f"\nindexing {len(text_free) * args.variants} text-free photos with ViT-B-32 (best of 2): {off:.1f} s without OCR, {on:.1f} s with it: {on / off:.2f}x")
     else: print(f"(no photos in {args.photos}: bash benchmarks/get_data.sh fetches them)")
     shutil.rmtree(work)
 

@@ -237,6 +237,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer.Index._check_files': ('indexer.html#index._check_files', 'memery/indexer.py'),
                                 'memery.indexer.Index._connect': ('indexer.html#index._connect', 'memery/indexer.py'),
                                 'memery.indexer.Index._connect_read_only': ('indexer.html#index._connect_read_only', 'memery/indexer.py'),
+                                'memery.indexer.Index._damaged': ('indexer.html#index._damaged', 'memery/indexer.py'),
                                 'memery.indexer.Index._number': ('indexer.html#index._number', 'memery/indexer.py'),
                                 'memery.indexer.Index._open': ('indexer.html#index._open', 'memery/indexer.py'),
                                 'memery.indexer.Index._open_patiently': ('indexer.html#index._open_patiently', 'memery/indexer.py'),
@@ -262,6 +263,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer.Index.path': ('indexer.html#index.path', 'memery/indexer.py'),
                                 'memery.indexer.Index.paths_of': ('indexer.html#index.paths_of', 'memery/indexer.py'),
                                 'memery.indexer.Index.relative': ('indexer.html#index.relative', 'memery/indexer.py'),
+                                'memery.indexer.Index.said_if_damaged': ('indexer.html#index.said_if_damaged', 'memery/indexer.py'),
                                 'memery.indexer.Index.set_meta': ('indexer.html#index.set_meta', 'memery/indexer.py'),
                                 'memery.indexer.Index.set_texts': ('indexer.html#index.set_texts', 'memery/indexer.py'),
                                 'memery.indexer.Index.share': ('indexer.html#index.share', 'memery/indexer.py'),
@@ -451,6 +453,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'memery.words._words': ('words.html#_words', 'memery/words.py'),
                               'memery.words.fts_phrase': ('words.html#fts_phrase', 'memery/words.py'),
                               'memery.words.fts_term': ('words.html#fts_term', 'memery/words.py'),
+                              'memery.words.need_ocr': ('words.html#need_ocr', 'memery/words.py'),
                               'memery.words.ocr_engine': ('words.html#ocr_engine', 'memery/words.py'),
                               'memery.words.path_words': ('words.html#path_words', 'memery/words.py'),
                               'memery.words.query_terms': ('words.html#query_terms', 'memery/words.py')}}}

@@ -120,7 +120,7 @@ def _reader(ocr: bool, images: int, batch_size: int, num_workers: int|None) -> T
     from memery.crafter import default_workers
     workers = default_workers(images, batch_size) if num_workers is None else num_workers
     reader = TextReader(threads=1 if workers else None)
-    reader.engine # loaded here, so that a missing extra is said once, before any image is read
+    reader.engine # made here, without its models: a missing extra is said once, and decoding processes forked from this one start with it
     return reader
 
 def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
@@ -201,7 +201,7 @@ def index_flow(folder: str|Path, # the folder of images
     report = IndexReport(str(index.folder), read_only=index.read_only)
     if index.location != index_candidates(index.root, index_dir)[0]: report.location = str(index.location)
     if not index.read_only:
-        with _writing(index, wait, verbose) as writing:
+        with _writing(index, wait, verbose) as writing, index.said_if_damaged():
             if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, ocr,
                                 follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
             else: report.busy = True
@@ -263,10 +263,12 @@ def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or 
     indexes = [index_flow(f, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links,
                           ignore=ignore, include_hidden=include_hidden, ocr=ocr) if update else open_index(f, model, pretrained, index_dir) for f in folders]
     encoder = QueryEncoder(model, pretrained, device) # a text query on an exported model needs no PyTorch
-    if len(indexes) == 1: return Results(search(indexes[0], query, lambda: encoder), query, indexes)
+    def searched(index, query):
+        with index.said_if_damaged(): return search(index, query, lambda: encoder)
+    if len(indexes) == 1: return Results(searched(indexes[0], query), query, indexes)
     each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0) # every folder's best, then the best of those
     best = {}
-    for m in (m for index in indexes for m in search(index, each, lambda: encoder)):
+    for m in (m for index in indexes for m in searched(index, each)):
         best.setdefault(os.path.realpath(m.path), m) # a folder given inside another: its images once
     matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path)) # phrase matches first, then all-word matches, as in each folder
     return Results(matches[query.offset:][:query.n], query, indexes)

@@ -29,6 +29,7 @@ class ResultGrid(anywidget.AnyWidget):
     names = T.List(T.Unicode()).tag(sync=True)
     paths = T.List(T.Unicode()).tag(sync=True)
     scores = T.List(T.Float()).tag(sync=True)
+    words = T.List(T.Unicode()).tag(sync=True) # the words that found each result, matches in [brackets]; '' where its looks alone did
     thumbs = T.List(T.Bytes()).tag(sync=True) # JPEGs (WebPs if transparent); empty where unreadable, or while `loading`
     loading = T.Bool(False).tag(sync=True) # more thumbnails are on their way
     liked = T.List(T.Int()).tag(sync=True) # result numbers
@@ -93,6 +94,7 @@ class ResultTab(W.VBox):
         thumbs = thumbnails.many(paths, make=False)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
         self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths, scores=[m.score for m in matches], thumbs=thumbs,
+                               words=[m.snippet or '' for m in matches],
                                loading=bool(self._missing), title=search.description,
                                liked=[i for i, p in enumerate(paths) if p in liked], disliked=[i for i, p in enumerate(paths) if p in disliked])
         earlier = [p for p in dict.fromkeys(liked + disliked) if p not in paths] # marked in earlier rounds, not among these results

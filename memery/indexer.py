@@ -255,10 +255,18 @@ class Index:
         if value is None: return None
         try: n = int(value)
         except (TypeError, ValueError): n = None
-        if n is None or not low <= n <= high:
-            raise IndexDamaged(f"the index {self.db_path} is damaged (its {key} is {str(value)[:40]!r}); "
-                               f"`memery purge {self.root}` removes it, and the next run rebuilds it")
+        if n is None or not low <= n <= high: raise self._damaged(f"its {key} is {str(value)[:40]!r}")
         return n
+
+    def _damaged(self, why: str) -> IndexDamaged:
+        return IndexDamaged(f"the index {self.db_path} is damaged ({why}); `memery purge {self.root}` removes it, and the next run rebuilds it")
+
+    @contextmanager
+    def said_if_damaged(self):
+        "Turn SQLite's word that the database is damaged (a malformed page, say) into `IndexDamaged`, one sentence naming it."
+        try: yield self
+        except sqlite3.OperationalError: raise # locked, busy, a full disk: not damage
+        except sqlite3.DatabaseError as e: raise self._damaged(str(e)) from None
 
     @property
     def generation(self) -> int:
@@ -479,7 +487,7 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
     except (OverflowError, TypeError, ValueError): return None # not an id, or a path with a NUL byte
     return Path(real) if inside and os.path.isfile(real) else None
 
-# %% ../nbs/04_indexer.ipynb #bac3ca7f
+# %% ../nbs/04_indexer.ipynb #0deb6a07
 @dataclass
 class WordHit:
     "How the words of an image (its path's, and the text read in it) match a query."
@@ -526,7 +534,9 @@ def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the t
     with self._write(bump=False) as db: db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}', [(t, p) for p, t in texts])
 
 @patch
-def set_meta(self: Index, key: str, value: str):
+def set_meta(self: Index, key: str, # the name of the value
+             value: str, # what to record
+            ):
     "Record `value` under `key` in the `meta` table."
     with self._write(bump=False) as db: db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
 

@@ -287,7 +287,7 @@ def nearest(index: Index, # the index to search
     if tree: return _approximate(index, tree, vf, vector, k, search_k or default_search_k(k, count))
     return _scan(index, vf, vector, k) if vf is not None and k <= SCANNED else _exact(index, vector, k)
 
-# %% ../nbs/05_ranker.ipynb #d677af05
+# %% ../nbs/05_ranker.ipynb #9fe96ece
 FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
 PARTIAL_NUDGE = 1.0 # how far an image with half or more of the query's words (not all) moves up, in standard deviations of the looks' scores
 

@@ -225,7 +225,7 @@ def search(self: Library, request: SearchRequest) -> dict:
                       paths(request.liked), disliked, disliked, request.threshold, request.n, request.offset)
         results = search_flow(served.path, query, **self.options, device=self.device, update=False)
         rels = index.paths_of([m.id for m in results]) # one query, rather than a path computation per result
-        found = [dict(id=image_id(served.number, m.id), path=rels[m.id], score=round(m.score, 6))
+        found = [dict(id=image_id(served.number, m.id), path=rels[m.id], score=round(m.score, 6), matched=m.matched, snippet=m.snippet)
                  for m in results if m.id in rels] # a row indexing has just removed is no result
     finally:
         index.close()
@@ -279,6 +279,8 @@ class Result(BaseModel):
     id: str = Field(description="the image's id: ask /api/thumb/{id} and /api/image/{id} for it")
     path: str = Field(description="its path, relative to its folder")
     score: float = Field(description="its cosine similarity to the query")
+    matched: str = Field(description="which side found it: 'visual' (its looks), 'text' (its words: the text in it, its folder and file names) or 'both'")
+    snippet: str|None = Field(None, description="its words that matched the query, in [brackets]; null when its looks alone found it")
 
 class Found(BaseModel):
     "A search's answer."

@@ -241,7 +241,7 @@ def text_like(k: int, # how many queries
     q = 0.9 * side + 0.3 * lean + 0.3 * aim + rng.standard_normal((k, dim), dtype=np.float32) * 0.02
     return q / np.linalg.norm(q, axis=1, keepdims=True)
 
-# %% ../nbs/09_testing.ipynb #a8e5442a
+# %% ../nbs/09_testing.ipynb #a3610a6d
 WORDS = ("acme plumbing invoice receipt total due meeting notes kubernetes migration plan budget quarterly review garden "
          "birthday party dinner recipe lemon chicken flight boarding gate seat train ticket hotel booking confirmation "
          "password reset account security update weather forecast rain sunny concert tickets museum opening hours library "
@@ -258,9 +258,9 @@ FOLDERS = ('Trips/Paris 2019', 'Trips/Lisbon 2022', 'Family/Anna Birthday', 'Gar
 @dataclass
 class WordsFolder:
     "What `make_words_folder` wrote: each screenshot's lines, each photo's colour, each named folder's photos (paths relative to the folder)."
-    screens: dict[str, list[str]] = field(default_factory=dict)
-    photos: dict[str, str] = field(default_factory=dict)
-    folders: dict[str, list[str]] = field(default_factory=dict)
+    screens: dict[str, list[str]] = field(default_factory=dict) # each screenshot's path -> its lines of text
+    photos: dict[str, str] = field(default_factory=dict) # each photo's path -> its colour (a `PALETTE` name)
+    folders: dict[str, list[str]] = field(default_factory=dict) # each named folder (one of `FOLDERS`) -> the paths of its photos
 
 def _font(i: int, size: int):
     "One of `FONTS` (cycling), or Pillow's own font where none is installed."

@@ -163,6 +163,7 @@ def test_search_tabs_refine(page, tmp_path):
     grid.locator('.memery-card .memery-thumb').nth(1).click()
     preview = page.locator('.memery-preview:not([hidden])')
     expect(preview.locator('.memery-path')).to_have_text(str(page_folder(page)/refined[1][1]))
+    expect(preview.locator('.memery-words')).to_contain_text('words: [red]') # its name has the query's word: the words that found it show
     expect(preview.locator('img')).to_be_visible()
     box = preview.bounding_box()
     assert box['width'] == 1500 and box['height'] == 1100, box # an overlay on the whole window

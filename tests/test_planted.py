@@ -31,16 +31,17 @@ def indexed(tmp_path, env) -> Path:
     return db
 
 def check(res: subprocess.CompletedProcess, folder: Path, names: Path|None=None) -> str:
-    "Status 0 or 1, only paths inside `folder` on stdout, no path outside in any output; with status 1, one line naming `names`."
+    "Status 0 or 1, only paths inside `folder` on stdout, no path outside in any output; with status 1, a last line of error naming `names` (after the run's report and warnings, if any)."
     assert res.returncode in (0, 1), (res.returncode, res.stderr) # a negative status is a signal: a crash
     output = res.stdout + res.stderr
     assert 'Traceback' not in output and 'unexpected' not in output, output
     for bad in OUTSIDE: assert bad not in output, output
     for line in res.stdout.splitlines(): assert Path(line).resolve().is_relative_to(folder.resolve()), line
-    if res.returncode == 1:
-        lines = res.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith('memery: error: '), res.stderr
-        if names: assert str(names) in lines[0], lines[0]
+    if res.returncode == 1: # one line of error, last; before it, only what the run reported (busy, say) and warnings
+        *before, error = res.stderr.strip().splitlines()
+        assert error.startswith('memery: error: ') and not any('error' in line for line in before), res.stderr
+        assert all(line.startswith(('memery: warning: ', str(folder))) for line in before), res.stderr
+        if names: assert str(names) in error, error
     return 'repaired' if res.returncode == 0 else res.stderr
 
 def recall_as_is(db: Path, env, *args) -> subprocess.CompletedProcess:

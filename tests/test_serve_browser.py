@@ -117,6 +117,7 @@ def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
     all_loaded(page, 60)
     first = names(page)
     assert first[0].startswith('red '), first[:5]
+    assert '\nwords: [red]' in page.locator('#grid .card').nth(0).get_attribute('title') # found by its name too, and the card says so
     assert '?q=red' in page.url
     dense = visible_thumbnails(page)
     print(f"{dense} thumbnails in view at 1920x1080")

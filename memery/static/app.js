@@ -12,7 +12,7 @@ const state = {
   folders: [], // from /api/status
   query: null, // the search on screen: {folder, text, not, image, like, dislike, round}
   upload: null, // an example image from this computer: {data (a data: URL), name}; not in the address bar
-  results: [], // [{id, path, score}], best first
+  results: [], // [{id, path, score, matched, snippet}], best first
   marks: new Map(), // image id -> "like" | "dislike"; kept across feedback rounds
   more: false, // the last page was full: there may be more
   viewing: -1, // the result in the viewer
@@ -137,7 +137,7 @@ function card(r, i) {
   c.dataset.id = r.id;
   c.tabIndex = 0;
   const name = r.path.split("/").pop();
-  c.title = `${r.path}\nscore ${r.score.toFixed(3)}`;
+  c.title = `${r.path}\nscore ${r.score.toFixed(3)}` + (r.snippet ? `\nwords: ${r.snippet}` : "");
   const img = make("img");
   img.loading = "lazy";
   img.decoding = "async";
@@ -202,7 +202,7 @@ function openViewer(i) {
   $("big").src = `/api/thumb/${encodeURIComponent(r.id)}?size=large`;
   $("big").alt = r.path;
   $("big-path").textContent = folder ? `${folder.path.replace(/\/$/, "")}/${r.path}` : r.path;
-  $("big-score").textContent = `score ${r.score.toFixed(3)}`;
+  $("big-score").textContent = `score ${r.score.toFixed(3)}` + (r.snippet ? ` · words: ${r.snippet}` : "");
   $("v-open").href = `/api/image/${encodeURIComponent(r.id)}`;
   $("prev").disabled = i === 0;
   $("next").disabled = i === state.results.length - 1;

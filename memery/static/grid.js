@@ -79,12 +79,13 @@ function render({ model, el }) {
 
   function draw() {
     release();
-    const names = model.get("names"), paths = model.get("paths"), scores = model.get("scores");
+    const names = model.get("names"), paths = model.get("paths"), scores = model.get("scores"), words = model.get("words");
+    const about = (i) => paths[i] + (words[i] ? `\nwords: ${words[i]}` : "");
     thumbUrls = names.map(() => null);
     previewUrl = null;
     frames = names.map((_, i) => {
       const frame = make("div", "memery-thumb");
-      frame.title = paths[i];
+      frame.title = about(i);
       frame.addEventListener("click", () => select(i));
       return frame;
     });
@@ -93,7 +94,7 @@ function render({ model, el }) {
       card.dataset.index = i;
       const frame = frames[i];
       const caption = make("figcaption");
-      caption.title = paths[i];
+      caption.title = about(i);
       caption.append(make("span", "memery-score", Number.isFinite(scores[i]) ? scores[i].toFixed(3) : "earlier"), make("span", "memery-name", name));
       card.append(frame, caption, buttons(i, true));
       return card;
@@ -132,7 +133,8 @@ function render({ model, el }) {
       actions.prepend(score);
       const figure = make("figure", "memery-view");
       const caption = make("figcaption");
-      caption.append(about, actions);
+      const words = model.get("words")[i]; // the words that found it, under its path
+      caption.append(about, ...(words ? [make("div", "memery-words", `words: ${words}`)] : []), actions);
       figure.append(img, caption);
       aside.append(close, step("memery-prev", "‹", i - 1, "Previous (←)"), figure, step("memery-next", "›", i + 1, "Next (→)"));
       if (!aside.contains(document.activeElement)) aside.focus({ preventScroll: true });
