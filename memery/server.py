@@ -88,6 +88,7 @@ class SearchRequest(BaseModel):
     n: int = Field(DEFAULT_RESULTS, ge=1, le=MAX_RESULTS, description="how many results")
     offset: int = Field(0, ge=0, le=1_000_000, description="skip this many of the best results, to page through them")
     threshold: float|None = Field(None, ge=-1, le=1, description="leave out results whose cosine similarity is below this")
+    match: Literal['both', 'visual', 'text'] = Field('both', description="'both': by looks and by the words in and around images; 'visual': by looks only; 'text': by words only")
 
 # %% ../nbs/11_server.ipynb #8354d96e
 def decode_upload(data: str) -> bytes:
@@ -222,7 +223,7 @@ def search(self: Library, request: SearchRequest) -> dict:
             image.write_bytes(upload)
         disliked = paths(request.disliked)
         query = Query(request.text, image, request.negatives, request.text_weight, request.image_weight, request.negative_weight,
-                      paths(request.liked), disliked, disliked, request.threshold, request.n, request.offset)
+                      paths(request.liked), disliked, disliked, request.threshold, request.n, request.offset, request.match)
         results = search_flow(served.path, query, **self.options, device=self.device, update=False)
         rels = index.paths_of([m.id for m in results]) # one query, rather than a path computation per result
         found = [dict(id=image_id(served.number, m.id), path=rels[m.id], score=round(m.score, 6), matched=m.matched, snippet=m.snippet)
@@ -331,9 +332,10 @@ def search_get(request: Request,
                like: list[str] = Param([], max_length=MAX_RESULTS, description="the id of a result liked (repeatable)"),
                dislike: list[str] = Param([], max_length=MAX_RESULTS, description="the id of a result disliked (repeatable)"),
                threshold: float|None = Param(None, ge=-1, le=1, description="leave out results less similar than this"),
+               match: Literal['both', 'visual', 'text'] = Param('both', description="'visual': by looks only; 'text': by words only (in and around images)"),
               ) -> Found:
     return _library(request).search(SearchRequest(folder=folder, text=q, negatives=not_, image=image, liked=like, disliked=dislike,
-                                                  n=n, offset=offset, threshold=threshold))
+                                                  n=n, offset=offset, threshold=threshold, match=match))
 
 _JPEG = {200: {'content': {'image/jpeg': {}, 'image/webp': {}}, 'description': "a JPEG, or a WebP for a picture with transparency"}}
 

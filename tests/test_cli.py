@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from memery.testing import copy_images, make_colour_folder, make_hostile_folder, run_unprivileged
+from memery.testing import copy_images, make_colour_folder, make_hostile_folder, make_words_folder, run_unprivileged
 
 REPO = Path(__file__).resolve().parent.parent
 MEMERY = str(Path(sys.executable).parent/'memery')
@@ -104,6 +104,27 @@ def test_killed_run_resumes_without_encoding_twice(tmp_path, env):
     report = json.loads(res.stdout)
     assert (report['encoded'], report['unchanged'], report['images']) == (64 - done, done, 64)
     assert searchable(folder) == 64
+
+def read_by_ocr(folder: Path) -> int:
+    "Images whose text OCR has read, in `folder`'s (only) index, read straight from SQLite."
+    [db] = (folder/'.memery').glob('*.sqlite3')
+    with sqlite3.connect(db) as con: return con.execute('SELECT count(*) FROM words WHERE read = 1').fetchone()[0]
+
+def test_killed_ocr_run_resumes(tmp_path, env):
+    "OCR turned on for an indexed folder, killed midway: the next run, without --ocr (the index remembers), reads only the rest."
+    folder = tmp_path/'shots'
+    make_words_folder(folder, screens=24, photos_per_folder=0)
+    assert memery('index', folder, *COLOURS, env=env).returncode == 0
+    proc = subprocess.Popen([MEMERY, 'index', str(folder), '--ocr', '--batch-size', '2', '--workers', '0', '--quiet', *COLOURS], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None and read_by_ocr(folder) < 4: time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = read_by_ocr(folder)
+    assert 4 <= done < 24, f"the run must be killed midway (read {done}): {proc.stderr.read()}"
+    report = json.loads(memery('index', folder, '--json', *COLOURS, env=env).stdout)
+    assert (report['encoded'], report['read'], read_by_ocr(folder)) == (0, 24 - done, 24)
 
 def test_two_indexers_at_once(tmp_path, env):
     "Two `memery index` started together: one indexes, the other waits, then finds nothing left to do."
