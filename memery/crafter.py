@@ -165,9 +165,10 @@ class ImageFiles:
         except ImageError as e: return Failed(i, str(e), digest)
         except Exception as e: return Failed(i, f"cannot prepare it for the model: {e}", digest)
     def _text(self, im: Image.Image, i: int) -> str|None:
-        "The text `reader` finds in `im` (decoded again at full size to read it, if it was drafted); '' if reading fails: it is not tried again."
+        "The text `reader` finds in `im` (decoded again at the reader's `draft_size`, if it was drafted); '' if reading fails: it is not tried again."
         if self.reader is None: return None
-        try: return self.reader(im, lambda: open_image(self.paths[i], max_pixels=self.max_pixels)[0] if self.draft_size else im)
+        full = lambda: open_image(self.paths[i], getattr(self.reader, 'draft_size', None), self.max_pixels)[0] # as large as the reader reads
+        try: return self.reader(im, full if self.draft_size else lambda: im)
         except Exception: return ''
 
 # %% ../nbs/02_crafter.ipynb #89f7393c

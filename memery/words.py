@@ -101,6 +101,8 @@ class TextReader:
                 ):
         self.threads, self._lock = threads, threading.Lock()
 
+    draft_size = READ_SIDE // 2 # an image decoded again to be read needs no more pixels than this on its shorter side
+
     def __getstate__(self): return {'threads': self.threads}
     def __setstate__(self, state): self.__init__(**state)
 
