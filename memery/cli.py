@@ -257,6 +257,7 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if hasattr(args, 'precision'): args.model = with_precision(args.model, args.precision) # the model's name carries it everywhere
+    os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # before PyTorch loads: its threads sleep, rather than spin, while decoding processes (OCR too) want the cores
     if args.command == 'recall': # a query's options are checked by the `Query`, and a bad one is a usage error, as argparse's are
         try: query_of(args)
         except MemeryError as e: parser.error(str(e))
