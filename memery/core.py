@@ -132,31 +132,35 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
     batch_size = batch_size or enc.batch_size
     reader = _reader(ocr, len(todo), batch_size, num_workers)
     encoded, skipped = 0, []
-    with tqdm(total=len(todo), unit='img', desc=f"indexing {index.folder}", disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
-        for batch in craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers, jpeg_draft_size(enc.image_size), reader=reader):
-            vectors = enc.encode_images(batch.pixels) if batch.items else []
-            entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text) for c, v in zip(batch.items, vectors)]
-            entries += [Entry(todo[f.i], *files[todo[f.i]], f.hash, reason=f.reason) for f in batch.failures]
-            index.add(entries)
-            encoded += len(batch.items)
-            skipped += [(todo[f.i], f.reason) for f in batch.failures]
-            bar.update(len(batch))
-            if progress: progress(encoded + len(skipped), len(todo))
+    batches = craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers, jpeg_draft_size(enc.image_size), reader=reader)
+    for batch in _tracked(batches, len(todo), f"indexing {index.folder}", verbose, progress):
+        vectors = enc.encode_images(batch.pixels) if batch.items else []
+        entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text) for c, v in zip(batch.items, vectors)]
+        entries += [Entry(todo[f.i], *files[todo[f.i]], f.hash, reason=f.reason) for f in batch.failures]
+        index.add(entries)
+        encoded += len(batch.items)
+        skipped += [(todo[f.i], f.reason) for f in batch.failures]
     return encoded, skipped
+
+def _tracked(batches, total: int, desc: str, verbose: bool, progress: Callable|None):
+    "`batches` as they come; once each is dealt with, a progress bar (if `verbose`) and `progress` hear of the images done so far."
+    done = 0
+    with tqdm(total=total, unit='img', desc=desc, disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
+        for batch in batches:
+            yield batch
+            done += len(batch)
+            bar.update(len(batch))
+            if progress: progress(done, total)
 
 def _read_texts(index: Index, todo: list[str], batch_size: int|None, num_workers: int|None, verbose: bool, progress: Callable|None) -> int:
     "Read the text in the images at relative paths `todo`, already indexed, and store it; return how many were read."
     from memery.crafter import craft
     batch_size = batch_size or 32
-    reader, read = _reader(True, len(todo), batch_size, num_workers), 0
     if progress: progress(0, len(todo))
-    with tqdm(total=len(todo), unit='img', desc=f"reading text in {index.folder}", disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
-        for batch in craft([index.root/rel for rel in todo], None, batch_size, num_workers, reader=reader):
-            index.set_texts([(todo[c.i], c.text) for c in batch.items] + [(todo[f.i], '') for f in batch.failures]) # unreadable now: read at its next change
-            read += len(batch)
-            bar.update(len(batch))
-            if progress: progress(read, len(todo))
-    return read
+    batches = craft([index.root/rel for rel in todo], None, batch_size, num_workers, reader=_reader(True, len(todo), batch_size, num_workers))
+    for batch in _tracked(batches, len(todo), f"reading text in {index.folder}", verbose, progress):
+        index.set_texts([(todo[c.i], c.text) for c in batch.items] + [(todo[f.i], '') for f in batch.failures]) # unreadable now: read at its next change
+    return len(todo)
 
 def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, ocr=None, **scanning):
     scan = scan_folder(index.root, exclude=[index.location], under=index.scope, **scanning) # a subfolder's own part only
@@ -165,8 +169,9 @@ def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_work
     report.unchanged, report.moved, report.deleted, report.touched = changes.unchanged, len(changes.moved), len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
-    if ocr is not None and ocr != (index.meta('ocr') == 'on'): index.set_meta('ocr', 'on' if ocr else 'off') # remembered from now on
-    ocr = index.meta('ocr') == 'on'
+    remembered = index.meta('ocr') == 'on'
+    if ocr is not None and ocr != remembered: index.set_meta('ocr', 'on' if ocr else 'off') # remembered from now on
+    ocr = remembered if ocr is None else ocr
     if changes.to_encode:
         report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, get_encoder, batch_size, num_workers, verbose, progress, ocr)
     report.read = report.encoded if ocr else 0

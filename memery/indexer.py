@@ -347,14 +347,18 @@ def add(self: Index, entries: list[Entry]):
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 
+def _drop_words(db: sqlite3.Connection, paths):
+    "Remove the words of the images at `paths`."
+    db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in paths])
+
 def _set_words(db: sqlite3.Connection, rows: list[tuple[str, str, bool]]):
     "Give the images at the paths of `rows` (path, text, whether OCR read it) their words afresh."
-    db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p, _, _ in rows])
+    _drop_words(db, [p for p, _, _ in rows])
     db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)', [(p, path_words(p), t, int(r)) for p, t, r in rows])
 
 def _copy_words(db: sqlite3.Connection, pairs: list[tuple[str, str]]):
     "Give the image at the second path of each pair the text of the first, with its own path's words."
-    db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(new,) for _, new in pairs])
+    _drop_words(db, [new for _, new in pairs])
     db.executemany(f'INSERT INTO words (rowid, names, text, read) SELECT {_ID_OF}, ?, text, read FROM words WHERE rowid = {_ID_OF}',
                    [(new, path_words(new), src) for src, new in pairs])
 
@@ -383,7 +387,7 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
         db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}', [(path_words(new), new) for _, new in changes.moved]) # the text goes with it
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
         _copy_words(db, changes.copied)
-        db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in changes.deleted])
+        _drop_words(db, changes.deleted)
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
 
 # %% ../nbs/04_indexer.ipynb #963815e5
@@ -440,23 +444,26 @@ def vector_of(self: Index, path: str) -> np.ndarray|None:
     "The embedding of the image at relative `path`, if the index has one."
     row = self.db.execute("SELECT vector FROM images WHERE path = ? AND status = 'ok'", (path,)).fetchone()
     if row is None or not _sound_vector(row[0], self.dim or 0): return None # none, or not one memery wrote
-    return _unit_rows(np.frombuffer(row[0], dtype='<f2').astype(np.float32)[None])[0]
+    return _unit_vector(row[0])
+
+def _unit_vector(blob: bytes) -> np.ndarray:
+    "A stored float16 vector as float32, of length 1."
+    return _unit_rows(np.frombuffer(blob, dtype='<f2').astype(np.float32)[None])[0]
+
+_AMONG = 'IN (SELECT value FROM json_each(?))' # with the ids as one JSON list: any number of them, in one parameter
 
 @patch
 def vectors_of(self: Index, ids, # row ids
               ) -> dict[int, np.ndarray]:
     "The unit embeddings of the searchable images with row `ids`, by id (those memery wrote)."
     dim = self.dim or 0
-    rows = self.db.execute("SELECT id, vector FROM images WHERE status = 'ok' AND id IN (SELECT value FROM json_each(?))", (json.dumps([int(i) for i in ids]),))
-    return {i: _unit_rows(np.frombuffer(b, dtype='<f2').astype(np.float32)[None])[0] for i, b in rows if _sound_vector(b, dim)}
+    rows = self.db.execute(f"SELECT id, vector FROM images WHERE status = 'ok' AND id {_AMONG}", (json.dumps([int(i) for i in ids]),))
+    return {i: _unit_vector(b) for i, b in rows if _sound_vector(b, dim)}
 
 @patch
 def paths_of(self: Index, ids) -> dict[int, str]:
     "The relative paths of the rows `ids` (those that name a file inside the folder)."
-    ids, rows = [int(i) for i in ids], []
-    for start in range(0, len(ids), 900): # within the oldest SQLite's limit on parameters
-        part = ids[start:start + 900]
-        rows += self.db.execute(f"SELECT id, path FROM images WHERE id IN ({','.join('?'*len(part))})", part).fetchall()
+    rows = self.db.execute(f"SELECT id, path FROM images WHERE id {_AMONG}", (json.dumps([int(i) for i in ids]),))
     return {i: p for i, p in rows if safe_relative(p) and p.startswith(self.scope)}
 
 class Facts(NamedTuple):

@@ -324,12 +324,14 @@ def fuse(index: Index, # the index searched
     looks.update(_scored(index, [i for i in hits if i not in looks], q))
     scores = np.array([m.score for m in pool] or [0.0])
     spread = max(float(scores.std()), 1e-6)
+    tier = {i: _tier(h, terms) for i, h in hits.items()}
     share = {i: h.terms / terms if terms else 0 for i, h in hits.items()}
-    counted = {i for i, h in hits.items() if _tier(h, terms) or share[i] >= 0.5} # a stray word is not a match
-    key = lambda i: (-_tier(hits.get(i), terms), -(looks[i][1] + PARTIAL_NUDGE * spread * share.get(i, 0) * (i in counted)))
+    counted = {i for i in hits if tier[i] or share[i] >= 0.5} # a stray word is not a match
+    nudge = {i: PARTIAL_NUDGE * spread * share[i] for i in counted}
+    key = lambda i: (-tier.get(i, 0), -(looks[i][1] + nudge.get(i, 0)))
     by_looks = {m.id for m in pool[:k]}
     side = lambda i: 'visual' if i not in counted else 'both' if i in by_looks else 'text'
-    return [Match(*looks[i], i, side(i), hits[i].snippet if i in counted else None, _tier(hits.get(i), terms)) for i in sorted(looks, key=key)]
+    return [Match(*looks[i], i, side(i), hits[i].snippet if i in counted else None, tier.get(i, 0)) for i in sorted(looks, key=key)]
 
 # %% ../nbs/05_ranker.ipynb #0d9ad29a
 def search(index: Index, # the index to search

@@ -17,7 +17,7 @@ from .fileutils import image_extensions
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
            'FOLDERS', 'ColourCLIP', 'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images',
            'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged',
-           'clip_like', 'text_like', 'WordsFolder', 'make_words_folder']
+           'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -262,7 +262,9 @@ class WordsFolder:
     photos: dict[str, str] = field(default_factory=dict) # each photo's path -> its colour (a `PALETTE` name)
     folders: dict[str, list[str]] = field(default_factory=dict) # each named folder (one of `FOLDERS`) -> the paths of its photos
 
-def _font(i: int, size: int):
+def pick_font(i: int, # which of `FONTS` to try first (cycling)
+              size: int, # in pixels
+             ):
     "One of `FONTS` (cycling), or Pillow's own font where none is installed."
     from PIL import ImageFont
     for name in FONTS[i % len(FONTS):] + FONTS[:i % len(FONTS)]:
@@ -280,7 +282,7 @@ def _screenshot(lines: list[str], rng, i: int) -> Image.Image:
     d.rectangle((0, 0, w, 28), fill=(60, 60, 64) if dark else (222, 222, 222))
     for j, c in enumerate([(255, 95, 86), (255, 189, 46), (39, 201, 63)]): d.ellipse((10 + 20 * j, 8, 22 + 20 * j, 20), fill=c)
     size = int(rng.choice([16, 18, 22, 26]))
-    font = _font(i, size)
+    font = pick_font(i, size)
     for j, line in enumerate(lines): d.text((32, 50 + j * int(size * 1.8)), line, fill=(225, 225, 225) if dark else (25, 25, 25), font=font)
     return im
 

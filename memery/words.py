@@ -93,30 +93,33 @@ def _shrunk(im: Image.Image, side: int) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(im.convert('RGB'))[:, :, ::-1])
 
 # %% ../nbs/15_words.ipynb #69373984
-_engines: dict[int|None, object] = {}
+_engines: dict[int|None, tuple] = {} # threads -> (engine, the lock of all who use it: a look changes its detector's size for a moment)
+_making_engine = threading.Lock()
 
 class TextReader:
     "Reads the text in images: a cheap look for text first, then reading only where there is some. Picklable: each process loads its own models."
     def __init__(self, threads: int|None=None, # CPU threads for each model; by default all (1 in each of several decoding processes)
                 ):
-        self.threads, self._lock = threads, threading.Lock()
+        self.threads = threads
 
     draft_size = READ_SIDE // 2 # an image decoded again to be read needs no more pixels than this on its shorter side
 
-    def __getstate__(self): return {'threads': self.threads}
-    def __setstate__(self, state): self.__init__(**state)
+    def _shared(self) -> tuple:
+        "This process's engine for `threads`, and its lock."
+        with _making_engine:
+            if self.threads not in _engines: _engines[self.threads] = ocr_engine(self.threads), threading.Lock()
+        return _engines[self.threads]
 
     @property
-    def engine(self):
-        if self.threads not in _engines: _engines[self.threads] = ocr_engine(self.threads)
-        return _engines[self.threads]
+    def engine(self): return self._shared()[0]
 
     def has_text(self, im: Image.Image) -> bool:
         "Does `im` seem to hold text? Detection alone, on `im` shrunk to `PROBE_SIDE`."
         a = _shrunk(im, PROBE_SIDE)
         if _flat(a): return True
-        with self._lock:
-            det = self.engine._load_det_model()
+        engine, lock = self._shared()
+        with lock:
+            det = engine._load_det_model()
             det.limit_side_len = PROBE_SIDE
             try: found = det(a).boxes
             finally: det.limit_side_len = READ_SIDE
@@ -124,7 +127,8 @@ class TextReader:
 
     def read(self, im: Image.Image) -> str:
         "All the text in `im`, a line per box found, top to bottom."
-        with self._lock: out = self.engine(_shrunk(im, READ_SIDE))
+        engine, lock = self._shared()
+        with lock: out = engine(_shrunk(im, READ_SIDE))
         return '\n'.join(t for t in (out.txts or ()) if t.strip())
 
     def __call__(self, im: Image.Image, # the image, perhaps decoded at a reduced size
