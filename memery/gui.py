@@ -18,7 +18,8 @@ from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, user_cach
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
 # %% auto #0
-__all__ = ['STATIC', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'ResultTab', 'last_folder', 'AppPage', 'appPage', 'DuplicatesTab']
+__all__ = ['STATIC', 'MATCH_LABELS', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'ResultTab', 'last_folder', 'AppPage', 'appPage',
+           'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
@@ -48,6 +49,8 @@ class ResultGrid(anywidget.AnyWidget):
         if content.get('event') == 'similar' and self.on_similar: self.on_similar(int(content['index']))
 
 # %% ../nbs/08_gui.ipynb #27b89377
+MATCH_LABELS = {'both': 'looks and words', 'visual': 'looks only', 'text': 'words only'} # the sidebar's names for `Query.match`
+
 @dataclass(frozen=True)
 class Search:
     "What one tab searched for: a `Query` in a folder, and its feedback round; or the folder's duplicates."
@@ -62,7 +65,7 @@ class Search:
         q = self.query
         parts = [p for p in (q.text, q.image and f'≈ {Path(q.image).name}') if p]
         title = ' + '.join(parts) or f'{len(q.liked)} liked'
-        return title + (f" − {', '.join(q.negative)}" if q.negative else '')
+        return title + (f" − {', '.join(q.negative)}" if q.negative else '') + (f' ({MATCH_LABELS[q.match]})' if q.match != 'both' else '')
 
     @property
     def title(self) -> str:
@@ -205,6 +208,8 @@ class AppPage(W.HBox):
         self.negative = W.Text(placeholder='people, text', description='Not', **wide)
         self.image = W.Text(placeholder='path of an example image', description='Image', **wide)
         self.upload = W.FileUpload(accept='image/*', multiple=False, description='Upload image', layout=W.Layout(width='100%'))
+        self.match = W.Dropdown(options=[(label, side) for side, label in MATCH_LABELS.items()], description='Match', **wide,
+                                tooltip='What finds an image: its looks, its words (the text in it, its folder and file names), or both')
         self.n = W.BoundedIntText(value=n, min=1, max=1000, description='Results', **wide)
         self.search_button = W.Button(description='Search', button_style='primary', icon='search', layout=W.Layout(flex='2'))
         self.clear_button = W.Button(description='Clear', tooltip='Empty the query, Not and Image boxes', layout=W.Layout(flex='1'))
@@ -223,7 +228,7 @@ class AppPage(W.HBox):
             for box in (self.folder, self.query, self.negative, self.image): box.on_submit(lambda _: self.search())
         heading = W.HTML('<div style="line-height:1.3"><b style="font-size:1.15em">memery</b><br>'
                          '<span style="opacity:.7">search your images in plain language</span></div>')
-        sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload, self.n,
+        sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload, self.match, self.n,
                           W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')), self.dupes_button, self.jobs, self.message],
                          layout=W.Layout(width='270px', min_width='240px', gap='4px'))
         super().__init__([sidebar, self.tabs], layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
@@ -337,7 +342,7 @@ def _follow(self: AppPage, change):
     self.folder.value = search.folder
     if q is None: return # a duplicates tab: its folder is all it searched
     self.query.value, self.negative.value = q.text or '', ', '.join(q.negative)
-    self.image.value, self.n.value = q.image or '', q.n or self.n.value
+    self.image.value, self.n.value, self.match.value = q.image or '', q.n or self.n.value, q.match
 
 @patch
 def clear(self: AppPage):
@@ -348,7 +353,7 @@ def clear(self: AppPage):
 @patch
 def search(self: AppPage):
     "Search with what the sidebar holds, in a new tab."
-    try: query = Query(self.query.value, self.image.value, self.negative.value, n=self.n.value)
+    try: query = Query(self.query.value, self.image.value, self.negative.value, n=self.n.value, match=self.match.value)
     except MemeryError as e: return self.say(str(e), error=True)
     self._start(Search(self.folder.value.strip(), query))
 

@@ -197,6 +197,26 @@ def test_bookmark_at_1366(server, browser, tmp_path):
     assert not page.errors, page.errors
 
 
+def test_match_menu(server, browser, pictures, tmp_path):
+    "The Match menu: by words only, only images whose words (here, file names) have the query's; by looks only, none are found by words."
+    page = open_page(browser, f'{server.url}?q=red&match=text')
+    reds = sorted(p.name for p in pictures[0].iterdir() if p.name.startswith('red '))
+    all_loaded(page, len(reds))
+    assert sorted(names(page)) == reds and page.locator('#match').input_value() == 'text'
+    expect(page.locator('#summary')).to_contain_text('results for “red” (words only)')
+    snap(page, tmp_path, 'serve-6-words-only')
+    page.select_option('#match', label='looks only') # searches again at once
+    expect(page.locator('#summary')).to_contain_text('(looks only)')
+    all_loaded(page, 60)
+    assert 'match=visual' in page.url and names(page)[0].startswith('red ')
+    assert not any('words:' in t for t in page.locator('#grid .card').evaluate_all('cs => cs.map(c => c.title)'))
+    page.select_option('#match', label='looks + words')
+    expect(page.locator('#grid .card').nth(0)).to_have_attribute('title', re.compile(r'words: \[red\]')) # found by both again
+    expect(page.locator('#summary')).to_have_text(re.compile(r'^60\+ results for “red” in pictures · \d+ ms$'))
+    assert 'match=' not in page.url
+    assert not page.errors, page.errors
+
+
 def test_api_docs_page(server, browser, tmp_path):
     "/docs shows the OpenAPI schema with nothing loaded from elsewhere."
     page = open_page(browser, f'{server.url}docs')

@@ -7,10 +7,11 @@ const make = (tag, cls, text) => {
   return e;
 };
 const PAGE = 60; // results per request
+const MATCHES = { both: "", visual: "looks only", text: "words only" }; // what finds an image (the API's match), as the summary says it
 
 const state = {
   folders: [], // from /api/status
-  query: null, // the search on screen: {folder, text, not, image, like, dislike, round}
+  query: null, // the search on screen: {folder, text, not, match, image, like, dislike, round}
   upload: null, // an example image from this computer: {data (a data: URL), name}; not in the address bar
   results: [], // [{id, path, score, matched, snippet}], best first
   marks: new Map(), // image id -> "like" | "dislike"; kept across feedback rounds
@@ -34,7 +35,7 @@ async function api(path, options) {
 function queryFromForm() {
   const folder = Number($("folder").value || 0);
   const image = state.query && state.query.image && state.query.folder === folder ? state.query.image : null;
-  return { folder, text: $("q").value.trim(), not: $("not").value.trim(), image, like: [], dislike: [], round: 0 };
+  return { folder, text: $("q").value.trim(), not: $("not").value.trim(), match: $("match").value, image, like: [], dislike: [], round: 0 };
 }
 
 function toURL(q) {
@@ -42,6 +43,7 @@ function toURL(q) {
   if (q.folder) p.set("folder", q.folder);
   if (q.text) p.set("q", q.text);
   if (q.not) p.set("not", q.not);
+  if (q.match !== "both") p.set("match", q.match);
   if (q.image) p.set("image", q.image);
   if (q.like.length) p.set("like", q.like.join(","));
   if (q.dislike.length) p.set("dislike", q.dislike.join(","));
@@ -53,7 +55,8 @@ function toURL(q) {
 function fromURL() {
   const p = new URLSearchParams(location.search);
   const list = (k) => (p.get(k) || "").split(",").filter(Boolean);
-  const q = { folder: Number(p.get("folder") || 0), text: p.get("q") || "", not: p.get("not") || "", image: p.get("image"),
+  const match = Object.hasOwn(MATCHES, p.get("match")) ? p.get("match") : "both";
+  const q = { folder: Number(p.get("folder") || 0), text: p.get("q") || "", not: p.get("not") || "", match, image: p.get("image"),
               like: list("like"), dislike: list("dislike"), round: Number(p.get("round") || 0) };
   return q.text || q.image || q.like.length ? q : null;
 }
@@ -62,6 +65,7 @@ function showQuery(q) {
   $("folder").value = String(q ? q.folder : $("folder").value || 0);
   $("q").value = q ? q.text : "";
   $("not").value = q ? q.not : "";
+  if (q) $("match").value = q.match;
   showExample(q);
 }
 
@@ -85,7 +89,7 @@ async function search(q, { push = true, append = false } = {}) {
     else if (push) history.pushState(null, "", toURL(q));
     showQuery(q);
   }
-  const body = { folder: q.folder, text: q.text || null, negatives: q.not ? [q.not] : [], image: q.image || null,
+  const body = { folder: q.folder, text: q.text || null, negatives: q.not ? [q.not] : [], match: q.match, image: q.image || null,
                  upload: state.upload ? state.upload.data : null, liked: q.like, disliked: q.dislike,
                  n: PAGE, offset: append ? state.results.length : 0 };
   say("");
@@ -107,7 +111,8 @@ async function search(q, { push = true, append = false } = {}) {
 
 function summarize(seconds) {
   const q = state.query, folder = state.folders[q.folder];
-  const what = [q.text && `“${q.text}”`, (q.image || state.upload) && "an example image", q.not && `not “${q.not}”`].filter(Boolean).join(", ");
+  const what = [q.text && `“${q.text}”`, (q.image || state.upload) && "an example image", q.not && `not “${q.not}”`].filter(Boolean).join(", ") +
+    (MATCHES[q.match] ? ` (${MATCHES[q.match]})` : "");
   const round = q.round ? ` · round ${q.round}` : "";
   $("summary").textContent = `${state.results.length}${state.more ? "+" : ""} results for ${what || "your likes"}` +
     (folder && state.folders.length > 1 ? ` in ${folder.name}` : "") + `${round} · ` + (seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`);
@@ -126,7 +131,7 @@ function similar(i) {
   const r = state.results[i];
   closeViewer();
   state.upload = null;
-  search({ folder: state.query.folder, text: "", not: "", image: r.id, like: [], dislike: [], round: 0 });
+  search({ folder: state.query.folder, text: "", not: "", match: "both", image: r.id, like: [], dislike: [], round: 0 });
 }
 
 // ---- the grid ----
@@ -300,6 +305,7 @@ function wire() {
     search(queryFromForm());
   });
   $("folder").addEventListener("change", () => { state.marks.clear(); refreshStatus(); if ($("q").value || state.upload) search(queryFromForm()); });
+  $("match").addEventListener("change", () => { if ($("q").value || state.upload || (state.query && state.query.image)) search(queryFromForm()); });
   $("file").addEventListener("change", (e) => { useImage(e.target.files[0]); e.target.value = ""; });
   $("example-drop").addEventListener("click", () => {
     state.upload = null;
