@@ -152,6 +152,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'memery.exported._tokenizer_settings': ('exported.html#_tokenizer_settings', 'memery/exported.py'),
                                  'memery.exported._version': ('exported.html#_version', 'memery/exported.py'),
                                  'memery.exported.clip_bpe_file': ('exported.html#clip_bpe_file', 'memery/exported.py'),
+                                 'memery.exported.clip_merges': ('exported.html#clip_merges', 'memery/exported.py'),
                                  'memery.exported.export_dir': ('exported.html#export_dir', 'memery/exported.py'),
                                  'memery.exported.export_key': ('exported.html#export_key', 'memery/exported.py'),
                                  'memery.exported.export_model': ('exported.html#export_model', 'memery/exported.py'),

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 from fastcore.docments import docments
 from fastcore.meta import delegates
-from tqdm.auto import tqdm
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates, index_holder,
                               index_location, model_key, with_precision)
 from .dupes import DuplicateGroup, duplicate_groups
@@ -144,6 +143,7 @@ def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
 
 def _tracked(batches, total: int, desc: str, verbose: bool, progress: Callable|None):
     "`batches` as they come; once each is dealt with, a progress bar (if `verbose`) and `progress` hear of the images done so far."
+    from tqdm.auto import tqdm # only where there is something to encode: a search of an indexed folder never imports it
     done = 0
     with tqdm(total=total, unit='img', desc=desc, disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
         for batch in batches:

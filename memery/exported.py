@@ -4,15 +4,15 @@
 
 # %% ../nbs/12_exported.ipynb #37aea062
 from __future__ import annotations
-import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, shutil, stat, string, sys, tempfile, threading, warnings
+import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, re, shutil, stat, string, sys, tempfile, threading, warnings
 from pathlib import Path
 import numpy as np
 from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir, warn_random_weights
 
 # %% auto #0
-__all__ = ['CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'clip_bpe_file', 'ClipTokenizer', 'export_key', 'export_dir',
-           'prepare_picture', 'export_model', 'ExportWarning', 'ExportedText', 'ExportedImage', 'exported',
-           'quantized_image', 'QueryEncoder']
+__all__ = ['CLIP_MERGES', 'CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'QUICK_LOAD_MAX', 'clip_bpe_file',
+           'clip_merges', 'ClipTokenizer', 'export_key', 'export_dir', 'prepare_picture', 'export_model',
+           'ExportWarning', 'ExportedText', 'ExportedImage', 'exported', 'quantized_image', 'QueryEncoder']
 
 # %% ../nbs/12_exported.ipynb #3832e256
 def _byte_symbols() -> dict[int, str]:
@@ -27,8 +27,22 @@ def clip_bpe_file() -> Path:
     if spec is None or not spec.submodule_search_locations: raise MemeryError("open_clip is not installed")
     return Path(spec.submodule_search_locations[0])/'bpe_simple_vocab_16e6.txt.gz'
 
+CLIP_MERGES = 49152 - 256 - 2 # the merges CLIP uses: its vocabulary is 256 bytes, the same ending a word, these merges and 2 special tokens
+
+def clip_merges() -> list[tuple[str, str]]:
+    "CLIP's ranked byte-pair merges, best first: the first `CLIP_MERGES` of open_clip's file (only as much of it is decompressed)."
+    chunks, lines = [], 0
+    with gzip.open(clip_bpe_file()) as f:
+        while lines <= CLIP_MERGES and (chunk := f.read(1 << 18)):
+            chunks.append(chunk)
+            lines += chunk.count(b'\n')
+    head = b''.join(chunks)
+    head = head[:head.rindex(b'\n')].decode('utf-8') # whole lines only: a character may be cut at the end
+    return [tuple(line.split()) for line in head.split('\n', CLIP_MERGES + 1)[1:CLIP_MERGES + 1]] # after the file's version line
+
 # %% ../nbs/12_exported.ipynb #3d2d7f14
 CLEANINGS = ('lower', 'whitespace', 'canonicalize') # open_clip's ways of cleaning a text before tokenizing it
+_FTFY_NOOP = re.compile(r"[\t\n -%'-~]*") # printable ASCII, tabs and newlines, but no '&': text `ftfy.fix_text` leaves as it is
 _PUNCTUATION = str.maketrans('', '', string.punctuation)
 
 class ClipTokenizer:
@@ -40,8 +54,7 @@ class ClipTokenizer:
         import regex # `\p{L}` (any letter) is not in `re`
         if clean not in CLEANINGS: raise MemeryError(f"unknown text cleaning {clean!r}")
         self.context_length, self.cleaning = context_length, clean
-        lines = gzip.open(clip_bpe_file()).read().decode('utf-8').split('\n')[1:49152 - 256 - 2 + 1]
-        merges = [tuple(line.split()) for line in lines]
+        merges = clip_merges()
         self.bytes = _byte_symbols()
         specials = ['<start_of_text>', '<end_of_text>', *special_tokens]
         vocab = [*self.bytes.values(), *(s + '</w>' for s in self.bytes.values()), *(''.join(m) for m in merges), *specials]
@@ -54,8 +67,10 @@ class ClipTokenizer:
 
     def clean(self, text: str) -> str:
         "`text` as open_clip cleans it before tokenizing."
-        import ftfy
-        text = html.unescape(html.unescape(ftfy.fix_text(text))).strip()
+        if not _FTFY_NOOP.fullmatch(text):
+            import ftfy # 25 ms to import, for what only non-ASCII text, control characters and HTML entities need
+            text = ftfy.fix_text(text)
+        text = html.unescape(html.unescape(text)).strip()
         if self.cleaning == 'canonicalize': text = text.replace('_', ' ').translate(_PUNCTUATION).lower()
         text = ' '.join(text.split())
         return text.lower() if self.cleaning == 'lower' else text
@@ -254,11 +269,35 @@ def _manifest(folder: Path, key: str) -> dict|None:
     return m if sound else None
 
 # %% ../nbs/12_exported.ipynb #879c89fe
+QUICK_LOAD_MAX = 16 << 20 # a graph file up to this size (its weights in a file of their own: a query's tower) is made quick to load
+
 def _session(path: Path):
+    "An onnxruntime session for the graph at `path`; a query's is quick to load, from the optimized graph kept beside it."
     import onnxruntime
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3
-    return onnxruntime.InferenceSession(path, options, providers=['CPUExecutionProvider'])
+    quick = path.stat().st_size <= QUICK_LOAD_MAX
+    def session(graph: Path, level=None, save: Path|None=None):
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        if quick: options.add_session_config_entry('session.disable_prepacking', '1') # weights used as stored, not repacked at load
+        if level is not None: options.graph_optimization_level = level
+        if save is not None: options.optimized_model_filepath = str(save)
+        return onnxruntime.InferenceSession(graph, options, providers=['CPUExecutionProvider'])
+    if not quick: return session(path) # a quantized tower, its weights inside, for indexing: repacked once for its many batches
+    tag = hashlib.sha256(path.read_bytes() + onnxruntime.__version__.encode()).hexdigest()[:16] # of this very graph, and runtime
+    optimized = path.with_name(f'{path.stem}.{tag}.optimized.onnx')
+    if optimized.is_file() and not optimized.is_symlink():
+        try: return session(optimized)
+        except Exception: pass # damaged: made again
+    for old in path.parent.glob(f'{path.stem}.*.optimized.onnx'): old.unlink(missing_ok=True)
+    scratch = path.with_name(f'.{optimized.name}.{os.getpid()}.tmp')
+    try:
+        # optimizations that hold on any CPU only: the layout changes made for this one are made again at each load
+        made = session(path, onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, scratch)
+        os.replace(scratch, optimized)
+        return made
+    except Exception: # the folder cannot be written, say: load it as it is
+        scratch.unlink(missing_ok=True)
+        return session(path)
 
 def _checked(vectors: np.ndarray, n: int, dim: int, folder: Path) -> np.ndarray:
     if vectors.shape != (n, dim): raise MemeryError(f"the export in {folder} gives vectors of shape {vectors.shape}")
