@@ -29,6 +29,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'memery.core.Results.__init__': ('core.html#results.__init__', 'memery/core.py'),
                              'memery.core.Results.index': ('core.html#results.index', 'memery/core.py'),
                              'memery.core.Results.report': ('core.html#results.report', 'memery/core.py'),
+                             'memery.core.Results.why_empty': ('core.html#results.why_empty', 'memery/core.py'),
                              'memery.core._encode': ('core.html#_encode', 'memery/core.py'),
                              'memery.core._read_texts': ('core.html#_read_texts', 'memery/core.py'),
                              'memery.core._reader': ('core.html#_reader', 'memery/core.py'),

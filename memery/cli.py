@@ -196,6 +196,7 @@ def recall(args) -> int:
                                     for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)
+    if not (matches or args.quiet): print(f"memery: {matches.why_empty()}", file=sys.stderr) # a pipe reads nothing; the user reads why
     return 0
 
 def index(args) -> int:

@@ -243,6 +243,19 @@ class Results(list[Match]):
         "What updating the index did before the search (the first folder's); None if it was not updated."
         return self.index.report
 
+    def why_empty(self) -> str:
+        "Why the search found nothing, in a sentence for the user; '' if it found something."
+        if self: return ''
+        q, folders = self.query, ', '.join(str(i.folder) for i in self.indexes)
+        if not any(i.count() for i in self.indexes): return f"no images are indexed in {folders}"
+        if q.offset: return f"no results after the first {q.offset}"
+        if q.match == 'text':
+            where = "its folder and file names" + (" or its text" if all(i.meta('ocr') == 'on' for i in self.indexes) else
+                                                     " (the text in images is not read here: index with OCR on to search it too)")
+            return f"no image has the words {q.text!r} in {where}"
+        if q.threshold is not None: return f"no image scores above the threshold {q.threshold:g}"
+        return "no image matches"
+
 # %% ../nbs/00_core.ipynb #84efd494
 @delegates(Query, but=['text'])
 def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or several: one ranked list over all

@@ -110,7 +110,7 @@ class ResultTab(W.VBox):
             grid.observe(self._count, ['liked', 'disliked'])
         self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.description)}</b>"
                               f"{f' (round {search.round})' if search.round else ''} in <code>{html.escape(search.folder)}</code> · "
-                              f"searched in {seconds:.2f} s")
+                              f"searched in {seconds:.2f} s" + (f" · {html.escape(matches.why_empty())}" if hasattr(matches, 'why_empty') and not matches else ''))
         self.marks = W.HTML()
         self.refine_button = W.Button(description='Refine', icon='refresh', tooltip='A new tab, re-ranked by the images you liked and disliked')
         self.close_button = W.Button(description='Close', icon='times', tooltip='Close this tab')

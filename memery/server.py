@@ -231,7 +231,8 @@ def search(self: Library, request: SearchRequest) -> dict:
     finally:
         index.close()
         if upload_dir: shutil.rmtree(upload_dir, ignore_errors=True)
-    return dict(folder=served.number, results=found, indexing=served.indexing, seconds=round(time.perf_counter() - start, 4))
+    return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=results.why_empty() or None,
+                seconds=round(time.perf_counter() - start, 4))
 
 # %% ../nbs/11_server.ipynb #ad18ab39
 THUMB_SIZES = {'small': THUMB_SIZE, 'large': PREVIEW_SIZE} # the only sizes made: a request cannot fill the disk with others
@@ -288,6 +289,7 @@ class Found(BaseModel):
     folder: int = Field(description="the folder searched")
     results: list[Result] = Field(description="best first")
     indexing: bool = Field(description="the folder is being indexed: a search again later may find more")
+    why_empty: str|None = Field(None, description="why nothing was found, for the user; null when something was")
     seconds: float = Field(description="how long the search took")
 
 class Skipped(BaseModel):

@@ -205,6 +205,12 @@ def test_match_menu(server, browser, pictures, tmp_path):
     assert sorted(names(page)) == reds and page.locator('#match').input_value() == 'text'
     expect(page.locator('#summary')).to_contain_text('results for “red” (words only)')
     snap(page, tmp_path, 'serve-6-words-only')
+    page.fill('#q', 'xylophone')
+    page.press('#q', 'Enter')
+    expect(page.locator('#summary')).to_contain_text("No results for “xylophone” (words only) in pictures · ") # and why:
+    expect(page.locator('#summary')).to_contain_text("no image has the words 'xylophone' in its folder and file names")
+    expect(page.locator('#grid .card')).to_have_count(0)
+    page.go_back()
     page.select_option('#match', label='looks only') # searches again at once
     expect(page.locator('#summary')).to_contain_text('(looks only)')
     all_loaded(page, 60)

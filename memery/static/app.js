@@ -100,6 +100,7 @@ async function search(q, { push = true, append = false } = {}) {
     state.results = append ? state.results.concat(found.results) : found.results;
     state.more = found.results.length === PAGE;
     state.stale = found.indexing;
+    state.why = found.why_empty;
     draw(append ? found.results.length : null);
     summarize(found.seconds);
   } catch (e) {
@@ -114,8 +115,10 @@ function summarize(seconds) {
   const what = [q.text && `“${q.text}”`, (q.image || state.upload) && "an example image", q.not && `not “${q.not}”`].filter(Boolean).join(", ") +
     (MATCHES[q.match] ? ` (${MATCHES[q.match]})` : "");
   const round = q.round ? ` · round ${q.round}` : "";
-  $("summary").textContent = `${state.results.length}${state.more ? "+" : ""} results for ${what || "your likes"}` +
-    (folder && state.folders.length > 1 ? ` in ${folder.name}` : "") + `${round} · ` + (seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`);
+  const count = state.results.length ? `${state.results.length}${state.more ? "+" : ""}` : "No";
+  $("summary").textContent = `${count} results for ${what || "your likes"}` +
+    (folder && state.folders.length > 1 ? ` in ${folder.name}` : "") + `${round} · ` + (seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`) +
+    (state.results.length || !state.why ? "" : ` · ${state.why}`);
 }
 
 function refine() {
