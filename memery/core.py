@@ -180,7 +180,9 @@ def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_work
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
     count = index.count()
-    if (count >= VECTOR_FILE_MIN or index.meta('vector_file')) and index.vector_file() is None: index.write_vectors() # once made, kept current
+    if count >= VECTOR_FILE_MIN or index.meta('vector_file'): # once made, kept
+        vf = index.vector_file() # None when it is damaged, or too many rows changed since it was written
+        if vf is None or (count > EXACT_LIMIT and len(vf.changed)): index.write_vectors() # Annoy's tree is built from the index as it is
     if count > EXACT_LIMIT and index.annoy() is None: index.build_annoy()
 
 # %% ../nbs/00_core.ipynb #c1a562b4

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib, hmac, json, os, re, sqlite3, stat, struct, time, warnings
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from pathlib import Path
 import numpy as np
@@ -19,8 +19,8 @@ from .words import fts_phrase, fts_term, path_words, query_terms
 
 # %% auto #0
 __all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'UNREADABLE_VECTOR',
-           'WORD_HITS', 'VECTOR_FILE_MIN', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'IndexDamageWarning',
-           'index_name', 'Entry', 'Vectors', 'Index', 'Facts', 'WordHit', 'VectorFile']
+           'WORD_HITS', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'IndexMismatch', 'IndexBusy', 'IndexDamaged',
+           'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index', 'Facts', 'WordHit', 'VectorFile']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 EXACT_LIMIT = 5_000_000 # above this many images, search uses the Annoy tree (exact search would take 5 GB and 200 ms a query)
@@ -84,7 +84,17 @@ def _words_table(db: sqlite3.Connection):
     while batch := rows.fetchmany(10_000):
         db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)", [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
 
-MIGRATIONS = [_permanent_ids, _words_table] # MIGRATIONS[i] brings an index from schema i+1 to i+2
+def _vector_changes(db: sqlite3.Connection):
+    "Schema 4: the ids of rows whose vector changed since the vector file was written, recorded by triggers while there is one."
+    db.execute('CREATE TABLE vector_changes (id INTEGER PRIMARY KEY)')
+    for name, event, row in [('added', 'INSERT', 'NEW'), ('changed', 'UPDATE OF vector, status', 'NEW'), ('removed', 'DELETE', 'OLD')]:
+        db.execute(f"CREATE TRIGGER vector_{name} AFTER {event} ON images WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
+                   f"BEGIN INSERT INTO vector_changes SELECT {row}.id WHERE NOT EXISTS (SELECT 1 FROM vector_changes WHERE id = {row}.id); END")
+                   # not INSERT OR IGNORE: the statement that fires a trigger imposes its own conflict handling on the trigger's
+    gen, written = (db.execute('SELECT value FROM meta WHERE key = ?', (k,)).fetchone() for k in ('generation', 'vector_generation'))
+    if written != gen: db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')") # changed since: unknown
+
+MIGRATIONS = [_permanent_ids, _words_table, _vector_changes] # MIGRATIONS[i] brings an index from schema i+1 to i+2
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/04_indexer.ipynb #e8426d51
@@ -457,8 +467,10 @@ def vectors_of(self: Index, ids, # row ids
               ) -> dict[int, np.ndarray]:
     "The unit embeddings of the searchable images with row `ids`, by id (those memery wrote)."
     dim = self.dim or 0
-    rows = self.db.execute(f"SELECT id, vector FROM images WHERE status = 'ok' AND id {_AMONG}", (json.dumps([int(i) for i in ids]),))
-    return {i: _unit_vector(b) for i, b in rows if _sound_vector(b, dim)}
+    rows = [(i, b) for i, b in self.db.execute(f"SELECT id, vector FROM images WHERE status = 'ok' AND id {_AMONG}", (json.dumps([int(i) for i in ids]),))
+            if _sound_vector(b, dim)]
+    matrix = np.frombuffer(b''.join(b for _, b in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32) # all at once: a search reads thousands
+    return dict(zip((i for i, _ in rows), _unit_rows(matrix)))
 
 @patch
 def paths_of(self: Index, ids) -> dict[int, str]:
@@ -547,7 +559,8 @@ def set_meta(self: Index, key: str, # the name of the value
     with self._write(bump=False) as db: db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
 
 # %% ../nbs/04_indexer.ipynb #23efcdbd
-VECTOR_FILE_MIN = 50_000 # from this many images, each update that changes the index also writes its vector file
+VECTOR_FILE_MIN = 50_000 # from this many images, the index keeps a vector file
+VECTOR_CHANGES_MAX = 2_000 # rows changed since the vector file was written that a search reads from the database; beyond, it is written again
 _VECTOR_HEADER = struct.Struct('<16sIIQQ16s') # magic, dim, unused, count, generation, token
 _VECTOR_MAGIC = b'memery vectors 1'
 _VECTOR_START = 64 # where the vectors begin, after the header
@@ -561,6 +574,8 @@ class VectorFile:
     matrix: np.ndarray # float16, one embedding per row, unit length to float16's precision
     identity: tuple # what tells this file from any other: (path, inode, size, mtime, token)
     file: object # the file, open: readers that load it whole read the very file that was checked, even if a newer one replaces it
+    changed: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64)) # ids of the rows changed since it was written, in order
+    as_of: int = 0 # the index's generation when `changed` was read
 
     def read_rows(self, start: int, # the first row
                   into: memoryview, # bytes to fill with the float16 vectors from `start` on
@@ -602,6 +617,7 @@ def write_vectors(self: Index) -> Path:
     with self._write(bump=False) as db:
         db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)', [('vector_file', final.name), ('vector_generation', str(gen)),
                                                                      ('vector_token', token.hex())])
+        db.execute('DELETE FROM vector_changes') # the file has them all now (this process holds the writer lock: no change came meanwhile)
     for old in self.location.glob(f'{self.name}.*.vectors*'):
         if old != final: old.unlink(missing_ok=True)
     return final
@@ -615,28 +631,49 @@ def _untrusted(self: Index, path: Path, what: str) -> None:
                   f"searching the database instead, and the next `memery index {self.root}` makes it again", IndexDamageWarning, stacklevel=3)
 
 @patch
+def _vector_record(self: Index) -> tuple[dict, np.ndarray|None]:
+    "The vector file's record in `meta`, and the ids of the rows changed since (None for more than `VECTOR_CHANGES_MAX`), read at one moment."
+    db, begun = self.db, not self.db.in_transaction
+    if begun: db.execute('BEGIN')
+    try:
+        record = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token', 'generation')"))
+        changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?', (VECTOR_CHANGES_MAX + 1,))]
+    finally:
+        if begun: db.execute('COMMIT')
+    return record, None if len(changed) > VECTOR_CHANGES_MAX else np.asarray(changed, np.int64)
+
+@patch
 def vector_file(self: Index) -> VectorFile|None:
-    "The vector file, memory-mapped, if it reflects the current generation and matches its record; else None."
-    name, gen, token = self.meta('vector_file'), self.meta('vector_generation'), self.meta('vector_token')
-    if name is None or gen != str(self.generation): return None # none, or stale: the next update writes it
+    "The vector file, memory-mapped, with the rows changed since it was written, if it matches its record and few rows changed; else None."
+    record, changed = self._vector_record()
+    name, gen, token = record.get('vector_file'), record.get('vector_generation'), record.get('vector_token')
+    if name is None or changed is None: return None # none, or too far behind: the next update writes it
     path = self.location/name
     try:
-        if not re.fullmatch(rf'{re.escape(self.name)}\.\d+\.vectors', name): raise ValueError
-        f = open(os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)), 'rb') # not a link, not a pipe
+        if not re.fullmatch(rf'{re.escape(self.name)}\.\d+\.vectors', name) or not str(gen).isdigit() or int(gen) > self.generation: raise ValueError
+        try: f = open(os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)), 'rb') # not a link, not a pipe
+        except FileNotFoundError: return None # replaced by a newer one since its record was read: the database it is, this time
         st = os.fstat(f.fileno())
         identity = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, token)
-        if identity in _vector_files: f.close(); return _vector_files[identity]
+        if identity in _vector_files: f.close(); return replace(_vector_files[identity], changed=changed, as_of=int(record['generation']))
         try:
             if not stat.S_ISREG(st.st_mode): raise ValueError
             magic, dim, _, count, written_at, tag = _VECTOR_HEADER.unpack(f.read(_VECTOR_HEADER.size))
             ids_at, size = _vector_layout(count, dim)
-            if (magic, dim, written_at, tag.hex(), st.st_size) != (_VECTOR_MAGIC, self.dim, self.generation, token, size): raise ValueError
+            if (magic, dim, written_at, tag.hex(), st.st_size) != (_VECTOR_MAGIC, self.dim, int(gen), token, size): raise ValueError
         except BaseException: f.close(); raise
     except (OSError, ValueError, struct.error): return self._untrusted(path, 'a vector file')
     found = VectorFile(path, written_at, np.memmap(f, '<i8', 'r', ids_at, (count,)), np.memmap(f, '<f2', 'r', _VECTOR_START, (count, dim)), identity, f)
     _vector_files.clear() # one at a time: the files of an index's older generations are gone
     _vector_files[identity] = found
-    return found
+    return replace(found, changed=changed, as_of=int(record['generation']))
+
+@patch
+def discard_vector_file(self: Index):
+    "Forget the vector file, where the index can be written now: the next update writes a new one (a search found it misleading)."
+    try:
+        with self._write(bump=False) as db: db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')")
+    except (MemeryError, sqlite3.Error): pass # read-only, or busy: each search finds out again, and reads the database
 
 # %% ../nbs/04_indexer.ipynb #e6d0b223
 def _signature(path: Path, ids: np.ndarray, generation: int) -> str:
@@ -650,9 +687,10 @@ def _signature(path: Path, ids: np.ndarray, generation: int) -> str:
 @patch
 def build_annoy(self: Index, n_trees: int=50, # more trees: better recall, a bigger file
                ) -> Path:
-    "Build and save an Annoy tree of the vector file (written first if it is stale); return its path."
+    "Build and save an Annoy tree of the vector file (written first, unless it holds the index as it is); return its path."
     from annoy import AnnoyIndex
-    if self.vector_file() is None: self.write_vectors()
+    vf = self.vector_file()
+    if vf is None or len(vf.changed): self.write_vectors()
     vf = self.vector_file()
     final = self.location/f'{self.name}.{vf.generation}.annoy'
     tmp = final.with_name(final.name + '.tmp')

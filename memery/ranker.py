@@ -242,21 +242,45 @@ def _scanner(vf: VectorFile) -> list:
         if parts > 1 and (_scan_pool is None or _scan_pool._max_workers < parts): _scan_pool = ThreadPoolExecutor(parts)
     return _scanners[vf.identity]
 
-def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Match]:
-    "Exact search of the vector file."
-    if k < 1 or not len(vf.ids): return []
-    shards, q = _scanner(vf), np.ascontiguousarray(q, np.float32)[None]
-    search = lambda shard: (shard[0], *shard[1].search(q, min(k, shard[1].ntotal))) # faiss lets go of the GIL while it searches
+def _scan_file(vf: VectorFile, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    "The row ids and cosines of the `k` vectors of the file closest to `q`, best first."
+    if k < 1 or not len(vf.ids): return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    shards = _scanner(vf)
+    search = lambda shard: (shard[0], *shard[1].search(q[None], min(k, shard[1].ntotal))) # faiss lets go of the GIL while it searches
     found = list(_scan_pool.map(search, shards) if len(shards) > 1 else map(search, shards))
     rows = np.concatenate([start + items[0] for start, _, items in found])
     scores = np.concatenate([scores[0] for _, scores, _ in found])
     keep = (rows >= 0) & (rows < len(vf.ids)) # faiss marks missing results with -1
-    rows, scores = rows[keep], scores[keep]
+    return np.asarray(vf.ids[rows[keep]]), scores[keep]
+
+_changed_rows: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+def _changed(index: Index, vf: VectorFile) -> tuple[np.ndarray, np.ndarray]:
+    "The ids and unit vectors of the rows changed since `vf` was written that can be searched, read once per generation of the index."
+    key = (vf.identity, vf.as_of)
+    if key not in _changed_rows:
+        fresh = index.vectors_of(vf.changed.tolist()) if len(vf.changed) else {}
+        _changed_rows.clear() # one at a time, as the files
+        _changed_rows[key] = np.fromiter(fresh, np.int64, len(fresh)), np.array(list(fresh.values()), np.float32).reshape(len(fresh), vf.matrix.shape[1])
+    return _changed_rows[key]
+
+def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Match]:
+    "Exact search of the vector file, and of the rows changed since it was written, read from the database."
+    if k < 1: return []
+    q = np.ascontiguousarray(q, np.float32)
+    in_file = vf.changed[vf.changed <= vf.ids[-1]] if len(vf.ids) else vf.changed[:0] # ids only grow: the others are new since
+    ids, scores = _scan_file(vf, q, k + len(in_file)) # as many of the file's best may have changed since
+    fresh, vectors = _changed(index, vf)
+    if len(vf.changed):
+        unchanged = ~np.isin(ids, vf.changed)
+        ids, scores = np.concatenate([ids[unchanged], fresh]), np.concatenate([scores[unchanged], np.einsum('ij,j->i', vectors, q)])
+        # einsum, not `@`: BLAS's threads would spin on, after so small a product, and slow the next search's scan by half
     top = _best(scores, k)
-    found = _matches(index, np.asarray(vf.ids[rows[top]]), scores[top])
-    if len(found) < min(k, len(vf.ids)): # vectors that are not numbers, or ids of no row: not the file memery wrote
+    found = _matches(index, ids[top], scores[top])
+    if len(found) < min(k, len(vf.ids) - len(vf.changed) + len(fresh)): # vectors that are not numbers, or ids of no row: not the file memery wrote
         index._untrusted(vf.path, 'a vector file')
-        return _exact(index, q[0], k)
+        index.discard_vector_file()
+        return _exact(index, q, k)
     return found
 
 # %% ../nbs/05_ranker.ipynb #d370b86b
@@ -281,7 +305,7 @@ def nearest(index: Index, # the index to search
            ) -> list[Match]:
     "The `k` images of `index` closest to `vector`, best first, by the paths the index gives them."
     vf = None if index.scope else index.vector_file() # the file holds the whole folder's vectors, not a subfolder's
-    count = len(vf.ids) if vf is not None else index.count()
+    count = len(vf.ids) + len(vf.changed) if vf is not None else index.count() # at most: some changed rows are in the file too
     k = count if k is None else k
     tree = index.annoy() if exact is False or (exact is None and count > EXACT_LIMIT) else None
     if tree: return _approximate(index, tree, vf, vector, k, search_k or default_search_k(k, count))
