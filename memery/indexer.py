@@ -84,13 +84,25 @@ def _words_table(db: sqlite3.Connection):
     while batch := rows.fetchmany(10_000):
         db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)", [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
 
-def _vector_changes(db: sqlite3.Connection):
-    "Schema 4: the ids of rows whose vector changed since the vector file was written, recorded by triggers while there is one."
-    db.execute('CREATE TABLE vector_changes (id INTEGER PRIMARY KEY)')
+def _track_vector_changes(db: sqlite3.Connection):
+    "The table of the rows whose vector changed since the vector file was written, and the triggers that fill it while there is one."
+    db.execute('CREATE TABLE IF NOT EXISTS vector_changes (id INTEGER PRIMARY KEY)')
     for name, event, row in [('added', 'INSERT', 'NEW'), ('changed', 'UPDATE OF vector, status', 'NEW'), ('removed', 'DELETE', 'OLD')]:
-        db.execute(f"CREATE TRIGGER vector_{name} AFTER {event} ON images WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS vector_{name} AFTER {event} ON images WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
                    f"BEGIN INSERT INTO vector_changes SELECT {row}.id WHERE NOT EXISTS (SELECT 1 FROM vector_changes WHERE id = {row}.id); END")
                    # not INSERT OR IGNORE: the statement that fires a trigger imposes its own conflict handling on the trigger's
+
+def _mend_vector_changes(db: sqlite3.Connection):
+    "Make schema 4's table and triggers again where they are missing (a tampered database); the vector file is forgotten: changes since are unknown."
+    kept = db.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('vector_changes', 'vector_added', 'vector_changed', 'vector_removed')").fetchone()[0]
+    if kept == 4: return
+    with _transaction(db):
+        _track_vector_changes(db)
+        db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')")
+
+def _vector_changes(db: sqlite3.Connection):
+    "Schema 4: the ids of rows whose vector changed since the vector file was written, recorded by triggers while there is one."
+    _track_vector_changes(db)
     gen, written = (db.execute('SELECT value FROM meta WHERE key = ?', (k,)).fetchone() for k in ('generation', 'vector_generation'))
     if written != gen: db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')") # changed since: unknown
 
@@ -233,6 +245,7 @@ class Index:
             if self.read_only and version < SCHEMA_VERSION: db = _in_memory(db) # upgraded there, for this session only
             if version == 0: db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
             if version < SCHEMA_VERSION and self._upgrade(db): _compact(db)
+            elif version == SCHEMA_VERSION and not self.read_only: _mend_vector_changes(db)
             model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
             if model != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
             return db
@@ -617,6 +630,7 @@ def write_vectors(self: Index) -> Path:
     with self._write(bump=False) as db:
         db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)', [('vector_file', final.name), ('vector_generation', str(gen)),
                                                                      ('vector_token', token.hex())])
+        _track_vector_changes(db) # again, should they have gone (a tampered database)
         db.execute('DELETE FROM vector_changes') # the file has them all now (this process holds the writer lock: no change came meanwhile)
     for old in self.location.glob(f'{self.name}.*.vectors*'):
         if old != final: old.unlink(missing_ok=True)
@@ -637,7 +651,8 @@ def _vector_record(self: Index) -> tuple[dict, np.ndarray|None]:
     if begun: db.execute('BEGIN')
     try:
         record = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token', 'generation')"))
-        changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?', (VECTOR_CHANGES_MAX + 1,))]
+        try: changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?', (VECTOR_CHANGES_MAX + 1,))]
+        except sqlite3.OperationalError: changed = [0] * (VECTOR_CHANGES_MAX + 1) # no such table (tampered): changes unknown, the file unused
     finally:
         if begun: db.execute('COMMIT')
     return record, None if len(changed) > VECTOR_CHANGES_MAX else np.asarray(changed, np.int64)

@@ -102,6 +102,23 @@ def test_page_damaged_in_the_middle(indexed, env):
     for res in recall_as_is(indexed, env), memery('recall', folder, 'red', *COLOURS, env=env):
         check(res, folder, names=indexed)
 
+@pytest.mark.parametrize('dropped', ['TABLE vector_changes', 'TRIGGER vector_added'])
+def test_change_tracking_dropped(indexed, env, dropped):
+    "Schema 4's record of changed rows, or a trigger that keeps it, dropped: searched as it is, then mended, and new images are found."
+    folder = indexed.parent.parent
+    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, 'memery.testing:colour_model', None).write_vectors())"
+    subprocess.run([sys.executable, '-c', write], check=True, capture_output=True, env=env, timeout=300)
+    before = recall_as_is(indexed, env)
+    sql(indexed, f'DROP {dropped}', bump=False)
+    res = recall_as_is(indexed, env) # opened read-write, mended (the writer lock is another's: nothing is indexed)
+    check(res, folder)
+    assert res.returncode == 0 and res.stdout == before.stdout, res.stderr
+    make_colour_folder(folder, ['grey'])
+    res = memery('recall', folder, 'grey', '--n', 1, *COLOURS, env=env)
+    assert res.returncode == 0 and res.stdout.strip() == str(folder/'grey.png'), res.stderr
+    names = sqlite3.connect(indexed).execute("SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'vector%'").fetchone()[0]
+    assert sorted(names.split(',')) == ['vector_added', 'vector_changed', 'vector_changes', 'vector_removed']
+
 def test_not_a_database(indexed, env):
     folder = indexed.parent.parent
     indexed.write_bytes(np.random.default_rng(1).bytes(8192))
