@@ -293,6 +293,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer._compact': ('indexer.html#_compact', 'memery/indexer.py'),
                                 'memery.indexer._copy_words': ('indexer.html#_copy_words', 'memery/indexer.py'),
                                 'memery.indexer._drop_words': ('indexer.html#_drop_words', 'memery/indexer.py'),
+                                'memery.indexer._forget_vector_file': ('indexer.html#_forget_vector_file', 'memery/indexer.py'),
                                 'memery.indexer._in_memory': ('indexer.html#_in_memory', 'memery/indexer.py'),
                                 'memery.indexer._mend_vector_changes': ('indexer.html#_mend_vector_changes', 'memery/indexer.py'),
                                 'memery.indexer._permanent_ids': ('indexer.html#_permanent_ids', 'memery/indexer.py'),

@@ -84,27 +84,34 @@ def _words_table(db: sqlite3.Connection):
     while batch := rows.fetchmany(10_000):
         db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)", [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
 
+_VECTOR_TRIGGERS = [('vector_added', 'INSERT', 'NEW'), ('vector_changed', 'UPDATE OF vector, status', 'NEW'), ('vector_removed', 'DELETE', 'OLD')]
+
+def _forget_vector_file(db: sqlite3.Connection):
+    "Remove the vector file's record: the next update that needs one writes it."
+    db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')")
+
 def _track_vector_changes(db: sqlite3.Connection):
     "The table of the rows whose vector changed since the vector file was written, and the triggers that fill it while there is one."
     db.execute('CREATE TABLE IF NOT EXISTS vector_changes (id INTEGER PRIMARY KEY)')
-    for name, event, row in [('added', 'INSERT', 'NEW'), ('changed', 'UPDATE OF vector, status', 'NEW'), ('removed', 'DELETE', 'OLD')]:
-        db.execute(f"CREATE TRIGGER IF NOT EXISTS vector_{name} AFTER {event} ON images WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
+    for name, event, row in _VECTOR_TRIGGERS:
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON images WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
                    f"BEGIN INSERT INTO vector_changes SELECT {row}.id WHERE NOT EXISTS (SELECT 1 FROM vector_changes WHERE id = {row}.id); END")
                    # not INSERT OR IGNORE: the statement that fires a trigger imposes its own conflict handling on the trigger's
 
 def _mend_vector_changes(db: sqlite3.Connection):
     "Make schema 4's table and triggers again where they are missing (a tampered database); the vector file is forgotten: changes since are unknown."
-    kept = db.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('vector_changes', 'vector_added', 'vector_changed', 'vector_removed')").fetchone()[0]
-    if kept == 4: return
+    names = ['vector_changes', *(name for name, _, _ in _VECTOR_TRIGGERS)]
+    kept = db.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", names).fetchone()[0]
+    if kept == len(names): return
     with _transaction(db):
         _track_vector_changes(db)
-        db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')")
+        _forget_vector_file(db)
 
 def _vector_changes(db: sqlite3.Connection):
     "Schema 4: the ids of rows whose vector changed since the vector file was written, recorded by triggers while there is one."
     _track_vector_changes(db)
     gen, written = (db.execute('SELECT value FROM meta WHERE key = ?', (k,)).fetchone() for k in ('generation', 'vector_generation'))
-    if written != gen: db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')") # changed since: unknown
+    if written != gen: _forget_vector_file(db) # changed since: unknown
 
 MIGRATIONS = [_permanent_ids, _words_table, _vector_changes] # MIGRATIONS[i] brings an index from schema i+1 to i+2
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -652,10 +659,10 @@ def _vector_record(self: Index) -> tuple[dict, np.ndarray|None]:
     try:
         record = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token', 'generation')"))
         try: changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?', (VECTOR_CHANGES_MAX + 1,))]
-        except sqlite3.OperationalError: changed = [0] * (VECTOR_CHANGES_MAX + 1) # no such table (tampered): changes unknown, the file unused
+        except sqlite3.OperationalError: changed = None # no such table (tampered): changes unknown, the file unused
     finally:
         if begun: db.execute('COMMIT')
-    return record, None if len(changed) > VECTOR_CHANGES_MAX else np.asarray(changed, np.int64)
+    return record, None if changed is None or len(changed) > VECTOR_CHANGES_MAX else np.asarray(changed, np.int64)
 
 @patch
 def vector_file(self: Index) -> VectorFile|None:
@@ -687,7 +694,7 @@ def vector_file(self: Index) -> VectorFile|None:
 def discard_vector_file(self: Index):
     "Forget the vector file, where the index can be written now: the next update writes a new one (a search found it misleading)."
     try:
-        with self._write(bump=False) as db: db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')")
+        with self._write(bump=False) as db: _forget_vector_file(db)
     except (MemeryError, sqlite3.Error): pass # read-only, or busy: each search finds out again, and reads the database
 
 # %% ../nbs/04_indexer.ipynb #e6d0b223
