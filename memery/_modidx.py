@@ -427,6 +427,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.testing.colour_model': ('testing.html#colour_model', 'memery/testing.py'),
                                 'memery.testing.colour_tokenizer': ('testing.html#colour_tokenizer', 'memery/testing.py'),
                                 'memery.testing.copy_images': ('testing.html#copy_images', 'memery/testing.py'),
+                                'memery.testing.isolate_tests': ('testing.html#isolate_tests', 'memery/testing.py'),
                                 'memery.testing.make_colour_folder': ('testing.html#make_colour_folder', 'memery/testing.py'),
                                 'memery.testing.make_hostile_folder': ('testing.html#make_hostile_folder', 'memery/testing.py'),
                                 'memery.testing.make_words_folder': ('testing.html#make_words_folder', 'memery/testing.py'),

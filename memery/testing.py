@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_testing.ipynb #54c55674
 from __future__ import annotations
-import ctypes, os, re, shutil, struct, subprocess, sys, zlib
+import atexit, ctypes, os, re, shutil, struct, subprocess, sys, tempfile, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -17,7 +17,7 @@ from .fileutils import image_extensions
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
            'FOLDERS', 'ColourCLIP', 'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images',
            'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged',
-           'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder']
+           'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder', 'isolate_tests']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -323,3 +323,16 @@ def make_words_folder(folder, # where to write it (created if missing)
             made.photos[rel] = colour
             made.folders.setdefault(name, []).append(rel)
     return made
+
+# %% ../nbs/09_testing.ipynb #8bb786c9
+def isolate_tests(cells=None, # the cells nbdev-test is about to run, which it passes to its `test_setup` (all are isolated alike)
+                 ) -> Path:
+    "Send the temporary files, memery's cache and its config of this process and its children to one scratch folder, removed when the process ends."
+    root = Path(tempfile.mkdtemp(prefix='memery-tests-'))
+    dirs = {'TMPDIR': root/'tmp', 'XDG_CACHE_HOME': root/'cache', 'XDG_CONFIG_HOME': root/'config'}
+    for var, path in dirs.items():
+        path.mkdir()
+        os.environ[var] = str(path)
+    tempfile.tempdir = str(dirs['TMPDIR'])
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
