@@ -4,15 +4,16 @@
 
 # %% ../nbs/12_exported.ipynb #37aea062
 from __future__ import annotations
-import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, re, shutil, stat, string, sys, tempfile, threading, warnings
+import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, re, shutil, stat, string, sys, tempfile, threading, time, warnings
 from pathlib import Path
 import numpy as np
 from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir, warn_random_weights
 
 # %% auto #0
-__all__ = ['CLIP_MERGES', 'CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'QUICK_LOAD_MAX', 'clip_bpe_file',
-           'clip_merges', 'ClipTokenizer', 'export_key', 'export_dir', 'prepare_picture', 'export_model',
-           'ExportWarning', 'ExportedText', 'ExportedImage', 'exported', 'quantized_image', 'QueryEncoder']
+__all__ = ['CLIP_MERGES', 'CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'STALE_AFTER', 'HALF_MADE_AFTER',
+           'QUICK_LOAD_MAX', 'clip_bpe_file', 'clip_merges', 'ClipTokenizer', 'export_key', 'export_dir',
+           'prepare_picture', 'prune_exports', 'export_model', 'ExportWarning', 'ExportedText', 'ExportedImage',
+           'exported', 'quantized_image', 'QueryEncoder']
 
 # %% ../nbs/12_exported.ipynb #3832e256
 def _byte_symbols() -> dict[int, str]:
@@ -169,6 +170,51 @@ def _picture_settings(preprocess) -> dict:
             raise MemeryError("its image transform differs from torchvision's usual one")
     return settings
 
+# %% ../nbs/12_exported.ipynb #2bf313a1
+STALE_AFTER = 30 * 86_400 # seconds an export replaced by a newer one, or of a weights file that is gone, is kept unused before it is removed
+HALF_MADE_AFTER = 86_400 # seconds after which an export, quantization or optimized graph still unfinished was left by a killed process
+
+def _mark_used(folder: Path):
+    "Record that the export in `folder` was used now (its manifest's time), so that `prune_exports` keeps it."
+    try: os.utime(folder/'manifest.json')
+    except OSError: pass # a cache this user cannot write: nothing of it is pruned either
+
+def _weights_gone(key: str) -> bool:
+    "Whether `key` is that of an export of a weights file that no longer exists."
+    model, *_, last = key.split('\n')
+    if not re.fullmatch(r'\d+ bytes, modified \d+', last): return False # an open_clip tag, or random weights
+    paths = (Path(model[i + 1:]) for i, c in enumerate(model) if c == '/') # the model's name may hold '/' too: any absolute tail
+    return not any(p.is_absolute() and p.is_file() for p in paths)
+
+def _remove_half_made(folder: Path, now: float):
+    "Remove what killed processes left unfinished in `folder` (names starting with '.') more than `HALF_MADE_AFTER` ago."
+    for entry in folder.glob('.*'):
+        try: st = os.lstat(entry)
+        except OSError: continue
+        if now - st.st_mtime <= HALF_MADE_AFTER: continue
+        if stat.S_ISDIR(st.st_mode): shutil.rmtree(entry, ignore_errors=True)
+        else: entry.unlink(missing_ok=True)
+
+def prune_exports(made: Path, # the export just made
+                  now: float|None=None, # the time ages are counted to (default: now)
+                 ) -> list[Path]:
+    "Remove the exports beside `made` that no search can use again, and what killed processes left half-made; return the exports removed."
+    now, removed = time.time() if now is None else now, []
+    try: made_key = json.loads((made/'manifest.json').read_text())['key']
+    except (OSError, ValueError, TypeError, KeyError): return [] # removed by another process meanwhile, say
+    _remove_half_made(made.parent, now)
+    for folder in made.parent.iterdir():
+        try:
+            if folder == made or folder.name.startswith('.') or not stat.S_ISDIR(os.lstat(folder).st_mode): continue
+            _remove_half_made(folder, now)
+            key, used = json.loads((folder/'manifest.json').read_text())['key'], os.lstat(folder/'manifest.json').st_mtime
+            replaced = key != made_key and key.split('\n')[0] == made_key.split('\n')[0]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError): continue # not an export memery made: left alone
+        if now - used > STALE_AFTER and (replaced or _weights_gone(key)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
 # %% ../nbs/12_exported.ipynb #e1594e8b
 def _tokenizer_settings(tokenizer) -> dict:
     "`ClipTokenizer`'s settings for open_clip's `tokenizer`; `MemeryError` if it is not one `ClipTokenizer` can stand in for."
@@ -212,7 +258,9 @@ def export_model(encoder, # a loaded open_clip `memery.encoder.Encoder`
     "Export `encoder`'s towers to ONNX in memery's cache, unless they are there already; return the export's directory."
     key = export_key(encoder.model_name, encoder.pretrained)
     final = export_dir(key)
-    if _manifest(final, key) is not None: return final
+    if _manifest(final, key) is not None:
+        _mark_used(final)
+        return final
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=final.parent, prefix='.exporting-'))
     manifest = {'format': EXPORT_FORMAT, 'key': key}
@@ -238,6 +286,7 @@ def export_model(encoder, # a loaded open_clip `memery.encoder.Encoder`
     (work/'manifest.json').write_text(json.dumps(manifest, indent=1))
     try: os.rename(work, final)
     except OSError: shutil.rmtree(work, ignore_errors=True) # another process exported it meanwhile: theirs is kept
+    else: prune_exports(final)
     return final
 
 class ExportWarning(UserWarning):
@@ -351,6 +400,7 @@ def _load_export(folder: Path, key: str, part: str) -> ExportedText|ExportedImag
             if part == 'text': tower = ExportedText(folder, manifest)
             else: tower = ExportedImage(folder, manifest, 'image.onnx' if part == 'image' else _quantized_or_say_why(folder).name)
             _exports[folder, part] = tower
+            _mark_used(folder)
         except ImportError: return None # onnxruntime is missing: PyTorch it is
         except MemeryError: raise # the export is sound; its tower cannot be quantized
         except Exception as e: failure = e
