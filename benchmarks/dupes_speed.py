@@ -11,7 +11,7 @@ import argparse, tempfile, time
 from pathlib import Path
 from memery.dupes import duplicate_groups, exact_pairs
 from memery.indexer import Entry, Index
-from memery.testing import clip_like
+from memery.testing import clip_like, isolate_tests
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -20,6 +20,7 @@ def main():
     p.add_argument('--dim', type=int, default=512)
     p.add_argument('--slice', type=int, default=5_000, help="rows compared with all others to time the exact way")
     args = p.parse_args()
+    isolate_tests() # its files go to a scratch folder, removed at exit
     work = Path(tempfile.mkdtemp())
     (work/'photos').mkdir()
     index = Index(work/'index', 'synthetic/none', work/'photos')

@@ -13,7 +13,7 @@ Each candidate runs in a process of its own, so its memory is its own; every rec
     python benchmarks/scale.py                                   # 10,000 and 100,000
     python benchmarks/scale.py --sizes 1000000 --candidates numpy memery annoy
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 
@@ -92,7 +92,8 @@ def main():
         print(json.dumps(run(name, Path(work), int(n))))
         return
     from memery.indexer import Entry, Index
-    from memery.testing import clip_like, text_like
+    from memery.testing import clip_like, isolate_tests, text_like
+    isolate_tests() # its files go to a scratch folder, removed at exit
     for n in args.sizes:
         work = Path(tempfile.mkdtemp())
         (work/'photos').mkdir()
@@ -122,5 +123,6 @@ def main():
             baseline = baseline or r['p50_ms']
             print(f"  {name:<11} {'' if build is None else f'{build:.1f}':>8} {r.get('open_s', float('nan')):>7.2f} {r['memory_mb']:>10.0f} "
                   f"{r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {recall:>10.3f}   p50 {r['p50_ms'] / baseline:.2f}x numpy's", flush=True)
+        shutil.rmtree(work) # gigabytes at each size
 
 if __name__ == '__main__': main()

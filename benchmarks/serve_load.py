@@ -14,7 +14,7 @@ from a pool of as many threads as the server's (anyio's default of 40), so both 
 Prints each side's p50 and p95 latency and its throughput, and the server's as a multiple of in-process: its overhead.
 Any failed request makes the run fail.
 """
-import argparse, asyncio, os, random, statistics, subprocess, sys, tempfile, time, warnings
+import argparse, asyncio, random, statistics, subprocess, sys, tempfile, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np
@@ -123,7 +123,8 @@ def main():
     p.add_argument('--model', default='ViT-B-32')
     args = p.parse_args()
     warnings.filterwarnings('ignore', message='.*RANDOM weights') # they are meant here, and cost what trained ones do
-    os.environ.setdefault('XDG_CACHE_HOME', tempfile.mkdtemp())
+    from memery.testing import isolate_tests
+    isolate_tests() # its files and the model's export go to a scratch folder, removed at exit
     folder = Path(tempfile.mkdtemp())/'pictures'
     start = time.perf_counter()
     rows = make_index(folder, args.images, args.model)

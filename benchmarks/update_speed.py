@@ -13,7 +13,7 @@ from pathlib import Path
 from memery.indexer import VECTOR_CHANGES_MAX, Entry, Index
 from memery.loader import Changes
 from memery.ranker import nearest
-from memery.testing import clip_like, text_like
+from memery.testing import clip_like, isolate_tests, text_like
 
 def p50_ms(index: Index, queries) -> float:
     "The median time of a search (10 results) in a process that has searched the index before."
@@ -28,6 +28,7 @@ def main():
     p.add_argument('--size', type=int, default=200_000)
     p.add_argument('--dim', type=int, default=512)
     args = p.parse_args()
+    isolate_tests() # its files (gigabytes at a million images) go to a scratch folder, removed at exit
     work = Path(tempfile.mkdtemp())
     vectors, queries = clip_like(args.size + VECTOR_CHANGES_MAX, args.dim), text_like(30, args.size, args.dim)
     index = Index(work/'index', 'synthetic/none', work/'photos', create=True)
