@@ -4,10 +4,9 @@
 
 # %% ../nbs/07_cli.ipynb #c92cc7b1
 from __future__ import annotations
-import argparse, json, os, sys, traceback, warnings
+import argparse, collections, json, os, sys, traceback, warnings
 from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
-from fastcore.docments import docments
 from . import __version__
 from .core import Query, dupes_flow, index_flow, purge_flow, search_flow
 from .ranker import MATCH_SIDES
@@ -16,9 +15,15 @@ from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryErro
 # %% auto #0
 __all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'similarity',
            'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'purge', 'serve',
-           'dupes', 'watch', 'main']
+           'dupes', 'watch', 'may_ask_for_help', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
+def _docments_of(f, read: bool=True) -> dict:
+    "`f`'s docments; unless `read`, empty ones (importing fastcore's docments and reading them costs 60 ms, and only --help shows them)."
+    if not read: return collections.defaultdict(str)
+    from fastcore.docments import docments
+    return docments(f)
+
 def _help(doc: str|None, default=None) -> str:
     "A docment as command-line help, with its default."
     return (doc or '').replace('`', '') + (f" (default: {default})" if default not in (None, (), False) else '')
@@ -58,7 +63,7 @@ def _model_options(docs: dict, indexing: bool=True) -> argparse.ArgumentParser:
                    help=_help(docs['pretrained'].replace('None', "'none'"), DEFAULT_PRETRAINED))
     g.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
     g.add_argument('--precision', choices=PRECISIONS, default='fp32',
-                   help="int8: index with the model's image tower quantized to 8-bit integers, about 2.5x faster on a CPU; an index of its own (default: fp32)")
+                   help="int8: index with the model's image tower quantized to 8-bit integers, which encodes about 2.5x faster on a CPU; an index of its own (default: fp32)")
     if not indexing: return p
     g.add_argument('--device', help=_help(docs['device']))
     g.add_argument('--follow-links', action='store_true', help=_help(docs['follow_links']))
@@ -75,9 +80,11 @@ QUERY_SPELLINGS = {'text': ['query'], 'negative': ['--not'], 'negative_weight': 
                    'disliked': ['--dislike'], 'n': ['-n', '--n', '-t', '--top']} # the rest: --field-name; -t and --top as in rclip
 QUERY_METAVARS = {'text': 'QUERY', 'negative': 'TEXT', 'image': 'IMG', 'liked': 'IMG', 'disliked': 'IMG', 'exclude': 'IMG'}
 
-def add_query_arguments(parser: argparse.ArgumentParser):
+def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argument group, to add them to
+                        with_help: bool=True, # give each the field's documentation as its help
+                       ):
     "An argument for each field of `Query`, with the field's documentation as its help."
-    docs, hints = docments(Query), get_type_hints(Query)
+    docs, hints = _docments_of(Query, with_help), get_type_hints(Query)
     for f in fields(Query):
         spellings = QUERY_SPELLINGS.get(f.name, [f"--{f.name.replace('_', '-')}"])
         many = get_origin(hints[f.name]) is tuple
@@ -138,19 +145,20 @@ def _described(command: str, description: str) -> dict:
     return dict(description=description, epilog=EXAMPLES[command], formatter_class=argparse.RawDescriptionHelpFormatter)
 
 # %% ../nbs/07_cli.ipynb #31481726
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_help: bool=True, # give the options documented by a docment their help (only --help shows it)
+                ) -> argparse.ArgumentParser:
     "The `memery` command's argument parser."
     parser = OneLineErrors(prog='memery', description="Search your image folders in plain language.", epilog=EXAMPLES['memery'],
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--version', action='version', version=f'memery {__version__}')
     sub = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    docs = docments(index_flow)
+    docs = _docments_of(index_flow, with_help)
     model = _model_options(docs)
     r = sub.add_parser('recall', parents=[model], help="search a folder (indexing what is new first)", **_described('recall',
                        "Search PATH for images matching QUERY; print their paths, best first."))
     r.add_argument('path', help="folder of images")
     r.add_argument('--folder', action='append', default=[], metavar='PATH', help="another folder to search too (repeatable): one ranked list over all")
-    add_query_arguments(r.add_argument_group('query'))
+    add_query_arguments(r.add_argument_group('query'), with_help)
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
     out.add_argument('--json', action='store_true', help="print a JSON list of {path, score, matched (visual, text or both)} (and snippet: the words that matched; raw: the RAW photos paired with a JPEG)")
@@ -162,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument('--workers', type=whole_number(0, 64), metavar='N', help=_help(docs['num_workers']) + ': 0 (decode in this process) to 64')
     p = sub.add_parser('purge', help="delete a folder's indexes", **_described('purge', "Delete every index of PATH; the next search rebuilds it."))
     p.add_argument('path', help="folder of images")
-    p.add_argument('--index-dir', help=_help(docments(purge_flow)['index_dir']))
+    p.add_argument('--index-dir', help=_help(_docments_of(purge_flow, with_help)['index_dir']))
     s = sub.add_parser('serve', parents=[model], help="search folders in a browser, and through a JSON API", **_described('serve',
                        "Serve a browser app and a JSON API for searching the folders PATH; index them in the background. "
                        "Needs the serve extra: pip install 'memery[serve]'."))
@@ -250,12 +258,17 @@ def watch(args) -> int:
 COMMANDS = {'recall': recall, 'index': index, 'purge': purge, 'serve': serve, 'dupes': dupes, 'watch': watch}
 
 # %% ../nbs/07_cli.ipynb #cc046ca4
+def may_ask_for_help(argv: list[str]) -> bool:
+    "Whether `argv` may ask for --help: -h, alone or among short options, or a prefix of --help (a false alarm costs 60 ms, no more)."
+    return any(a.startswith('--h') or (a.startswith('-') and not a.startswith('--') and 'h' in a) for a in argv)
+
 def _warning_line(message, category, filename, lineno, file=None, line=None):
     print(f"memery: warning: {message}", file=sys.stderr)
 
 def main(argv=None) -> int:
     "Run the `memery` command line; return its exit status."
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(with_help=may_ask_for_help(argv))
     args = parser.parse_args(argv)
     if hasattr(args, 'precision'): args.model = with_precision(args.model, args.precision) # the model's name carries it everywhere
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # before PyTorch loads: its threads sleep, rather than spin, while decoding processes (OCR too) want the cores

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
-from fastcore.docments import docments
 from fastcore.meta import delegates
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates, index_holder,
                               index_location, model_key, with_precision)
@@ -327,10 +326,15 @@ def purge_flow(folder: str|Path, # the folder of images
 # %% ../nbs/00_core.ipynb #32436e9a
 def with_parameter_docs(f):
     "Add `f`'s parameters and their docments to its docstring as a numpy-style section, for `help(f)`."
-    from fastcore.docments import _type_str # the types as nbdev's `show_doc` writes them: it then knows the section is its own
+    from fastcore.docments import _type_str, docments # _type_str: the types as nbdev's `show_doc` writes them, so it knows the section for its own
     items = [f"{name} : {_type_str(d['anno'])}\n    {d['docment']}" for name, d in docments(f, full=True).items()
              if name != 'return' and d['docment']]
     f.__doc__ = f.__doc__.split('\n\nParameters\n')[0] + '\n\nParameters\n----------\n' + '\n'.join(items)
     return f
 
-for _public in (open_index, index_flow, search_flow, query_flow, purge_flow): with_parameter_docs(_public)
+def _help_may_be_asked() -> bool:
+    "Whether this process may ask for `help()`: any but the `memery` command."
+    return Path((getattr(sys, 'argv', None) or [''])[0]).stem != 'memery'
+
+if _help_may_be_asked():
+    for _public in (open_index, index_flow, search_flow, query_flow, purge_flow): with_parameter_docs(_public)
