@@ -2,7 +2,7 @@
 `memery.appPage` (the notebook GUI) and `memery.serve` (the browser app) load their heavier packages when first used."""
 __version__ = "0.1.0"
 
-from .core import IndexReport, Query, Results, index_flow, open_index, purge_flow, query_flow, search_flow
+from .core import IndexInfo, IndexReport, Query, Results, index_flow, info_flow, open_index, purge_flow, query_flow, search_flow
 from .fileutils import MemeryError
 from .ranker import Match
 
@@ -15,5 +15,5 @@ def __getattr__(name):
         return serve
     raise AttributeError(f"module 'memery' has no attribute {name!r}")
 
-__all__ = ['IndexReport', 'Match', 'MemeryError', 'Query', 'Results', 'appPage', 'index_flow', 'open_index', 'purge_flow',
-           'query_flow', 'search_flow', 'serve']
+__all__ = ['IndexInfo', 'IndexReport', 'Match', 'MemeryError', 'Query', 'Results', 'appPage', 'index_flow', 'info_flow', 'open_index',
+           'purge_flow', 'query_flow', 'search_flow', 'serve']

@@ -8,14 +8,14 @@ import argparse, collections, json, os, sys, traceback, warnings
 from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
 from . import __version__
-from .core import Query, dupes_flow, index_flow, purge_flow, search_flow
+from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
 from .ranker import MATCH_SIDES
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryError, raw_companions, with_precision
 
 # %% auto #0
 __all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'similarity',
-           'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'purge', 'serve',
-           'dupes', 'watch', 'may_ask_for_help', 'main']
+           'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'info', 'purge',
+           'serve', 'dupes', 'watch', 'may_ask_for_help', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _docments_of(f, read: bool=True) -> dict:
@@ -130,6 +130,10 @@ EXAMPLES = {
     'watch': """examples:
   memery watch ~/Pictures              # what appears, changes, moves or goes is indexed a second later
   memery watch ~/Screenshots --json    # a JSON report per update, for scripts""",
+    'info': """examples:
+  memery info ~/Pictures            # which models indexed it: images, unreadable ones, size, where, last change
+  memery info ~/Pictures/2019       # a subfolder: what its parent's index holds of it
+  memery info ~/Pictures --json     # for scripts""",
     'dupes': """examples:
   memery dupes ~/Pictures                      # groups: 'keep' first, then the copies with their similarity
   memery dupes ~/Pictures --threshold 0.98     # only very close copies
@@ -168,6 +172,12 @@ def build_parser(with_help: bool=True, # give the options documented by a docmen
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
     i.add_argument('--batch-size', type=whole_number(1, 4096), metavar='N', help=_help(docs['batch_size']) + ': 1 to 4096')
     i.add_argument('--workers', type=whole_number(0, 64), metavar='N', help=_help(docs['num_workers']) + ': 0 (decode in this process) to 64')
+    n = sub.add_parser('info', help="say what a folder's indexes hold", **_described('info',
+                       "Say what PATH's indexes hold, a line per model: images, unreadable ones, whether the text in images is read, "
+                       "size on disk, where, last change. Reads the indexes only: nothing is scanned, loaded or created."))
+    n.add_argument('path', help="folder of images")
+    n.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
+    n.add_argument('--json', action='store_true', help="print a JSON list of {path, model, images, skipped, reads_text, size (bytes), updated (seconds since the epoch), holder, problem}")
     p = sub.add_parser('purge', help="delete a folder's indexes", **_described('purge', "Delete every index of PATH; the next search rebuilds it."))
     p.add_argument('path', help="folder of images")
     p.add_argument('--index-dir', help=_help(_docments_of(purge_flow, with_help)['index_dir']))
@@ -215,6 +225,14 @@ def index(args) -> int:
     if not (args.quiet or idx.report.changed): print(idx.report.summary(), file=sys.stderr)
     return 0
 
+def info(args) -> int:
+    "Print what the folder's indexes hold, a line per model."
+    infos = info_flow(args.path, args.index_dir)
+    if args.json: print(json.dumps([i.to_dict() for i in infos], ensure_ascii=False))
+    else: print('\n'.join(i.summary() for i in infos) if infos else f"memery: {args.path} has no index yet: `memery index {args.path}` makes one",
+                file=sys.stdout if infos else sys.stderr)
+    return 0
+
 def purge(args) -> int:
     "Delete the folder's indexes, printing each directory removed."
     removed = purge_flow(args.path, args.index_dir)
@@ -255,7 +273,7 @@ def watch(args) -> int:
         if not args.quiet: print(f"memery: stopped watching {args.path}; its index is consistent", file=sys.stderr)
     return 0
 
-COMMANDS = {'recall': recall, 'index': index, 'purge': purge, 'serve': serve, 'dupes': dupes, 'watch': watch}
+COMMANDS = {'recall': recall, 'index': index, 'info': info, 'purge': purge, 'serve': serve, 'dupes': dupes, 'watch': watch}
 
 # %% ../nbs/07_cli.ipynb #cc046ca4
 def may_ask_for_help(argv: list[str]) -> bool:

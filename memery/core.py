@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #64f2e5db
 from __future__ import annotations
 import os, shutil, sys, time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -14,14 +14,14 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing
                               index_location, model_key, with_precision)
 from .dupes import DuplicateGroup, duplicate_groups
 from .exported import QueryEncoder
-from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_name
+from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_files, index_name
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
 from .words import TextReader
 
 # %% auto #0
 __all__ = ['FEW_IMAGES', 'IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow',
-           'dupes_flow', 'purge_flow', 'with_parameter_docs']
+           'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -206,11 +206,15 @@ def index_flow(folder: str|Path, # the folder of images
     index = open_index(folder, model, pretrained, index_dir, create=True)
     report = IndexReport(str(index.folder), read_only=index.read_only)
     if index.location != index_candidates(index.root, index_dir)[0]: report.location = str(index.location)
-    if not index.read_only:
-        with _writing(index, wait, verbose) as writing, index.said_if_damaged():
-            if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, ocr,
-                                follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
-            else: report.busy = True
+    try:
+        if not index.read_only:
+            with _writing(index, wait, verbose) as writing, index.said_if_damaged():
+                if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, ocr,
+                                    follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
+                else: report.busy = True
+    except BaseException:
+        if index.created: index.discard_if_empty() # a first run that failed (a model that cannot load, say) leaves no empty index
+        raise
     if not index.folder.is_dir(): # unplugged, unmounted or deleted during the run: not a success
         inside = Path(os.path.realpath(index.location)).is_relative_to(os.path.realpath(index.folder))
         kept = "its index went with it" if inside else "what was indexed so far is kept"
@@ -313,6 +317,64 @@ def dupes_flow(folder: str|Path, # the folder of images
     if not index.on_disk: raise MemeryError(f"{folder} has no index for {model} yet: `memery index {folder}` makes one")
     return duplicate_groups(index, threshold)
 
+# %% ../nbs/00_core.ipynb #c4d7d210
+@dataclass
+class IndexInfo:
+    "What one of a folder's indexes holds, and where it is."
+    path: str # its database file
+    model: str|None = None # its model's key (name/weights); None if the file cannot be read as an index
+    images: int = 0 # searchable images (those under the folder, when it is a parent folder's index)
+    skipped: int = 0 # images that could not be read
+    reads_text: bool = False # whether it reads the text in images (OCR)
+    size: int = 0 # bytes on disk: the database, the vector file and the tree
+    updated: float|None = None # when it last changed, in seconds since the epoch
+    holder: str|None = None # the parent folder whose index it is, if not the folder's own
+    problem: str|None = None # why it cannot be read, if it cannot
+
+    def summary(self) -> str:
+        "One line: the model, what the index holds, its size, where it is and when it last changed."
+        where = Path(self.path).parent
+        if self.problem: return f"{self.path}: {self.problem}"
+        held = f"{self.images:,} images" + (f" ({self.skipped:,} unreadable)" if self.skipped else '') + (", text in images read" if self.reads_text else '')
+        when = time.strftime('%Y-%m-%d %H:%M', time.localtime(self.updated)) if self.updated else 'never'
+        return f"{self.model}: {held}; {_size_text(self.size)} in {where}{f' (the index of {self.holder})' if self.holder else ''}, updated {when}"
+
+    def to_dict(self) -> dict: return asdict(self)
+
+def _size_text(size: int) -> str:
+    for unit in ('bytes', 'kB', 'MB', 'GB'):
+        if size < 1000 or unit == 'GB': return f"{size:,.0f} {unit}" if unit == 'bytes' else f"{size:,.1f} {unit}"
+        size /= 1000
+
+def _last_change(db_path: Path) -> float|None:
+    "When the database at `db_path` last changed: its file's time, or its journal's if later."
+    times = []
+    for path in (db_path, Path(f'{db_path}-wal')):
+        try: times.append(os.lstat(path).st_mtime)
+        except OSError: pass
+    return max(times, default=None)
+
+def info_flow(folder: str|Path, # the folder of images
+              index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
+             ) -> list[IndexInfo]:
+    "What `folder`'s indexes hold, one per model; nothing is scanned, loaded or created."
+    folder = check_folder(folder)
+    for holder in (None, *Path(os.path.realpath(folder)).parents): # as `open_index` finds a parent's index
+        found = {path: key for d in index_candidates(holder or folder, index_dir) for path, key in index_files(d).items()}
+        if found: break
+    infos = []
+    for db_path, key in found.items():
+        if key is None:
+            infos.append(IndexInfo(str(db_path), problem="not an index memery can read (damaged, or not memery's)"))
+            continue
+        try:
+            with closing(Index(db_path.parent, key, folder, create=False, root=holder)) as index, index.said_if_damaged():
+                index.dim, index.generation # read as a search reads them, so that a damaged value is said here too
+                infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'), index.meta('ocr') == 'on', index.disk_usage(),
+                                       _last_change(db_path), str(holder) if holder else None))
+        except MemeryError as e: infos.append(IndexInfo(str(db_path), key, problem=str(e)))
+    return infos
+
 # %% ../nbs/00_core.ipynb #a222e664
 def purge_flow(folder: str|Path, # the folder of images
                index_dir: str|Path|None=None, # where its indexes were kept, if not in `<folder>/.memery`
@@ -337,4 +399,4 @@ def _help_may_be_asked() -> bool:
     return Path((getattr(sys, 'argv', None) or [''])[0]).stem != 'memery'
 
 if _help_may_be_asked():
-    for _public in (open_index, index_flow, search_flow, query_flow, purge_flow): with_parameter_docs(_public)
+    for _public in (open_index, index_flow, search_flow, query_flow, info_flow, purge_flow): with_parameter_docs(_public)

@@ -20,7 +20,8 @@ from .words import fts_phrase, fts_term, path_words, query_terms
 # %% auto #0
 __all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'UNREADABLE_VECTOR',
            'WORD_HITS', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'IndexMismatch', 'IndexBusy', 'IndexDamaged',
-           'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index', 'Facts', 'WordHit', 'VectorFile']
+           'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index', 'index_files', 'Facts', 'WordHit',
+           'VectorFile']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 EXACT_LIMIT = 5_000_000 # above this many images, search uses the Annoy tree (exact search would take 5 GB and 200 ms a query)
@@ -176,6 +177,21 @@ class Vectors:
 _vector_cache: dict[str, Vectors] = {}
 VECTOR_CACHE_SIZE = 4 # indexes whose vectors stay in memory
 
+def _connect(db_path: Path|None, *options: str) -> sqlite3.Connection:
+    "A connection to the database at `db_path` (in memory if None), opened with SQLite's URI `options`."
+    where = f"{db_path.absolute().as_uri()}?{'&'.join(options)}" if db_path else ':memory:'
+    return sqlite3.connect(where, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
+
+def _connect_read_only(db_path: Path) -> sqlite3.Connection:
+    "A read-only connection; as an immutable file where SQLite cannot make the shared-memory file WAL readers need."
+    db = _connect(db_path, 'mode=ro')
+    try:
+        db.execute('SELECT count(*) FROM sqlite_master').fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        return _connect(db_path, 'mode=ro', 'immutable=1')
+
 class Index:
     "One folder's index for one model."
     def __init__(self, location, # the folder's index directory
@@ -194,6 +210,7 @@ class Index:
         self.report = None # what the last `index_flow` did (set by core)
         if create: self.location.mkdir(parents=True, exist_ok=True)
         self._check_files()
+        self.created = create and not self.db_path.exists() # by this process: a first run that fails removes it again
         self.on_disk = create or self.db_path.exists()
         self.read_only = self.db_path.exists() and not (os.access(self.location, os.W_OK | os.X_OK) and os.access(self.db_path, os.W_OK))
         try: self.db = self._open_patiently()
@@ -226,23 +243,8 @@ class Index:
                 if 'locked' not in str(e) or attempt == tries - 1: raise
                 time.sleep(0.1)
 
-    def _connect(self, *options: str) -> sqlite3.Connection:
-        "A connection to the database (in memory if it is not on disk), opened with SQLite's URI `options`."
-        where = f"{self.db_path.absolute().as_uri()}?{'&'.join(options)}" if self.on_disk else ':memory:'
-        return sqlite3.connect(where, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
-
-    def _connect_read_only(self) -> sqlite3.Connection:
-        "A read-only connection; as an immutable file where SQLite cannot make the shared-memory file WAL readers need."
-        db = self._connect('mode=ro')
-        try:
-            db.execute('SELECT count(*) FROM sqlite_master').fetchone()
-            return db
-        except sqlite3.OperationalError:
-            db.close()
-            return self._connect('mode=ro', 'immutable=1')
-
     def _open(self) -> sqlite3.Connection:
-        db = self._connect_read_only() if self.read_only else self._connect()
+        db = _connect_read_only(self.db_path) if self.read_only else _connect(self.db_path if self.on_disk else None)
         try:
             db.execute('PRAGMA synchronous=NORMAL') # with WAL: safe from crashes, and a commit needs no fsync
             version = _schema_version(db)
@@ -403,6 +405,55 @@ def known(self: Index) -> dict[str, Known]:
                Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
 
 UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is read again
+
+# %% ../nbs/04_indexer.ipynb #54b4ff3f
+@patch
+def disk_usage(self: Index) -> int:
+    "Bytes the index takes on disk: its files in its directory (the database and its journal, the vector file, the tree)."
+    total = 0
+    for path in self.location.glob(f'{self.name}.*'): # a name is letters, digits, '.', '-' and '_': no pattern in it
+        try: st = os.lstat(path)
+        except OSError: continue # removed meanwhile
+        if stat.S_ISREG(st.st_mode): total += st.st_size
+    return total
+
+# %% ../nbs/04_indexer.ipynb #eb018d6c
+def _regular_files(db_path: Path) -> bool:
+    "Whether the database at `db_path` is a regular file, and its journal files regular files or absent."
+    for path in (db_path, Path(f'{db_path}-wal'), Path(f'{db_path}-shm')):
+        try: mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            if path == db_path: return False
+            continue
+        if not stat.S_ISREG(mode): return False
+    return True
+
+def index_files(location, # an index directory
+               ) -> dict[Path, str|None]:
+    "The index databases in `location`, each with the model key it records, or None where it cannot be read as the index of that model."
+    found = {}
+    for db_path in sorted(Path(location).glob('*.sqlite3')):
+        key = None
+        try:
+            if _regular_files(db_path): # as `Index` opens them: never through a link, nor a pipe
+                db = _connect_read_only(db_path)
+                try: row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+                finally: db.close()
+                if row and isinstance(row[0], str) and db_path.name == f'{index_name(row[0])}.sqlite3': key = row[0]
+        except (sqlite3.Error, OSError, ValueError): pass
+        found[db_path] = key
+    return found
+
+# %% ../nbs/04_indexer.ipynb #d4b72e23
+@patch
+def discard_if_empty(self: Index) -> bool:
+    "Close the index and remove its files if it records no image, and its directory if that is then empty; whether it did."
+    if self.read_only or not self.on_disk or self.db.execute('SELECT count(*) FROM images').fetchone()[0]: return False
+    self.close()
+    for path in self.location.glob(f'{self.name}.*'): path.unlink(missing_ok=True)
+    try: self.location.rmdir()
+    except OSError: pass # it holds other models' indexes, or thumbnails
+    return True
 
 # %% ../nbs/04_indexer.ipynb #00b4432c
 @patch

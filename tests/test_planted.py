@@ -145,6 +145,26 @@ def test_index_files_that_are_not_files(indexed, env, kind, tmp_path):
     assert con.execute("SELECT group_concat(name) FROM sqlite_master").fetchone() == ('mine',)
     assert con.execute('PRAGMA journal_mode').fetchone() == ('delete',)
 
+@pytest.mark.parametrize('kind', ['link to another database', 'fifo', 'folder', 'wal link', 'wal fifo', 'not a database', 'bad meta'])
+def test_info_on_planted_files(indexed, env, kind, tmp_path):
+    "`memery info` lists a planted or damaged index file with what is wrong with it: it never follows a link, nor waits on a pipe."
+    folder = indexed.parent.parent
+    other = tmp_path/'other.sqlite3'
+    sql(other, 'CREATE TABLE mine (x)', bump=False)
+    if kind == 'bad meta': sql(indexed, "UPDATE meta SET value = 'abc' WHERE key = 'dim'", bump=False)
+    else:
+        target = Path(f'{indexed}-wal') if kind.startswith('wal') else indexed
+        for name in ('', '-wal', '-shm'): Path(f'{indexed}{name}').unlink(missing_ok=True)
+        if kind.startswith('wal'): sql(indexed, 'CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)', bump=False)
+        if kind.endswith('fifo'): os.mkfifo(target)
+        elif kind == 'folder': target.mkdir()
+        elif kind == 'not a database': target.write_bytes(np.random.default_rng(1).bytes(8192))
+        else: target.symlink_to(other)
+    res = memery('info', folder, env=env)
+    assert res.returncode == 0 and res.stdout.startswith(f'{indexed}: ') and 'Traceback' not in res.stderr, res.stdout + res.stderr
+    assert 'damaged' in res.stdout or 'cannot read' in res.stdout, res.stdout
+    assert sqlite3.connect(other).execute("SELECT group_concat(name) FROM sqlite_master").fetchone() == ('mine',)
+
 def test_index_folder_that_is_a_link(indexed, env, tmp_path):
     "A `.memery` that leads elsewhere is not used: memery would write its index wherever the link points."
     folder = indexed.parent.parent
