@@ -177,6 +177,16 @@ class Vectors:
 _vector_cache: dict[str, Vectors] = {}
 VECTOR_CACHE_SIZE = 4 # indexes whose vectors stay in memory
 
+def _database_files(db_path: Path) -> tuple[Path, Path, Path]:
+    "The database at `db_path`, and SQLite's two files beside it while it is open (its write-ahead log and shared memory)."
+    return db_path, Path(f'{db_path}-wal'), Path(f'{db_path}-shm')
+
+def _irregular(path: Path) -> str|None:
+    "What `path` is, if it is there and not a regular file: a link, a folder, or something else (a pipe, say)."
+    try: mode = os.lstat(path).st_mode
+    except FileNotFoundError: return None
+    return None if stat.S_ISREG(mode) else 'a link' if stat.S_ISLNK(mode) else 'a folder' if stat.S_ISDIR(mode) else 'not a regular file'
+
 def _connect(db_path: Path|None, *options: str) -> sqlite3.Connection:
     "A connection to the database at `db_path` (in memory if None), opened with SQLite's URI `options`."
     where = f"{db_path.absolute().as_uri()}?{'&'.join(options)}" if db_path else ':memory:'
@@ -227,11 +237,8 @@ class Index:
         if self.location.is_symlink():
             raise IndexDamaged(f"{self.location} is a link, not a folder memery made: it is not used; remove it, "
                                f"or keep indexes elsewhere with --index-dir (`index_dir=`)")
-        for path in (self.db_path, Path(f'{self.db_path}-wal'), Path(f'{self.db_path}-shm'), self.lock.lock_file):
-            try: mode = os.lstat(path).st_mode
-            except FileNotFoundError: continue
-            if not stat.S_ISREG(mode):
-                kind = 'a link' if stat.S_ISLNK(mode) else 'a folder' if stat.S_ISDIR(mode) else 'not a regular file'
+        for path in (*_database_files(self.db_path), Path(self.lock.lock_file)):
+            if kind := _irregular(path):
                 raise IndexDamaged(f"{path} is {kind}, not a file memery wrote: it is not opened; remove it, or "
                                    f"`memery purge {self.root}`, and the next run rebuilds the index")
 
@@ -418,16 +425,6 @@ def disk_usage(self: Index) -> int:
     return total
 
 # %% ../nbs/04_indexer.ipynb #eb018d6c
-def _regular_files(db_path: Path) -> bool:
-    "Whether the database at `db_path` is a regular file, and its journal files regular files or absent."
-    for path in (db_path, Path(f'{db_path}-wal'), Path(f'{db_path}-shm')):
-        try: mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            if path == db_path: return False
-            continue
-        if not stat.S_ISREG(mode): return False
-    return True
-
 def index_files(location, # an index directory
                ) -> dict[Path, str|None]:
     "The index databases in `location`, each with the model key it records, or None where it cannot be read as the index of that model."
@@ -435,7 +432,7 @@ def index_files(location, # an index directory
     for db_path in sorted(Path(location).glob('*.sqlite3')):
         key = None
         try:
-            if _regular_files(db_path): # as `Index` opens them: never through a link, nor a pipe
+            if not any(map(_irregular, _database_files(db_path))): # as `Index` opens them: never through a link, nor a pipe
                 db = _connect_read_only(db_path)
                 try: row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
                 finally: db.close()
