@@ -15,9 +15,10 @@ from .fileutils import image_extensions
 
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
-           'FOLDERS', 'ColourCLIP', 'colour_tokenizer', 'colour_model', 'make_colour_folder', 'copy_images',
-           'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'register_tiny_clip', 'run_unprivileged',
-           'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder', 'isolate_tests']
+           'FOLDERS', 'SCRATCH_VARIABLE', 'ColourCLIP', 'colour_tokenizer', 'colour_model', 'make_colour_folder',
+           'copy_images', 'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'register_tiny_clip',
+           'run_unprivileged', 'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder',
+           'isolate_tests']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
@@ -325,10 +326,14 @@ def make_words_folder(folder, # where to write it (created if missing)
     return made
 
 # %% ../nbs/09_testing.ipynb #8bb786c9
+SCRATCH_VARIABLE = 'MEMERY_TESTS_SCRATCH' # the scratch folder of the tests running, for the processes they start
+
 def isolate_tests(cells=None, # the cells nbdev-test is about to run, which it passes to its `test_setup` (all are isolated alike)
                  ) -> Path:
     "Send the temporary files, memery's cache and its config of this process and its children to one scratch folder, removed when the process ends."
+    if (made := os.environ.get(SCRATCH_VARIABLE)) and Path(made).is_dir(): return Path(made) # this process, or its parent, made it
     root = Path(tempfile.mkdtemp(prefix='memery-tests-'))
+    os.environ[SCRATCH_VARIABLE] = str(root)
     dirs = {'TMPDIR': root/'tmp', 'XDG_CACHE_HOME': root/'cache', 'XDG_CONFIG_HOME': root/'config'}
     for var, path in dirs.items():
         path.mkdir()
