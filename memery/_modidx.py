@@ -70,6 +70,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.crafter._open_raw': ('crafter.html#_open_raw', 'memery/crafter.py'),
                                 'memery.crafter._own_size_limit': ('crafter.html#_own_size_limit', 'memery/crafter.py'),
                                 'memery.crafter._reason': ('crafter.html#_reason', 'memery/crafter.py'),
+                                'memery.crafter._socket_safe_temporary_dir': ( 'crafter.html#_socket_safe_temporary_dir',
+                                                                               'memery/crafter.py'),
                                 'memery.crafter._to_8bit': ('crafter.html#_to_8bit', 'memery/crafter.py'),
                                 'memery.crafter.collate': ('crafter.html#collate', 'memery/crafter.py'),
                                 'memery.crafter.craft': ('crafter.html#craft', 'memery/crafter.py'),

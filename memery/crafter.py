@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_crafter.ipynb #fd5ef090
 from __future__ import annotations
-import io, os, threading
+import io, os, tempfile, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -14,8 +14,8 @@ if TYPE_CHECKING: import torch # for annotations only: decoding needs no PyTorch
 from .fileutils import OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash, is_raw_name, register_optional_formats
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size', 'read_image', 'Crafted', 'Failed', 'ImageFiles',
-           'Batch', 'collate', 'default_workers', 'craft']
+__all__ = ['MAX_PIXELS', 'SOCKET_PATH_MAX', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size', 'read_image', 'Crafted',
+           'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'craft']
 
 # %% ../nbs/02_crafter.ipynb #50730e71
 class ImageError(MemeryError):
@@ -196,6 +196,27 @@ def default_workers(n_images: int, # images to decode
     "Decoding processes for `n_images`: one per CPU core, none for less than two batches."
     return 0 if n_images < 2*batch_size else min(8, os.cpu_count() or 1)
 
+# %% ../nbs/02_crafter.ipynb #1f38bfe2
+SOCKET_PATH_MAX = 103 # bytes in a Unix socket's path, on macOS (107 on Linux)
+_SHARING_SOCKET = len('/pymp-abcd1234/listener-abcd1234') # what `multiprocessing` adds to the temporary directory
+
+@contextmanager
+def _socket_safe_temporary_dir():
+    "Make the temporary directory that processes started meanwhile inherit one short enough for their sockets, if it is not."
+    if len(os.fsencode(tempfile.gettempdir())) + _SHARING_SOCKET <= SOCKET_PATH_MAX:
+        yield
+        return
+    short = next((d for d in ('/tmp', '/var/tmp', '/dev/shm') if os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK)), None)
+    if short is None: raise MemeryError(f"the temporary directory {tempfile.gettempdir()} is too long a path for the decoding processes' "
+                                        f"sockets, and /tmp cannot be written: set TMPDIR to a shorter one, or decode in this process (--workers 0)")
+    before, environment = tempfile.tempdir, os.environ.get('TMPDIR')
+    tempfile.tempdir = os.environ['TMPDIR'] = short # a forked process keeps the first, a spawned one reads the second
+    try: yield
+    finally:
+        tempfile.tempdir = before
+        if environment is None: os.environ.pop('TMPDIR', None)
+        else: os.environ['TMPDIR'] = environment
+
 # %% ../nbs/02_crafter.ipynb #bd3df966
 def craft(paths, # image files
           transform: Callable, # the model's image transform, PIL image -> tensor
@@ -211,4 +232,5 @@ def craft(paths, # image files
     if not num_workers: # in this process: no PyTorch needed
         return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))]) for start in range(0, len(ds), batch_size))
     from torch.utils.data import DataLoader # PyTorch is needed to batch in workers, not to decode
-    return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate, prefetch_factor=4))
+    with _socket_safe_temporary_dir(): # the workers, started here, keep it
+        return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate, prefetch_factor=4))

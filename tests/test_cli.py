@@ -15,8 +15,8 @@ def env(tmp_path):
     "No network and an empty weights cache: a test can never download a model."
     return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'HF_HUB_CACHE': str(tmp_path/'hf-cache'), 'MEMERY_INDEX_DIR': ''}
 
-def memery(*args, env, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=600, **kw)
+def memery(*args, env, timeout=600, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout, **kw)
 
 def noise_folder(folder: Path, n: int, size=64) -> Path:
     "`n` distinct random PNGs."
@@ -305,3 +305,12 @@ def test_int8_precision_is_an_index_of_its_own(tmp_path, env):
     wrong = memery('index', folder, *COLOURS, '--precision', 'int8', env=env)
     assert wrong.returncode == 1 and 'cannot index at int8: only open_clip models' in wrong.stderr, wrong.stderr
 
+
+def test_index_with_a_long_temporary_directory(tmp_path, env):
+    "Decoding workers hand batches over through sockets in TMPDIR: one past a socket path's length used to make `memery index` wait for ever."
+    long_tmp = tmp_path/('deep' * 20)
+    long_tmp.mkdir()
+    noise_folder(tmp_path/'pics', 12, size=32)
+    res = memery('index', tmp_path/'pics', '--workers', 2, '--batch-size', 2, '--quiet', *COLOURS, env={**env, 'TMPDIR': str(long_tmp)}, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert searchable(tmp_path/'pics') == 12
