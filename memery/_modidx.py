@@ -283,6 +283,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.indexer.Index.meta': ('indexer.html#index.meta', 'memery/indexer.py'),
                                 'memery.indexer.Index.path': ('indexer.html#index.path', 'memery/indexer.py'),
                                 'memery.indexer.Index.paths_of': ('indexer.html#index.paths_of', 'memery/indexer.py'),
+                                'memery.indexer.Index.reads_text': ('indexer.html#index.reads_text', 'memery/indexer.py'),
                                 'memery.indexer.Index.relative': ('indexer.html#index.relative', 'memery/indexer.py'),
                                 'memery.indexer.Index.said_if_damaged': ('indexer.html#index.said_if_damaged', 'memery/indexer.py'),
                                 'memery.indexer.Index.set_meta': ('indexer.html#index.set_meta', 'memery/indexer.py'),

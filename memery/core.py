@@ -168,7 +168,7 @@ def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_work
     report.unchanged, report.moved, report.deleted, report.touched = changes.unchanged, len(changes.moved), len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
-    remembered = index.meta('ocr') == 'on'
+    remembered = index.reads_text
     if ocr is not None and ocr != remembered: index.set_meta('ocr', 'on' if ocr else 'off') # remembered from now on
     ocr = remembered if ocr is None else ocr
     if changes.to_encode:
@@ -255,7 +255,7 @@ class Results(list[Match]):
         if not any(i.count() for i in self.indexes): return f"no images are indexed in {folders}"
         if q.offset: return f"no results after the first {q.offset}"
         if q.match == 'text':
-            where = "its folder and file names" + (" or its text" if all(i.meta('ocr') == 'on' for i in self.indexes) else
+            where = "its folder and file names" + (" or its text" if all(i.reads_text for i in self.indexes) else
                                                      " (the text in images is not read here: index with OCR on to search it too)")
             return f"no image has the words {q.text!r} in {where}"
         if q.threshold is not None: return f"no image scores above the threshold {q.threshold:g}"
@@ -370,7 +370,7 @@ def info_flow(folder: str|Path, # the folder of images
         try:
             with closing(Index(db_path.parent, key, folder, create=False, root=holder)) as index, index.said_if_damaged():
                 index.dim, index.generation # read as a search reads them, so that a damaged value is said here too
-                infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'), index.meta('ocr') == 'on', index.disk_usage(),
+                infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'), index.reads_text, index.disk_usage(),
                                        _last_change(db_path), str(holder) if holder else None))
         except MemeryError as e: infos.append(IndexInfo(str(db_path), key, problem=str(e)))
     return infos

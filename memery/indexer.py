@@ -626,6 +626,11 @@ def set_meta(self: Index, key: str, # the name of the value
     "Record `value` under `key` in the `meta` table."
     with self._write(bump=False) as db: db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
 
+@patch(as_prop=True)
+def reads_text(self: Index) -> bool:
+    "Whether the text in images is read (OCR) as they are indexed: the index remembers what it was last told ('ocr' in `meta`)."
+    return self.meta('ocr') == 'on'
+
 # %% ../nbs/04_indexer.ipynb #23efcdbd
 VECTOR_FILE_MIN = 50_000 # from this many images, the index keeps a vector file
 VECTOR_CHANGES_MAX = 2_000 # rows changed since the vector file was written that a search reads from the database; beyond, it is written again
