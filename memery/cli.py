@@ -126,7 +126,8 @@ EXAMPLES = {
   memery index ~/Screenshots --ocr            # read the text in images too, from now on""",
     'purge': """examples:
   memery purge ~/Pictures                          # the next search builds the index again
-  memery purge /gone/folder --index-dir ~/indexes  # an index kept elsewhere outlives its folder""",
+  memery purge /gone/folder --index-dir ~/indexes  # an index kept elsewhere outlives its folder
+  memery purge ~/Pictures --model ViT-L-14 --pretrained datacomp_xl_s13b_b90k  # only that model's index (memery info lists them)""",
     'watch': """examples:
   memery watch ~/Pictures              # what appears, changes, moves or goes is indexed a second later
   memery watch ~/Screenshots --json    # a JSON report per update, for scripts""",
@@ -178,9 +179,14 @@ def build_parser(with_help: bool=True, # give the options documented by a docmen
     n.add_argument('path', help="folder of images")
     n.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
     n.add_argument('--json', action='store_true', help="print a JSON list of {path, model, images, skipped, reads_text, size (bytes), updated (seconds since the epoch), holder, problem}")
-    p = sub.add_parser('purge', help="delete a folder's indexes", **_described('purge', "Delete every index of PATH; the next search rebuilds it."))
+    p = sub.add_parser('purge', help="delete a folder's indexes", **_described('purge',
+                       "Delete every index of PATH, or with --model only that model's; the next search rebuilds what it needs."))
     p.add_argument('path', help="folder of images")
-    p.add_argument('--index-dir', help=_help(_docments_of(purge_flow, with_help)['index_dir']))
+    purging = _docments_of(purge_flow, with_help)
+    p.add_argument('--index-dir', help=_help(purging['index_dir']))
+    p.add_argument('--model', help=_help(purging['model'].replace('; None: every model\'s', '')))
+    p.add_argument('--pretrained', default=DEFAULT_PRETRAINED, type=pretrained_arg, help=_help(purging['pretrained'], DEFAULT_PRETRAINED))
+    p.add_argument('--precision', choices=PRECISIONS, default='fp32', help=_help(purging['precision'], 'fp32'))
     s = sub.add_parser('serve', parents=[model], help="search folders in a browser, and through a JSON API", **_described('serve',
                        "Serve a browser app and a JSON API for searching the folders PATH; index them in the background. "
                        "Needs the serve extra: pip install 'memery[serve]'."))
@@ -234,10 +240,10 @@ def info(args) -> int:
     return 0
 
 def purge(args) -> int:
-    "Delete the folder's indexes, printing each directory removed."
-    removed = purge_flow(args.path, args.index_dir)
+    "Delete the folder's indexes (or one model's), printing each directory (or file) removed."
+    removed = purge_flow(args.path, args.index_dir, args.model, args.pretrained) # the model's name carries its precision
     for d in removed: print(d)
-    if not removed: print(f"memery: no index found for {args.path}", file=sys.stderr)
+    if not removed: print(f"memery: no index{f' of {args.model}' if args.model else ''} found for {args.path}", file=sys.stderr)
     return 0
 
 def serve(args) -> int:
@@ -288,7 +294,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(with_help=may_ask_for_help(argv))
     args = parser.parse_args(argv)
-    if hasattr(args, 'precision'): args.model = with_precision(args.model, args.precision) # the model's name carries it everywhere
+    if getattr(args, 'model', None): args.model = with_precision(args.model, args.precision) # the model's name carries it everywhere
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # before PyTorch loads: its threads sleep, rather than spin, while decoding processes (OCR too) want the cores
     if args.command == 'recall': # a query's options are checked by the `Query`, and a bad one is a usage error, as argparse's are
         try: query_of(args)

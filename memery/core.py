@@ -14,7 +14,7 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing
                               index_location, model_key, with_precision)
 from .dupes import DuplicateGroup, duplicate_groups
 from .exported import QueryEncoder
-from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_files, index_name
+from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_files, index_name, remove_index
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .ranker import Match, Query, as_query, search
 from .words import TextReader
@@ -378,12 +378,18 @@ def info_flow(folder: str|Path, # the folder of images
 # %% ../nbs/00_core.ipynb #a222e664
 def purge_flow(folder: str|Path, # the folder of images
                index_dir: str|Path|None=None, # where its indexes were kept, if not in `<folder>/.memery`
+               model: str|None=None, # only this model's index (an open_clip model name, or `module:factory`); None: every model's
+               pretrained: str|None=DEFAULT_PRETRAINED, # with `model`: its weights, as when the index was made
+               precision: str='fp32', # with `model`: its precision, as when the index was made
               ) -> list[Path]:
-    "Delete every index of `folder`; return the directories removed."
-    removed = [d for d in index_candidates(Path(folder).expanduser(), index_dir) if d.is_dir()]
-    if not removed and not Path(folder).expanduser().is_dir(): raise MemeryError(f"folder not found: {folder}, and no index of it")
-    for d in removed: shutil.rmtree(d)
-    return removed
+    "Delete every index of `folder`, or only `model`'s; return the directories removed (or, for one model, its files)."
+    found = [d for d in index_candidates(Path(folder).expanduser(), index_dir) if d.is_dir()]
+    if not found and not Path(folder).expanduser().is_dir(): raise MemeryError(f"folder not found: {folder}, and no index of it")
+    if model is not None:
+        key = model_key(with_precision(model, precision), pretrained)
+        return [path for d in found for path in remove_index(d, key)]
+    for d in found: shutil.rmtree(d)
+    return found
 
 # %% ../nbs/00_core.ipynb #32436e9a
 def with_parameter_docs(f):

@@ -20,8 +20,8 @@ from .words import fts_phrase, fts_term, path_words, query_terms
 # %% auto #0
 __all__ = ['EXACT_LIMIT', 'MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'VECTOR_CACHE_SIZE', 'UNREADABLE_VECTOR',
            'WORD_HITS', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'IndexMismatch', 'IndexBusy', 'IndexDamaged',
-           'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index', 'index_files', 'Facts', 'WordHit',
-           'VectorFile']
+           'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index', 'index_files', 'remove_index', 'Facts',
+           'WordHit', 'VectorFile']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 EXACT_LIMIT = 5_000_000 # above this many images, search uses the Annoy tree (exact search would take 5 GB and 200 ms a query)
@@ -442,14 +442,25 @@ def index_files(location, # an index directory
     return found
 
 # %% ../nbs/04_indexer.ipynb #d4b72e23
+def remove_index(location, # an index directory
+                 key: str, # the model's key (`memery.fileutils.model_key`)
+                ) -> list[Path]:
+    "Delete the files of the index of model `key` in `location` (links themselves, never what they lead to), and `location` if nothing else is left; the files deleted."
+    removed = []
+    for path in sorted(Path(location).glob(f'{index_name(key)}.*')): # a name is letters, digits, '.', '-' and '_': no pattern in it
+        try: (path.rmdir if _irregular(path) == 'a folder' else path.unlink)()
+        except OSError: continue # gone meanwhile, or a planted folder with something in it
+        removed.append(path)
+    try: Path(location).rmdir()
+    except OSError: pass # it holds other models' indexes, or thumbnails
+    return removed
+
 @patch
 def discard_if_empty(self: Index) -> bool:
-    "Close the index and remove its files if it records no image, and its directory if that is then empty; whether it did."
+    "Close the index and remove it if it records no image; whether it did."
     if self.read_only or not self.on_disk or self.db.execute('SELECT count(*) FROM images').fetchone()[0]: return False
     self.close()
-    for path in self.location.glob(f'{self.name}.*'): path.unlink(missing_ok=True)
-    try: self.location.rmdir()
-    except OSError: pass # it holds other models' indexes, or thumbnails
+    remove_index(self.location, self.key)
     return True
 
 # %% ../nbs/04_indexer.ipynb #00b4432c
