@@ -346,14 +346,6 @@ def _size_text(size: int) -> str:
         if size < 1000 or unit == 'GB': return f"{size:,.0f} {unit}" if unit == 'bytes' else f"{size:,.1f} {unit}"
         size /= 1000
 
-def _last_change(db_path: Path) -> float|None:
-    "When the database at `db_path` last changed: its file's time, or its journal's if later."
-    times = []
-    for path in (db_path, Path(f'{db_path}-wal')):
-        try: times.append(os.lstat(path).st_mtime)
-        except OSError: pass
-    return max(times, default=None)
-
 def info_flow(folder: str|Path, # the folder of images
               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
              ) -> list[IndexInfo]:
@@ -371,7 +363,7 @@ def info_flow(folder: str|Path, # the folder of images
             with closing(Index(db_path.parent, key, folder, create=False, root=holder)) as index, index.said_if_damaged():
                 index.dim, index.generation # read as a search reads them, so that a damaged value is said here too
                 infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'), index.reads_text, index.disk_usage(),
-                                       _last_change(db_path), str(holder) if holder else None))
+                                       index.last_change(), str(holder) if holder else None))
         except MemeryError as e: infos.append(IndexInfo(str(db_path), key, problem=str(e)))
     return infos
 

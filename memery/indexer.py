@@ -414,15 +414,28 @@ def known(self: Index) -> dict[str, Known]:
 UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is read again
 
 # %% ../nbs/04_indexer.ipynb #54b4ff3f
+def _files_of(location, name: str) -> list[Path]:
+    "The files of index `name` in `location`: its database and SQLite's files beside it, its lock, its vector file and tree."
+    return sorted(Path(location).glob(f'{name}.*')) # a name is letters, digits, '.', '-' and '_': no pattern in it
+
 @patch
 def disk_usage(self: Index) -> int:
     "Bytes the index takes on disk: its files in its directory (the database and its journal, the vector file, the tree)."
     total = 0
-    for path in self.location.glob(f'{self.name}.*'): # a name is letters, digits, '.', '-' and '_': no pattern in it
+    for path in _files_of(self.location, self.name):
         try: st = os.lstat(path)
         except OSError: continue # removed meanwhile
         if stat.S_ISREG(st.st_mode): total += st.st_size
     return total
+
+@patch
+def last_change(self: Index) -> float|None:
+    "When the index last changed on disk, in seconds since the epoch: its database's time, or its write-ahead log's if later; None if not on disk."
+    times = []
+    for path in _database_files(self.db_path)[:2]:
+        try: times.append(os.lstat(path).st_mtime)
+        except OSError: pass # no log: everything is in the database
+    return max(times, default=None)
 
 # %% ../nbs/04_indexer.ipynb #eb018d6c
 def index_files(location, # an index directory
@@ -447,7 +460,7 @@ def remove_index(location, # an index directory
                 ) -> list[Path]:
     "Delete the files of the index of model `key` in `location` (links themselves, never what they lead to), and `location` if nothing else is left; the files deleted."
     removed = []
-    for path in sorted(Path(location).glob(f'{index_name(key)}.*')): # a name is letters, digits, '.', '-' and '_': no pattern in it
+    for path in _files_of(location, index_name(key)):
         try: (path.rmdir if _irregular(path) == 'a folder' else path.unlink)()
         except OSError: continue # gone meanwhile, or a planted folder with something in it
         removed.append(path)
