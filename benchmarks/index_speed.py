@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 from memery.core import index_flow
-from memery.encoder import load_encoder
+from memery.models import load_encoder
 from memery.fileutils import is_image_name, with_precision
 
 DATA = Path(__file__).resolve().parent/'data'
@@ -52,7 +52,7 @@ def ours(folder: Path, model: str, batch_size: int, precision: str='fp32') -> fl
     "Seconds for `index_flow` to index `folder` from scratch."
     index_root = Path(tempfile.mkdtemp())
     start = time.perf_counter()
-    idx = index_flow(folder, model, None, index_dir=index_root, batch_size=batch_size, precision=precision)
+    idx = index_flow(folder, model=model, pretrained=None, index_dir=index_root, batch_size=batch_size, precision=precision)
     elapsed = time.perf_counter() - start
     assert idx.report.encoded == len(list(folder.iterdir())), idx.report
     shutil.rmtree(index_root)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from memery.crafter import craft, jpeg_draft_size
-from memery.encoder import load_encoder
+from memery.models import load_encoder
 from memery.fileutils import is_image_name, with_precision
 
 DATA = Path(__file__).resolve().parent/'data'

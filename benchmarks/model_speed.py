@@ -8,7 +8,7 @@ and single texts; rounds alternate between the models and each model's best roun
 """
 import argparse, time, warnings
 import torch
-from memery.encoder import load_encoder
+from memery.models import load_encoder
 
 def image_rate(enc, batch: torch.Tensor) -> float:
     start = time.perf_counter()

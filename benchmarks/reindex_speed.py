@@ -34,14 +34,14 @@ def main():
         if i % 100 == 0: folder.mkdir(parents=True)
         (folder/f'IMG_{i:07d}.jpg').write_bytes(b'x')
         files.append((folder/f'IMG_{i:07d}.jpg').relative_to(root).as_posix())
-    index = open_index(root, COLOURS, None, create=True)
+    index = open_index(root, model=COLOURS, pretrained=None, create=True)
     vectors = clip_like(args.files, dim=12)
     for start in range(0, args.files, 10_000):
         index.add([Entry(f, st.st_size, st.st_mtime_ns, f'h{i}', 8, 8, vector=vectors[i])
                    for i, f in enumerate(files[start:start + 10_000], start) for st in [os.stat(root/f)]])
     best = {'memery': float('inf'), 'walk + stat': float('inf')}
     for _ in range(args.rounds): # alternating, each side's best round
-        start = time.perf_counter(); report = index_flow(root, COLOURS, None).report; best['memery'] = min(best['memery'], time.perf_counter() - start)
+        start = time.perf_counter(); report = index_flow(root, model=COLOURS, pretrained=None).report; best['memery'] = min(best['memery'], time.perf_counter() - start)
         assert (report.encoded, report.unchanged) == (0, args.files), report
         start = time.perf_counter(); walk_and_stat(root); best['walk + stat'] = min(best['walk + stat'], time.perf_counter() - start)
     print(f"re-index of {args.files:,} unchanged files, best of {args.rounds}")

@@ -33,7 +33,7 @@ def make_index(folder: Path, n: int, model: str) -> list[int]:
     rng = np.random.default_rng(0)
     for i in range(n):
         Image.new('RGB', (64, 48), tuple(int(c) for c in rng.integers(0, 255, 3))).save(folder/f'{i:05d}.jpg', quality=80)
-    index = open_index(folder, model, None, create=True)
+    index = open_index(folder, model=model, pretrained=None, create=True)
     vectors = rng.standard_normal((n, 512)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     files = sorted(folder.glob('*.jpg'))
@@ -84,7 +84,7 @@ def summary(name: str, latencies: list[float], failures: list[str], seconds: flo
 def in_process(folder: Path, model: str, reqs: list[dict], count: int) -> dict:
     "The searches made by `Library.search` in this process, from a pool of threads as large as the server's."
     from memery.server import Library, SearchRequest
-    library = Library([folder], model, None)
+    library = Library([folder], model=model, pretrained=None)
     library.search(SearchRequest(text='warm up', n=1)) # loads the model, and the vectors into memory
     pool = ThreadPoolExecutor(THREADS)
     async def search(body):

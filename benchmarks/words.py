@@ -60,7 +60,7 @@ def main():
     work = Path(tempfile.mkdtemp())
     corpus = make_words_folder(work/'corpus', screens=args.screens, photos_per_folder=args.photos_per_folder)
     t = time.perf_counter()
-    report = index_flow(work/'corpus', COLOURS, None, ocr=True).report
+    report = index_flow(work/'corpus', model=COLOURS, pretrained=None, ocr=True).report
     print(f"corpus: {len(corpus.screens)} screenshots, {len(corpus.photos)} photos; indexed with OCR in {time.perf_counter() - t:.1f} s ({report.read} read)")
 
     rng = np.random.default_rng(0)

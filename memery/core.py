@@ -13,15 +13,15 @@ from fastcore.meta import delegates
 from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates, index_holder,
                               index_location, model_key, with_precision)
 from .dupes import DuplicateGroup, duplicate_groups
-from .exported import QueryEncoder
 from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_files, index_name, remove_index
 from .loader import check_folder, diff_folder, printable, scan_folder
+from .models import QueryEncoder, encoder_getter
 from .ranker import Match, Query, as_query, search
 from .words import TextReader
 
 # %% auto #0
-__all__ = ['FEW_IMAGES', 'IndexReport', 'open_index', 'encoder_getter', 'index_flow', 'Results', 'search_flow', 'query_flow',
-           'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
+__all__ = ['IndexReport', 'open_index', 'index_flow', 'Results', 'search_flow', 'query_flow', 'dupes_flow', 'IndexInfo',
+           'info_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -82,20 +82,6 @@ def open_index(folder: str|Path, # the folder of images
     if create: location = index_location(folder, index_dir, holding)
     else: location = existing_index_dir(folder, index_dir, holding) or index_candidates(folder, index_dir)[0] # where it would be
     return Index(location, key, folder, create)
-
-# %% ../nbs/00_core.ipynb #8c6e67a8
-FEW_IMAGES = 64 # fewer new or changed images are encoded with the model's export, without loading PyTorch (two batches: no workers either)
-
-def encoder_getter(model: str, # an open_clip model name, or `module:factory`
-                   pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
-                   device=None, # 'cuda', 'mps' or 'cpu'; by default the best available
-                  ) -> Callable:
-    "A function returning the encoder for `model` and `pretrained`, loading it on first call; for a few images, the model's export if it has one."
-    def get(images: int|None=None): # how many images it will encode, if that is known
-        if images is not None and images < FEW_IMAGES: return QueryEncoder(model, pretrained, device).image_tower()
-        from memery.encoder import load_encoder # PyTorch loads here, once a model is needed
-        return load_encoder(model, pretrained, device)
-    return get
 
 # %% ../nbs/00_core.ipynb #7f0a5112
 @contextmanager

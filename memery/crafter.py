@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_crafter.ipynb #fd5ef090
 from __future__ import annotations
-import io, os, tempfile, threading
+import io, os, sys, tempfile, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -15,7 +15,7 @@ from .fileutils import OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, 
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'SOCKET_PATH_MAX', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size', 'read_image', 'Crafted',
-           'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'craft']
+           'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start', 'craft']
 
 # %% ../nbs/02_crafter.ipynb #50730e71
 class ImageError(MemeryError):
@@ -217,6 +217,16 @@ def _socket_safe_temporary_dir():
         if environment is None: os.environ.pop('TMPDIR', None)
         else: os.environ['TMPDIR'] = environment
 
+# %% ../nbs/02_crafter.ipynb #4733bf95
+def worker_start():
+    "How to start decoding processes: by `fork` where this process has one thread; else from a fork server."
+    import multiprocessing
+    if sys.platform != 'linux' or threading.active_count() == 1: return None # the platform's way
+    context = multiprocessing.get_context('forkserver')
+    # what every worker imports: once, in the fork server
+    context.set_forkserver_preload(['memery.crafter', 'torch.utils.data'])
+    return context
+
 # %% ../nbs/02_crafter.ipynb #bd3df966
 def craft(paths, # image files
           transform: Callable, # the model's image transform, PIL image -> tensor
@@ -231,6 +241,9 @@ def craft(paths, # image files
     if num_workers is None: num_workers = default_workers(len(ds), batch_size)
     if not num_workers: # in this process: no PyTorch needed
         return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))]) for start in range(0, len(ds), batch_size))
-    from torch.utils.data import DataLoader # PyTorch is needed to batch in workers, not to decode
-    with _socket_safe_temporary_dir(): # the workers, started here, keep it
-        return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate, prefetch_factor=4))
+    # PyTorch is needed to batch in workers, not to decode
+    from torch.utils.data import DataLoader
+    # the workers, started here, keep it
+    with _socket_safe_temporary_dir():
+        return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate, prefetch_factor=4,
+                               multiprocessing_context=worker_start()))

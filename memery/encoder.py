@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_encoder.ipynb #b366b3b4
 from __future__ import annotations
-import importlib, logging, os, socket, threading, weakref
+import importlib, logging, os, socket
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -13,13 +13,12 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .exported import export_model, exported
-from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, RandomWeightsWarning, is_factory_name, model_key,
-                              split_precision, warn_random_weights, with_precision)
+from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, RandomWeightsWarning,
+                              is_factory_name, model_key, warn_random_weights)
 
 # %% auto #0
 __all__ = ['ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size',
-           'Encoder', 'load_encoder', 'is_loaded', 'QuantizedEncoder']
+           'Encoder', 'load_model']
 
 # %% ../nbs/03_encoder.ipynb #908405f3
 class ModelUnavailable(MemeryError):
@@ -176,6 +175,8 @@ def _skip_random_init():
 def _open_clip_model(model_name, pretrained, cache_dir=None):
     import open_clip
     weights = resolve_weights(model_name, pretrained, cache_dir)
+    # open_clip ignores `pretrained` for a model of a local folder, which may hold weights of its own: loaded after
+    local = model_name.startswith('local-dir:')
     # Given a file rather than a tag, open_clip no longer sees the tag's preprocessing and activation: pass them on
     tag = (open_clip.get_pretrained_cfg(model_name, pretrained) if pretrained else None) or {}
     logging.disable(logging.WARNING) # open_clip logs "initialized randomly" as a warning; we warn ourselves
@@ -184,9 +185,10 @@ def _open_clip_model(model_name, pretrained, cache_dir=None):
         with torch.random.fork_rng(devices=[]), (_skip_random_init() if weights else nullcontext()):
             torch.manual_seed(0)
             model, _, preprocess = open_clip.create_model_and_transforms(
-                model_name, pretrained=weights, cache_dir=cache_dir, force_quick_gelu=bool(tag.get('quick_gelu')),
-                image_mean=tag.get('mean'), image_std=tag.get('std'), image_interpolation=tag.get('interpolation'),
-                image_resize_mode=tag.get('resize_mode'))
+                model_name, pretrained=None if local else weights, cache_dir=cache_dir,
+                force_quick_gelu=bool(tag.get('quick_gelu')), image_mean=tag.get('mean'), image_std=tag.get('std'),
+                image_interpolation=tag.get('interpolation'), image_resize_mode=tag.get('resize_mode'))
+            if local and weights: open_clip.load_checkpoint(model, weights)
     except MemeryError: raise
     except Exception as e: raise MemeryError(f"cannot create the {model_name} model: {e}") from None
     finally: logging.disable(logging.NOTSET)
@@ -194,65 +196,17 @@ def _open_clip_model(model_name, pretrained, cache_dir=None):
 
 # %% ../nbs/03_encoder.ipynb #39045bee
 @lru_cache(maxsize=4)
-def _load(model_name, pretrained, device, cache_dir):
+def _load(model_name, pretrained, device, cache_dir) -> Encoder:
     if is_factory_name(model_name): parts = _factory(model_name)(pretrained)
     else:
         parts = _open_clip_model(model_name, pretrained, cache_dir)
-        if pretrained is None: warn_random_weights(model_name, stacklevel=4)
-    encoder = _loaded[model_name, pretrained] = Encoder(*parts, model_name, pretrained, device)
-    if not is_factory_name(model_name): export_model(encoder) # once per model and weights: from then on, queries need no PyTorch
-    return encoder
+        if pretrained is None: warn_random_weights(model_name, stacklevel=5)
+    return Encoder(*parts, model_name, pretrained, device)
 
-def load_encoder(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-                 pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-                 device: str|None=None, # 'cuda', 'mps', 'cpu'; by default the best available
-                 cache_dir: str|None=None, # where downloaded weights are kept; by default the Hugging Face cache
-                ) -> Encoder:
-    "The `Encoder` for a model and its weights, loaded once per process (a `QuantizedEncoder` for a model named with precision int8)."
-    name, precision = split_precision(model_name)
-    with _loading:
-        full = _load(name, pretrained, str(pick_device(device)), cache_dir)
-        return _quantized(full) if precision == 'int8' else full
-
-_loading = threading.Lock() # threads asking for a model at once (a server's searches and its indexing) wait for one load
-_loaded = weakref.WeakValueDictionary() # (model, weights) -> an Encoder this process holds
-
-def is_loaded(model_name: str, # an open_clip model name, or `module:factory`
-              pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
-             ) -> bool:
-    "Does this process hold the model already, on any device? (A query then encodes with it rather than load its ONNX export.)"
-    return (split_precision(model_name)[0], pretrained) in _loaded
-
-# %% ../nbs/03_encoder.ipynb #d538292e
-class QuantizedEncoder:
-    "An `Encoder` whose image tower runs quantized to 8-bit integers by onnxruntime, for faster indexing on a CPU; texts as the full model encodes them."
-    def __init__(self, full: Encoder, # the model at full precision
-                 tower, # its quantized image tower (`memery.exported.ExportedImage`)
-                ):
-        self.full, self.tower = full, tower
-        self.model_name, self.pretrained = with_precision(full.model_name, 'int8'), full.pretrained
-        self.key = model_key(self.model_name, self.pretrained)
-        self.preprocess, self.tokenizer, self.image_size, self.dim = full.preprocess, full.tokenizer, full.image_size, full.dim
-        self.device, self.batch_size = torch.device('cpu'), default_batch_size(torch.device('cpu'))
-
-    def __repr__(self): return f"QuantizedEncoder({self.key}, dim={self.dim}, cpu, int8)"
-
-    def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
-        "Unit vectors for a batch of preprocessed images."
-        return self.tower.encode_images(pixels.numpy())
-
-    def encode_texts(self, texts: list[str]) -> np.ndarray:
-        "Unit vectors for a list of texts, at full precision."
-        return self.full.encode_texts(texts)
-
-    def encode_pictures(self, pictures: list) -> np.ndarray:
-        "Unit vectors for decoded RGB pictures (PIL images), through the model's own transform."
-        return self.tower.encode_pictures(pictures)
-
-@lru_cache(maxsize=4)
-def _quantized(full: Encoder) -> QuantizedEncoder:
-    if is_factory_name(full.model_name):
-        raise MemeryError(f"{full.model_name} cannot index at int8: only open_clip models are exported to ONNX, and quantized there")
-    tower = exported(with_precision(full.model_name, 'int8'), full.pretrained, 'image')
-    if tower is None: raise MemeryError(f"{full.model_name} cannot index at int8: its image tower has no ONNX export (see the warning above)")
-    return QuantizedEncoder(full, tower)
+def load_model(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
+               pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
+               device: str|None=None, # 'cuda', 'mps', 'cpu'; by default the best available
+               cache_dir: str|None=None, # where downloaded weights are kept; by default the Hugging Face cache
+              ) -> Encoder:
+    "The `Encoder` for a model and its weights, loaded once per process (through `memery.models.load_encoder`)."
+    return _load(model_name, pretrained, str(pick_device(device)), cache_dir)

@@ -4,16 +4,17 @@
 
 # %% ../nbs/12_exported.ipynb #37aea062
 from __future__ import annotations
-import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, re, shutil, stat, string, sys, tempfile, threading, time, warnings
+import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, re, shutil, stat, string
+import tempfile, threading, time, warnings
 from pathlib import Path
 import numpy as np
-from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir, warn_random_weights
+from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir
 
 # %% auto #0
 __all__ = ['CLIP_MERGES', 'CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'STALE_AFTER', 'HALF_MADE_AFTER',
-           'QUICK_LOAD_MAX', 'clip_bpe_file', 'clip_merges', 'ClipTokenizer', 'export_key', 'export_dir',
-           'prepare_picture', 'prune_exports', 'export_model', 'ExportWarning', 'ExportedText', 'ExportedImage',
-           'exported', 'quantized_image', 'QueryEncoder']
+           'QUICK_LOAD_MAX', 'QUANTIZED_IMAGE', 'clip_bpe_file', 'clip_merges', 'ClipTokenizer', 'export_key',
+           'export_dir', 'prepare_picture', 'prune_exports', 'export_model', 'ExportWarning', 'ExportedText',
+           'ExportedImage', 'exported', 'quantized_image']
 
 # %% ../nbs/12_exported.ipynb #3832e256
 def _byte_symbols() -> dict[int, str]:
@@ -370,7 +371,7 @@ class ExportedImage:
     "A model's image tower as exported to ONNX, run by onnxruntime, with its transform in NumPy."
     def __init__(self, folder: Path, # the export's directory
                  manifest: dict, # its manifest, checked
-                 graph: str='image.onnx', # the tower's file: 'image-int8.onnx' for its quantized form
+                 graph: str='image.onnx', # the tower's file: `QUANTIZED_IMAGE` for its quantized form
                 ):
         self.session, self.folder, self.dim, self.settings = _session(folder/graph), folder, manifest['dim'], manifest['picture']
         self.image_size = max(*self.settings['resize'], *self.settings['crop']) # as `memery.encoder.transform_size` reads the transform
@@ -421,65 +422,30 @@ def exported(model_name: str, # an open_clip model name, or `module:factory`
     return _load_export(export_dir(key), key, 'image-int8' if part == 'image' and precision == 'int8' else part)
 
 # %% ../nbs/12_exported.ipynb #1913c244
+QUANTIZED_IMAGE = 'image-int8-7bit.onnx' # the image tower's file, its weights quantized to 7 bits of an int8
+
 def quantized_image(folder: Path, # an export's directory, with its image tower
                    ) -> Path:
     "The export's image tower with its weights quantized to 8-bit integers, made once; its file."
-    final = folder/'image-int8.onnx'
+    final = folder/QUANTIZED_IMAGE
     if final.is_file() and not final.is_symlink(): return final
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     with tempfile.TemporaryDirectory(dir=folder, prefix='.quantizing-') as work:
-        whole = Path(work)/'image.onnx' # with its weights inside: the quantizer reads one file
+        # with its weights inside: the quantizer reads one file
+        whole = Path(work)/'image.onnx'
         onnx.save(onnx.load(folder/'image.onnx'), whole)
-        logging.disable(logging.WARNING) # the quantizer advises on pre-processing at every run
-        try: quantize_dynamic(whole, Path(work)/final.name, per_channel=True, weight_type=QuantType.QInt8)
+        # the quantizer advises on pre-processing at every run
+        logging.disable(logging.WARNING)
+        try: quantize_dynamic(whole, Path(work)/final.name, per_channel=True, reduce_range=True,
+                              weight_type=QuantType.QInt8)
         finally: logging.disable(logging.NOTSET)
         os.replace(Path(work)/final.name, final)
+    # made by an earlier memery with 8-bit weights, which saturate on CPUs without VNNI
+    (folder/'image-int8.onnx').unlink(missing_ok=True)
     return final
 
 def _quantized_or_say_why(folder: Path) -> Path:
     try: return quantized_image(folder)
     except Exception as e: raise MemeryError(f"the image tower exported in {folder} cannot be quantized to int8 ({_reason(e)}); "
                                              f"index at full precision instead") from None
-
-# %% ../nbs/12_exported.ipynb #9d8bdf3d
-class QueryEncoder:
-    "Encodes queries: with the model's ONNX export where there is one, else with the full model, loaded when first needed."
-    def __init__(self, model_name: str, # an open_clip model name, or `module:factory`
-                 pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
-                 device=None, # for the full model: 'cuda', 'mps' or 'cpu'; by default the best available
-                ):
-        self.model_name, self.pretrained, self.device = model_name, pretrained, device
-        self._texts = {} # texts already encoded: a search of several folders encodes its words once
-
-    def full(self):
-        "The full `memery.encoder.Encoder`, loaded once per process."
-        from memery.encoder import load_encoder # PyTorch loads here
-        return load_encoder(self.model_name, self.pretrained, self.device)
-
-    def _tower(self, part: str):
-        "The exported tower to use, or the full model if it is loaded already or there is none."
-        loaded = sys.modules.get('memery.encoder')
-        if loaded and loaded.is_loaded(self.model_name, self.pretrained): return self.full()
-        return exported(self.model_name, self.pretrained, part) or self.full()
-
-    def encode_texts(self, texts: list[str]) -> np.ndarray:
-        "Unit vectors for a list of texts."
-        key = tuple(texts)
-        if key not in self._texts: self._texts[key] = self._tower('text').encode_texts(texts)
-        return self._texts[key]
-
-    @property
-    def image_size(self) -> int|None:
-        "The side the model's transform crops pictures to (for decoding JPEGs at a reduced size)."
-        return self._tower('image').image_size
-
-    def encode_pictures(self, pictures: list) -> np.ndarray:
-        "Unit vectors for decoded pictures (PIL images)."
-        return self._tower('image').encode_pictures(pictures)
-
-    def image_tower(self):
-        "The exported image tower (an `ExportedImage`), or the full model if it is loaded already or there is none: for indexing a few images."
-        tower = self._tower('image')
-        if self.pretrained is None and isinstance(tower, ExportedImage): warn_random_weights(self.model_name) # as loading the model would
-        return tower

@@ -365,6 +365,8 @@ def search(index: Index, # the index to search
            search_k: int|None=None, # as for `nearest`
           ) -> list[Match]:
     "The images of `index` that best match `query`, best first, with paths under its folder."
+    # nothing indexed yet (a server's first moments): the query needs no vector
+    if index.dim is None: return []
     left_out = {index.relative(as_given(index, p)) for p in (*query.exclude, query.image) if p} - {None}
     k = None if query.n is None else query.n + query.offset + len(left_out)
     q = query_vector(index, query, get_encoder)

@@ -12,8 +12,9 @@ from typing import Literal
 from urllib.parse import parse_qs
 from fastcore.basics import patch
 import memery
-from .core import IndexReport, Query, encoder_getter, index_flow, open_index, search_flow
+from .core import IndexReport, Query, index_flow, open_index, search_flow
 from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, with_precision
+from .models import encoder_getter
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
 
 try:
@@ -231,8 +232,16 @@ def search(self: Library, request: SearchRequest) -> dict:
     finally:
         index.close()
         if upload_dir: shutil.rmtree(upload_dir, ignore_errors=True)
-    return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=results.why_empty() or None,
+    return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=self._why_empty(served, results),
                 seconds=round(time.perf_counter() - start, 4))
+
+@patch
+def _why_empty(self: Library, served: Served, results) -> str|None:
+    "Why a search of `served` found nothing, with how far its indexing has come; None if it found something."
+    if results: return None
+    if not served.indexing: return results.why_empty()
+    if not served.total: return f"{served.path} is about to be indexed (the model is loading); search again in a moment"
+    return f"indexing {served.path}: {served.done} of {served.total} images so far; search again in a moment"
 
 # %% ../nbs/11_server.ipynb #ad18ab39
 THUMB_SIZES = {'small': THUMB_SIZE, 'large': PREVIEW_SIZE} # the only sizes made: a request cannot fill the disk with others

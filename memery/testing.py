@@ -4,8 +4,9 @@
 
 # %% ../nbs/09_testing.ipynb #54c55674
 from __future__ import annotations
-import atexit, ctypes, os, re, shutil, struct, subprocess, sys, tempfile, zlib
+import ctypes, os, re, shutil, struct, subprocess, sys, tempfile, zlib
 from dataclasses import dataclass, field
+from multiprocessing.util import Finalize
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,7 +17,7 @@ from .fileutils import image_extensions
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
            'FOLDERS', 'SCRATCH_VARIABLE', 'ColourCLIP', 'colour_tokenizer', 'colour_model', 'make_colour_folder',
-           'copy_images', 'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'register_tiny_clip',
+           'copy_images', 'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'tiny_clip',
            'run_unprivileged', 'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder',
            'isolate_tests']
 
@@ -179,13 +180,18 @@ TINY_CLIP = {'embed_dim': 32,
              'vision_cfg': {'image_size': 64, 'layers': 2, 'width': 64, 'head_width': 32, 'patch_size': 16},
              'text_cfg': {'context_length': 77, 'vocab_size': 49408, 'width': 64, 'heads': 2, 'layers': 2}}
 
-def register_tiny_clip(name: str='memery-tiny-clip') -> str:
-    "Register a tiny open_clip architecture under `name` (with random weights only) and return the name."
-    import json, tempfile, open_clip
-    config = Path(tempfile.mkdtemp())/f'{name}.json'
-    config.write_text(json.dumps(TINY_CLIP))
-    open_clip.add_model_config(config)
-    return name
+def tiny_clip(folder=None, # where to keep its configuration; by default one folder per temporary directory
+             ) -> str:
+    "The model name of a tiny open_clip architecture (random weights only) that any process can load."
+    import json
+    folder = Path(folder or Path(tempfile.gettempdir())/'memery-tiny-clip').absolute()
+    config = folder/'open_clip_config.json'
+    if not config.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        scratch = folder/f'.{os.getpid()}.json'
+        scratch.write_text(json.dumps({'model_cfg': TINY_CLIP}))
+        os.replace(scratch, config)
+    return f'local-dir:{folder}'
 
 # %% ../nbs/09_testing.ipynb #d019e346
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
@@ -339,5 +345,6 @@ def isolate_tests(cells=None, # the cells nbdev-test is about to run, which it p
         path.mkdir()
         os.environ[var] = str(path)
     tempfile.tempdir = str(dirs['TMPDIR'])
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    # at exit, after multiprocessing has removed its own folders in it (a fork server's): it would fail on a missing one
+    Finalize(None, shutil.rmtree, args=(root,), kwargs={'ignore_errors': True}, exitpriority=-1000)
     return root

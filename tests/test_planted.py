@@ -106,7 +106,7 @@ def test_page_damaged_in_the_middle(indexed, env):
 def test_change_tracking_dropped(indexed, env, dropped):
     "Schema 4's record of changed rows, or a trigger that keeps it, dropped: searched as it is, then mended, and new images are found."
     folder = indexed.parent.parent
-    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, 'memery.testing:colour_model', None).write_vectors())"
+    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None).write_vectors())"
     subprocess.run([sys.executable, '-c', write], check=True, capture_output=True, env=env, timeout=300)
     before = recall_as_is(indexed, env)
     sql(indexed, f'DROP {dropped}', bump=False)
@@ -184,9 +184,9 @@ def test_damaged_or_planted_annoy_tree(indexed, env, case):
     build = f"""
 from memery.core import open_index
 from memery.ranker import Query, search
-from memery.core import encoder_getter
+from memery.models import encoder_getter
 import sys
-index = open_index({str(folder)!r}, 'memery.testing:colour_model', None)
+index = open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None)
 if sys.argv[1] == 'build': print(index.build_annoy())
 else: print(*[m.path for m in search(index, Query('red', n=3), encoder_getter('memery.testing:colour_model', None), exact=False)], sep='\\n')
 """
@@ -213,7 +213,7 @@ VECTOR_CASES = ['random bytes', 'cut short', 'count of 2**40', 'link to /dev/zer
 def test_damaged_or_planted_vector_file(indexed, env, case):
     "A vector file that does not match its record is not used; one that does, with planted values, still names only the folder's files."
     folder = indexed.parent.parent
-    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, 'memery.testing:colour_model', None).write_vectors())"
+    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None).write_vectors())"
     before = recall_as_is(indexed, env)
     vectors = Path(subprocess.run([sys.executable, '-c', write], capture_output=True, text=True, env=env, timeout=300).stdout.strip())
     assert vectors.is_file() and recall_as_is(indexed, env).stdout == before.stdout # the file gives the database's answer

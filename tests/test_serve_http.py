@@ -215,3 +215,50 @@ def test_followed_links_are_still_not_served(served, tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def noise_pictures(folder: Path, n: int):
+    import numpy as np
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(n): Image.fromarray(rng.integers(0, 255, (48, 48, 3), dtype=np.uint8)).save(folder/f'{i:03d}.png')
+
+
+def test_searches_from_the_first_second(tmp_path):
+    """A new server answers every search, from the moment it prints its address through its first indexing: what is
+    indexed so far, or nothing with the reason; never an error (a tiny open_clip model, loaded and exported meanwhile)."""
+    import os, threading, time
+    from concurrent.futures import ThreadPoolExecutor
+    from memery.testing import tiny_clip
+    folder = tmp_path/'pictures'
+    noise_pictures(folder, 150)
+    model = ['--model', tiny_clip(), '--pretrained', 'none']
+    for start_number in range(3):
+        env = {**os.environ, 'XDG_CACHE_HOME': str(tmp_path/f'cache-{start_number}'), 'MEMERY_INDEX_DIR': str(tmp_path/f'index-{start_number}')}
+        process = subprocess.Popen([MEMERY, 'serve', folder, '--port', '0', *model], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        url = process.stdout.readline().strip()
+        answers, done = [], threading.Event()
+        def search_until_indexed(i):
+            while not done.is_set():
+                status, body, _ = ask(url, 'GET', f'/api/search?q=a+red+car&n=5' if i % 2 else '/api/search?q=noise')
+                answers.append((status, json.loads(body)))
+                time.sleep(0.02) # every moment is asked about, without starving the indexing
+        try:
+            with ThreadPoolExecutor(4) as pool:
+                searching = [pool.submit(search_until_indexed, i) for i in range(4)]
+                deadline = time.monotonic() + 300 # a hang guard
+                while time.monotonic() < deadline:
+                    state = json.loads(ask(url, 'GET', '/api/status')[1])['folders'][0]
+                    if not state['indexing'] and state['images']: break
+                    time.sleep(0.05)
+                done.set()
+                for f in searching: f.result()
+        finally:
+            process.terminate()
+            _, err = process.communicate(timeout=60)
+        assert state['images'] == 150, (state, err)
+        assert all(status == 200 for status, _ in answers), ([a for a in answers if a[0] != 200][:3], err)
+        assert 'Traceback' not in err, err
+        empty = [body for _, body in answers if not body['results']]
+        assert all(body['why_empty'] for body in empty), empty[:3]
+        assert any(body['results'] for _, body in answers), "no search found anything while the folder was indexed"
