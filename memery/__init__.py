@@ -1,9 +1,10 @@
-"""memery: search your image folders in plain language. `from memery import query_flow, search_flow, Query` is the API;
+"""memery: search your image folders in plain language. `from memery import query_flow, search_flow, Query, Options` is the API;
 `memery.appPage` (the notebook GUI) and `memery.serve` (the browser app) load their heavier packages when first used."""
 __version__ = "0.1.0"
 
 from .core import IndexInfo, IndexReport, Query, Results, index_flow, info_flow, open_index, purge_flow, query_flow, search_flow
 from .fileutils import MemeryError
+from .options import Options
 from .ranker import Match
 
 def __getattr__(name):
@@ -15,5 +16,5 @@ def __getattr__(name):
         return serve
     raise AttributeError(f"module 'memery' has no attribute {name!r}")
 
-__all__ = ['IndexInfo', 'IndexReport', 'Match', 'MemeryError', 'Query', 'Results', 'appPage', 'index_flow', 'info_flow', 'open_index',
+__all__ = ['IndexInfo', 'IndexReport', 'Match', 'MemeryError', 'Options', 'Query', 'Results', 'appPage', 'index_flow', 'info_flow', 'open_index',
            'purge_flow', 'query_flow', 'search_flow', 'serve']

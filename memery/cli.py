@@ -9,13 +9,15 @@ from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
 from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
+from .fileutils import PRECISIONS, MemeryError, raw_companions
+from .options import MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
 from .ranker import MATCH_SIDES
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryError, raw_companions, with_precision
 
 # %% auto #0
-__all__ = ['QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors', 'whole_number', 'similarity',
-           'pretrained_arg', 'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'info', 'purge',
-           'serve', 'dupes', 'watch', 'may_ask_for_help', 'main']
+__all__ = ['OPTION_SPELLINGS', 'OPTION_METAVARS', 'QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors',
+           'whole_number', 'similarity', 'pretrained_arg', 'add_options_arguments', 'option_keywords',
+           'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'info', 'purge', 'serve', 'dupes',
+           'watch', 'may_ask_for_help', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _docments_of(f, read: bool=True) -> dict:
@@ -54,26 +56,37 @@ def pretrained_arg(value: str) -> str|None:
     "`--pretrained` value: 'none' (or 'random') means random weights."
     return None if value.lower() in ('none', 'random') else value
 
-def _model_options(docs: dict, indexing: bool=True) -> argparse.ArgumentParser:
-    "The model and index options, with `index_flow`'s `docs` as their help; with `indexing`, those of updating the index too."
-    p = argparse.ArgumentParser(add_help=False)
-    g = p.add_argument_group('model and index')
-    g.add_argument('--model', default=DEFAULT_MODEL, help=_help(docs['model'], DEFAULT_MODEL))
-    g.add_argument('--pretrained', default=DEFAULT_PRETRAINED, type=pretrained_arg,
-                   help=_help(docs['pretrained'].replace('None', "'none'"), DEFAULT_PRETRAINED))
-    g.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
-    g.add_argument('--precision', choices=PRECISIONS, default='fp32',
-                   help="int8: index with the model's image tower quantized to 8-bit integers, which encodes about 2.5x faster on a CPU; an index of its own (default: fp32)")
-    if not indexing: return p
-    g.add_argument('--device', help=_help(docs['device']))
-    g.add_argument('--follow-links', action='store_true', help=_help(docs['follow_links']))
-    g.add_argument('--ignore', action='append', default=[], metavar='PATTERN',
-                   help="a gitignore pattern of files and folders not to index, as in a .memeryignore file (repeatable)")
-    g.add_argument('--include-hidden', action='store_true', help=_help(docs['include_hidden']))
-    g.add_argument('--ocr', action='store_const', const=True, help="read the text in images too, and remember to for this folder (needs the ocr extra: pip install 'memery[ocr]')")
-    g.add_argument('--no-ocr', dest='ocr', action='store_const', const=False, help="stop reading the text in this folder's images")
-    g.add_argument('-q', '--quiet', action='store_true', help="no progress bar or report on stderr")
-    return p
+OPTION_SPELLINGS = {'num_workers': ['--workers']} # the rest: --field-name
+OPTION_METAVARS = {'model': 'M', 'pretrained': 'P', 'device': 'DEVICE', 'index_dir': 'DIR', 'ignore': 'PATTERN'}
+
+def add_options_arguments(parser: argparse.ArgumentParser, # the parser to add them to
+                          with_help: bool=True, # give each the field's documentation as its help
+                         ):
+    "An argument for each field of `Options`, in a group of their own, and `-q`; an option not given is left unset."
+    docs, hints = _docments_of(Options, with_help), get_type_hints(Options)
+    group = parser.add_argument_group('model and index')
+    for f in fields(Options):
+        kind = next(t for t in get_args(hints[f.name]) or [hints[f.name]] if t is not type(None))
+        many = get_origin(hints[f.name]) is tuple
+        doc = docs[f.name].replace('None', "'none'") if f.name == 'pretrained' else docs[f.name]
+        kw = dict(dest=f.name, default=argparse.SUPPRESS, help=_help(doc + ' (repeatable)' * many, f.default),
+                  metavar=OPTION_METAVARS.get(f.name))
+        if f.name == 'ocr':
+            kw.update(help="read the text in images too, and go on doing so for this index (the ocr extra: "
+                           "pip install 'memery[ocr]')")
+        if kind is bool: kw.update(action='store_const', const=True, metavar=None)
+        elif many: kw.update(action='append')
+        elif f.name in OPTION_LIMITS: kw.update(type=whole_number(*OPTION_LIMITS[f.name]), metavar='N')
+        elif f.name == 'pretrained': kw.update(type=pretrained_arg)
+        elif f.name == 'precision': kw.update(choices=PRECISIONS, metavar=None)
+        group.add_argument(*OPTION_SPELLINGS.get(f.name, [f"--{f.name.replace('_', '-')}"]), **kw)
+        if f.name == 'ocr': group.add_argument('--no-ocr', dest='ocr', action='store_const', const=False,
+                                               default=argparse.SUPPRESS, help="stop reading the text in this index's images")
+    parser.add_argument('-q', '--quiet', action='store_true', help="nothing on stderr but errors: no progress bar or report")
+
+def option_keywords(args: argparse.Namespace) -> dict:
+    "The fields of `Options` that parsed command-line arguments set, as keywords."
+    return {name: getattr(args, name) for name in OPTION_NAMES if hasattr(args, name)}
 
 # %% ../nbs/07_cli.ipynb #beca27e7
 QUERY_SPELLINGS = {'text': ['query'], 'negative': ['--not'], 'negative_weight': ['--not-weight'], 'liked': ['--like'],
@@ -153,57 +166,56 @@ def _described(command: str, description: str) -> dict:
 def build_parser(with_help: bool=True, # give the options documented by a docment their help (only --help shows it)
                 ) -> argparse.ArgumentParser:
     "The `memery` command's argument parser."
-    parser = OneLineErrors(prog='memery', description="Search your image folders in plain language.", epilog=EXAMPLES['memery'],
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineErrors(prog='memery', description="Search your image folders in plain language.",
+                           epilog=EXAMPLES['memery'], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--version', action='version', version=f'memery {__version__}')
     sub = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    docs = _docments_of(index_flow, with_help)
-    model = _model_options(docs)
-    r = sub.add_parser('recall', parents=[model], help="search a folder (indexing what is new first)", **_described('recall',
-                       "Search PATH for images matching QUERY; print their paths, best first."))
-    r.add_argument('path', help="folder of images")
-    r.add_argument('--folder', action='append', default=[], metavar='PATH', help="another folder to search too (repeatable): one ranked list over all")
+    shared = argparse.ArgumentParser(add_help=False)
+    add_options_arguments(shared, with_help)
+    def command(name, summary, description, folders='path'):
+        "A subcommand taking the folder (or folders) first, then every option of `Options`."
+        p = sub.add_parser(name, parents=[shared], help=summary, **_described(name, description))
+        if folders == 'path': p.add_argument('path', help="folder of images")
+        else: p.add_argument('paths', nargs='+', metavar='PATH', help="folders of images")
+        return p
+    r = command('recall', "search a folder (indexing what is new first)",
+                "Search PATH for images matching QUERY; print their paths, best first.")
+    r.add_argument('--folder', action='append', default=[], metavar='PATH',
+                   help="another folder to search too (repeatable): one ranked list over all")
     add_query_arguments(r.add_argument_group('query'), with_help)
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
-    out.add_argument('--json', action='store_true', help="print a JSON list of {path, score, matched (visual, text or both)} (and snippet: the words that matched; raw: the RAW photos paired with a JPEG)")
-    i = sub.add_parser('index', parents=[model], help="index a folder, or bring its index up to date", **_described('index',
-                       "Index the images in PATH (only what is new or changed), e.g. from cron."))
-    i.add_argument('path', help="folder of images")
+    out.add_argument('--json', action='store_true', help="print a JSON list of {path, score, matched (visual, text or "
+                     "both)} (and snippet: the words that matched; raw: the RAW photos paired with a JPEG)")
+    i = command('index', "index a folder, or bring its index up to date",
+                "Index the images in PATH (only what is new or changed), e.g. from cron.")
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
-    i.add_argument('--batch-size', type=whole_number(1, 4096), metavar='N', help=_help(docs['batch_size']) + ': 1 to 4096')
-    i.add_argument('--workers', type=whole_number(0, 64), metavar='N', help=_help(docs['num_workers']) + ': 0 (decode in this process) to 64')
-    n = sub.add_parser('info', help="say what a folder's indexes hold", **_described('info',
-                       "Say what PATH's indexes hold, a line per model: images, unreadable ones, whether the text in images is read, "
-                       "size on disk, where, last change. Reads the indexes only: nothing is scanned, loaded or created."))
-    n.add_argument('path', help="folder of images")
-    n.add_argument('--index-dir', help=_help(docs['index_dir'] + " (or $MEMERY_INDEX_DIR)"))
-    n.add_argument('--json', action='store_true', help="print a JSON list of {path, model, images, skipped, reads_text, size (bytes), updated (seconds since the epoch), holder, problem}")
-    p = sub.add_parser('purge', help="delete a folder's indexes", **_described('purge',
-                       "Delete every index of PATH, or with --model only that model's; the next search rebuilds what it needs."))
-    p.add_argument('path', help="folder of images")
-    purging = _docments_of(purge_flow, with_help)
-    p.add_argument('--index-dir', help=_help(purging['index_dir']))
-    p.add_argument('--model', help=_help(purging['model'].replace('; None: every model\'s', '')))
-    p.add_argument('--pretrained', default=DEFAULT_PRETRAINED, type=pretrained_arg, help=_help(purging['pretrained'], DEFAULT_PRETRAINED))
-    p.add_argument('--precision', choices=PRECISIONS, default='fp32', help=_help(purging['precision'], 'fp32'))
-    s = sub.add_parser('serve', parents=[model], help="search folders in a browser, and through a JSON API", **_described('serve',
-                       "Serve a browser app and a JSON API for searching the folders PATH; index them in the background. "
-                       "Needs the serve extra: pip install 'memery[serve]'."))
-    s.add_argument('paths', nargs='+', metavar='PATH', help="folders of images")
-    s.add_argument('--host', default='127.0.0.1', help="the address to listen on; any but loopback needs --token (default: 127.0.0.1)")
+    n = command('info', "say what a folder's indexes hold",
+                "Say what PATH's indexes hold, a line per model (only the model named, with --model, --pretrained or "
+                "--precision): images, unreadable ones, whether the text in images is read, size on disk, where, last "
+                "change. Reads the indexes only: nothing is scanned, loaded or created.")
+    n.add_argument('--json', action='store_true', help="print a JSON list of {path, model, images, skipped, reads_text, "
+                   "size (bytes), updated (seconds since the epoch), holder, problem}")
+    command('purge', "delete a folder's indexes",
+            "Delete every index of PATH, or only one model's, named with --model, --pretrained or --precision; "
+            "the next search rebuilds what it needs.")
+    s = command('serve', "search folders in a browser, and through a JSON API",
+                "Serve a browser app and a JSON API for searching the folders PATH; index them in the background. "
+                "Needs the serve extra: pip install 'memery[serve]'.", folders='paths')
+    s.add_argument('--host', default='127.0.0.1',
+                   help="the address to listen on; any but loopback needs --token (default: 127.0.0.1)")
     s.add_argument('--port', type=int, default=8765, help="the port to listen on; 0 for any free one (default: 8765)")
     s.add_argument('--token', help="a secret every request must carry (default: $MEMERY_TOKEN)")
     s.add_argument('--no-index', action='store_true', help="search the indexes as they are; index nothing")
-    w = sub.add_parser('watch', parents=[model], help="keep a folder's index up to date as it changes", **_described('watch',
-                       "Index PATH, then again each time it changes, until Ctrl-C. Needs the watch extra: pip install 'memery[watch]'."))
-    w.add_argument('path', help="folder of images")
-    w.add_argument('--settle', type=float, default=1.0, metavar='SECONDS', help="seconds without a change before an update (default: 1)")
+    w = command('watch', "keep a folder's index up to date as it changes",
+                "Index PATH, then again each time it changes, until Ctrl-C. Needs the watch extra: "
+                "pip install 'memery[watch]'.")
+    w.add_argument('--settle', type=float, default=1.0, metavar='SECONDS',
+                   help="seconds without a change before an update (default: 1)")
     w.add_argument('--json', action='store_true', help="print each update's report as a line of JSON on stdout")
-    d = sub.add_parser('dupes', parents=[_model_options(docs, indexing=False)], help="list groups of copies and near-copies, from the index alone", **_described('dupes',
-                       "List the groups of duplicate images in PATH's index, largest first, each with the one memery would keep. "
-                       "Reads the index only (run `memery index PATH` first); deletes nothing."))
-    d.add_argument('path', help="folder of images")
+    d = command('dupes', "list groups of copies and near-copies, from the index alone",
+                "List the groups of duplicate images in PATH's index, largest first, each with the one memery would "
+                "keep. Reads the index only (run `memery index PATH` first); deletes nothing.")
     d.add_argument('--threshold', type=similarity, default=0.95, metavar='X',
                    help="the smallest cosine similarity of near-copies, above 0 and at most 1 (default: 0.95)")
     d.add_argument('--json', action='store_true', help="print a JSON list of {keeper, others: [{path, score, identical}]}")
@@ -212,69 +224,78 @@ def build_parser(with_help: bool=True, # give the options documented by a docmen
 # %% ../nbs/07_cli.ipynb #3ccf1c34
 def recall(args) -> int:
     "Search and print the results."
-    matches = search_flow([args.path, *args.folder], query_of(args), model=args.model, pretrained=args.pretrained, index_dir=args.index_dir,
-                          device=args.device, verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore,
-                          include_hidden=args.include_hidden, ocr=args.ocr)
-    if args.json: print(json.dumps([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched, **({'snippet': m.snippet} if m.snippet else {}),
-                                     **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
-                                    for m in matches], ensure_ascii=False))
+    matches = search_flow([args.path, *args.folder], query_of(args), verbose=not args.quiet, **option_keywords(args))
+    if args.json:
+        print(json.dumps([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched,
+                           **({'snippet': m.snippet} if m.snippet else {}),
+                           **({'raw': raw} if (raw := raw_companions(m.path)) else {})} for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)
-    if not (matches or args.quiet): print(f"memery: {matches.why_empty()}", file=sys.stderr) # a pipe reads nothing; the user reads why
+    # a pipe reads nothing; the user reads why
+    if not (matches or args.quiet): print(f"memery: {matches.why_empty()}", file=sys.stderr)
     return 0
 
 def index(args) -> int:
     "Bring the index up to date and report."
-    idx = index_flow(args.path, args.model, args.pretrained, args.index_dir, args.device, args.batch_size, args.workers,
-                     verbose=not args.quiet, follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden, ocr=args.ocr)
+    idx = index_flow(args.path, verbose=not args.quiet, **option_keywords(args))
     if args.json: print(json.dumps(idx.report.to_dict(), ensure_ascii=False))
     if not (args.quiet or idx.report.changed): print(idx.report.summary(), file=sys.stderr)
     return 0
 
 def info(args) -> int:
     "Print what the folder's indexes hold, a line per model."
-    infos = info_flow(args.path, args.index_dir)
+    infos = info_flow(args.path, **option_keywords(args))
     if args.json: print(json.dumps([i.to_dict() for i in infos], ensure_ascii=False))
-    else: print('\n'.join(i.summary() for i in infos) if infos else f"memery: {args.path} has no index yet: `memery index {args.path}` makes one",
-                file=sys.stdout if infos else sys.stderr)
+    elif infos: print('\n'.join(i.summary() for i in infos))
+    elif not args.quiet:
+        print(f"memery: {args.path} has no index{_of_model(args)} yet: `memery index {args.path}` makes one", file=sys.stderr)
     return 0
+
+def _of_model(args) -> str:
+    "' of' the model the arguments name, if they name one."
+    given = option_keywords(args)
+    return f" of {as_options(**given).model_name}" if any(name in given for name in MODEL_OPTIONS) else ''
 
 def purge(args) -> int:
     "Delete the folder's indexes (or one model's), printing each directory (or file) removed."
-    removed = purge_flow(args.path, args.index_dir, args.model, args.pretrained) # the model's name carries its precision
+    removed = purge_flow(args.path, **option_keywords(args))
     for d in removed: print(d)
-    if not removed: print(f"memery: no index{f' of {args.model}' if args.model else ''} found for {args.path}", file=sys.stderr)
+    if not (removed or args.quiet): print(f"memery: no index{_of_model(args)} found for {args.path}", file=sys.stderr)
     return 0
 
 def serve(args) -> int:
     "Serve the browser app until interrupted."
-    from memery.server import serve as serve_folders # FastAPI and uvicorn are the serve extra's
-    serve_folders(args.paths, args.model, args.pretrained, args.index_dir, args.device, args.host, args.port, args.token, not args.no_index,
-                  args.follow_links, args.ignore, args.include_hidden)
+    # FastAPI and uvicorn are the serve extra's
+    from memery.server import serve as serve_folders
+    serve_folders(args.paths, host=args.host, port=args.port, token=args.token, update=not args.no_index,
+                  **option_keywords(args))
     return 0
 
 def dupes(args) -> int:
     "Print the groups of duplicates: the keeper, then each copy with its similarity."
-    groups = dupes_flow(args.path, args.model, args.pretrained, args.index_dir, args.threshold)
+    groups = dupes_flow(args.path, threshold=args.threshold, **option_keywords(args))
     if args.json: print(json.dumps([g.to_dict() for g in groups], ensure_ascii=False))
     else:
-        print('\n\n'.join('\n'.join([f"keep\t{g.keeper}", *(f"{d.score:.3f}\t{d.path}" + '\t(identical)' * d.identical for d in g.others)])
-                          for g in groups))
-    print(f"memery: {len(groups)} groups, {sum(len(g) - 1 for g in groups)} images that duplicate another", file=sys.stderr)
+        print('\n\n'.join('\n'.join([f"keep\t{g.keeper}", *(f"{d.score:.3f}\t{d.path}" + '\t(identical)' * d.identical
+                                                              for d in g.others)]) for g in groups))
+    if not args.quiet:
+        copies = sum(len(g) - 1 for g in groups)
+        print(f"memery: {len(groups)} groups, {copies} images that duplicate another", file=sys.stderr)
     return 0
 
 def watch(args) -> int:
     "Keep the index up to date until Ctrl-C, reporting each update that changed something."
-    from memery.watch import watch_flow # watchdog is the watch extra's
+    # watchdog is the watch extra's
+    from memery.watch import watch_flow
     updates = []
     def report(r):
         if args.json: print(json.dumps(r.to_dict(), ensure_ascii=False), flush=True)
         if not args.quiet and r.changed: print('\n'.join(r.lines()), file=sys.stderr, flush=True)
-        if not (args.quiet or updates): print(f"memery: watching {args.path} ({r.images} images indexed); Ctrl-C stops", file=sys.stderr, flush=True)
+        if not (args.quiet or updates):
+            print(f"memery: watching {args.path} ({r.images} images indexed); Ctrl-C stops", file=sys.stderr, flush=True)
         updates.append(r)
     wait = None if args.quiet else lambda line: print(f"memery: {line}", file=sys.stderr, flush=True)
-    try: watch_flow(args.path, args.model, args.pretrained, args.index_dir, args.device, args.settle, on_update=report, on_wait=wait,
-                    follow_links=args.follow_links, ignore=args.ignore, include_hidden=args.include_hidden, ocr=args.ocr)
+    try: watch_flow(args.path, quiet=args.settle, on_update=report, on_wait=wait, **option_keywords(args))
     except KeyboardInterrupt:
         if not args.quiet: print(f"memery: stopped watching {args.path}; its index is consistent", file=sys.stderr)
     return 0
@@ -294,7 +315,6 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(with_help=may_ask_for_help(argv))
     args = parser.parse_args(argv)
-    if getattr(args, 'model', None): args.model = with_precision(args.model, args.precision) # the model's name carries it everywhere
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # before PyTorch loads: its threads sleep, rather than spin, while decoding processes (OCR too) want the cores
     if args.command == 'recall': # a query's options are checked by the `Query`, and a bad one is a usage error, as argparse's are
         try: query_of(args)

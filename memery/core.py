@@ -9,13 +9,12 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
-from fastcore.meta import delegates
-from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, existing_index_dir, index_candidates, index_holder,
-                              index_location, model_key, with_precision)
+from .fileutils import MemeryError, existing_index_dir, index_candidates, index_holder, index_location
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_files, index_name, remove_index
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .models import QueryEncoder, encoder_getter
+from .options import MODEL_OPTIONS, Options, as_options, split_options
 from .ranker import Match, Query, as_query, search
 from .words import TextReader
 
@@ -68,19 +67,20 @@ class IndexReport:
 
 # %% ../nbs/00_core.ipynb #cb1a3ffe
 def open_index(folder: str|Path, # the folder of images
-               model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-               pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
+               options: Options|None=None, # which index (its model), and where it is kept
                create: bool=False, # create the index if there is none, to write it; else nothing is created
-              ) -> Index:
-    "`folder`'s index for `model` as it is on disk, without updating it (empty if there is none yet)."
-    folder, key = check_folder(folder), model_key(model, pretrained)
+               **kwargs) -> Index:
+    "`folder`'s index as it is on disk, without updating it (empty if none yet); keywords change fields of `options`."
+    folder, options = check_folder(folder), as_options(options, **kwargs)
+    key, index_dir = options.key, options.index_dir
     holding = f'{index_name(key)}.sqlite3'
     if index_holder(folder, index_dir, holding) is None:
         for parent in Path(os.path.realpath(folder)).parents:
-            if (location := index_holder(parent, index_dir, holding)) is not None: return Index(location, key, folder, create, root=parent)
+            if (location := index_holder(parent, index_dir, holding)) is not None:
+                return Index(location, key, folder, create, root=parent)
     if create: location = index_location(folder, index_dir, holding)
-    else: location = existing_index_dir(folder, index_dir, holding) or index_candidates(folder, index_dir)[0] # where it would be
+    # else where it would be
+    else: location = existing_index_dir(folder, index_dir, holding) or index_candidates(folder, index_dir)[0]
     return Index(location, key, folder, create)
 
 # %% ../nbs/00_core.ipynb #7f0a5112
@@ -107,16 +107,17 @@ def _reader(ocr: bool, images: int, batch_size: int, num_workers: int|None) -> T
     reader.engine # made here, without its models: a missing extra is said once, and decoding processes forked from this one start with it
     return reader
 
-def _encode(index: Index, todo: list[str], files: dict, get_encoder: Callable,
-            batch_size: int|None, num_workers: int|None, verbose: bool, progress: Callable|None, ocr: bool=False) -> tuple[int, list[tuple[str, str]]]:
-    "Decode, encode and store the images at relative paths `todo` (with the text they show, if `ocr`); return how many were encoded, and the skipped ones."
+def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: bool, verbose: bool,
+            progress: Callable|None) -> tuple[int, list[tuple[str, str]]]:
+    "Decode, encode and store the images at relative paths `todo` (and the text they show, with `ocr`); how many, and the skipped."
     from memery.crafter import craft, jpeg_draft_size
     if progress: progress(0, len(todo))
-    enc = get_encoder(len(todo))
-    batch_size = batch_size or enc.batch_size
+    enc = encoder_getter(options.model_name, options.pretrained, options.device)(len(todo))
+    batch_size, num_workers = options.batch_size or enc.batch_size, options.num_workers
     reader = _reader(ocr, len(todo), batch_size, num_workers)
     encoded, skipped = 0, []
-    batches = craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers, jpeg_draft_size(enc.image_size), reader=reader)
+    batches = craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers, jpeg_draft_size(enc.image_size),
+                    reader=reader)
     for batch in _tracked(batches, len(todo), f"indexing {index.folder}", verbose, progress):
         vectors = enc.encode_images(batch.pixels) if batch.items else []
         entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text) for c, v in zip(batch.items, vectors)]
@@ -137,30 +138,35 @@ def _tracked(batches, total: int, desc: str, verbose: bool, progress: Callable|N
             bar.update(len(batch))
             if progress: progress(done, total)
 
-def _read_texts(index: Index, todo: list[str], batch_size: int|None, num_workers: int|None, verbose: bool, progress: Callable|None) -> int:
+def _read_texts(index: Index, todo: list[str], options: Options, verbose: bool, progress: Callable|None) -> int:
     "Read the text in the images at relative paths `todo`, already indexed, and store it; return how many were read."
     from memery.crafter import craft
-    batch_size = batch_size or 32
+    batch_size, num_workers = options.batch_size or 32, options.num_workers
     if progress: progress(0, len(todo))
-    batches = craft([index.root/rel for rel in todo], None, batch_size, num_workers, reader=_reader(True, len(todo), batch_size, num_workers))
+    reader = _reader(True, len(todo), batch_size, num_workers)
+    batches = craft([index.root/rel for rel in todo], None, batch_size, num_workers, reader=reader)
     for batch in _tracked(batches, len(todo), f"reading text in {index.folder}", verbose, progress):
         index.set_texts([(todo[c.i], c.text) for c in batch.items] + [(todo[f.i], '') for f in batch.failures]) # unreadable now: read at its next change
     return len(todo)
 
-def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_workers, verbose, progress, ocr=None, **scanning):
-    scan = scan_folder(index.root, exclude=[index.location], under=index.scope, **scanning) # a subfolder's own part only
+def _update(index: Index, report: IndexReport, options: Options, verbose: bool, progress: Callable|None):
+    # a subfolder's own part only
+    scan = scan_folder(index.root, exclude=[index.location], under=index.scope, follow_links=options.follow_links,
+                       ignore=options.ignore, include_hidden=options.include_hidden)
     changes = diff_folder(index.root, scan, index.known())
     index.apply(changes, scan.files)
     report.unchanged, report.moved, report.deleted, report.touched = changes.unchanged, len(changes.moved), len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
-    remembered = index.reads_text
-    if ocr is not None and ocr != remembered: index.set_meta('ocr', 'on' if ocr else 'off') # remembered from now on
+    remembered, ocr = index.reads_text, options.ocr
+    # remembered from now on
+    if ocr is not None and ocr != remembered: index.set_meta('ocr', 'on' if ocr else 'off')
     ocr = remembered if ocr is None else ocr
     if changes.to_encode:
-        report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, get_encoder, batch_size, num_workers, verbose, progress, ocr)
+        report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, options, ocr, verbose, progress)
     report.read = report.encoded if ocr else 0
-    if ocr and (unread := index.unread()): report.read += _read_texts(index, unread, batch_size, num_workers, verbose, progress) # just turned on, or interrupted
+    # OCR just turned on, or interrupted
+    if ocr and (unread := index.unread()): report.read += _read_texts(index, unread, options, verbose, progress)
     index.share(changes.linked, scan.files)
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
@@ -172,31 +178,21 @@ def _update(index: Index, report: IndexReport, get_encoder, batch_size, num_work
 
 # %% ../nbs/00_core.ipynb #c1a562b4
 def index_flow(folder: str|Path, # the folder of images
-               model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-               pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
-               device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
-               batch_size: int|None=None, # images per batch; by default suited to the device
-               num_workers: int|None=None, # decoding processes; by default one per CPU core
+               options: Options|None=None, # which index, and how to build it
+               *,
                wait: bool=True, # if another process is updating the index: wait for it, or leave the index as it is
                verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
-               progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) as batches finish
-               follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
-               ignore: Sequence[str]=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
-               include_hidden: bool=False, # index hidden files and folders too (names starting with '.')
-               precision: str='fp32', # 'int8': encode images with the model quantized to 8-bit integers, faster on a CPU (an index of its own)
-               ocr: bool|None=None, # read the text in images (the ocr extra): True turns it on for this index from now on, False off; None: as the index says
-              ) -> Index:
-    "Bring `folder`'s index up to date for `model`, and return it (with what was done in `.report`)."
-    start, model = time.perf_counter(), with_precision(model, precision)
-    index = open_index(folder, model, pretrained, index_dir, create=True)
+               progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode)
+               **kwargs) -> Index:
+    "Bring `folder`'s index up to date; return it, with what was done in `.report`. Keywords: fields of `Options`."
+    start, options = time.perf_counter(), as_options(options, **kwargs)
+    index = open_index(folder, options, create=True)
     report = IndexReport(str(index.folder), read_only=index.read_only)
-    if index.location != index_candidates(index.root, index_dir)[0]: report.location = str(index.location)
+    if index.location != index_candidates(index.root, options.index_dir)[0]: report.location = str(index.location)
     try:
         if not index.read_only:
             with _writing(index, wait, verbose) as writing, index.said_if_damaged():
-                if writing: _update(index, report, encoder_getter(model, pretrained, device), batch_size, num_workers, verbose, progress, ocr,
-                                    follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
+                if writing: _update(index, report, options, verbose, progress)
                 else: report.busy = True
     except BaseException:
         if index.created: index.discard_if_empty() # a first run that failed (a model that cannot load, say) leaves no empty index
@@ -248,59 +244,54 @@ class Results(list[Match]):
         return "no image matches"
 
 # %% ../nbs/00_core.ipynb #84efd494
-@delegates(Query, but=['text'])
 def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or several: one ranked list over all
-                query: Query|str|None=None, # a `Query`, or what to look for in words (the other parts of a query as keywords)
+                query: Query|str|None=None, # a `Query`, or what to look for in words
+                options: Options|None=None, # which index, and how to update it
                 *,
-                model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-                pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-                index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
-                device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
-                precision: str='fp32', # 'int8': search the index made with the model quantized to 8-bit integers
                 update: bool=True, # bring the index up to date first; else search it as it is, creating nothing
                 verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
-                progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode) while updating
-                follow_links: bool=False, # when updating, index images behind links that lead out of the folder too
-                ignore: Sequence[str]=(), # when updating, gitignore patterns of files and folders not to index
-                include_hidden: bool=False, # when updating, index hidden files and folders too
-                ocr: bool|None=None, # when updating, read the text in images: True turns OCR on for the index, False off; None: as the index says
+                progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode)
                 **kwargs) -> Results:
-    "Search `folder` (or each of several) for images matching the query; return the `Match`es, best first."
-    query, model = as_query(query, **kwargs), with_precision(model, precision)
+    "Search `folder` (or several) for images matching the query: `Match`es, best first. Keywords: fields of `Query`, `Options`."
+    changes, kwargs = split_options(kwargs)
+    query, options = as_query(query, **kwargs), as_options(options, **changes)
     folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(dict.fromkeys(folder))
     if not folders: raise MemeryError("no folder given: choose a folder of images")
-    indexes = [index_flow(f, model, pretrained, index_dir, device, wait=False, verbose=verbose, progress=progress, follow_links=follow_links,
-                          ignore=ignore, include_hidden=include_hidden, ocr=ocr) if update else open_index(f, model, pretrained, index_dir) for f in folders]
-    encoder = QueryEncoder(model, pretrained, device) # a text query on an exported model needs no PyTorch
+    if update: indexes = [index_flow(f, options, wait=False, verbose=verbose, progress=progress) for f in folders]
+    else: indexes = [open_index(f, options) for f in folders]
+    # a text query on an exported model needs no PyTorch
+    encoder = QueryEncoder(options.model_name, options.pretrained, options.device)
     def searched(index, query):
         with index.said_if_damaged(): return search(index, query, lambda: encoder)
     if len(indexes) == 1: return Results(searched(indexes[0], query), query, indexes)
-    each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0) # every folder's best, then the best of those
+    # every folder's best, then the best of those
+    each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0)
     best = {}
     for m in (m for index in indexes for m in searched(index, each)):
-        best.setdefault(os.path.realpath(m.path), m) # a folder given inside another: its images once
-    matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path)) # phrase matches first, then all-word matches, as in each folder
+        # a folder given inside another: its images once
+        best.setdefault(os.path.realpath(m.path), m)
+    # phrase matches first, then all-word matches, as in each folder
+    matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path))
     return Results(matches[query.offset:][:query.n], query, indexes)
-search_flow.__delwrap__ = Query # for `docments`: the dataclass has the fields' comments, its generated __init__ has no source
 
 # %% ../nbs/00_core.ipynb #6ec79dd6
-@delegates(search_flow)
 def query_flow(folder: str|Path, # the folder of images
                query: Query|str|None=None, # a `Query`, or what to look for in words
+               options: Options|None=None, # which index, and how to update it
                **kwargs) -> list[str]:
-    "Paths of the images in `folder` best matching the query, best first."
-    return [m.path for m in search_flow(folder, query, **kwargs)]
+    "Paths of the images in `folder` best matching the query, best first; keywords as for `search_flow`."
+    return [m.path for m in search_flow(folder, query, options, **kwargs)]
 
 # %% ../nbs/00_core.ipynb #5306b1cb
 def dupes_flow(folder: str|Path, # the folder of images
-               model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-               pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
+               options: Options|None=None, # which index
                threshold: float=0.95, # the smallest cosine similarity of near-copies
-              ) -> list[DuplicateGroup]:
-    "The groups of duplicate images in `folder`'s index, largest first, each with the one to keep."
-    index = open_index(folder, model, pretrained, index_dir)
-    if not index.on_disk: raise MemeryError(f"{folder} has no index for {model} yet: `memery index {folder}` makes one")
+               **kwargs) -> list[DuplicateGroup]:
+    "The groups of duplicate images in `folder`'s index, largest first, each with the one to keep; keywords: `Options`."
+    options = as_options(options, **kwargs)
+    index = open_index(folder, options)
+    if not index.on_disk:
+        raise MemeryError(f"{folder} has no index for {options.model_name} yet: `memery index {folder}` makes one")
     return duplicate_groups(index, threshold)
 
 # %% ../nbs/00_core.ipynb #c4d7d210
@@ -332,13 +323,20 @@ def _size_text(size: int) -> str:
         if size < 1000 or unit == 'GB': return f"{size:,.0f} {unit}" if unit == 'bytes' else f"{size:,.1f} {unit}"
         size /= 1000
 
+def _one_model(options: Options|None, kwargs: dict) -> bool:
+    "Do `options` or the keywords of a call name a model? (Else it acts on every model's index.)"
+    return options is not None or any(name in kwargs for name in MODEL_OPTIONS)
+
 def info_flow(folder: str|Path, # the folder of images
-              index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
-             ) -> list[IndexInfo]:
-    "What `folder`'s indexes hold, one per model; nothing is scanned, loaded or created."
-    folder = check_folder(folder)
-    for holder in (None, *Path(os.path.realpath(folder)).parents): # as `open_index` finds a parent's index
-        found = {path: key for d in index_candidates(holder or folder, index_dir) for path, key in index_files(d).items()}
+              options: Options|None=None, # only the index these options use; None: every model's
+              **kwargs) -> list[IndexInfo]:
+    "What `folder`'s indexes hold, one per model (keywords naming one: its alone); nothing is scanned, loaded or made."
+    folder, one = check_folder(folder), _one_model(options, kwargs)
+    options = as_options(options, **kwargs)
+    # as `open_index` finds a parent's index
+    for holder in (None, *Path(os.path.realpath(folder)).parents):
+        found = {path: key for d in index_candidates(holder or folder, options.index_dir)
+                 for path, key in index_files(d).items() if not one or key == options.key}
         if found: break
     infos = []
     for db_path, key in found.items():
@@ -355,17 +353,14 @@ def info_flow(folder: str|Path, # the folder of images
 
 # %% ../nbs/00_core.ipynb #a222e664
 def purge_flow(folder: str|Path, # the folder of images
-               index_dir: str|Path|None=None, # where its indexes were kept, if not in `<folder>/.memery`
-               model: str|None=None, # only this model's index (an open_clip model name, or `module:factory`); None: every model's
-               pretrained: str|None=DEFAULT_PRETRAINED, # with `model`: its weights, as when the index was made
-               precision: str='fp32', # with `model`: its precision, as when the index was made
-              ) -> list[Path]:
-    "Delete every index of `folder`, or only `model`'s; return the directories removed (or, for one model, its files)."
-    found = [d for d in index_candidates(Path(folder).expanduser(), index_dir) if d.is_dir()]
-    if not found and not Path(folder).expanduser().is_dir(): raise MemeryError(f"folder not found: {folder}, and no index of it")
-    if model is not None:
-        key = model_key(with_precision(model, precision), pretrained)
-        return [path for d in found for path in remove_index(d, key)]
+               options: Options|None=None, # only the index these options use; None: every model's
+               **kwargs) -> list[Path]:
+    "Delete every index of `folder`, or the one of a model `options` or keywords name; the directories (or files) removed."
+    one, options = _one_model(options, kwargs), as_options(options, **kwargs)
+    found = [d for d in index_candidates(Path(folder).expanduser(), options.index_dir) if d.is_dir()]
+    if not found and not Path(folder).expanduser().is_dir():
+        raise MemeryError(f"folder not found: {folder}, and no index of it")
+    if one: return [path for d in found for path in remove_index(d, options.key)]
     for d in found: shutil.rmtree(d)
     return found
 
@@ -383,4 +378,5 @@ def _help_may_be_asked() -> bool:
     return Path((getattr(sys, 'argv', None) or [''])[0]).stem != 'memery'
 
 if _help_may_be_asked():
-    for _public in (open_index, index_flow, search_flow, query_flow, info_flow, purge_flow): with_parameter_docs(_public)
+    for _public in (open_index, index_flow, search_flow, query_flow, dupes_flow, info_flow, purge_flow):
+        with_parameter_docs(_public)

@@ -4,9 +4,10 @@
 
 # %% ../nbs/02_crafter.ipynb #fd5ef090
 from __future__ import annotations
-import io, os, sys, tempfile, threading
+import ctypes, io, os, signal, sys, tempfile, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterator
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -14,8 +15,9 @@ if TYPE_CHECKING: import torch # for annotations only: decoding needs no PyTorch
 from .fileutils import OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash, is_raw_name, register_optional_formats
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'SOCKET_PATH_MAX', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size', 'read_image', 'Crafted',
-           'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start', 'craft']
+__all__ = ['MAX_PIXELS', 'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size',
+           'read_image', 'Crafted', 'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start',
+           'end_with', 'craft']
 
 # %% ../nbs/02_crafter.ipynb #50730e71
 class ImageError(MemeryError):
@@ -219,13 +221,21 @@ def _socket_safe_temporary_dir():
 
 # %% ../nbs/02_crafter.ipynb #4733bf95
 def worker_start():
-    "How to start decoding processes: by `fork` where this process has one thread; else from a fork server."
+    "How to start decoding processes: by `fork` where this process has one thread; else spawned."
     import multiprocessing
-    if sys.platform != 'linux' or threading.active_count() == 1: return None # the platform's way
-    context = multiprocessing.get_context('forkserver')
-    # what every worker imports: once, in the fork server
-    context.set_forkserver_preload(['memery.crafter', 'torch.utils.data'])
-    return context
+    # the platform's way: fork on Linux, spawn elsewhere
+    if sys.platform != 'linux' or threading.active_count() == 1: return None
+    return multiprocessing.get_context('spawn')
+
+PR_SET_PDEATHSIG = 1 # Linux's prctl option: a signal for this process when its parent ends
+
+def end_with(parent: int, # the process that started this one
+             worker_id: int=0, # as PyTorch's workers are told
+            ):
+    "In a decoding process: end when `parent` does, even killed (Linux), and at once if it already has."
+    # PyTorch's own check of its parent is made after it starts up: a parent killed meanwhile went unnoticed for good
+    if sys.platform == 'linux': ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent: os._exit(0)
 
 # %% ../nbs/02_crafter.ipynb #bd3df966
 def craft(paths, # image files
@@ -246,4 +256,4 @@ def craft(paths, # image files
     # the workers, started here, keep it
     with _socket_safe_temporary_dir():
         return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate, prefetch_factor=4,
-                               multiprocessing_context=worker_start()))
+                               multiprocessing_context=worker_start(), worker_init_fn=partial(end_with, os.getpid())))

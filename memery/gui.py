@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 import anywidget, ipywidgets as W, traitlets as T
 from fastcore.basics import patch
-from fastcore.meta import delegates
 import memery
 from .core import Match, Query, dupes_flow, index_flow, search_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, user_cache_dir, with_precision
+from .fileutils import MemeryError, user_cache_dir
+from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
 # %% auto #0
@@ -185,19 +185,11 @@ def _report_html(report) -> str:
 class AppPage(W.HBox):
     "memery in a notebook: a sidebar to search with, and a tab of thumbnails per search."
     def __init__(self, folder=None, # the folder of images; by default the last one searched
-                 model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-                 pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-                 index_dir=None, # root for index directories, instead of `<folder>/.memery`
-                 device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
+                 options: Options|None=None, # which index, and how to build it
                  n: int=20, # results per search, to begin with
                  thumb_size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
-                 follow_links: bool=False, # index images behind symbolic links that lead out of the folder too
-                 ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
-                 include_hidden: bool=False, # index hidden files and folders too
-                 precision: str='fp32', # 'int8': index with the model quantized to 8-bit integers, faster on a CPU (an index of its own)
-                ):
-        self.options = dict(model=with_precision(model, precision), pretrained=pretrained, index_dir=index_dir, device=device, follow_links=follow_links,
-                            ignore=ignore, include_hidden=include_hidden)
+                 **kwargs): # fields of `Options` to change
+        self.options = as_options(options, **kwargs)
         self.thumb_size, self.results, self.last_error = thumb_size, [], None
         self._lock, self._threads = threading.Lock(), []
         self._uploads = Path(tempfile.mkdtemp(prefix='memery-upload-'))
@@ -245,11 +237,11 @@ def _uploaded(self: AppPage, change):
     self.image.value = str(dest)
 
 # %% ../nbs/08_gui.ipynb #272582b4
-@delegates(AppPage)
 def appPage(folder=None, # the folder of images; by default the last one searched
+            options: Options|None=None, # which index, and how to build it
             **kwargs) -> AppPage:
-    "memery's notebook GUI: `display(appPage())`."
-    return AppPage(folder, **kwargs)
+    "memery's notebook GUI: `display(appPage())`; keywords as for `AppPage`."
+    return AppPage(folder, options, **kwargs)
 
 # %% ../nbs/08_gui.ipynb #c43dff4c
 @patch
@@ -289,7 +281,7 @@ def _run(self: AppPage, search: Search):
     with self._saying_errors():
         start = time.perf_counter()
         with self._progress_bar(search.folder) as progress:
-            results = search_flow(search.folder, search.query, progress=progress, **self.options)
+            results = search_flow(search.folder, search.query, self.options, progress=progress)
         seconds = time.perf_counter() - start
         self.say(_report_html(results.report), markup=True) if results.report.changed else self.say('')
         tab = ResultTab(search, results, Thumbnails(results.index, self.thumb_size), Thumbnails(results.index, PREVIEW_SIZE), seconds)
@@ -410,8 +402,8 @@ def duplicates(self: AppPage):
 def _run_duplicates(self: AppPage, search: Search):
     with self._saying_errors():
         start = time.perf_counter()
-        with self._progress_bar(search.folder) as progress: index = index_flow(search.folder, progress=progress, **self.options)
-        groups = dupes_flow(search.folder, self.options['model'], self.options['pretrained'], self.options['index_dir'])
+        with self._progress_bar(search.folder) as progress: index = index_flow(search.folder, self.options, progress=progress)
+        groups = dupes_flow(search.folder, self.options)
         tab = DuplicatesTab(search, groups, Thumbnails(index, self.thumb_size), Thumbnails(index, PREVIEW_SIZE), time.perf_counter() - start)
         self._add(tab)
         tab.load_thumbnails()

@@ -13,8 +13,9 @@ from urllib.parse import parse_qs
 from fastcore.basics import patch
 import memery
 from .core import IndexReport, Query, index_flow, open_index, search_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, with_precision
+from .fileutils import MemeryError
 from .models import encoder_getter
+from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
 
 try:
@@ -107,19 +108,12 @@ def decode_upload(data: str) -> bytes:
 class Library:
     "The folders a server searches, the model it searches them with, and their background indexing."
     def __init__(self, folders: list, # the folders of images
-                 model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-                 pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-                 index_dir=None, # root for index directories, instead of `<folder>/.memery`
-                 device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
-                 follow_links: bool=False, # index images behind symbolic links that lead out of the folders too
-                 ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
-                 include_hidden: bool=False, # index hidden files and folders too
-                ):
+                 options: Options|None=None, # which indexes, and how to build them
+                 **kwargs): # fields of `Options` to change
         if not folders: raise MemeryError("no folder given: name one or more folders of images")
-        self.options = dict(model=model, pretrained=pretrained, index_dir=index_dir)
-        self.scanning = dict(follow_links=follow_links, ignore=ignore, include_hidden=include_hidden)
-        self.device, self.model_error, self.thread, self.stopping = device, None, None, False
-        indexes = [open_index(f, **self.options) for f in folders] # checks each folder, creating nothing
+        self.options, self.model_error, self.thread, self.stopping = as_options(options, **kwargs), None, None, False
+        # checks each folder, creating nothing
+        indexes = [open_index(f, self.options) for f in folders]
         self.key = indexes[0].key
         self.folders = [Served(i, index.folder) for i, index in enumerate(indexes)]
         for index in indexes: index.close()
@@ -133,7 +127,7 @@ class Library:
 
     def index(self, number: int):
         "The index of folder `number`, opened to read (close it after use)."
-        return open_index(self.folder(number).path, **self.options)
+        return open_index(self.folder(number).path, self.options)
 
 # %% ../nbs/11_server.ipynb #3b56ae8b
 @patch
@@ -147,7 +141,7 @@ def start(self: Library, index: bool=True, # index the folders; if False, only l
 
 @patch
 def _index_all(self: Library, index: bool):
-    try: encoder_getter(self.options['model'], self.options['pretrained'], self.device)()
+    try: encoder_getter(self.options.model_name, self.options.pretrained, self.options.device)()
     except MemeryError as e:
         self.model_error = str(e)
         for served in self.folders: served.indexing = False
@@ -164,7 +158,7 @@ def _index(self: Library, served: Served):
         if self.stopping: raise _Stopped() # between batches: what is encoded so far is kept, and the next run goes on from there
         served.done, served.total = done, total
     served.indexing, served.error = True, None
-    try: served.report = index_flow(served.path, **self.options, device=self.device, progress=progress, **self.scanning).report
+    try: served.report = index_flow(served.path, self.options, progress=progress).report
     except _Stopped: pass
     except MemeryError as e: served.error = str(e)
     except Exception as e:
@@ -225,7 +219,7 @@ def search(self: Library, request: SearchRequest) -> dict:
         disliked = paths(request.disliked)
         query = Query(request.text, image, request.negatives, request.text_weight, request.image_weight, request.negative_weight,
                       paths(request.liked), disliked, disliked, request.threshold, request.n, request.offset, request.match)
-        results = search_flow(served.path, query, **self.options, device=self.device, update=False)
+        results = search_flow(served.path, query, self.options, update=False)
         rels = index.paths_of([m.id for m in results]) # one query, rather than a path computation per result
         found = [dict(id=image_id(served.number, m.id), path=rels[m.id], score=round(m.score, 6), matched=m.matched, snippet=m.snippet)
                  for m in results if m.id in rels] # a row indexing has just removed is no result
@@ -486,19 +480,13 @@ def _bind(host: str, port: int) -> socket.socket:
         raise MemeryError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
 
 def serve(folders: list, # the folders of images
-          model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-          pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-          index_dir=None, # root for index directories, instead of `<folder>/.memery`
-          device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
+          options: Options|None=None, # which indexes, and how to build them
+          *,
           host: str='127.0.0.1', # the address to listen on; any but loopback needs a token
           port: int=DEFAULT_PORT, # the port to listen on; 0 for any free one
           token: str|None=None, # a secret every request must carry (default: $MEMERY_TOKEN)
           update: bool=True, # index the folders in the background; else search their indexes as they are
-          follow_links: bool=False, # index images behind symbolic links that lead out of the folders too
-          ignore=(), # gitignore patterns of files and folders not to index, on top of .memeryignore files
-          include_hidden: bool=False, # index hidden files and folders too
-          precision: str='fp32', # 'int8': index with the model quantized to 8-bit integers, faster on a CPU (an index of its own)
-         ):
+          **kwargs): # fields of `Options` to change
     "Serve the browser app and the API for `folders` until interrupted."
     import uvicorn
     token = token or os.environ.get('MEMERY_TOKEN') or None
@@ -506,7 +494,7 @@ def serve(folders: list, # the folders of images
     if exposed and not token:
         raise MemeryError(f"--host {host} lets other machines see your images: give a --token (or set MEMERY_TOKEN), "
                           "which every request must then carry")
-    library = Library(folders, with_precision(model, precision), pretrained, index_dir, device, follow_links, ignore, include_hidden)
+    library = Library(folders, options, **kwargs)
     sock = _bind(host, port)
     name = socket.gethostname() if host in ('0.0.0.0', '::') else f'[{host}]' if ':' in host else host
     print(f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else ''), flush=True)

@@ -8,8 +8,9 @@ import os, threading, time
 from pathlib import Path
 from typing import Callable
 from .core import IndexReport, index_flow
-from .fileutils import DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, index_candidates, is_image_name
+from .fileutils import MemeryError, index_candidates, is_image_name
 from .loader import IGNORE_FILE, check_folder
+from .options import Options, as_options
 try: from watchdog.events import FileSystemEventHandler
 except ImportError as e: # the watch extra
     raise MemeryError(f"`memery watch` needs the watch extra ({e.name} is missing): pip install 'memery[watch]'") from None
@@ -41,34 +42,33 @@ def _identity(folder: Path) -> tuple[int, int]|None:
     return st.st_dev, st.st_ino
 
 def watch_flow(folder: str|Path, # the folder of images
-               model: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-               pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
-               index_dir: str|Path|None=None, # root for index directories, instead of `<folder>/.memery`
-               device: str|None=None, # 'cuda', 'mps' or 'cpu'; by default the best available
+               options: Options|None=None, # which index, and how to build it
+               *,
                quiet: float=1.0, # seconds without a change before an update
                recheck: float=600.0, # seconds between updates when no change was reported (events can be missed)
                on_update: Callable[[IndexReport], None]|None=None, # called with each update's report
                on_wait: Callable[[str], None]|None=None, # called with a line when the folder is gone, and waited for
                stop: threading.Event|None=None, # set it to end the watch (Ctrl-C does too)
-               **kwargs, # the rest of `index_flow`'s options: `batch_size`, `num_workers`, `follow_links`, `ignore`, `include_hidden`
-              ) -> None:
-    "Index `folder`, then again whenever it has changed and been quiet for `quiet` seconds, until `stop` is set."
+               **kwargs) -> None:
+    "Index `folder`, then again whenever it has changed and been quiet for `quiet` s, until `stop` is set; keywords: `Options`."
     from watchdog.observers import Observer
-    folder, stop = check_folder(folder), stop or threading.Event()
+    folder, stop, options = check_folder(folder), stop or threading.Event(), as_options(options, **kwargs)
     def update():
-        report = index_flow(folder, model, pretrained, index_dir, device, **kwargs).report
+        report = index_flow(folder, options).report
         if on_update: on_update(report)
     observer, watched, changed = None, None, None
     try:
         while not stop.is_set():
             if _identity(folder) != watched: # the first look, or the folder came back, or another one is there now
-                if observer: observer.stop(); observer = None
+                if observer:
+                    observer.stop()
+                    observer = None
                 if _identity(folder) is None:
                     if on_wait and watched is not None: on_wait(f"{folder} is gone; waiting for it to come back")
                     watched = None
                     stop.wait(1.0)
                     continue
-                watched, changed = _identity(folder), _Changed(index_candidates(folder, index_dir))
+                watched, changed = _identity(folder), _Changed(index_candidates(folder, options.index_dir))
                 observer = Observer() # watching before the first update: nothing that happens meanwhile is missed
                 observer.schedule(changed, os.fspath(folder), recursive=True)
                 observer.start()
@@ -84,4 +84,6 @@ def watch_flow(folder: str|Path, # the folder of images
                     if _identity(folder) is not None: raise
             stop.wait(0.1)
     finally:
-        if observer: observer.stop(); observer.join()
+        if observer:
+            observer.stop()
+            observer.join()
