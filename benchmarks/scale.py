@@ -46,11 +46,11 @@ def run(name: str, work: Path, n: int) -> dict:
             top = np.argpartition(-scores, 10)[:10]
             return top[np.argsort(-scores[top])]
     elif name in ('memery', 'annoy'):
-        from memery.ranker import nearest
+        from memery.vectors import build_tree, nearest, vector_file, write_vector_file
         start = time.perf_counter()
         index = memery_index(work)
         exact = name == 'memery'
-        ids = {int(i): r for r, i in enumerate(index.vector_file().ids)}
+        ids = {int(i): r for r, i in enumerate(vector_file(index).ids)}
         nearest(index, queries[0], 10, exact=exact) # the first search loads what it needs
         out['open_s'] = time.perf_counter() - start
         search = lambda q: [ids[m.id] for m in nearest(index, q, 10, exact=exact)]
@@ -92,6 +92,7 @@ def main():
         print(json.dumps(run(name, Path(work), int(n))))
         return
     from memery.indexer import Entry, Index
+    from memery.vectors import build_tree, write_vector_file
     from memery.testing import clip_like, isolate_tests, text_like
     isolate_tests() # its files go to a scratch folder, removed at exit
     for n in args.sizes:
@@ -106,8 +107,8 @@ def main():
         for s in range(0, n, 20_000):
             index.add([Entry(f'{i:07d}.jpg', 1000, i, f'h{i}', 800, 600, vector=v) for i, v in enumerate(vectors[s:s + 20_000], s)])
         stored_s = time.perf_counter() - start
-        start = time.perf_counter(); index.write_vectors(); builds['memery'] = time.perf_counter() - start
-        if 'annoy' in args.candidates: start = time.perf_counter(); index.build_annoy(); builds['annoy'] = time.perf_counter() - start
+        start = time.perf_counter(); write_vector_file(index); builds['memery'] = time.perf_counter() - start
+        if 'annoy' in args.candidates: start = time.perf_counter(); build_tree(index); builds['annoy'] = time.perf_counter() - start
         index.close()
         del vectors
         print(f"\n{n:,} images of {args.dim} dimensions, {QUERIES} text-like queries (stored in SQLite in {stored_s:.0f} s)")

@@ -10,9 +10,9 @@ and shaped like CLIP's (`memery.testing.clip_like`), stored through memery's own
 """
 import argparse, statistics, tempfile, time
 from pathlib import Path
-from memery.indexer import VECTOR_CHANGES_MAX, Entry, Index
+from memery.indexer import Entry, Index
 from memery.loader import Changes
-from memery.ranker import nearest
+from memery.vectors import VECTOR_CHANGES_MAX, nearest, vector_file, write_vector_file
 from memery.testing import clip_like, isolate_tests, text_like
 
 def p50_ms(index: Index, queries) -> float:
@@ -34,7 +34,7 @@ def main():
     index = Index(work/'index', 'synthetic/none', work/'photos', create=True)
     for s in range(0, args.size, 20_000):
         index.add([Entry(f'{i:07d}.jpg', 1000, i, f'h{i}', 800, 600, vector=v) for i, v in enumerate(vectors[s:min(s + 20_000, args.size)], s)])
-    index.write_vectors()
+    write_vector_file(index)
     print(f"{args.size:,} images of {args.dim} dimensions; searches of 10 results, median of {len(queries)}")
     print(f"  search, nothing changed since the file was written: {p50_ms(index, queries):.1f} ms")
     new = iter(range(args.size, args.size + VECTOR_CHANGES_MAX))
@@ -45,11 +45,11 @@ def main():
     done = 0
     for n in (10, 1000, VECTOR_CHANGES_MAX - 1010):
         change(n); done += n
-        start = time.perf_counter(); vf = index.vector_file(); kept = time.perf_counter() - start
+        start = time.perf_counter(); vf = vector_file(index); kept = time.perf_counter() - start
         assert vf is not None and 0 < len(vf.changed) <= VECTOR_CHANGES_MAX
         print(f"  after {done:,} changed: the update keeps the file ({kept * 1000:.1f} ms to check it, {len(vf.changed):,} rows recorded); "
               f"search {p50_ms(index, queries):.1f} ms")
-    start = time.perf_counter(); index.write_vectors(); rewrite = time.perf_counter() - start
+    start = time.perf_counter(); write_vector_file(index); rewrite = time.perf_counter() - start
     start = time.perf_counter(); nearest(index, queries[0], 10); reload = time.perf_counter() - start
     print(f"  writing the file again, as every update did before: {rewrite:.2f} s, then {reload:.2f} s for a running process's next search "
           f"(it loads the new file): {rewrite / max(kept, 1e-4):,.0f}x the check that replaces it")

@@ -11,16 +11,17 @@ from pathlib import Path
 from typing import Callable, Sequence
 from .fileutils import MemeryError, existing_index_dir, index_candidates, index_holder, index_location
 from .dupes import DuplicateGroup, duplicate_groups
-from .indexer import EXACT_LIMIT, VECTOR_FILE_MIN, Entry, Index, IndexBusy, index_files, index_name, remove_index
+from .indexer import Entry, Index, IndexBusy, index_files, index_name, remove_index
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
+from .vectors import refresh
 from .ranker import Match, Query, as_query, search
 from .words import TextReader
 
 # %% auto #0
-__all__ = ['IndexReport', 'open_index', 'index_flow', 'Results', 'search_flow', 'query_flow', 'dupes_flow', 'IndexInfo',
-           'info_flow', 'purge_flow', 'with_parameter_docs']
+__all__ = ['IndexReport', 'open_index', 'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder', 'prepare_model',
+           'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -170,11 +171,7 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     index.share(changes.linked, scan.files)
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
-    count = index.count()
-    if count >= VECTOR_FILE_MIN or index.meta('vector_file'): # once made, kept
-        vf = index.vector_file() # None when it is damaged, or too many rows changed since it was written
-        if vf is None or (count > EXACT_LIMIT and len(vf.changed)): index.write_vectors() # Annoy's tree is built from the index as it is
-    if count > EXACT_LIMIT and index.annoy() is None: index.build_annoy()
+    refresh(index)
 
 # %% ../nbs/00_core.ipynb #c1a562b4
 def index_flow(folder: str|Path, # the folder of images
@@ -211,19 +208,38 @@ def index_flow(folder: str|Path, # the folder of images
     return index
 
 # %% ../nbs/00_core.ipynb #55995eb8
-class Results(list[Match]):
-    "A search's `Match`es, best first, with the `query` they answer and the `indexes` searched, one per folder."
-    def __init__(self, matches: list[Match], # best first
-                 query: Query, # what was searched for
-                 indexes: Index|list[Index], # where it was searched
+class Found(list):
+    "What one or more indexes gave, in order, with the `indexes`: the first's is `index`."
+    def __init__(self, items: list, # in order
+                 indexes: Index|list[Index], # where they were found
                 ):
-        super().__init__(matches)
-        self.query, self.indexes = query, [indexes] if isinstance(indexes, Index) else list(indexes)
+        super().__init__(items)
+        self.indexes = [indexes] if isinstance(indexes, Index) else list(indexes)
 
     @property
     def index(self) -> Index:
         "The index searched (the first folder's, when several were)."
         return self.indexes[0]
+
+    def thumbnails(self, size: int, # pixels on a thumbnail's longer side
+                  ):
+        "The maker of thumbnails of these images (`memery.thumbnails.Thumbnails`), kept beside the first index."
+        return _thumbnails(self.index, size)
+
+def _thumbnails(index: Index, size: int):
+    "The maker of thumbnails of `index`'s images at `size`, kept beside it."
+    # Pillow is imported here, for front ends that show pictures: a search from the shell never needs it
+    from memery.thumbnails import Thumbnails
+    return Thumbnails(index, size)
+
+class Results(Found):
+    "A search's `Match`es, best first, with the `query` they answer and the `indexes` searched, one per folder."
+    def __init__(self, matches: list[Match], # best first
+                 query: Query, # what was searched for
+                 indexes: Index|list[Index], # where it was searched
+                ):
+        super().__init__(matches, indexes)
+        self.query = query
 
     @property
     def report(self) -> IndexReport|None:
@@ -259,6 +275,10 @@ def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or 
     if not folders: raise MemeryError("no folder given: choose a folder of images")
     if update: indexes = [index_flow(f, options, wait=False, verbose=verbose, progress=progress) for f in folders]
     else: indexes = [open_index(f, options) for f in folders]
+    return _searched(indexes, query, options)
+
+def _searched(indexes: list[Index], query: Query, options: Options) -> Results:
+    "Search `indexes` as they are: each folder's best, then one list of the best of those."
     # a text query on an exported model needs no PyTorch
     encoder = QueryEncoder(options.model_name, options.pretrained, options.device)
     def searched(index, query):
@@ -282,17 +302,76 @@ def query_flow(folder: str|Path, # the folder of images
     "Paths of the images in `folder` best matching the query, best first; keywords as for `search_flow`."
     return [m.path for m in search_flow(folder, query, options, **kwargs)]
 
+# %% ../nbs/00_core.ipynb #db846ceb
+class Folder:
+    "A folder's index, opened to read, for a front end: what it holds, its images by row, and searches of it as it is."
+    def __init__(self, path: str|Path, # the folder of images
+                 options: Options|None=None, # which index
+                 **kwargs): # fields of `Options` to change
+        self.options = as_options(options, **kwargs)
+        self.index = open_index(path, self.options)
+        self.path = self.index.folder
+
+    def __repr__(self): return f"Folder({str(self.path)!r}, {self.images} images)"
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+    def close(self): self.index.close()
+
+    @property
+    def images(self) -> int:
+        "How many images can be searched."
+        return self.index.count()
+
+    @property
+    def unreadable(self) -> int:
+        "How many images could not be read."
+        return self.index.count('skipped')
+
+    def unreadable_files(self, limit: int|None=None, # the most to list
+                        ) -> list[tuple[str, str]]:
+        "The (path in the folder, reason) of the images that could not be read, the first `limit`."
+        return self.index.skipped()[:limit]
+
+    def file(self, id, # an image's row, as `Match.id` gives it
+            ) -> Path|None:
+        "The file of the searchable image with row `id`, if it is a file inside the folder."
+        return self.index.image_file(id)
+
+    def image(self, id, # an image's row, as `Match.id` gives it
+             ) -> str|None:
+        "The path, under the folder as given, of the searchable image with row `id` (as `file` vouches for it); or None."
+        if self.file(id) is None: return None
+        rel = self.index.paths_of([id]).get(int(id))
+        return None if rel is None else self.index.path(rel)
+
+    def search(self, query: Query|str|None=None, # a `Query`, or what to look for in words
+               **kwargs) -> Results:
+        "The `Match`es of the query in the index as it is, best first (keywords: fields of `Query`)."
+        return _searched([self.index], as_query(query, **kwargs), self.options)
+
+    def thumbnail(self, id, # an image's row, as `Match.id` gives it
+                  size: int, # pixels on the longer side, at most
+                 ) -> bytes|None:
+        "A thumbnail of the image with row `id`, kept beside the index; None if there is no such image, b'' if unreadable."
+        path = self.file(id)
+        return None if path is None else _thumbnails(self.index, size)(path)
+
+def prepare_model(options: Options|None=None, **kwargs):
+    "Load the model `options` name (exporting it), as indexing would: a front end learns at once if it cannot."
+    options = as_options(options, **kwargs)
+    encoder_getter(options.model_name, options.pretrained, options.device)()
+
 # %% ../nbs/00_core.ipynb #5306b1cb
 def dupes_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index
                threshold: float=0.95, # the smallest cosine similarity of near-copies
-               **kwargs) -> list[DuplicateGroup]:
+               **kwargs) -> Found:
     "The groups of duplicate images in `folder`'s index, largest first, each with the one to keep; keywords: `Options`."
     options = as_options(options, **kwargs)
     index = open_index(folder, options)
     if not index.on_disk:
         raise MemeryError(f"{folder} has no index for {options.model_name} yet: `memery index {folder}` makes one")
-    return duplicate_groups(index, threshold)
+    return Found(duplicate_groups(index, threshold), index)
 
 # %% ../nbs/00_core.ipynb #c4d7d210
 @dataclass

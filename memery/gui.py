@@ -284,7 +284,7 @@ def _run(self: AppPage, search: Search):
             results = search_flow(search.folder, search.query, self.options, progress=progress)
         seconds = time.perf_counter() - start
         self.say(_report_html(results.report), markup=True) if results.report.changed else self.say('')
-        tab = ResultTab(search, results, Thumbnails(results.index, self.thumb_size), Thumbnails(results.index, PREVIEW_SIZE), seconds)
+        tab = ResultTab(search, results, results.thumbnails(self.thumb_size), results.thumbnails(PREVIEW_SIZE), seconds)
         self._add(tab)
         _remember(str(results.index.folder))
         tab.load_thumbnails()
@@ -345,7 +345,8 @@ def clear(self: AppPage):
 @patch
 def search(self: AppPage):
     "Search with what the sidebar holds, in a new tab."
-    try: query = Query(self.query.value, self.image.value, self.negative.value, n=self.n.value, match=self.match.value)
+    try: query = Query(self.query.value, image=self.image.value, negative=self.negative.value, n=self.n.value,
+                       match=self.match.value)
     except MemeryError as e: return self.say(str(e), error=True)
     self._start(Search(self.folder.value.strip(), query))
 
@@ -402,8 +403,9 @@ def duplicates(self: AppPage):
 def _run_duplicates(self: AppPage, search: Search):
     with self._saying_errors():
         start = time.perf_counter()
-        with self._progress_bar(search.folder) as progress: index = index_flow(search.folder, self.options, progress=progress)
+        with self._progress_bar(search.folder) as progress: index_flow(search.folder, self.options, progress=progress)
         groups = dupes_flow(search.folder, self.options)
-        tab = DuplicatesTab(search, groups, Thumbnails(index, self.thumb_size), Thumbnails(index, PREVIEW_SIZE), time.perf_counter() - start)
+        tab = DuplicatesTab(search, groups, groups.thumbnails(self.thumb_size), groups.thumbnails(PREVIEW_SIZE),
+                            time.perf_counter() - start)
         self._add(tab)
         tab.load_thumbnails()

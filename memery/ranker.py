@@ -11,15 +11,14 @@ import numpy as np
 from pathlib import Path
 from fastcore.basics import patch
 from .fileutils import MemeryError
-from concurrent.futures import ThreadPoolExecutor
-from .indexer import EXACT_LIMIT, Index, VectorFile, WordHit
+from .indexer import Index, WordHit
+from .vectors import nearest
 from .words import query_terms
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['MATCH_SIDES', 'SCANNED', 'RERANKED', 'FUSION_POOL', 'PARTIAL_NUDGE', 'Query', 'as_query', 'unit', 'combine',
-           'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match', 'default_search_k', 'nearest', 'fuse',
-           'search']
+__all__ = ['MATCH_SIDES', 'FUSION_POOL', 'PARTIAL_NUDGE', 'Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given',
+           'image_vector', 'query_vector', 'Match', 'fuse', 'search']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -182,134 +181,13 @@ def query_vector(index: Index, # the index searched: it holds the vectors of its
 @dataclass
 class Match:
     "A search result: an image's path and its cosine similarity to the query."
-    path: str # as the index names it (`nearest`), or under the folder as the user named it (`search`)
+    path: str # as the index names it, or under the folder as the user named it (`search`)
     score: float # cosine similarity to the query vector
     id: int|None = field(default=None, repr=False) # the image's row in the index (`Index.image_file` gives its file)
     matched: str = 'visual' # which side found it: 'visual' (its looks), 'text' (its words), or 'both'
     snippet: str|None = None # its words that matched, in [brackets], when words did
-    tier: int = field(default=0, repr=False) # 2: the query's words as a phrase, 1: all of them, 0: looks first (for merging folders' lists)
-
-# %% ../nbs/05_ranker.ipynb #3bf334e2
-def default_search_k(n: int, # images asked for
-                     images: int=0, # in the index
-                    ) -> int:
-    "Nodes for Annoy to inspect: generous, because text queries lie far from the images they match (three per image: recall 0.99)."
-    return max(100_000, 1000 * n, 3 * images)
-
-# %% ../nbs/05_ranker.ipynb #a264e205
-def _best(scores: np.ndarray, k: int) -> np.ndarray:
-    "Positions of the `k` highest `scores`, highest first (ties in order of position; scores that are not numbers last)."
-    scores, k = np.nan_to_num(scores, nan=-np.inf), min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    return top[np.argsort(-scores[top], kind='stable')]
-
-def _matches(index: Index, ids: np.ndarray, scores: np.ndarray) -> list[Match]:
-    "The `Match`es of rows `ids`, in order, as far as the database names a file inside the folder for them."
-    paths = index.paths_of(ids)
-    return [Match(paths[i], s, i) for i, s in zip(ids.tolist(), np.clip(scores, -1, 1).tolist()) if i in paths and math.isfinite(s)]
-
-def _exact(index: Index, q: np.ndarray, k: int) -> list[Match]:
-    "Exact search of the vectors as read from the database."
-    v = index.vectors()
-    if not len(v.paths): return []
-    scores = np.clip(v.matrix @ q, -1, 1) # float32 rounding may take a cosine a hair past 1
-    return [Match(v.paths[i], float(scores[i]), int(v.ids[i])) for i in _best(scores, k)]
-
-# %% ../nbs/05_ranker.ipynb #c4614b4d
-SCANNED = 10_000 # the most results a search of the vector file gives; for more (all, say), the database is read
-
-_scanners: dict[tuple, list] = {}
-_scan_pool = None
-
-def _scanner(vf: VectorFile) -> list:
-    "The vector file read into faiss float16 flat indexes, one per core (for files of more than 100,000 rows), as (first row, index)."
-    global _scan_pool
-    if vf.identity not in _scanners:
-        import faiss
-        count, dim = vf.matrix.shape
-        parts = min(os.cpu_count() or 1, 8, max(count // 100_000, 1))
-        bounds = np.linspace(0, count, parts + 1).astype(int)
-        shards = []
-        for start, stop in zip(bounds[:-1], bounds[1:]):
-            shard = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
-            size = int(stop - start) * dim * 2
-            shard.codes.resize(size)
-            vf.read_rows(int(start), memoryview(faiss.rev_swig_ptr(shard.codes.data(), size)))
-            shard.ntotal = int(stop - start)
-            shards.append((int(start), shard))
-        _scanners.clear() # one at a time: a million vectors take a gigabyte
-        _scanners[vf.identity] = shards
-        if parts > 1 and (_scan_pool is None or _scan_pool._max_workers < parts): _scan_pool = ThreadPoolExecutor(parts)
-    return _scanners[vf.identity]
-
-def _scan_file(vf: VectorFile, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    "The row ids and cosines of the `k` vectors of the file closest to `q`, best first."
-    if k < 1 or not len(vf.ids): return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    shards = _scanner(vf)
-    search = lambda shard: (shard[0], *shard[1].search(q[None], min(k, shard[1].ntotal))) # faiss lets go of the GIL while it searches
-    found = list(_scan_pool.map(search, shards) if len(shards) > 1 else map(search, shards))
-    rows = np.concatenate([start + items[0] for start, _, items in found])
-    scores = np.concatenate([scores[0] for _, scores, _ in found])
-    keep = (rows >= 0) & (rows < len(vf.ids)) # faiss marks missing results with -1
-    return np.asarray(vf.ids[rows[keep]]), scores[keep]
-
-_changed_rows: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-
-def _changed(index: Index, vf: VectorFile) -> tuple[np.ndarray, np.ndarray]:
-    "The ids and unit vectors of the rows changed since `vf` was written that can be searched, read once per generation of the index."
-    key = (vf.identity, vf.as_of)
-    if key not in _changed_rows:
-        fresh = index.vectors_of(vf.changed.tolist()) if len(vf.changed) else {}
-        _changed_rows.clear() # one at a time, as the files
-        _changed_rows[key] = np.fromiter(fresh, np.int64, len(fresh)), np.array(list(fresh.values()), np.float32).reshape(len(fresh), vf.matrix.shape[1])
-    return _changed_rows[key]
-
-def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Match]:
-    "Exact search of the vector file, and of the rows changed since it was written, read from the database."
-    if k < 1: return []
-    q = np.ascontiguousarray(q, np.float32)
-    in_file = vf.changed[vf.changed <= vf.ids[-1]] if len(vf.ids) else vf.changed[:0] # ids only grow: the others are new since
-    ids, scores = _scan_file(vf, q, k + len(in_file)) # as many of the file's best may have changed since
-    fresh, vectors = _changed(index, vf)
-    if len(vf.changed):
-        unchanged = ~np.isin(ids, vf.changed)
-        ids, scores = np.concatenate([ids[unchanged], fresh]), np.concatenate([scores[unchanged], np.einsum('ij,j->i', vectors, q)])
-        # einsum, not `@`: BLAS's threads would spin on, after so small a product, and slow the next search's scan by half
-    top = _best(scores, k)
-    found = _matches(index, ids[top], scores[top])
-    if len(found) < min(k, len(vf.ids) - len(vf.changed) + len(fresh)): # vectors that are not numbers, or ids of no row: not the file memery wrote
-        index._untrusted(vf.path, 'a vector file')
-        index.discard_vector_file()
-        return _exact(index, q, k)
-    return found
-
-# %% ../nbs/05_ranker.ipynb #d370b86b
-RERANKED = 200 # candidates the Annoy tree is asked for, at least, before they are ranked exactly
-
-def _approximate(index: Index, tree, vf: VectorFile|None, q: np.ndarray, k: int, search_k: int) -> list[Match]:
-    ann, ids = tree
-    items, dists = ann.get_nns_by_vector(q.tolist(), max(k, RERANKED), search_k=search_k, include_distances=True)
-    found, scores = ids[items], 1 - np.asarray(dists, np.float32) ** 2 / 2 # angular distance -> cosine
-    rows = np.searchsorted(vf.ids, found) if vf is not None else None # both are in order of row id
-    if rows is not None and len(found) and rows.max() < len(vf.ids) and (vf.ids[rows] == found).all():
-        scores = np.asarray(vf.matrix[rows], np.float32) @ q
-    top = _best(scores, k)
-    return _matches(index, found[top], scores[top])
-
-# %% ../nbs/05_ranker.ipynb #f4c60f33
-def nearest(index: Index, # the index to search
-            vector: np.ndarray, # a unit query vector
-            k: int|None, # how many images to return; None for all
-            exact: bool|None=None, # True: always exact; False: Annoy when a tree is built; None: Annoy above EXACT_LIMIT images
-            search_k: int|None=None, # nodes for Annoy to inspect (default: `default_search_k(k, images)`)
-           ) -> list[Match]:
-    "The `k` images of `index` closest to `vector`, best first, by the paths the index gives them."
-    vf = None if index.scope else index.vector_file() # the file holds the whole folder's vectors, not a subfolder's
-    count = len(vf.ids) + len(vf.changed) if vf is not None else index.count() # at most: some changed rows are in the file too
-    k = count if k is None else k
-    tree = index.annoy() if exact is False or (exact is None and count > EXACT_LIMIT) else None
-    if tree: return _approximate(index, tree, vf, vector, k, search_k or default_search_k(k, count))
-    return _scan(index, vf, vector, k) if vf is not None and k <= SCANNED else _exact(index, vector, k)
+    # 2: the query's words as a phrase, 1: all of them, 0: looks first (for merging folders' lists)
+    tier: int = field(default=0, repr=False)
 
 # %% ../nbs/05_ranker.ipynb #9fe96ece
 FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
@@ -373,7 +251,8 @@ def search(index: Index, # the index to search
     hits = _word_hits(index, query)
     if query.match == 'text': found = _by_words(index, hits, q, len(query_terms(query.text)))
     else:
-        pool = nearest(index, q, k if not hits or k is None else max(k, FUSION_POOL), exact, search_k)
+        near = nearest(index, q, k if not hits or k is None else max(k, FUSION_POOL), exact, search_k)
+        pool = [Match(n.path, n.score, n.id) for n in near]
         found = fuse(index, pool, hits, q, len(query_terms(query.text)), k) if hits else pool
     found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')]
     found = found[query.offset:][:query.n]

@@ -12,9 +12,8 @@ from typing import Literal
 from urllib.parse import parse_qs
 from fastcore.basics import patch
 import memery
-from .core import IndexReport, Query, index_flow, open_index, search_flow
+from .core import Folder, IndexReport, Query, index_flow, prepare_model
 from .fileutils import MemeryError
-from .models import encoder_getter
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
 
@@ -90,7 +89,18 @@ class SearchRequest(BaseModel):
     n: int = Field(DEFAULT_RESULTS, ge=1, le=MAX_RESULTS, description="how many results")
     offset: int = Field(0, ge=0, le=1_000_000, description="skip this many of the best results, to page through them")
     threshold: float|None = Field(None, ge=-1, le=1, description="leave out results whose cosine similarity is below this")
-    match: Literal['both', 'visual', 'text'] = Field('both', description="'both': by looks and by the words in and around images; 'visual': by looks only; 'text': by words only")
+    match: Literal['both', 'visual', 'text'] = Field('both', description="'both': by looks and by the words in and "
+                                                     "around images; 'visual': by looks only; 'text': by words only")
+
+    def query(self, image, # the example image's path: the request names it by id, or uploads it
+              liked: list[str], # the paths of the images its `liked` ids name
+              disliked: list[str], # the paths of the images its `disliked` ids name: left out of the results too
+             ) -> Query:
+        "The `Query` this request asks for, with the images it names by id given by their paths."
+        return Query(self.text, image=image, negative=self.negatives, text_weight=self.text_weight,
+                     image_weight=self.image_weight, negative_weight=self.negative_weight, liked=liked,
+                     disliked=disliked, exclude=disliked, threshold=self.threshold, n=self.n, offset=self.offset,
+                     match=self.match)
 
 # %% ../nbs/11_server.ipynb #8354d96e
 def decode_upload(data: str) -> bytes:
@@ -112,11 +122,10 @@ class Library:
                  **kwargs): # fields of `Options` to change
         if not folders: raise MemeryError("no folder given: name one or more folders of images")
         self.options, self.model_error, self.thread, self.stopping = as_options(options, **kwargs), None, None, False
-        # checks each folder, creating nothing
-        indexes = [open_index(f, self.options) for f in folders]
-        self.key = indexes[0].key
-        self.folders = [Served(i, index.folder) for i, index in enumerate(indexes)]
-        for index in indexes: index.close()
+        self.key, self.folders = self.options.key, []
+        for number, path in enumerate(folders):
+            # checks the folder, creating nothing
+            with Folder(path, self.options) as folder: self.folders.append(Served(number, folder.path))
 
     def __repr__(self): return f"Library({[str(f.path) for f in self.folders]}, {self.key!r})"
 
@@ -125,9 +134,9 @@ class Library:
         if not 0 <= number < len(self.folders): raise NotFound(f"no folder {number}: this server has {len(self.folders)}")
         return self.folders[number]
 
-    def index(self, number: int):
-        "The index of folder `number`, opened to read (close it after use)."
-        return open_index(self.folder(number).path, self.options)
+    def open(self, number: int) -> Folder:
+        "Folder `number`'s index, opened to read (close it after use)."
+        return Folder(self.folder(number).path, self.options)
 
 # %% ../nbs/11_server.ipynb #3b56ae8b
 @patch
@@ -141,7 +150,7 @@ def start(self: Library, index: bool=True, # index the folders; if False, only l
 
 @patch
 def _index_all(self: Library, index: bool):
-    try: encoder_getter(self.options.model_name, self.options.pretrained, self.options.device)()
+    try: prepare_model(self.options)
     except MemeryError as e:
         self.model_error = str(e)
         for served in self.folders: served.indexing = False
@@ -185,9 +194,8 @@ def status(self: Library) -> dict:
     "The model, and each folder's images, skipped files and indexing progress."
     folders = []
     for served in self.folders:
-        index = self.index(served.number)
-        try: images, skipped, listed = index.count(), index.count('skipped'), index.skipped()[:MAX_SKIPPED_LISTED]
-        finally: index.close()
+        with self.open(served.number) as folder:
+            images, skipped, listed = folder.images, folder.unreadable, folder.unreadable_files(MAX_SKIPPED_LISTED)
         folders.append(dict(folder=served.number, name=served.path.name or str(served.path), path=str(served.path.absolute()),
                             images=images, skipped=skipped, skipped_files=[dict(path=p, reason=r) for p, r in listed],
                             indexing=served.indexing, done=served.done, total=served.total, error=served.error))
@@ -195,38 +203,31 @@ def status(self: Library) -> dict:
 
 # %% ../nbs/11_server.ipynb #0c2ef61f
 @patch
-def _path_of(self: Library, index, folder: int, id: str) -> str:
-    "The path under the folder of the image with `id`, which must be in folder number `folder`."
-    number, row = parse_id(id)
-    if number != folder or index.image_file(row) is None: raise NotFound(f"no image {id} in folder {folder}")
-    return index.path(index.paths_of([row])[row])
+def _path_of(self: Library, folder: Folder, number: int, id: str) -> str:
+    "The path under its folder of the image with `id`, which must be in folder `number`."
+    owner, row = parse_id(id)
+    path = folder.image(row) if owner == number else None
+    if path is None: raise NotFound(f"no image {id} in folder {number}")
+    return path
 
 @patch
 def search(self: Library, request: SearchRequest) -> dict:
     "Search as `request` asks: the results with ids, paths relative to the folder, and scores."
     start = time.perf_counter()
     served = self.folder(request.folder)
-    index, upload_dir = self.index(request.folder), None
-    try:
-        paths = lambda ids: [self._path_of(index, request.folder, i) for i in ids]
+    with self.open(request.folder) as folder, tempfile.TemporaryDirectory(prefix='memery-upload-') as uploads:
+        paths = lambda ids: [self._path_of(folder, request.folder, i) for i in ids]
         image = paths([request.image])[0] if request.image else None
         if request.upload is not None:
             if image: raise MemeryError("give an image id or an uploaded image, not both")
-            upload = decode_upload(request.upload)
-            upload_dir = Path(tempfile.mkdtemp(prefix='memery-upload-'))
-            image = upload_dir/'upload'
-            image.write_bytes(upload)
+            image = Path(uploads)/'upload'
+            image.write_bytes(decode_upload(request.upload))
         disliked = paths(request.disliked)
-        query = Query(request.text, image, request.negatives, request.text_weight, request.image_weight, request.negative_weight,
-                      paths(request.liked), disliked, disliked, request.threshold, request.n, request.offset, request.match)
-        results = search_flow(served.path, query, self.options, update=False)
-        rels = index.paths_of([m.id for m in results]) # one query, rather than a path computation per result
-        found = [dict(id=image_id(served.number, m.id), path=rels[m.id], score=round(m.score, 6), matched=m.matched, snippet=m.snippet)
-                 for m in results if m.id in rels] # a row indexing has just removed is no result
-    finally:
-        index.close()
-        if upload_dir: shutil.rmtree(upload_dir, ignore_errors=True)
-    return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=self._why_empty(served, results),
+        results = folder.search(request.query(image=image, liked=paths(request.liked), disliked=disliked))
+        why_empty = self._why_empty(served, results)
+    found = [dict(id=image_id(served.number, m.id), path=Path(m.path).relative_to(served.path).as_posix(),
+                  score=round(m.score, 6), matched=m.matched, snippet=m.snippet) for m in results]
+    return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=why_empty,
                 seconds=round(time.perf_counter() - start, 4))
 
 @patch
@@ -241,25 +242,19 @@ def _why_empty(self: Library, served: Served, results) -> str|None:
 THUMB_SIZES = {'small': THUMB_SIZE, 'large': PREVIEW_SIZE} # the only sizes made: a request cannot fill the disk with others
 
 @patch
-def _with_file(self: Library, id: str, use):
-    "`use(index, path)` for the image with `id`, its file checked to lie inside its folder, with its folder's index open."
-    number, row = parse_id(id)
-    index = self.index(number)
-    try:
-        path = index.image_file(row)
-        if path is None: raise NotFound(f"no image {id}")
-        return use(index, path)
-    finally: index.close()
-
-@patch
 def file(self: Library, id: str) -> Path:
     "The file of the image with `id`, checked to lie inside its folder."
-    return self._with_file(id, lambda index, path: path)
+    number, row = parse_id(id)
+    with self.open(number) as folder: path = folder.file(row)
+    if path is None: raise NotFound(f"no image {id}")
+    return path
 
 @patch
 def thumbnail(self: Library, id: str, size: str='small') -> bytes:
     "A thumbnail of the image with `id` (`memery.thumbnails.thumbnail`), 'small' for the grid or 'large' for the viewer."
-    data = self._with_file(id, lambda index, path: Thumbnails(index, THUMB_SIZES[size])(path))
+    number, row = parse_id(id)
+    with self.open(number) as folder: data = folder.thumbnail(row, THUMB_SIZES[size])
+    if data is None: raise NotFound(f"no image {id}")
     if not data: raise NotFound(f"image {id} cannot be read any more")
     return data
 
@@ -504,5 +499,9 @@ def serve(folders: list, # the folders of images
     # keep-alive: uvicorn's 5 s would close connections a busy client is about to reuse, failing its request (seen at 200 clients)
     config = uvicorn.Config(make_app(library, token, None if exposed else LOOPBACK_NAMES), log_level='warning', access_log=False,
                             timeout_graceful_shutdown=3, timeout_keep_alive=75)
-    try: uvicorn.Server(config).run(sockets=[sock])
-    finally: library.stop() # Ctrl-C: indexing stops after its current batch, and the next start goes on from there
+    server = uvicorn.Server(config)
+    # Ctrl-C: indexing stops after its current batch, and the next start goes on from there
+    try: server.run(sockets=[sock])
+    finally: library.stop()
+    # uvicorn raises the Ctrl-C again once it has stopped, but its event loop may end first and swallow it
+    if server.should_exit: raise KeyboardInterrupt

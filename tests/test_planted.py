@@ -106,7 +106,8 @@ def test_page_damaged_in_the_middle(indexed, env):
 def test_change_tracking_dropped(indexed, env, dropped):
     "Schema 4's record of changed rows, or a trigger that keeps it, dropped: searched as it is, then mended, and new images are found."
     folder = indexed.parent.parent
-    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None).write_vectors())"
+    write = (f"from memery.core import open_index; from memery.vectors import write_vector_file; "
+             f"print(write_vector_file(open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None)))")
     subprocess.run([sys.executable, '-c', write], check=True, capture_output=True, env=env, timeout=300)
     before = recall_as_is(indexed, env)
     sql(indexed, f'DROP {dropped}', bump=False)
@@ -185,9 +186,10 @@ def test_damaged_or_planted_annoy_tree(indexed, env, case):
 from memery.core import open_index
 from memery.ranker import Query, search
 from memery.models import encoder_getter
+from memery.vectors import build_tree
 import sys
 index = open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None)
-if sys.argv[1] == 'build': print(index.build_annoy())
+if sys.argv[1] == 'build': print(build_tree(index))
 else: print(*[m.path for m in search(index, Query('red', n=3), encoder_getter('memery.testing:colour_model', None), exact=False)], sep='\\n')
 """
     def python(action): return subprocess.run([sys.executable, '-c', build, action], capture_output=True, text=True, env=env, timeout=300)
@@ -213,7 +215,8 @@ VECTOR_CASES = ['random bytes', 'cut short', 'count of 2**40', 'link to /dev/zer
 def test_damaged_or_planted_vector_file(indexed, env, case):
     "A vector file that does not match its record is not used; one that does, with planted values, still names only the folder's files."
     folder = indexed.parent.parent
-    write = f"from memery.core import open_index; print(open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None).write_vectors())"
+    write = (f"from memery.core import open_index; from memery.vectors import write_vector_file; "
+             f"print(write_vector_file(open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None)))")
     before = recall_as_is(indexed, env)
     vectors = Path(subprocess.run([sys.executable, '-c', write], capture_output=True, text=True, env=env, timeout=300).stdout.strip())
     assert vectors.is_file() and recall_as_is(indexed, env).stdout == before.stdout # the file gives the database's answer
