@@ -9,9 +9,10 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
-from .fileutils import MemeryError, existing_index_dir, index_candidates, index_holder, index_location
+from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage, index_files,
+                              index_holder, index_last_change, index_location, index_name, remove_index)
 from .dupes import DuplicateGroup, duplicate_groups
-from .indexer import Entry, Index, IndexBusy, index_files, index_name, remove_index
+from .indexer import Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
@@ -424,9 +425,11 @@ def info_flow(folder: str|Path, # the folder of images
             continue
         try:
             with closing(Index(db_path.parent, key, folder, create=False, root=holder)) as index, index.said_if_damaged():
-                index.dim, index.generation # read as a search reads them, so that a damaged value is said here too
-                infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'), index.reads_text, index.disk_usage(),
-                                       index.last_change(), str(holder) if holder else None))
+                # read as a search reads them, so that a damaged value is said here too
+                index.dim, index.generation
+                infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'), index.reads_text,
+                                       index_disk_usage(index.location, index.name), index_last_change(db_path),
+                                       str(holder) if holder else None))
         except MemeryError as e: infos.append(IndexInfo(str(db_path), key, problem=str(e)))
     return infos
 

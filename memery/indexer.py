@@ -5,7 +5,6 @@
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
 import hashlib, json, os, re, sqlite3, stat, time, warnings
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -13,14 +12,16 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
-from .fileutils import PASSING_REASONS, MemeryError, no_wider_than, relative_path, resolved_inside, safe_relative
+from .fileutils import (PASSING_REASONS, IndexDamageWarning, MemeryError, connect, connect_read_only,
+                              database_files, index_name, irregular, no_wider_than, relative_path, remove_index,
+                              resolved_inside, safe_relative)
 from .loader import Changes, FileStat, Known
-from .words import fts_phrase, fts_term, path_words, query_terms
+from .schema import SCHEMA_VERSION, compact, in_memory, mend_vector_changes, schema_version, transaction, upgrade
+from .words import path_words
 
 # %% auto #0
-__all__ = ['MAX_DIM', 'SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'UNREADABLE_VECTOR', 'WORD_HITS', 'IndexMismatch', 'IndexBusy',
-           'IndexDamaged', 'IndexDamageWarning', 'index_name', 'Entry', 'Vectors', 'Index', 'index_files',
-           'remove_index', 'unit_rows', 'Facts', 'WordHit']
+__all__ = ['MAX_DIM', 'UNREADABLE_VECTOR', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'Entry', 'Vectors', 'Index', 'unit_rows',
+           'Facts']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 MAX_DIM = 65_536 # embeddings longer than this are not a model's: the index is damaged
@@ -33,121 +34,6 @@ class IndexBusy(MemeryError):
 
 class IndexDamaged(MemeryError):
     "The index holds values memery did not write: planted, or damaged."
-
-class IndexDamageWarning(UserWarning):
-    "Rows of the index were ignored: they name files outside the folder, or hold vectors of the wrong length."
-
-# %% ../nbs/04_indexer.ipynb #7d8e7c18
-def index_name(key: str) -> str:
-    "A file-name-safe name for model `key`: readable, and unique thanks to a hash of the key."
-    safe = re.sub(r'[^A-Za-z0-9.-]+', '_', key).strip('_')[:60]
-    return f"{safe}-{hashlib.blake2b(key.encode(), digest_size=4).hexdigest()}"
-
-# %% ../nbs/04_indexer.ipynb #84fa7192
-SCHEMA_V1 = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS images (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    hash TEXT,
-    width INTEGER,
-    height INTEGER,
-    status TEXT NOT NULL CHECK (status IN ('ok', 'skipped')),
-    reason TEXT,
-    vector BLOB,
-    CHECK ((status = 'ok') = (vector IS NOT NULL)));
-CREATE INDEX IF NOT EXISTS images_hash ON images (hash);
-CREATE TABLE IF NOT EXISTS annoy_items (item INTEGER PRIMARY KEY, image_id INTEGER NOT NULL);
-"""
-
-# %% ../nbs/04_indexer.ipynb #542ac6a8
-def _permanent_ids(db: sqlite3.Connection):
-    "Schema 2: AUTOINCREMENT row ids, never handed on to another image; an index on `status`."
-    old = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'images'").fetchone()[0]
-    new = re.sub(r'^CREATE TABLE (IF NOT EXISTS )?"?images"?', 'CREATE TABLE images_v2', old)
-    new = new.replace('id INTEGER PRIMARY KEY,', 'id INTEGER PRIMARY KEY AUTOINCREMENT,', 1)
-    if 'AUTOINCREMENT' not in new or 'images_v2' not in new: raise sqlite3.DatabaseError("its images table is not memery's")
-    db.execute(new)
-    db.execute('INSERT INTO images_v2 SELECT * FROM images')
-    db.execute('DROP TABLE images')
-    db.execute('ALTER TABLE images_v2 RENAME TO images')
-    db.execute('CREATE INDEX images_hash ON images (hash)')
-    db.execute('CREATE INDEX images_status ON images (status)')
-
-def _words_table(db: sqlite3.Connection):
-    "Schema 3: the words of each image's path, and the text read in it, in an FTS5 table keyed by the image's id."
-    db.execute("CREATE VIRTUAL TABLE words USING fts5(names, text, read UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')")
-    rows = db.execute('SELECT id, path FROM images')
-    while batch := rows.fetchmany(10_000):
-        db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)", [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
-
-_VECTOR_TRIGGERS = [('vector_added', 'INSERT', 'NEW'), ('vector_changed', 'UPDATE OF vector, status', 'NEW'), ('vector_removed', 'DELETE', 'OLD')]
-
-def _forget_vector_file(db: sqlite3.Connection):
-    "Remove the vector file's record: the next update that needs one writes it."
-    db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')")
-
-def _track_vector_changes(db: sqlite3.Connection):
-    "The table of the rows whose vector changed since the vector file was written, and the triggers that fill it while there is one."
-    db.execute('CREATE TABLE IF NOT EXISTS vector_changes (id INTEGER PRIMARY KEY)')
-    for name, event, row in _VECTOR_TRIGGERS:
-        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON images WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
-                   f"BEGIN INSERT INTO vector_changes SELECT {row}.id WHERE NOT EXISTS (SELECT 1 FROM vector_changes WHERE id = {row}.id); END")
-                   # not INSERT OR IGNORE: the statement that fires a trigger imposes its own conflict handling on the trigger's
-
-def _mend_vector_changes(db: sqlite3.Connection):
-    "Make schema 4's table and triggers again where they are missing (a tampered database); the vector file is forgotten: changes since are unknown."
-    names = ['vector_changes', *(name for name, _, _ in _VECTOR_TRIGGERS)]
-    kept = db.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", names).fetchone()[0]
-    if kept == len(names): return
-    with _transaction(db):
-        _track_vector_changes(db)
-        _forget_vector_file(db)
-
-def _vector_changes(db: sqlite3.Connection):
-    "Schema 4: the ids of rows whose vector changed since the vector file was written, recorded by triggers while there is one."
-    _track_vector_changes(db)
-    gen, written = (db.execute('SELECT value FROM meta WHERE key = ?', (k,)).fetchone() for k in ('generation', 'vector_generation'))
-    if written != gen: _forget_vector_file(db) # changed since: unknown
-
-MIGRATIONS = [_permanent_ids, _words_table, _vector_changes] # MIGRATIONS[i] brings an index from schema i+1 to i+2
-SCHEMA_VERSION = 1 + len(MIGRATIONS)
-
-# %% ../nbs/04_indexer.ipynb #e8426d51
-@contextmanager
-def _transaction(db: sqlite3.Connection):
-    "A write transaction on `db`: committed if the block ends normally, rolled back if it raises."
-    db.execute('BEGIN IMMEDIATE')
-    try: yield db
-    except BaseException:
-        if db.in_transaction: db.execute('ROLLBACK') # SQLite has rolled back already after some errors (a full disk)
-        raise
-    db.execute('COMMIT')
-
-def _compact(db: sqlite3.Connection):
-    "Give back the space of the tables an upgrade copied, if SQLite can have the database to itself for a moment."
-    try: db.execute('VACUUM')
-    except sqlite3.OperationalError: pass # busy, or no room for the copy VACUUM makes: the free pages are reused as the index grows
-
-def _in_memory(db: sqlite3.Connection) -> sqlite3.Connection:
-    "A copy of database `db` in memory, where it can be upgraded without writing the file; `db` is closed."
-    copy = sqlite3.connect(':memory:', isolation_level=None, check_same_thread=False)
-    try: db.backup(copy)
-    except BaseException:
-        copy.close()
-        raise
-    finally: db.close()
-    return copy
-
-def _schema_version(db: sqlite3.Connection) -> int:
-    "The schema version `db` records; 0 for a database memery has not set up yet."
-    try: row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.OperationalError: return 0 # no meta table
-    if not row: return 0
-    try: return int(row[0])
-    except (TypeError, ValueError): raise sqlite3.DatabaseError(f"its schema version is {str(row[0])[:40]!r}") from None
 
 # %% ../nbs/04_indexer.ipynb #15d205ad
 @dataclass
@@ -172,31 +58,6 @@ class Vectors:
     matrix: np.ndarray # float32, one unit vector per row
 
 # %% ../nbs/04_indexer.ipynb #cdc60590
-def _database_files(db_path: Path) -> tuple[Path, Path, Path]:
-    "The database at `db_path`, and SQLite's two files beside it while it is open (its write-ahead log and shared memory)."
-    return db_path, Path(f'{db_path}-wal'), Path(f'{db_path}-shm')
-
-def _irregular(path: Path) -> str|None:
-    "What `path` is, if it is there and not a regular file: a link, a folder, or something else (a pipe, say)."
-    try: mode = os.lstat(path).st_mode
-    except FileNotFoundError: return None
-    return None if stat.S_ISREG(mode) else 'a link' if stat.S_ISLNK(mode) else 'a folder' if stat.S_ISDIR(mode) else 'not a regular file'
-
-def _connect(db_path: Path|None, *options: str) -> sqlite3.Connection:
-    "A connection to the database at `db_path` (in memory if None), opened with SQLite's URI `options`."
-    where = f"{db_path.absolute().as_uri()}?{'&'.join(options)}" if db_path else ':memory:'
-    return sqlite3.connect(where, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
-
-def _connect_read_only(db_path: Path) -> sqlite3.Connection:
-    "A read-only connection; as an immutable file where SQLite cannot make the shared-memory file WAL readers need."
-    db = _connect(db_path, 'mode=ro')
-    try:
-        db.execute('SELECT count(*) FROM sqlite_master').fetchone()
-        return db
-    except sqlite3.OperationalError:
-        db.close()
-        return _connect(db_path, 'mode=ro', 'immutable=1')
-
 class Index:
     "One folder's index for one model."
     def __init__(self, location, # the folder's index directory
@@ -232,8 +93,8 @@ class Index:
         if self.location.is_symlink():
             raise IndexDamaged(f"{self.location} is a link, not a folder memery made: it is not used; remove it, "
                                f"or keep indexes elsewhere with --index-dir (`index_dir=`)")
-        for path in (*_database_files(self.db_path), Path(self.lock.lock_file)):
-            if kind := _irregular(path):
+        for path in (*database_files(self.db_path), Path(self.lock.lock_file)):
+            if kind := irregular(path):
                 raise IndexDamaged(f"{path} is {kind}, not a file memery wrote: it is not opened; remove it, or "
                                    f"`memery purge {self.root}`, and the next run rebuilds the index")
 
@@ -246,35 +107,26 @@ class Index:
                 time.sleep(0.1)
 
     def _open(self) -> sqlite3.Connection:
-        db = _connect_read_only(self.db_path) if self.read_only else _connect(self.db_path if self.on_disk else None)
+        db = connect_read_only(self.db_path) if self.read_only else connect(self.db_path if self.on_disk else None)
         try:
-            db.execute('PRAGMA synchronous=NORMAL') # with WAL: safe from crashes, and a commit needs no fsync
-            version = _schema_version(db)
+            # with WAL: safe from crashes, and a commit needs no fsync
+            db.execute('PRAGMA synchronous=NORMAL')
+            version = schema_version(db)
             if version > SCHEMA_VERSION:
-                raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one reads up to "
-                                    f"{SCHEMA_VERSION}): upgrade memery to use it")
-            if self.read_only and version < SCHEMA_VERSION: db = _in_memory(db) # upgraded there, for this session only
-            if version == 0: db.execute('PRAGMA journal_mode=WAL') # recorded in the file: every later connection uses it
-            if version < SCHEMA_VERSION and self._upgrade(db): _compact(db)
-            elif version == SCHEMA_VERSION and not self.read_only: _mend_vector_changes(db)
+                raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one "
+                                    f"reads up to {SCHEMA_VERSION}): upgrade memery to use it")
+            # upgraded there, for this session only
+            if self.read_only and version < SCHEMA_VERSION: db = in_memory(db)
+            # recorded in the file: every later connection uses it
+            if version == 0: db.execute('PRAGMA journal_mode=WAL')
+            if version < SCHEMA_VERSION and upgrade(db, self.key): compact(db)
+            elif version == SCHEMA_VERSION and not self.read_only: mend_vector_changes(db)
             model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
             if model != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
             return db
         except BaseException:
             db.close()
             raise
-
-    def _upgrade(self, db: sqlite3.Connection) -> bool:
-        "Set up a new index, or bring an older one up to date, in one transaction; did an existing index change?"
-        with _transaction(db):
-            version = _schema_version(db) # again: another process may have upgraded it meanwhile
-            if version == 0:
-                for stmt in SCHEMA_V1.split(';'):
-                    if stmt.strip(): db.execute(stmt)
-                db.executemany('INSERT INTO meta VALUES (?, ?)', [('schema_version', '1'), ('model', self.key), ('generation', '0')])
-            for step in MIGRATIONS[max(version, 1) - 1:]: step(db)
-            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
-        return 0 < version < SCHEMA_VERSION
 
     def meta(self, key: str, # the name of the value
              default=None, # what to return if the index records no such value
@@ -319,17 +171,19 @@ class Index:
         within = (*params, self.scope, self.scope[:-1] + '0')
         return self.db.execute(sql.replace('{scope}', ' AND path >= ? AND path < ?'), within)
 
-    def _rows(self, sql: str, params=()) -> list[tuple]:
-        "The rows of `sql`, a query of `images` whose WHERE clause ends where the scope's condition is added."
+    def rows(self, sql: str, # a query of `images` whose WHERE clause ends in '{scope}', where the scope's condition goes
+             params=(), # its parameters
+            ) -> list[tuple]:
+        "The rows of `sql`, within the index's scope."
         return self._cursor(sql, params).fetchall()
 
     def count(self, status: str='ok') -> int:
         "Number of images with `status` 'ok' (searchable) or 'skipped'."
-        return self._rows('SELECT count(*) FROM images WHERE status = ?{scope}', (status,))[0][0]
+        return self.rows('SELECT count(*) FROM images WHERE status = ?{scope}', (status,))[0][0]
 
     def skipped(self) -> list[tuple[str, str]]:
         "The (path, reason) of every image that could not be read."
-        rows = self._rows("SELECT path, reason FROM images WHERE status = 'skipped'{scope} ORDER BY path")
+        rows = self.rows("SELECT path, reason FROM images WHERE status = 'skipped'{scope} ORDER BY path")
         return [(p, str(r)) for p, r in rows if safe_relative(p)]
 
     def check_writable(self):
@@ -353,12 +207,13 @@ def path(self: Index, rel: str) -> str:
 # %% ../nbs/04_indexer.ipynb #edb24b20
 @patch
 @contextmanager
-def _write(self: Index, bump: bool=True):
+def transaction(self: Index, bump: bool=True, # it changes what the index holds: its generation goes up
+               ):
     "A write transaction; with `bump`, it counts as a change of content."
     if not self.on_disk: raise MemeryError(f"{self.db_path} does not exist, and was opened only to read")
     self.check_writable()
     try:
-        with _transaction(self.db) as db:
+        with transaction(self.db) as db:
             yield db
             if bump: db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
     except sqlite3.OperationalError as e:
@@ -377,7 +232,7 @@ _COPY_ROW = f"INSERT INTO images ({', '.join(_COLUMNS)}) SELECT ?, ?, ?, {', '.j
 def add(self: Index, entries: list[Entry]):
     "Store a batch of entries (new rows, or replacing rows with the same path) in one transaction."
     dims = {len(e.vector) for e in entries if e.vector is not None}
-    with self._write() as db:
+    with self.transaction() as db:
         if dims:
             db.execute('INSERT OR IGNORE INTO meta VALUES (?, ?)', ('dim', str(min(dims))))
             if dims != {self.dim}: raise IndexMismatch(f"embeddings of length {dims} do not fit {self.db_path}, which holds length {self.dim}")
@@ -406,7 +261,7 @@ def _copy_words(db: sqlite3.Connection, pairs: list[tuple[str, str]]):
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
-    rows = self._rows("SELECT path, size, mtime_ns, hash, status, CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
+    rows = self.rows("SELECT path, size, mtime_ns, hash, status, CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
                       "FROM images WHERE 1{scope}") # a vector is sound as `_sound_vector` says
     dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
     return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
@@ -414,61 +269,7 @@ def known(self: Index) -> dict[str, Known]:
 
 UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is read again
 
-# %% ../nbs/04_indexer.ipynb #54b4ff3f
-def _files_of(location, name: str) -> list[Path]:
-    "The files of index `name` in `location`: its database and SQLite's files beside it, its lock, its vector file and tree."
-    return sorted(Path(location).glob(f'{name}.*')) # a name is letters, digits, '.', '-' and '_': no pattern in it
-
-@patch
-def disk_usage(self: Index) -> int:
-    "Bytes the index takes on disk: its files in its directory (the database and its journal, the vector file, the tree)."
-    total = 0
-    for path in _files_of(self.location, self.name):
-        try: st = os.lstat(path)
-        except OSError: continue # removed meanwhile
-        if stat.S_ISREG(st.st_mode): total += st.st_size
-    return total
-
-@patch
-def last_change(self: Index) -> float|None:
-    "When the index last changed on disk, in seconds since the epoch: its database's time, or its write-ahead log's if later; None if not on disk."
-    times = []
-    for path in _database_files(self.db_path)[:2]:
-        try: times.append(os.lstat(path).st_mtime)
-        except OSError: pass # no log: everything is in the database
-    return max(times, default=None)
-
-# %% ../nbs/04_indexer.ipynb #eb018d6c
-def index_files(location, # an index directory
-               ) -> dict[Path, str|None]:
-    "The index databases in `location`, each with the model key it records, or None where it cannot be read as the index of that model."
-    found = {}
-    for db_path in sorted(Path(location).glob('*.sqlite3')):
-        key = None
-        try:
-            if not any(map(_irregular, _database_files(db_path))): # as `Index` opens them: never through a link, nor a pipe
-                db = _connect_read_only(db_path)
-                try: row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
-                finally: db.close()
-                if row and isinstance(row[0], str) and db_path.name == f'{index_name(row[0])}.sqlite3': key = row[0]
-        except (sqlite3.Error, OSError, ValueError): pass
-        found[db_path] = key
-    return found
-
 # %% ../nbs/04_indexer.ipynb #d4b72e23
-def remove_index(location, # an index directory
-                 key: str, # the model's key (`memery.fileutils.model_key`)
-                ) -> list[Path]:
-    "Delete the files of the index of model `key` in `location` (links themselves, never what they lead to), and `location` if nothing else is left; the files deleted."
-    removed = []
-    for path in _files_of(location, index_name(key)):
-        try: (path.rmdir if _irregular(path) == 'a folder' else path.unlink)()
-        except OSError: continue # gone meanwhile, or a planted folder with something in it
-        removed.append(path)
-    try: Path(location).rmdir()
-    except OSError: pass # it holds other models' indexes, or thumbnails
-    return removed
-
 @patch
 def discard_if_empty(self: Index) -> bool:
     "Close the index and remove it if it records no image; whether it did."
@@ -484,7 +285,7 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
          ):
     "Carry out the moves, copies, deletions and touches in `changes` (with the new files' stats) in one transaction."
     if not (changes.moved or changes.copied or changes.deleted or changes.touched): return
-    with self._write(bump=bool(changes.moved or changes.copied or changes.deleted)) as db: # a touch changes no vector
+    with self.transaction(bump=bool(changes.moved or changes.copied or changes.deleted)) as db: # a touch changes no vector
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
                        [(new, *files[new], old) for old, new in changes.moved] + [(p, *files[p], p) for p in changes.touched])
         db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}', [(path_words(new), new) for _, new in changes.moved]) # the text goes with it
@@ -500,7 +301,7 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
          ):
     "Give the second path of each pair in `links` the row of the first (the same file, just indexed)."
     if not links: return
-    with self._write() as db:
+    with self.transaction() as db:
         db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
         _copy_words(db, links)
 
@@ -585,7 +386,7 @@ class Facts(NamedTuple):
 @patch
 def facts(self: Index) -> dict[int, Facts]:
     "The `Facts` of every searchable image, by row id."
-    rows = self._rows("SELECT id, size, mtime_ns, hash, width, height FROM images WHERE status = 'ok'{scope}")
+    rows = self.rows("SELECT id, size, mtime_ns, hash, width, height FROM images WHERE status = 'ok'{scope}")
     return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest)) for i, *rest in rows}
 
 # %% ../nbs/04_indexer.ipynb #1de8a7f4
@@ -603,122 +404,28 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
     return Path(real) if inside and os.path.isfile(real) else None
 
 # %% ../nbs/04_indexer.ipynb #fdcd65f0
-@dataclass
-class WordHit:
-    "How the words of an image (its path's, and the text read in it) match a query."
-    id: int # the image's row
-    terms: int # how many of the query's words it has
-    phrase: bool # it has the query's words in a row, in order
-    rank: float # BM25, as SQLite gives it: lower is better
-    snippet: str # its words around the matches, which are in [brackets]
-
-WORD_HITS = 1000 # the most images a word search returns
-
-@patch
-def word_hits(self: Index, text: str, # what the user typed
-              limit: int=WORD_HITS, # the most images to return
-             ) -> dict[int, WordHit]:
-    "The searchable images whose words match any of `text`'s, by row id, best (BM25) first."
-    terms = query_terms(text)
-    if not terms: return {}
-    where = "FROM words JOIN images ON images.id = words.rowid WHERE words MATCH ? AND images.status = 'ok'"
-    try:
-        rows = self._rows(f"SELECT words.rowid, bm25(words), snippet(words, -1, '[', ']', '…', 12) {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}",
-                          (' OR '.join(map(fts_term, terms)),))
-        ids = {r[0] for r in rows}
-        matching = lambda q: {i for i, in self.db.execute('SELECT rowid FROM words WHERE words MATCH ?', (q,))} & ids if q else set() # a posting list: fast
-        counts = Counter(i for t in terms for i in matching(fts_term(t)))
-        phrase = matching(fts_phrase(text))
-    except sqlite3.DatabaseError as e: # planted, or damaged: the vectors still answer
-        warnings.warn(f"{self.db_path}: its words cannot be searched ({e}): searching by looks alone; `memery purge {self.root}` "
-                      f"and indexing again rebuilds them", IndexDamageWarning, stacklevel=2)
-        return {}
-    return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1), float(rank), str(snip))
-            for i, rank, snip in rows if isinstance(i, int) and isinstance(rank, (int, float))}
-
 @patch
 def unread(self: Index) -> list[str]:
     "The paths of the searchable images OCR has not read yet."
-    return [p for p, in self._rows("SELECT path FROM images JOIN words ON words.rowid = images.id WHERE images.status = 'ok' AND words.read = 0{scope} ORDER BY path")]
+    return [p for p, in self.rows("SELECT path FROM images JOIN words ON words.rowid = images.id WHERE images.status = 'ok' AND words.read = 0{scope} ORDER BY path")]
 
 @patch
 def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the text read in it)
              ):
     "Record the text OCR read in images already indexed."
-    with self._write(bump=False) as db: db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}', [(t, p) for p, t in texts])
+    with self.transaction(bump=False) as db: db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}', [(t, p) for p, t in texts])
 
 @patch
 def set_meta(self: Index, key: str, # the name of the value
              value: str, # what to record
             ):
     "Record `value` under `key` in the `meta` table."
-    with self._write(bump=False) as db: db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
+    with self.transaction(bump=False) as db: db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
 
 @patch(as_prop=True)
 def reads_text(self: Index) -> bool:
     "Whether the text in images is read (OCR) as they are indexed: the index remembers what it was last told ('ocr' in `meta`)."
     return self.meta('ocr') == 'on'
-
-# %% ../nbs/04_indexer.ipynb #c3bf12ae
-@patch
-def vector_record(self: Index, limit: int, # the most changed rows worth reading
-                 ) -> tuple[dict, np.ndarray|None]:
-    "The vector file's record, and the ids of the rows changed since it was written (None past `limit`), read at once."
-    db, begun = self.db, not self.db.in_transaction
-    if begun: db.execute('BEGIN')
-    try:
-        keys = "('vector_file', 'vector_generation', 'vector_token', 'generation')"
-        record = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN {keys}"))
-        try: changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?', (limit + 1,))]
-        # no such table (tampered): changes unknown, the file unused
-        except sqlite3.OperationalError: changed = None
-    finally:
-        if begun: db.execute('COMMIT')
-    return record, None if changed is None or len(changed) > limit else np.asarray(changed, np.int64)
-
-@patch
-def record_vector_file(self: Index, name: str, # the file's name, in the index's directory
-                       generation: int, # the index's generation it holds
-                       token: str, # the random token its header repeats, in hex
-                      ):
-    "Record a vector file just written with every row (the writer lock held): no row has changed since."
-    with self._write(bump=False) as db:
-        db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)',
-                       [('vector_file', name), ('vector_generation', str(generation)), ('vector_token', token)])
-        # again, should they have gone (a tampered database)
-        _track_vector_changes(db)
-        db.execute('DELETE FROM vector_changes')
-
-@patch
-def forget_vector_file(self: Index):
-    "Forget the vector file, if the index can be written now: the next update writes another (a search found it wrong)."
-    try:
-        with self._write(bump=False) as db: _forget_vector_file(db)
-    # read-only, or busy: each search finds out again, and reads the database
-    except (MemeryError, sqlite3.Error): pass
-
-@patch
-def tree_record(self: Index) -> tuple[str|None, str|None, str|None]:
-    "The Annoy tree's record: its file's name, the generation it was built from, and its signature."
-    return self.meta('annoy_file'), self.meta('annoy_generation'), self.meta('annoy_signature')
-
-@patch
-def record_tree(self: Index, name: str, # the file's name, in the index's directory
-                generation: int, # the index's generation it was built from
-                signature: str, # the user's signature of it (`memery.vectors`)
-                ids, # the row id of each of its items, in order
-               ):
-    "Record an Annoy tree just built, with the row id of each of its items."
-    with self._write(bump=False) as db:
-        db.execute('DELETE FROM annoy_items')
-        db.executemany('INSERT INTO annoy_items VALUES (?, ?)', enumerate(np.asarray(ids).tolist()))
-        db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)',
-                       [('annoy_file', name), ('annoy_generation', str(generation)), ('annoy_signature', signature)])
-
-@patch
-def tree_items(self: Index) -> np.ndarray:
-    "The row id of each item of the recorded Annoy tree, in order."
-    return np.array([i for i, in self.db.execute('SELECT image_id FROM annoy_items ORDER BY item')], dtype=np.int64)
 
 # %% ../nbs/04_indexer.ipynb #af281821
 @patch

@@ -11,9 +11,9 @@ import numpy as np
 from pathlib import Path
 from fastcore.basics import patch
 from .fileutils import MemeryError
-from .indexer import Index, WordHit
+from .indexer import Index
 from .vectors import nearest
-from .words import query_terms
+from .words import WordHit, query_terms, word_hits
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
@@ -196,8 +196,8 @@ PARTIAL_NUDGE = 1.0 # how far an image with half or more of the query's words (n
 def _word_hits(index: Index, query: Query) -> dict[int, WordHit]:
     "The images whose words match the query's, without those whose words match its negative texts."
     if query.match == 'visual' or not query.text: return {}
-    hits = index.word_hits(query.text)
-    if hits and query.negative: hits = {i: h for i, h in hits.items() if i not in index.word_hits(' '.join(query.negative))}
+    hits = word_hits(index, query.text)
+    if hits and query.negative: hits = {i: h for i, h in hits.items() if i not in word_hits(index, ' '.join(query.negative))}
     return hits
 
 def _tier(hit: WordHit|None, terms: int) -> int:

@@ -4,14 +4,15 @@
 
 # %% ../nbs/18_vectors.ipynb #adc65df5
 from __future__ import annotations
-import hmac, math, os, re, stat, struct, warnings
+import hmac, math, os, re, sqlite3, stat, struct, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 import numpy as np
-from .fileutils import MemeryError, no_wider_than, signing_key
-from .indexer import Index, IndexDamageWarning, unit_rows
+from .fileutils import IndexDamageWarning, MemeryError, no_wider_than, signing_key
+from .indexer import Index, unit_rows
+from .schema import drop_vector_record, track_vector_changes
 
 # %% auto #0
 __all__ = ['VECTOR_CACHE_SIZE', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'EXACT_LIMIT', 'SCANNED', 'RERANKED', 'Vectors',
@@ -44,6 +45,53 @@ def all_vectors(index: Index) -> Vectors:
     # the least recently loaded go first
     while len(_vector_cache) > VECTOR_CACHE_SIZE: _vector_cache.pop(next(iter(_vector_cache)))
     return found
+
+# %% ../nbs/18_vectors.ipynb #100ea843
+def _vector_record(index: Index, limit: int) -> tuple[dict, np.ndarray|None]:
+    "The vector file's record, and the ids of the rows changed since it was written (None past `limit`), read at once."
+    db, begun = index.db, not index.db.in_transaction
+    if begun: db.execute('BEGIN')
+    try:
+        keys = "('vector_file', 'vector_generation', 'vector_token', 'generation')"
+        record = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN {keys}"))
+        try: changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?', (limit + 1,))]
+        # no such table (tampered): changes unknown, the file unused
+        except sqlite3.OperationalError: changed = None
+    finally:
+        if begun: db.execute('COMMIT')
+    return record, None if changed is None or len(changed) > limit else np.asarray(changed, np.int64)
+
+def _record_vector_file(index: Index, name: str, generation: int, token: str):
+    "Record a vector file just written with every row (the writer lock held): no row has changed since."
+    with index.transaction(bump=False) as db:
+        db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)',
+                       [('vector_file', name), ('vector_generation', str(generation)), ('vector_token', token)])
+        # again, should they have gone (a tampered database)
+        track_vector_changes(db)
+        db.execute('DELETE FROM vector_changes')
+
+def _forget_vector_file(index: Index):
+    "Forget the vector file, if the index can be written now: the next update writes another (a search found it wrong)."
+    try:
+        with index.transaction(bump=False) as db: drop_vector_record(db)
+    # read-only, or busy: each search finds out again, and reads the database
+    except (MemeryError, sqlite3.Error): pass
+
+def _tree_record(index: Index) -> tuple[str|None, str|None, str|None]:
+    "The Annoy tree's record: its file's name, the generation it was built from, and its signature."
+    return index.meta('annoy_file'), index.meta('annoy_generation'), index.meta('annoy_signature')
+
+def _record_tree(index: Index, name: str, generation: int, signature: str, ids: np.ndarray):
+    "Record an Annoy tree just built, with the row id of each of its items."
+    with index.transaction(bump=False) as db:
+        db.execute('DELETE FROM annoy_items')
+        db.executemany('INSERT INTO annoy_items VALUES (?, ?)', enumerate(np.asarray(ids).tolist()))
+        db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)',
+                       [('annoy_file', name), ('annoy_generation', str(generation)), ('annoy_signature', signature)])
+
+def _tree_items(index: Index) -> np.ndarray:
+    "The row id of each item of the recorded Annoy tree, in order."
+    return np.array([i for i, in index.db.execute('SELECT image_id FROM annoy_items ORDER BY item')], dtype=np.int64)
 
 # %% ../nbs/18_vectors.ipynb #ac17f1e0
 VECTOR_FILE_MIN = 50_000 # from this many images, the index keeps a vector file
@@ -102,7 +150,7 @@ def write_vector_file(index: Index) -> Path:
         f.write(_VECTOR_HEADER.pack(_VECTOR_MAGIC, dim, 0, len(ids), gen, token))
     no_wider_than(tmp, index.root)
     os.replace(tmp, final)
-    index.record_vector_file(final.name, gen, token.hex())
+    _record_vector_file(index, final.name, gen, token.hex())
     for old in index.location.glob(f'{index.name}.*.vectors*'):
         if old != final: old.unlink(missing_ok=True)
     return final
@@ -123,7 +171,7 @@ def _open_plain(path: Path):
 
 def vector_file(index: Index) -> VectorFile|None:
     "The vector file, memory-mapped, and the rows changed since it was written; None if it fails its record, or is stale."
-    record, changed = index.vector_record(VECTOR_CHANGES_MAX)
+    record, changed = _vector_record(index, VECTOR_CHANGES_MAX)
     name, gen, token = record.get('vector_file'), record.get('vector_generation'), record.get('vector_token')
     # none, or too far behind: the next update writes it
     if name is None or changed is None: return None
@@ -164,7 +212,8 @@ def _signature(path: Path, ids: np.ndarray, generation: int) -> str:
     mac.update(np.asarray(ids, '<i8').tobytes())
     return mac.hexdigest()
 
-def build_tree(index: Index, n_trees: int=50, # more trees: better recall, a bigger file
+def build_tree(index: Index, # the index, its vector file written or to be written
+               n_trees: int=50, # more trees: better recall, a bigger file
               ) -> Path:
     "Build and save an Annoy tree of the vector file (written first, unless it holds the index as it is); its path."
     from annoy import AnnoyIndex
@@ -182,7 +231,7 @@ def build_tree(index: Index, n_trees: int=50, # more trees: better recall, a big
     no_wider_than(tmp, index.root)
     signature = _signature(tmp, vf.ids, vf.generation)
     os.replace(tmp, final)
-    index.record_tree(final.name, vf.generation, signature, vf.ids)
+    _record_tree(index, final.name, vf.generation, signature, vf.ids)
     for old in index.location.glob(f'{index.name}.*.annoy*'):
         if old != final: old.unlink(missing_ok=True)
     return final
@@ -194,7 +243,7 @@ _loaded_trees = {}
 def tree(index: Index) -> tuple|None:
     "The Annoy tree and the row id of each of its items, if this user built it from the index as it is; else None."
     from annoy import AnnoyIndex
-    name, gen, signature = index.tree_record()
+    name, gen, signature = _tree_record(index)
     # none, stale (the next update builds one), or a subfolder's: exact search
     if name is None or gen != str(index.generation) or index.scope: return None
     path = index.location/name
@@ -204,7 +253,7 @@ def tree(index: Index) -> tuple|None:
     st = os.stat(path)
     seen = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, signature)
     if seen not in _loaded_trees:
-        ids = index.tree_items()
+        ids = _tree_items(index)
         if not signature or not hmac.compare_digest(signature, _signature(path, ids, index.generation)):
             return _untrusted(index, path, 'an Annoy tree')
         annoy = AnnoyIndex(index.dim, 'angular')
@@ -341,7 +390,7 @@ def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Neighbour
     # vectors that are not numbers, or ids of no row: not the file memery wrote
     if len(found) < min(k, len(vf.ids) - len(vf.changed) + len(fresh)):
         _untrusted(index, vf.path, 'a vector file')
-        index.forget_vector_file()
+        _forget_vector_file(index)
         return _exact(index, q, k)
     return found
 

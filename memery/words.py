@@ -4,16 +4,18 @@
 
 # %% ../nbs/15_words.ipynb #1de0274c
 from __future__ import annotations
-import importlib.util, os, re, threading
+import importlib.util, os, re, sqlite3, threading, warnings
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 import numpy as np
 from PIL import Image
-from .fileutils import MemeryError
+from .fileutils import IndexDamageWarning, MemeryError
 
 # %% auto #0
-__all__ = ['STOPWORDS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'path_words', 'query_terms', 'fts_term', 'fts_phrase',
-           'need_ocr', 'ocr_engine', 'TextReader']
+__all__ = ['STOPWORDS', 'WORD_HITS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'path_words', 'query_terms', 'fts_term',
+           'fts_phrase', 'WordHit', 'word_hits', 'need_ocr', 'ocr_engine', 'TextReader']
 
 # %% ../nbs/15_words.ipynb #f0ae969b
 _SPLITS = re.compile(r'(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])')
@@ -50,6 +52,44 @@ def fts_phrase(text: str) -> str|None:
     "An FTS5 query for all of `text`'s words in a row, in order (common words included); None if it has fewer than two words."
     words = _words(text)
     return fts_term(' '.join(words)) if len(words) > 1 else None
+
+# %% ../nbs/15_words.ipynb #b170fa1b
+@dataclass
+class WordHit:
+    "How the words of an image (its path's, and the text read in it) match a query."
+    id: int # the image's row
+    terms: int # how many of the query's words it has
+    phrase: bool # it has the query's words in a row, in order
+    rank: float # BM25, as SQLite gives it: lower is better
+    snippet: str # its words around the matches, which are in [brackets]
+
+WORD_HITS = 1000 # the most images a word search returns
+
+def word_hits(index, # the index to search (`memery.indexer.Index`)
+              text: str, # what the user typed
+              limit: int=WORD_HITS, # the most images to return
+             ) -> dict[int, WordHit]:
+    "The searchable images whose words match any of `text`'s, by row id, best (BM25) first."
+    terms = query_terms(text)
+    if not terms: return {}
+    found = "SELECT words.rowid, bm25(words), snippet(words, -1, '[', ']', '…', 12) FROM words JOIN images"
+    where = "ON images.id = words.rowid WHERE words MATCH ? AND images.status = 'ok'"
+    try:
+        rows = index.rows(f"{found} {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}", (' OR '.join(map(fts_term, terms)),))
+        ids = {r[0] for r in rows}
+        def matching(q):
+            "The images among the ranked ones whose words match FTS query `q`: a posting list, fast."
+            if not q: return set()
+            return {i for i, in index.db.execute('SELECT rowid FROM words WHERE words MATCH ?', (q,))} & ids
+        counts = Counter(i for t in terms for i in matching(fts_term(t)))
+        phrase = matching(fts_phrase(text))
+    # planted, or damaged: the vectors still answer
+    except sqlite3.DatabaseError as e:
+        warnings.warn(f"{index.db_path}: its words cannot be searched ({e}): searching by looks alone; "
+                      f"`memery purge {index.root}` and indexing again rebuilds them", IndexDamageWarning, stacklevel=2)
+        return {}
+    return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1), float(rank), str(snip))
+            for i, rank, snip in rows if isinstance(i, int) and isinstance(rank, (int, float))}
 
 # %% ../nbs/15_words.ipynb #2ce21825
 PROBE_SIDE = 448 # longest side of the image detection looks at first: large text only, cheaply

