@@ -203,6 +203,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'memery.fileutils.is_raw_name': ('fileutils.html#is_raw_name', 'memery/fileutils.py'),
                                   'memery.fileutils.model_key': ('fileutils.html#model_key', 'memery/fileutils.py'),
                                   'memery.fileutils.no_wider_than': ('fileutils.html#no_wider_than', 'memery/fileutils.py'),
+                                  'memery.fileutils.optional_extensions': ('fileutils.html#optional_extensions', 'memery/fileutils.py'),
                                   'memery.fileutils.raw_companions': ('fileutils.html#raw_companions', 'memery/fileutils.py'),
                                   'memery.fileutils.raw_supported': ('fileutils.html#raw_supported', 'memery/fileutils.py'),
                                   'memery.fileutils.register_optional_formats': ( 'fileutils.html#register_optional_formats',

@@ -10,14 +10,15 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
-           'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS',
-           'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning', 'RandomWeightsWarning',
-           'warn_random_weights', 'register_optional_formats', 'raw_supported', 'is_raw_name', 'image_extensions',
-           'raw_companions', 'is_image_name', 'content_hash', 'relative_path', 'safe_relative', 'resolved_inside',
-           'is_factory_name', 'model_key', 'with_precision', 'split_precision', 'user_cache_dir', 'user_config_dir',
-           'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder',
-           'no_wider_than', 'index_name', 'index_file_paths', 'database_files', 'irregular', 'connect',
-           'connect_read_only', 'index_files', 'index_disk_usage', 'index_last_change', 'remove_index']
+           'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
+           'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning',
+           'RandomWeightsWarning', 'warn_random_weights', 'optional_extensions', 'register_optional_formats',
+           'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions', 'is_image_name', 'content_hash',
+           'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision',
+           'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates',
+           'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than', 'index_name', 'index_file_paths',
+           'database_files', 'irregular', 'connect', 'connect_read_only', 'index_files', 'index_disk_usage',
+           'index_last_change', 'remove_index']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -46,15 +47,20 @@ PASSING_REASONS = frozenset({PERMISSION_DENIED, VANISHED, OUT_OF_MEMORY}) # skip
 BASE_EXTENSIONS = frozenset('.jpg .jpeg .png .gif .webp .bmp .tif .tiff'.split())
 OPTIONAL_EXTENSIONS = frozenset('.heic .heif .avif'.split())
 
+# the module each optional format needs: HEIC's plugin, and Pillow's own AVIF decoder (from Pillow 11.3)
+OPTIONAL_READERS = {'.heic': 'pillow_heif', '.heif': 'pillow_heif', '.avif': 'PIL._avif'}
+
 @lru_cache(None)
-def register_optional_formats() -> frozenset[str]:
-    "Register the HEIC opener when `pillow-heif` is installed; return every extension Pillow can open."
-    from PIL import Image
+def optional_extensions() -> frozenset[str]:
+    "The optional extensions Pillow can open here, from the modules installed: Pillow's plugins are not loaded (50 ms)."
+    import importlib.util
+    return frozenset(ext for ext, module in OPTIONAL_READERS.items() if importlib.util.find_spec(module) is not None)
+
+def register_optional_formats():
+    "Register the HEIC opener with Pillow, when `pillow-heif` is installed: before decoding."
     try: from pillow_heif import register_heif_opener
-    except ImportError: pass
-    else: register_heif_opener()
-    Image.init()
-    return frozenset(Image.registered_extensions())
+    except ImportError: return
+    register_heif_opener()
 
 # %% ../nbs/06_fileutils.ipynb #33d0c26c
 RAW_EXTENSIONS = frozenset('.cr2 .cr3 .nef .arw .dng .orf .rw2 .raf'.split()) # Canon, Nikon, Sony, Adobe, Olympus, Panasonic, Fujifilm
@@ -72,7 +78,7 @@ def is_raw_name(name: str) -> bool:
 @lru_cache(None)
 def image_extensions() -> frozenset[str]:
     "Lower-case file extensions memery indexes."
-    return BASE_EXTENSIONS | (OPTIONAL_EXTENSIONS & register_optional_formats()) | (RAW_EXTENSIONS if raw_supported() else frozenset())
+    return BASE_EXTENSIONS | optional_extensions() | (RAW_EXTENSIONS if raw_supported() else frozenset())
 
 # %% ../nbs/06_fileutils.ipynb #2c305abd
 def raw_companions(path, # an image, usually a JPEG

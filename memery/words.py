@@ -8,10 +8,11 @@ import importlib.util, os, re, sqlite3, threading, warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 import numpy as np
-from PIL import Image
 from .fileutils import IndexDamageWarning, MemeryError
+# Pillow is for reading text only: a search imports this module, and need not import it
+if TYPE_CHECKING: from PIL import Image
 
 # %% auto #0
 __all__ = ['STOPWORDS', 'WORD_HITS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'path_words', 'query_terms', 'fts_term',
@@ -128,6 +129,7 @@ def _line_shaped(box: np.ndarray, side: int) -> bool:
 def _shrunk(im: Image.Image, side: int) -> np.ndarray:
     "`im` with its longest side at most `side`, as a BGR array (OpenCV's order, which RapidOCR expects)."
     if max(im.size) > side:
+        from PIL import Image
         im = im.copy()
         im.thumbnail((side, side), Image.Resampling.BILINEAR)
     return np.ascontiguousarray(np.asarray(im.convert('RGB'))[:, :, ::-1])
