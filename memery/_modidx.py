@@ -451,6 +451,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.testing.ColourCLIP.__init__': ('testing.html#colourclip.__init__', 'memery/testing.py'),
                                 'memery.testing.ColourCLIP.encode_image': ('testing.html#colourclip.encode_image', 'memery/testing.py'),
                                 'memery.testing.ColourCLIP.encode_text': ('testing.html#colourclip.encode_text', 'memery/testing.py'),
+                                'memery.testing.ColourPixels': ('testing.html#colourpixels', 'memery/testing.py'),
+                                'memery.testing.ColourPixels.__call__': ('testing.html#colourpixels.__call__', 'memery/testing.py'),
                                 'memery.testing.Hostile': ('testing.html#hostile', 'memery/testing.py'),
                                 'memery.testing.WordsFolder': ('testing.html#wordsfolder', 'memery/testing.py'),
                                 'memery.testing._clip_space': ('testing.html#_clip_space', 'memery/testing.py'),

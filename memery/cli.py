@@ -21,23 +21,24 @@ __all__ = ['OPTION_SPELLINGS', 'OPTION_METAVARS', 'QUERY_SPELLINGS', 'QUERY_META
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _docments_of(f, read: bool=True) -> dict:
-    "`f`'s docments; unless `read`, empty ones (importing fastcore's docments and reading them costs 60 ms, and only --help shows them)."
+    "`f`'s docments; unless `read`, empty ones (reading docments costs 60 ms, and only --help shows them)."
     if not read: return collections.defaultdict(str)
     from fastcore.docments import docments
     return docments(f)
 
 def _help(doc: str|None, default=None) -> str:
     "A docment as command-line help, with its default."
-    return (doc or '').replace('`', '') + (f" (default: {default})" if default not in (None, (), False) else '')
+    shown_default = f" (default: {default})" if default not in (None, (), False) else ''
+    return (doc or '').replace('`', '') + shown_default
 
 class OneLineErrors(argparse.ArgumentParser):
-    "An argument parser whose errors are one line (`--help` has the usage), with exit status 2; its subcommands' parsers too."
+    "An argument parser with one-line errors (`--help` has the usage), exit status 2; its subcommands' too."
     def error(self, message: str): self.exit(2, f"{self.prog}: error: {message}\n")
 
 def whole_number(low: int, # the smallest allowed
                  high: int, # the largest allowed
                 ):
-    "An argparse `type` for whole numbers from `low` to `high`: anything else is argparse's one-line error, exit status 2."
+    "An argparse `type` for whole numbers from `low` to `high`; else argparse's one-line error (status 2)."
     def parse(value: str) -> int:
         try: n = int(value)
         except ValueError: raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
@@ -57,12 +58,13 @@ def pretrained_arg(value: str) -> str|None:
     return None if value.lower() in ('none', 'random') else value
 
 OPTION_SPELLINGS = {'num_workers': ['--workers']} # the rest: --field-name
-OPTION_METAVARS = {'model': 'M', 'pretrained': 'P', 'device': 'DEVICE', 'index_dir': 'DIR', 'ignore': 'PATTERN'}
+OPTION_METAVARS = {'model': 'M', 'pretrained': 'P', 'device': 'DEVICE', 'index_dir': 'DIR',
+                   'ignore': 'PATTERN'}
 
 def add_options_arguments(parser: argparse.ArgumentParser, # the parser to add them to
                           with_help: bool=True, # give each the field's documentation as its help
                          ):
-    "An argument for each field of `Options`, in a group of their own, and `-q`; an option not given is left unset."
+    "An argument per field of `Options`, in a group of their own, and `-q`; options not given stay unset."
     docs, hints = _docments_of(Options, with_help), get_type_hints(Options)
     group = parser.add_argument_group('model and index')
     for f in fields(Options):
@@ -80,18 +82,22 @@ def add_options_arguments(parser: argparse.ArgumentParser, # the parser to add t
         elif f.name == 'pretrained': kw.update(type=pretrained_arg)
         elif f.name == 'precision': kw.update(choices=PRECISIONS, metavar=None)
         group.add_argument(*OPTION_SPELLINGS.get(f.name, [f"--{f.name.replace('_', '-')}"]), **kw)
-        if f.name == 'ocr': group.add_argument('--no-ocr', dest='ocr', action='store_const', const=False,
-                                               default=argparse.SUPPRESS, help="stop reading the text in this index's images")
-    parser.add_argument('-q', '--quiet', action='store_true', help="nothing on stderr but errors: no progress bar or report")
+        if f.name == 'ocr':
+            group.add_argument('--no-ocr', dest='ocr', action='store_const', const=False,
+                               default=argparse.SUPPRESS, help="stop reading the text in this index's images")
+    parser.add_argument('-q', '--quiet', action='store_true',
+                        help="nothing on stderr but errors: no progress bar or report")
 
 def option_keywords(args: argparse.Namespace) -> dict:
     "The fields of `Options` that parsed command-line arguments set, as keywords."
     return {name: getattr(args, name) for name in OPTION_NAMES if hasattr(args, name)}
 
 # %% ../nbs/07_cli.ipynb #beca27e7
-QUERY_SPELLINGS = {'text': ['query'], 'negative': ['--not'], 'negative_weight': ['--not-weight'], 'liked': ['--like'],
-                   'disliked': ['--dislike'], 'n': ['-n', '--n', '-t', '--top']} # the rest: --field-name; -t and --top as in rclip
-QUERY_METAVARS = {'text': 'QUERY', 'negative': 'TEXT', 'image': 'IMG', 'liked': 'IMG', 'disliked': 'IMG', 'exclude': 'IMG'}
+# the rest: --field-name; -t and --top as in rclip
+QUERY_SPELLINGS = {'text': ['query'], 'negative': ['--not'], 'negative_weight': ['--not-weight'],
+                   'liked': ['--like'], 'disliked': ['--dislike'], 'n': ['-n', '--n', '-t', '--top']}
+QUERY_METAVARS = {'text': 'QUERY', 'negative': 'TEXT', 'image': 'IMG', 'liked': 'IMG', 'disliked': 'IMG',
+                  'exclude': 'IMG'}
 
 def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argument group, to add them to
                         with_help: bool=True, # give each the field's documentation as its help
@@ -109,8 +115,11 @@ def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argume
         else: kw.update(type=kind, default=f.default)
         if spellings[0].startswith('-'): parser.add_argument(*spellings, dest=f.name, **kw)
         else: parser.add_argument(f.name, nargs='?', **kw)
-    parser.add_argument('--text-only', dest='match', action='store_const', const='text', help="find images by their words only: the text in them (with --ocr) and their folder and file names")
-    parser.add_argument('--visual-only', dest='match', action='store_const', const='visual', help="find images by their looks only")
+    parser.add_argument('--text-only', dest='match', action='store_const', const='text',
+                        help="find images by their words only: the text in them (with --ocr) "
+                             "and their folder and file names")
+    parser.add_argument('--visual-only', dest='match', action='store_const', const='visual',
+                        help="find images by their looks only")
 
 def query_of(args: argparse.Namespace) -> Query:
     "The `Query` that parsed command-line arguments ask for."
@@ -160,10 +169,11 @@ EXAMPLES = {
 
 def _described(command: str, description: str) -> dict:
     "A subcommand's description, with its examples after the options."
-    return dict(description=description, epilog=EXAMPLES[command], formatter_class=argparse.RawDescriptionHelpFormatter)
+    return dict(description=description, epilog=EXAMPLES[command],
+                formatter_class=argparse.RawDescriptionHelpFormatter)
 
 # %% ../nbs/07_cli.ipynb #31481726
-def build_parser(with_help: bool=True, # give the options documented by a docment their help (only --help shows it)
+def build_parser(with_help: bool=True, # give options with a docment their help (only --help shows it)
                 ) -> argparse.ArgumentParser:
     "The `memery` command's argument parser."
     parser = OneLineErrors(prog='memery', description="Search your image folders in plain language.",
@@ -185,26 +195,32 @@ def build_parser(with_help: bool=True, # give the options documented by a docmen
     add_query_arguments(r.add_argument_group('query'), with_help)
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
-    out.add_argument('--json', action='store_true', help="print a JSON list of {path, score, matched (visual, text or "
-                     "both)} (and snippet: the words that matched; raw: the RAW photos paired with a JPEG)")
+    out.add_argument('--json', action='store_true',
+                     help="print a JSON list of {path, score, matched (visual, text or both)} "
+                          "(and snippet: the words that matched; raw: the RAW photos paired with a JPEG)")
     i = command('index', "index a folder, or bring its index up to date",
                 "Index the images in PATH (only what is new or changed), e.g. from cron.")
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
     n = command('info', "say what a folder's indexes hold",
-                "Say what PATH's indexes hold, a line per model (only the model named, with --model, --pretrained or "
-                "--precision): images, unreadable ones, whether the text in images is read, size on disk, where, last "
-                "change. Reads the indexes only: nothing is scanned, loaded or created.")
-    n.add_argument('--json', action='store_true', help="print a JSON list of {path, model, images, skipped, reads_text, "
-                   "size (bytes), updated (seconds since the epoch), holder, problem}")
+                "Say what PATH's indexes hold, a line per model (only the model named, "
+                "with --model, --pretrained or --precision): images, unreadable ones, "
+                "whether the text in images is read, size on disk, where, last change. "
+                "Reads the indexes only: nothing is scanned, loaded or created.")
+    n.add_argument('--json', action='store_true',
+                   help="print a JSON list of {path, model, images, skipped, reads_text, "
+                        "size (bytes), updated (seconds since the epoch), holder, problem}")
     command('purge', "delete a folder's indexes",
-            "Delete every index of PATH, or only one model's, named with --model, --pretrained or --precision; "
+            "Delete every index of PATH, or only one model's, "
+            "named with --model, --pretrained or --precision; "
             "the next search rebuilds what it needs.")
     s = command('serve', "search folders in a browser, and through a JSON API",
-                "Serve a browser app and a JSON API for searching the folders PATH; index them in the background. "
+                "Serve a browser app and a JSON API for searching the folders PATH; "
+                "index them in the background. "
                 "Needs the serve extra: pip install 'memery[serve]'.", folders='paths')
     s.add_argument('--host', default='127.0.0.1',
                    help="the address to listen on; any but loopback needs --token (default: 127.0.0.1)")
-    s.add_argument('--port', type=int, default=8765, help="the port to listen on; 0 for any free one (default: 8765)")
+    s.add_argument('--port', type=int, default=8765,
+                   help="the port to listen on; 0 for any free one (default: 8765)")
     s.add_argument('--token', help="a secret every request must carry (default: $MEMERY_TOKEN)")
     s.add_argument('--no-index', action='store_true', help="search the indexes as they are; index nothing")
     w = command('watch', "keep a folder's index up to date as it changes",
@@ -212,23 +228,29 @@ def build_parser(with_help: bool=True, # give the options documented by a docmen
                 "pip install 'memery[watch]'.")
     w.add_argument('--settle', type=float, default=1.0, metavar='SECONDS',
                    help="seconds without a change before an update (default: 1)")
-    w.add_argument('--json', action='store_true', help="print each update's report as a line of JSON on stdout")
+    w.add_argument('--json', action='store_true',
+                   help="print each update's report as a line of JSON on stdout")
     d = command('dupes', "list groups of copies and near-copies, from the index alone",
-                "List the groups of duplicate images in PATH's index, largest first, each with the one memery would "
-                "keep. Reads the index only (run `memery index PATH` first); deletes nothing.")
+                "List the groups of duplicate images in PATH's index, largest first, "
+                "each with the one memery would keep. "
+                "Reads the index only (run `memery index PATH` first); deletes nothing.")
     d.add_argument('--threshold', type=similarity, default=0.95, metavar='X',
-                   help="the smallest cosine similarity of near-copies, above 0 and at most 1 (default: 0.95)")
-    d.add_argument('--json', action='store_true', help="print a JSON list of {keeper, others: [{path, score, identical}]}")
+                   help="the smallest cosine similarity of near-copies, "
+                        "above 0 and at most 1 (default: 0.95)")
+    d.add_argument('--json', action='store_true',
+                   help="print a JSON list of {keeper, others: [{path, score, identical}]}")
     return parser
 
 # %% ../nbs/07_cli.ipynb #3ccf1c34
 def recall(args) -> int:
     "Search and print the results."
-    matches = search_flow([args.path, *args.folder], query_of(args), verbose=not args.quiet, **option_keywords(args))
+    matches = search_flow([args.path, *args.folder], query_of(args), verbose=not args.quiet,
+                          **option_keywords(args))
     if args.json:
         print(json.dumps([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched,
                            **({'snippet': m.snippet} if m.snippet else {}),
-                           **({'raw': raw} if (raw := raw_companions(m.path)) else {})} for m in matches], ensure_ascii=False))
+                           **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
+                          for m in matches], ensure_ascii=False))
     else:
         for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)
     # a pipe reads nothing; the user reads why
@@ -248,7 +270,8 @@ def info(args) -> int:
     if args.json: print(json.dumps([i.to_dict() for i in infos], ensure_ascii=False))
     elif infos: print('\n'.join(i.summary() for i in infos))
     elif not args.quiet:
-        print(f"memery: {args.path} has no index{_of_model(args)} yet: `memery index {args.path}` makes one", file=sys.stderr)
+        print(f"memery: {args.path} has no index{_of_model(args)} yet: `memery index {args.path}` makes one",
+              file=sys.stderr)
     return 0
 
 def _of_model(args) -> str:
@@ -260,7 +283,8 @@ def purge(args) -> int:
     "Delete the folder's indexes (or one model's), printing each directory (or file) removed."
     removed = purge_flow(args.path, **option_keywords(args))
     for d in removed: print(d)
-    if not (removed or args.quiet): print(f"memery: no index{_of_model(args)} found for {args.path}", file=sys.stderr)
+    if not (removed or args.quiet):
+        print(f"memery: no index{_of_model(args)} found for {args.path}", file=sys.stderr)
     return 0
 
 def serve(args) -> int:
@@ -276,8 +300,10 @@ def dupes(args) -> int:
     groups = dupes_flow(args.path, threshold=args.threshold, **option_keywords(args))
     if args.json: print(json.dumps([g.to_dict() for g in groups], ensure_ascii=False))
     else:
-        print('\n\n'.join('\n'.join([f"keep\t{g.keeper}", *(f"{d.score:.3f}\t{d.path}" + '\t(identical)' * d.identical
-                                                              for d in g.others)]) for g in groups))
+        print('\n\n'.join('\n'.join([f"keep\t{g.keeper}",
+                                     *(f"{d.score:.3f}\t{d.path}" + '\t(identical)' * d.identical
+                                       for d in g.others)])
+                          for g in groups))
     if not args.quiet:
         copies = sum(len(g) - 1 for g in groups)
         print(f"memery: {len(groups)} groups, {copies} images that duplicate another", file=sys.stderr)
@@ -292,20 +318,24 @@ def watch(args) -> int:
         if args.json: print(json.dumps(r.to_dict(), ensure_ascii=False), flush=True)
         if not args.quiet and r.changed: print('\n'.join(r.lines()), file=sys.stderr, flush=True)
         if not (args.quiet or updates):
-            print(f"memery: watching {args.path} ({r.images} images indexed); Ctrl-C stops", file=sys.stderr, flush=True)
+            print(f"memery: watching {args.path} ({r.images} images indexed); Ctrl-C stops",
+                  file=sys.stderr, flush=True)
         updates.append(r)
     wait = None if args.quiet else lambda line: print(f"memery: {line}", file=sys.stderr, flush=True)
     try: watch_flow(args.path, quiet=args.settle, on_update=report, on_wait=wait, **option_keywords(args))
     except KeyboardInterrupt:
-        if not args.quiet: print(f"memery: stopped watching {args.path}; its index is consistent", file=sys.stderr)
+        if not args.quiet:
+            print(f"memery: stopped watching {args.path}; its index is consistent", file=sys.stderr)
     return 0
 
-COMMANDS = {'recall': recall, 'index': index, 'info': info, 'purge': purge, 'serve': serve, 'dupes': dupes, 'watch': watch}
+COMMANDS = {'recall': recall, 'index': index, 'info': info, 'purge': purge, 'serve': serve, 'dupes': dupes,
+            'watch': watch}
 
 # %% ../nbs/07_cli.ipynb #cc046ca4
 def may_ask_for_help(argv: list[str]) -> bool:
-    "Whether `argv` may ask for --help: -h, alone or among short options, or a prefix of --help (a false alarm costs 60 ms, no more)."
-    return any(a.startswith('--h') or (a.startswith('-') and not a.startswith('--') and 'h' in a) for a in argv)
+    "Whether `argv` may ask for help: -h, alone or in short options, or a --help prefix (false alarm: 60 ms)."
+    return any(a.startswith('--h') or (a.startswith('-') and not a.startswith('--') and 'h' in a)
+               for a in argv)
 
 def _warning_line(message, category, filename, lineno, file=None, line=None):
     print(f"memery: warning: {message}", file=sys.stderr)
@@ -315,8 +345,11 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(with_help=may_ask_for_help(argv))
     args = parser.parse_args(argv)
-    os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # before PyTorch loads: its threads sleep, rather than spin, while decoding processes (OCR too) want the cores
-    if args.command == 'recall': # a query's options are checked by the `Query`, and a bad one is a usage error, as argparse's are
+    # before PyTorch loads: its threads sleep, rather than spin,
+    # while decoding processes (OCR too) want the cores
+    os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+    # a query's options are checked by the `Query`, and a bad one is a usage error, as argparse's are
+    if args.command == 'recall':
         try: query_of(args)
         except MemeryError as e: parser.error(str(e))
     try:
@@ -324,7 +357,9 @@ def main(argv=None) -> int:
             warnings.showwarning = _warning_line
             return COMMANDS[args.command](args)
     except MemeryError as e: msg, status = str(e), 1
-    except KeyboardInterrupt: msg, status = "interrupted; what was indexed so far is saved, and the next run continues from there", 130
+    except KeyboardInterrupt:
+        msg, status = ("interrupted; what was indexed so far is saved, "
+                       "and the next run continues from there"), 130
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -9,8 +9,9 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
-from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage, index_files,
-                              index_holder, index_last_change, index_location, index_name, remove_index)
+from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage,
+                              index_files, index_holder, index_last_change, index_location, index_name,
+                              remove_index)
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
@@ -34,32 +35,41 @@ class IndexReport:
     unchanged: int = 0 # images found as they were
     moved: int = 0 # renamed or moved: kept their embeddings
     copied: int = 0 # copies of, or links to, indexed images: share their embeddings
-    touched: int = 0 # a new date but the same content (a restore, a copy without dates): kept their embeddings
+    touched: int = 0 # a new date, the same content (a restore, a copy without dates): kept their embeddings
     deleted: int = 0 # gone from the folder: left the index
     read: int = 0 # images whose text OCR read in this run (with OCR on)
-    skipped: list[tuple[str, str]] = field(default_factory=list) # images found unreadable in this run: (path, reason)
-    problems: list[tuple[str, str]] = field(default_factory=list) # folder entries that could not be read: (path, reason)
-    known_bad: list[tuple[str, str]] = field(default_factory=list, repr=False) # images found unreadable by earlier runs, and unchanged since: (path, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list) # images unreadable this run: (path, reason)
+    problems: list[tuple[str, str]] = field(default_factory=list) # unreadable folder entries: (path, reason)
+    known_bad: list[tuple[str, str]] = field(default_factory=list, repr=False) # unreadable earlier, unchanged
     busy: bool = False # another process was updating the index, so this run did not
-    read_only: bool = False # the index cannot be written: it was searched as it is, and this run changed nothing
-    location: str|None = field(default=None, repr=False) # the index's directory, when it is not where it is looked for first (the folder could not hold it)
+    read_only: bool = False # the index cannot be written: it was searched as it is, this run changed nothing
+    location: str|None = field(default=None, repr=False) # the index's directory, if not the first looked in
     seconds: float = field(default=0.0, repr=False) # how long the run took (in `summary` and `to_dict`)
 
     @property
     def changed(self) -> bool:
         "Did the run change the index, or find anything to report?"
-        return bool(self.busy or self.read_only or self.encoded or self.read or self.moved or self.copied or self.deleted or self.skipped or self.problems)
+        return bool(self.busy or self.read_only or self.encoded or self.read or self.moved or self.copied
+                    or self.deleted or self.skipped or self.problems)
 
     def summary(self) -> str:
         "One line saying what happened."
-        if self.busy: return f"{self.folder}: another memery process is updating the index; searched the {self.images} images it already holds"
-        if self.read_only: return (f"{self.folder}: its index cannot be written, so it was searched as it is ({self.images} images); "
-                                   f"new or changed files are not indexed until it can be")
-        done = [f"{n} {what}" for n, what in [(self.encoded, 'encoded'), (self.read, 'read by OCR'), (self.moved, 'moved'), (self.copied, 'copied'), (self.touched, 'touched'),
-                (self.deleted, 'deleted'), (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')] if n]
+        if self.busy:
+            return (f"{self.folder}: another memery process is updating the index; "
+                    f"searched the {self.images} images it already holds")
+        if self.read_only:
+            return (f"{self.folder}: its index cannot be written, "
+                    f"so it was searched as it is ({self.images} images); "
+                    f"new or changed files are not indexed until it can be")
+        counts = [(self.encoded, 'encoded'), (self.read, 'read by OCR'), (self.moved, 'moved'),
+                  (self.copied, 'copied'), (self.touched, 'touched'), (self.deleted, 'deleted'),
+                  (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')]
+        done = [f"{n} {what}" for n, what in counts if n]
         if self.known_bad: done.append(f"{len(self.known_bad)} known to be unreadable")
-        where = f"; the folder cannot hold its index, which is kept in {self.location}" if self.location else ''
-        return f"{self.folder}: {self.images} images indexed ({', '.join(done) or 'nothing changed'}) in {self.seconds:.1f} s{where}"
+        where = (f"; the folder cannot hold its index, which is kept in {self.location}"
+                 if self.location else '')
+        return (f"{self.folder}: {self.images} images indexed ({', '.join(done) or 'nothing changed'}) "
+                f"in {self.seconds:.1f} s{where}")
 
     def lines(self) -> list[str]:
         "Every skipped file and unreadable entry, with its reason, then the summary."
@@ -72,7 +82,7 @@ def open_index(folder: str|Path, # the folder of images
                options: Options|None=None, # which index (its model), and where it is kept
                create: bool=False, # create the index if there is none, to write it; else nothing is created
                **kwargs) -> Index:
-    "`folder`'s index as it is on disk, without updating it (empty if none yet); keywords change fields of `options`."
+    "`folder`'s index as it is on disk, not updated (empty if none yet); keywords change fields of `options`."
     folder, options = check_folder(folder), as_options(options, **kwargs)
     key, index_dir = options.key, options.index_dir
     holding = f'{index_name(key)}.sqlite3'
@@ -82,7 +92,8 @@ def open_index(folder: str|Path, # the folder of images
                 return Index(location, key, folder, create, root=parent)
     if create: location = index_location(folder, index_dir, holding)
     # else where it would be
-    else: location = existing_index_dir(folder, index_dir, holding) or index_candidates(folder, index_dir)[0]
+    else: location = (existing_index_dir(folder, index_dir, holding)
+                      or index_candidates(folder, index_dir)[0])
     return Index(location, key, folder, create)
 
 # %% ../nbs/00_core.ipynb #7f0a5112
@@ -96,33 +107,37 @@ def _writing(index: Index, wait: bool, verbose: bool):
         if not wait:
             yield False
             return
-    if verbose: print(f"waiting for another memery process to finish updating {index.db_path} ...", file=sys.stderr)
+    if verbose:
+        print(f"waiting for another memery process to finish updating {index.db_path} ...", file=sys.stderr)
     with index.writer(): yield True
 
 # %% ../nbs/00_core.ipynb #202ba4b7
 def _reader(ocr: bool, images: int, batch_size: int, num_workers: int|None) -> TextReader|None:
-    "The OCR reader for `images` images, if OCR is on: a thread for each of several decoding processes, else all."
+    "The OCR reader for `images` images, if OCR is on: a thread per decoding process if several, else all."
     if not ocr: return None
     from memery.crafter import default_workers
     workers = default_workers(images, batch_size) if num_workers is None else num_workers
     reader = TextReader(threads=1 if workers else None)
-    reader.engine # made here, without its models: a missing extra is said once, and decoding processes forked from this one start with it
+    # made here, without its models: a missing extra is said once,
+    # and decoding processes forked from this one start with it
+    reader.engine
     return reader
 
 def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: bool, verbose: bool,
             progress: Callable|None) -> tuple[int, list[tuple[str, str]]]:
-    "Decode, encode and store the images at relative paths `todo` (and the text they show, with `ocr`); how many, and the skipped."
+    "Decode, encode and store the images at paths `todo` (with `ocr`, their text); how many, and the skipped."
     from memery.crafter import craft, jpeg_draft_size
     if progress: progress(0, len(todo))
     enc = encoder_getter(options.model_name, options.pretrained, options.device)(len(todo))
     batch_size, num_workers = options.batch_size or enc.batch_size, options.num_workers
     reader = _reader(ocr, len(todo), batch_size, num_workers)
     encoded, skipped = 0, []
-    batches = craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers, jpeg_draft_size(enc.image_size),
-                    reader=reader)
+    batches = craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers,
+                    jpeg_draft_size(enc.image_size), reader=reader)
     for batch in _tracked(batches, len(todo), f"indexing {index.folder}", verbose, progress):
         vectors = enc.encode_images(batch.pixels) if batch.items else []
-        entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text) for c, v in zip(batch.items, vectors)]
+        entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text)
+                   for c, v in zip(batch.items, vectors)]
         entries += [Entry(todo[f.i], *files[todo[f.i]], f.hash, reason=f.reason) for f in batch.failures]
         index.add(entries)
         encoded += len(batch.items)
@@ -130,34 +145,41 @@ def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: b
     return encoded, skipped
 
 def _tracked(batches, total: int, desc: str, verbose: bool, progress: Callable|None):
-    "`batches` as they come; once each is dealt with, a progress bar (if `verbose`) and `progress` hear of the images done so far."
-    from tqdm.auto import tqdm # only where there is something to encode: a search of an indexed folder never imports it
+    "`batches` as they come; after each, a progress bar (if `verbose`) and `progress` hear of images done."
+    # only where there is something to encode: a search of an indexed folder never imports it
+    from tqdm.auto import tqdm
     done = 0
-    with tqdm(total=total, unit='img', desc=desc, disable=not verbose, file=sys.stderr, dynamic_ncols=True) as bar:
+    with tqdm(total=total, unit='img', desc=desc, disable=not verbose, file=sys.stderr,
+              dynamic_ncols=True) as bar:
         for batch in batches:
             yield batch
             done += len(batch)
             bar.update(len(batch))
             if progress: progress(done, total)
 
-def _read_texts(index: Index, todo: list[str], options: Options, verbose: bool, progress: Callable|None) -> int:
-    "Read the text in the images at relative paths `todo`, already indexed, and store it; return how many were read."
+def _read_texts(index: Index, todo: list[str], options: Options, verbose: bool,
+                progress: Callable|None) -> int:
+    "Read and store the text in the images at relative paths `todo`, already indexed; how many were read."
     from memery.crafter import craft
     batch_size, num_workers = options.batch_size or 32, options.num_workers
     if progress: progress(0, len(todo))
     reader = _reader(True, len(todo), batch_size, num_workers)
     batches = craft([index.root/rel for rel in todo], None, batch_size, num_workers, reader=reader)
     for batch in _tracked(batches, len(todo), f"reading text in {index.folder}", verbose, progress):
-        index.set_texts([(todo[c.i], c.text) for c in batch.items] + [(todo[f.i], '') for f in batch.failures]) # unreadable now: read at its next change
+        # unreadable now: read at its next change
+        index.set_texts([(todo[c.i], c.text) for c in batch.items]
+                        + [(todo[f.i], '') for f in batch.failures])
     return len(todo)
 
 def _update(index: Index, report: IndexReport, options: Options, verbose: bool, progress: Callable|None):
     # a subfolder's own part only
-    scan = scan_folder(index.root, exclude=[index.location], under=index.scope, follow_links=options.follow_links,
-                       ignore=options.ignore, include_hidden=options.include_hidden)
+    scan = scan_folder(index.root, exclude=[index.location], under=index.scope,
+                       follow_links=options.follow_links, ignore=options.ignore,
+                       include_hidden=options.include_hidden)
     changes = diff_folder(index.root, scan, index.known())
     index.apply(changes, scan.files)
-    report.unchanged, report.moved, report.deleted, report.touched = changes.unchanged, len(changes.moved), len(changes.deleted), len(changes.touched)
+    report.unchanged, report.moved = changes.unchanged, len(changes.moved)
+    report.deleted, report.touched = len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
     remembered, ocr = index.reads_text, options.ocr
@@ -165,10 +187,12 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     if ocr is not None and ocr != remembered: index.set_meta('ocr', 'on' if ocr else 'off')
     ocr = remembered if ocr is None else ocr
     if changes.to_encode:
-        report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, options, ocr, verbose, progress)
+        report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, options, ocr,
+                                                 verbose, progress)
     report.read = report.encoded if ocr else 0
     # OCR just turned on, or interrupted
-    if ocr and (unread := index.unread()): report.read += _read_texts(index, unread, options, verbose, progress)
+    if ocr and (unread := index.unread()):
+        report.read += _read_texts(index, unread, options, verbose, progress)
     index.share(changes.linked, scan.files)
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
@@ -178,22 +202,24 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
 def index_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index, and how to build it
                *,
-               wait: bool=True, # if another process is updating the index: wait for it, or leave the index as it is
-               verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
-               progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode)
+               wait: bool=True, # if another process is updating the index: wait for it, or leave it as it is
+               verbose: bool=False, # show a progress bar, and on stderr what changed and the files skipped
+               progress: Callable[[int, int], None]|None=None, # called with (images done, images to encode)
                **kwargs) -> Index:
-    "Bring `folder`'s index up to date; return it, with what was done in `.report`. Keywords: fields of `Options`."
+    "Update `folder`'s index and return it, with what was done in `.report`. Keywords: fields of `Options`."
     start, options = time.perf_counter(), as_options(options, **kwargs)
     index = open_index(folder, options, create=True)
     report = IndexReport(str(index.folder), read_only=index.read_only)
-    if index.location != index_candidates(index.root, options.index_dir)[0]: report.location = str(index.location)
+    if index.location != index_candidates(index.root, options.index_dir)[0]:
+        report.location = str(index.location)
     try:
         if not index.read_only:
             with _writing(index, wait, verbose) as writing, index.said_if_damaged():
                 if writing: _update(index, report, options, verbose, progress)
                 else: report.busy = True
     except BaseException:
-        if index.created: index.discard_if_empty() # a first run that failed (a model that cannot load, say) leaves no empty index
+        # a first run that failed (a model that cannot load, say) leaves no empty index
+        if index.created: index.discard_if_empty()
         raise
     if not index.folder.is_dir(): # unplugged, unmounted or deleted during the run: not a success
         inside = Path(os.path.realpath(index.location)).is_relative_to(os.path.realpath(index.folder))
@@ -202,7 +228,9 @@ def index_flow(folder: str|Path, # the folder of images
     this_run = {p for p, _ in report.skipped}
     report.known_bad = [(index.path(p), r) for p, r in index.skipped() if p not in this_run]
     report.skipped = [(index.path(p), r) for p, r in report.skipped]
-    report.problems = [(os.path.join(index.folder, printable(p)[len(index.scope):]), r) for p, r in report.problems] # keeps a folder's trailing /
+    # keeps a folder's trailing /
+    report.problems = [(os.path.join(index.folder, printable(p)[len(index.scope):]), r)
+                       for p, r in report.problems]
     report.images, report.seconds = index.count(), time.perf_counter() - start
     index.report = report
     if verbose and report.changed: print('\n'.join(report.lines()), file=sys.stderr)
@@ -224,7 +252,7 @@ class Found(list):
 
     def thumbnails(self, size: int, # pixels on a thumbnail's longer side
                   ):
-        "The maker of thumbnails of these images (`memery.thumbnails.Thumbnails`), kept beside the first index."
+        "The maker of thumbnails of these images (`memery.thumbnails.Thumbnails`), kept by the first index."
         return _thumbnails(self.index, size)
 
 def _thumbnails(index: Index, size: int):
@@ -234,7 +262,7 @@ def _thumbnails(index: Index, size: int):
     return Thumbnails(index, size)
 
 class Results(Found):
-    "A search's `Match`es, best first, with the `query` they answer and the `indexes` searched, one per folder."
+    "A search's `Match`es, best first, with the `query` answered and the `indexes` searched, one per folder."
     def __init__(self, matches: list[Match], # best first
                  query: Query, # what was searched for
                  indexes: Index|list[Index], # where it was searched
@@ -254,27 +282,29 @@ class Results(Found):
         if not any(i.count() for i in self.indexes): return f"no images are indexed in {folders}"
         if q.offset: return f"no results after the first {q.offset}"
         if q.match == 'text':
-            where = "its folder and file names" + (" or its text" if all(i.reads_text for i in self.indexes) else
-                                                     " (the text in images is not read here: index with OCR on to search it too)")
+            where = "its folder and file names" + (
+                " or its text" if all(i.reads_text for i in self.indexes) else
+                " (the text in images is not read here: index with OCR on to search it too)")
             return f"no image has the words {q.text!r} in {where}"
         if q.threshold is not None: return f"no image scores above the threshold {q.threshold:g}"
         return "no image matches"
 
 # %% ../nbs/00_core.ipynb #84efd494
-def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or several: one ranked list over all
+def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or several: one ranked list
                 query: Query|str|None=None, # a `Query`, or what to look for in words
                 options: Options|None=None, # which index, and how to update it
                 *,
-                update: bool=True, # bring the index up to date first; else search it as it is, creating nothing
-                verbose: bool=False, # show a progress bar, and on stderr what changed and which files were skipped
-                progress: Callable[[int, int], None]|None=None, # called with (images encoded, images to encode)
+                update: bool=True, # update the index first; else search it as it is, creating nothing
+                verbose: bool=False, # show a progress bar, and on stderr what changed and the files skipped
+                progress: Callable[[int, int], None]|None=None, # called with (images done, images to encode)
                 **kwargs) -> Results:
-    "Search `folder` (or several) for images matching the query: `Match`es, best first. Keywords: fields of `Query`, `Options`."
+    "Search `folder`, or several, for the query: `Match`es, best first. Keywords: `Query`, `Options` fields."
     changes, kwargs = split_options(kwargs)
     query, options = as_query(query, **kwargs), as_options(options, **changes)
     folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(dict.fromkeys(folder))
     if not folders: raise MemeryError("no folder given: choose a folder of images")
-    if update: indexes = [index_flow(f, options, wait=False, verbose=verbose, progress=progress) for f in folders]
+    if update:
+        indexes = [index_flow(f, options, wait=False, verbose=verbose, progress=progress) for f in folders]
     else: indexes = [open_index(f, options) for f in folders]
     return _searched(indexes, query, options)
 
@@ -305,7 +335,7 @@ def query_flow(folder: str|Path, # the folder of images
 
 # %% ../nbs/00_core.ipynb #db846ceb
 class Folder:
-    "A folder's index, opened to read, for a front end: what it holds, its images by row, and searches of it as it is."
+    "A folder's index opened to read, for a front end: what it holds, images by row, searches of it as it is."
     def __init__(self, path: str|Path, # the folder of images
                  options: Options|None=None, # which index
                  **kwargs): # fields of `Options` to change
@@ -340,7 +370,7 @@ class Folder:
 
     def image(self, id, # an image's row, as `Match.id` gives it
              ) -> str|None:
-        "The path, under the folder as given, of the searchable image with row `id` (as `file` vouches for it); or None."
+        "The path under the folder as given of the searchable image at row `id` (as `file` vouches), or None."
         if self.file(id) is None: return None
         rel = self.index.paths_of([id]).get(int(id))
         return None if rel is None else self.index.path(rel)
@@ -353,12 +383,12 @@ class Folder:
     def thumbnail(self, id, # an image's row, as `Match.id` gives it
                   size: int, # pixels on the longer side, at most
                  ) -> bytes|None:
-        "A thumbnail of the image with row `id`, kept beside the index; None if there is no such image, b'' if unreadable."
+        "A thumbnail of the image with row `id`, kept by the index; None if no such image, b'' if unreadable."
         path = self.file(id)
         return None if path is None else _thumbnails(self.index, size)(path)
 
 def prepare_model(options: Options|None=None, **kwargs):
-    "Load the model `options` name (exporting it), as indexing would: a front end learns at once if it cannot."
+    "Load the model `options` name (exporting it), as indexing would: a front end learns at once if it can't."
     options = as_options(options, **kwargs)
     encoder_getter(options.model_name, options.pretrained, options.device)()
 
@@ -367,11 +397,12 @@ def dupes_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index
                threshold: float=0.95, # the smallest cosine similarity of near-copies
                **kwargs) -> Found:
-    "The groups of duplicate images in `folder`'s index, largest first, each with the one to keep; keywords: `Options`."
+    "`folder`'s groups of duplicate images, largest first, each with the one to keep; keywords: `Options`."
     options = as_options(options, **kwargs)
     index = open_index(folder, options)
     if not index.on_disk:
-        raise MemeryError(f"{folder} has no index for {options.model_name} yet: `memery index {folder}` makes one")
+        raise MemeryError(f"{folder} has no index for {options.model_name} yet: "
+                          f"`memery index {folder}` makes one")
     return Found(duplicate_groups(index, threshold), index)
 
 # %% ../nbs/00_core.ipynb #c4d7d210
@@ -392,15 +423,18 @@ class IndexInfo:
         "One line: the model, what the index holds, its size, where it is and when it last changed."
         where = Path(self.path).parent
         if self.problem: return f"{self.path}: {self.problem}"
-        held = f"{self.images:,} images" + (f" ({self.skipped:,} unreadable)" if self.skipped else '') + (", text in images read" if self.reads_text else '')
+        held = (f"{self.images:,} images" + (f" ({self.skipped:,} unreadable)" if self.skipped else '')
+                + (", text in images read" if self.reads_text else ''))
         when = time.strftime('%Y-%m-%d %H:%M', time.localtime(self.updated)) if self.updated else 'never'
-        return f"{self.model}: {held}; {_size_text(self.size)} in {where}{f' (the index of {self.holder})' if self.holder else ''}, updated {when}"
+        of_holder = f' (the index of {self.holder})' if self.holder else ''
+        return f"{self.model}: {held}; {_size_text(self.size)} in {where}{of_holder}, updated {when}"
 
     def to_dict(self) -> dict: return asdict(self)
 
 def _size_text(size: int) -> str:
     for unit in ('bytes', 'kB', 'MB', 'GB'):
-        if size < 1000 or unit == 'GB': return f"{size:,.0f} {unit}" if unit == 'bytes' else f"{size:,.1f} {unit}"
+        if size < 1000 or unit == 'GB':
+            return f"{size:,.0f} {unit}" if unit == 'bytes' else f"{size:,.1f} {unit}"
         size /= 1000
 
 def _one_model(options: Options|None, kwargs: dict) -> bool:
@@ -410,7 +444,7 @@ def _one_model(options: Options|None, kwargs: dict) -> bool:
 def info_flow(folder: str|Path, # the folder of images
               options: Options|None=None, # only the index these options use; None: every model's
               **kwargs) -> list[IndexInfo]:
-    "What `folder`'s indexes hold, one per model (keywords naming one: its alone); nothing is scanned, loaded or made."
+    "What `folder`'s indexes hold, one per model (or the one keywords name); nothing scanned, loaded or made."
     folder, one = check_folder(folder), _one_model(options, kwargs)
     options = as_options(options, **kwargs)
     # as `open_index` finds a parent's index
@@ -421,15 +455,17 @@ def info_flow(folder: str|Path, # the folder of images
     infos = []
     for db_path, key in found.items():
         if key is None:
-            infos.append(IndexInfo(str(db_path), problem="not an index memery can read (damaged, or not memery's)"))
+            infos.append(IndexInfo(str(db_path),
+                                   problem="not an index memery can read (damaged, or not memery's)"))
             continue
         try:
-            with closing(Index(db_path.parent, key, folder, create=False, root=holder)) as index, index.said_if_damaged():
+            opened = closing(Index(db_path.parent, key, folder, create=False, root=holder))
+            with opened as index, index.said_if_damaged():
                 # read as a search reads them, so that a damaged value is said here too
                 index.dim, index.generation
-                infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'), index.reads_text,
-                                       index_disk_usage(index.location, index.name), index_last_change(db_path),
-                                       str(holder) if holder else None))
+                infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'),
+                                       index.reads_text, index_disk_usage(index.location, index.name),
+                                       index_last_change(db_path), str(holder) if holder else None))
         except MemeryError as e: infos.append(IndexInfo(str(db_path), key, problem=str(e)))
     return infos
 
@@ -437,7 +473,7 @@ def info_flow(folder: str|Path, # the folder of images
 def purge_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # only the index these options use; None: every model's
                **kwargs) -> list[Path]:
-    "Delete every index of `folder`, or the one of a model `options` or keywords name; the directories (or files) removed."
+    "Delete `folder`'s indexes, or that of the model `options` or keywords name; the dirs (or files) removed."
     one, options = _one_model(options, kwargs), as_options(options, **kwargs)
     found = [d for d in index_candidates(Path(folder).expanduser(), options.index_dir) if d.is_dir()]
     if not found and not Path(folder).expanduser().is_dir():
@@ -449,9 +485,10 @@ def purge_flow(folder: str|Path, # the folder of images
 # %% ../nbs/00_core.ipynb #32436e9a
 def with_parameter_docs(f):
     "Add `f`'s parameters and their docments to its docstring as a numpy-style section, for `help(f)`."
-    from fastcore.docments import _type_str, docments # _type_str: the types as nbdev's `show_doc` writes them, so it knows the section for its own
-    items = [f"{name} : {_type_str(d['anno'])}\n    {d['docment']}" for name, d in docments(f, full=True).items()
-             if name != 'return' and d['docment']]
+    # _type_str: the types as nbdev's `show_doc` writes them, so it knows the section for its own
+    from fastcore.docments import _type_str, docments
+    items = [f"{name} : {_type_str(d['anno'])}\n    {d['docment']}"
+             for name, d in docments(f, full=True).items() if name != 'return' and d['docment']]
     f.__doc__ = f.__doc__.split('\n\nParameters\n')[0] + '\n\nParameters\n----------\n' + '\n'.join(items)
     return f
 

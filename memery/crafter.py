@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 if TYPE_CHECKING: import torch # for annotations only: decoding needs no PyTorch
-from .fileutils import OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash, is_raw_name, register_optional_formats
+from .fileutils import (OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash,
+                              is_raw_name, register_optional_formats)
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size',
@@ -35,7 +36,7 @@ def _to_8bit(im: Image.Image) -> Image.Image:
 def to_rgb(im: Image.Image, # any Pillow image
            keep_alpha: bool=False, # an image with transparency stays transparent, as RGBA
           ) -> Image.Image:
-    "Any Pillow image as 8-bit RGB: transparency laid over white (or kept, as RGBA), high bit depths scaled to 8 bits."
+    "Any Pillow image as 8-bit RGB: transparency laid over white (or kept, as RGBA), high bit depths scaled."
     if im.mode.startswith('I') or im.mode == 'F': im = _to_8bit(im)
     if im.mode in ('RGBA', 'LA', 'PA', 'La', 'RGBa') or 'transparency' in im.info:
         im = im if im.mode == 'RGBA' else im.convert('RGBA')
@@ -60,19 +61,22 @@ def _megapixels(n: int) -> str: return f"{n/1e6:.0f} MP" if n >= 1e7 else f"{n/1
 
 def _check_pixels(size: tuple[int, int], max_pixels: int):
     if size[0] * size[1] > max_pixels:
-        raise ImageError(f"too large to decode safely: {size[0]}x{size[1]} pixels ({_megapixels(size[0]*size[1])}; the limit is {_megapixels(max_pixels)})")
+        raise ImageError(f"too large to decode safely: {size[0]}x{size[1]} pixels "
+                         f"({_megapixels(size[0]*size[1])}; the limit is {_megapixels(max_pixels)})")
 
 def _reason(e: Exception) -> str:
-    if isinstance(e, UnidentifiedImageError): return "not an image Pillow can read (wrong extension, or corrupt)"
+    if isinstance(e, UnidentifiedImageError):
+        return "not an image Pillow can read (wrong extension, or corrupt)"
     if isinstance(e, PermissionError): return PERMISSION_DENIED
     if isinstance(e, FileNotFoundError): return VANISHED
     if isinstance(e, MemoryError): return OUT_OF_MEMORY
-    if type(e).__name__ in ('LibRawFileUnsupportedError', 'LibRawIOError'): return "not a RAW photo LibRaw can read (wrong extension, cut short, or corrupt)"
+    if type(e).__name__ in ('LibRawFileUnsupportedError', 'LibRawIOError'):
+        return "not a RAW photo LibRaw can read (wrong extension, cut short, or corrupt)"
     msg = str(e).split(' (')[0] if 'truncated' in str(e) else str(e)
     return f"cannot decode: {msg or type(e).__name__}"
 
 def _open_raw(f, draft_size: int|None, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
-    "A camera RAW photo and its size: its embedded preview if that is large enough, else its sensor data demosaiced at half size."
+    "A RAW photo and its size: its preview if big enough, else its sensor data demosaiced at half size."
     import rawpy
     with rawpy.imread(os.fspath(f) if isinstance(f, os.PathLike) else f) as raw:
         size = raw.sizes.width, raw.sizes.height
@@ -83,27 +87,30 @@ def _open_raw(f, draft_size: int|None, max_pixels: int) -> tuple[Image.Image, tu
                 preview = Image.open(io.BytesIO(thumb.data))
                 if draft_size: preview.draft('RGB', (draft_size, draft_size))
             else: preview = Image.fromarray(thumb.data)
-            if min(preview.size) >= (draft_size or 1024) // 2: return preview, size # enough for the model: no demosaicing
+            # enough for the model: no demosaicing
+            if min(preview.size) >= (draft_size or 1024) // 2: return preview, size
         except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError): pass
         return Image.fromarray(raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)), size
 
 # %% ../nbs/02_crafter.ipynb #d5be9c0c
 def open_image(f, # a path, or a binary file open for reading
-               draft_size: int|None=None, # shrink (JPEGs while decoding) to the smallest scale keeping both sides >= this
+               draft_size: int|None=None, # shrink (JPEGs while decoding) as far as both sides stay >= this
                max_pixels: int=MAX_PIXELS, # refuse to decode more pixels than this
-               keep_alpha: bool=False, # keep transparency (RGBA) rather than lay it over white (for thumbnails, not models)
+               keep_alpha: bool=False, # keep transparency (RGBA), not laid on white (thumbnails, not models)
               ) -> tuple[Image.Image, tuple[int, int]]:
     "Decode the image at path or binary file `f` as RGB; return it with its original (width, height)."
     register_optional_formats()
     try:
-        if is_raw_name(os.fspath(f if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', ''))): im, size = _open_raw(f, draft_size, max_pixels)
+        name = os.fspath(f if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', ''))
+        if is_raw_name(name): im, size = _open_raw(f, draft_size, max_pixels)
         else:
             with _own_size_limit(): im = Image.open(f)
             size = im.size
             if draft_size and im.format == 'JPEG': im.draft('RGB', (draft_size, draft_size))
             _check_pixels(im.size, max_pixels)
         im.load()
-        try: ImageOps.exif_transpose(im, in_place=True) # in place: a copy of a poster would cost hundreds of MB
+        # in place: a copy of a poster would cost hundreds of MB
+        try: ImageOps.exif_transpose(im, in_place=True)
         except Exception: pass # a broken EXIF block leaves the picture as stored
         im = to_rgb(im, keep_alpha)
         if draft_size and min(im.size) >= 2 * draft_size: im = im.reduce(min(im.size) // draft_size)
@@ -149,27 +156,30 @@ class Failed:
 
 # %% ../nbs/02_crafter.ipynb #4d3eeab8
 class ImageFiles:
-    "The images at `paths`, decoded and transformed for a model; failures come back as `Failed`. (A map-style dataset for PyTorch.)"
+    "The images at `paths`, decoded and transformed for a model, or `Failed` (a PyTorch map-style dataset)."
     def __init__(self, paths, # image files
-                 transform: Callable|None, # the model's image transform, PIL image -> tensor; None to read text only
+                 transform: Callable|None, # the model's transform, PIL image -> tensor; None: read text only
                  draft_size=None, # as for `open_image`
                  max_pixels=MAX_PIXELS, # as for `open_image`
-                 reader: Callable|None=None, # reads the text in an image: (image, full-size image getter) -> text (`memery.words.TextReader`)
+                 reader: Callable|None=None, # (image, full-size getter) -> text (`memery.words.TextReader`)
                 ):
-        self.paths, self.transform, self.draft_size, self.max_pixels = list(map(str, paths)), transform, draft_size, max_pixels
+        self.paths, self.transform = list(map(str, paths)), transform
+        self.draft_size, self.max_pixels = draft_size, max_pixels
         self.reader = reader
     def __len__(self): return len(self.paths)
     def __getitem__(self, i) -> Crafted|Failed:
         digest = None
         try:
             im, size, digest = read_image(self.paths[i], self.draft_size, self.max_pixels)
-            return Crafted(i, None if self.transform is None else self.transform(im), size, digest, self._text(im, i))
+            pixels = None if self.transform is None else self.transform(im)
+            return Crafted(i, pixels, size, digest, self._text(im, i))
         except ImageError as e: return Failed(i, str(e), digest)
         except Exception as e: return Failed(i, f"cannot prepare it for the model: {e}", digest)
     def _text(self, im: Image.Image, i: int) -> str|None:
-        "The text `reader` finds in `im` (decoded again at the reader's `draft_size`, if it was drafted); '' if reading fails: it is not tried again."
+        "Text `reader` finds in `im` (redecoded at its `draft_size` if drafted); '' if it fails, not retried."
         if self.reader is None: return None
-        full = lambda: open_image(self.paths[i], getattr(self.reader, 'draft_size', None), self.max_pixels)[0] # as large as the reader reads
+        # as large as the reader reads
+        full = lambda: open_image(self.paths[i], getattr(self.reader, 'draft_size', None), self.max_pixels)[0]
         try: return self.reader(im, full if self.draft_size else lambda: im)
         except Exception: return ''
 
@@ -189,7 +199,8 @@ class Batch:
 
 def collate(results: list[Crafted|Failed]) -> Batch:
     "Sort a worker's results into a `Batch`."
-    return Batch([r for r in results if isinstance(r, Crafted)], [r for r in results if isinstance(r, Failed)])
+    return Batch([r for r in results if isinstance(r, Crafted)],
+                 [r for r in results if isinstance(r, Failed)])
 
 # %% ../nbs/02_crafter.ipynb #15b1e3ab
 def default_workers(n_images: int, # images to decode
@@ -200,19 +211,24 @@ def default_workers(n_images: int, # images to decode
 
 # %% ../nbs/02_crafter.ipynb #1f38bfe2
 SOCKET_PATH_MAX = 103 # bytes in a Unix socket's path, on macOS (107 on Linux)
-_SHARING_SOCKET = len('/pymp-abcd1234/listener-abcd1234') # what `multiprocessing` adds to the temporary directory
+# what `multiprocessing` adds to the temporary directory
+_SHARING_SOCKET = len('/pymp-abcd1234/listener-abcd1234')
 
 @contextmanager
 def _socket_safe_temporary_dir():
-    "Make the temporary directory that processes started meanwhile inherit one short enough for their sockets, if it is not."
+    "Give processes started meanwhile a temporary directory short enough for their sockets, if needed."
     if len(os.fsencode(tempfile.gettempdir())) + _SHARING_SOCKET <= SOCKET_PATH_MAX:
         yield
         return
-    short = next((d for d in ('/tmp', '/var/tmp', '/dev/shm') if os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK)), None)
-    if short is None: raise MemeryError(f"the temporary directory {tempfile.gettempdir()} is too long a path for the decoding processes' "
-                                        f"sockets, and /tmp cannot be written: set TMPDIR to a shorter one, or decode in this process (--workers 0)")
+    short = next((d for d in ('/tmp', '/var/tmp', '/dev/shm')
+                  if os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK)), None)
+    if short is None:
+        raise MemeryError(f"the temporary directory {tempfile.gettempdir()} is too long a path for the "
+                          "decoding processes' sockets, and /tmp cannot be written: "
+                          "set TMPDIR to a shorter one, or decode in this process (--workers 0)")
     before, environment = tempfile.tempdir, os.environ.get('TMPDIR')
-    tempfile.tempdir = os.environ['TMPDIR'] = short # a forked process keeps the first, a spawned one reads the second
+    # a forked process keeps the first, a spawned one reads the second
+    tempfile.tempdir = os.environ['TMPDIR'] = short
     try: yield
     finally:
         tempfile.tempdir = before
@@ -233,7 +249,8 @@ def end_with(parent: int, # the process that started this one
              worker_id: int=0, # as PyTorch's workers are told
             ):
     "In a decoding process: end when `parent` does, even killed (Linux), and at once if it already has."
-    # PyTorch's own check of its parent is made after it starts up: a parent killed meanwhile went unnoticed for good
+    # PyTorch's own check of its parent is made after it starts up:
+    # a parent killed meanwhile went unnoticed for good
     if sys.platform == 'linux': ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent: os._exit(0)
 
@@ -250,10 +267,12 @@ def craft(paths, # image files
     ds = ImageFiles(paths, transform, draft_size, max_pixels, reader)
     if num_workers is None: num_workers = default_workers(len(ds), batch_size)
     if not num_workers: # in this process: no PyTorch needed
-        return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))]) for start in range(0, len(ds), batch_size))
+        return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))])
+                for start in range(0, len(ds), batch_size))
     # PyTorch is needed to batch in workers, not to decode
     from torch.utils.data import DataLoader
     # the workers, started here, keep it
     with _socket_safe_temporary_dir():
-        return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate, prefetch_factor=4,
-                               multiprocessing_context=worker_start(), worker_init_fn=partial(end_with, os.getpid())))
+        return iter(DataLoader(ds, batch_size=batch_size, num_workers=num_workers, collate_fn=collate,
+                               prefetch_factor=4, multiprocessing_context=worker_start(),
+                               worker_init_fn=partial(end_with, os.getpid())))

@@ -13,7 +13,8 @@ from .indexer import Index
 __all__ = ['EXACT_PAIRS_LIMIT', 'SKETCH_SLACK', 'exact_pairs', 'sketch_pairs', 'Duplicate', 'DuplicateGroup', 'duplicate_groups']
 
 # %% ../nbs/13_dupes.ipynb #3d531bb4
-EXACT_PAIRS_LIMIT = 5_000 # up to this many images every pair is compared; above, candidates come from `sketch_pairs`
+# up to this many images every pair is compared; above, candidates come from `sketch_pairs`
+EXACT_PAIRS_LIMIT = 5_000
 
 def exact_pairs(m: np.ndarray, # unit vectors, one per row
                 threshold: float, # the smallest cosine that counts
@@ -28,7 +29,8 @@ def exact_pairs(m: np.ndarray, # unit vectors, one per row
     return np.concatenate(found)
 
 # %% ../nbs/13_dupes.ipynb #a4c4e475
-SKETCH_SLACK = 0.05 # how far below the threshold a sketch's cosine may fall and its pair still be checked in full
+# how far below the threshold a sketch's cosine may fall and its pair still be checked in full
+SKETCH_SLACK = 0.05
 
 def sketch_pairs(m: np.ndarray, # unit vectors, one per row
                  threshold: float, # the smallest cosine that counts
@@ -38,7 +40,7 @@ def sketch_pairs(m: np.ndarray, # unit vectors, one per row
                  dims: int=64, # numbers per sketch
                  seed: int=0, # of the random projections: the result is the same every run
                 ) -> np.ndarray:
-    "Pairs of rows (i < j) of `m` whose cosine is at least `threshold`, found by locality-sensitive hashing, as an (n, 2) array."
+    "Row pairs (i < j) of `m` with cosine >= `threshold`, by locality-sensitive hashing, as an (n, 2) array."
     rng = np.random.default_rng(seed)
     sketch = m @ rng.standard_normal((m.shape[1], dims), dtype=np.float32)
     sketch /= np.maximum(np.linalg.norm(sketch, axis=1, keepdims=True), 1e-12)
@@ -87,10 +89,11 @@ def _components(n: int, pairs) -> list[list[int]]:
 
 def duplicate_groups(index: Index, # the index of the folder
                      threshold: float=0.95, # the smallest cosine similarity of near-duplicates
-                     exact_limit: int=EXACT_PAIRS_LIMIT, # compare every pair up to this many images; sketches above
+                     exact_limit: int=EXACT_PAIRS_LIMIT, # compare all pairs up to this many; sketches above
                     ) -> list[DuplicateGroup]:
     "The groups of duplicates among `index`'s images, largest first."
-    if not 0 < threshold <= 1: raise MemeryError(f"the threshold must be above 0 and at most 1, not {threshold}")
+    if not 0 < threshold <= 1:
+        raise MemeryError(f"the threshold must be above 0 and at most 1, not {threshold}")
     vecs, facts = index.vectors(), index.facts()
     m = vecs.matrix
     pairs = (exact_pairs if len(m) <= exact_limit else sketch_pairs)(m, threshold).tolist()
@@ -107,5 +110,6 @@ def duplicate_groups(index: Index, # the index of the folder
         keeper, *others = sorted(members, key=rank)
         dupes = [Duplicate(index.path(vecs.paths[o]), round(float(np.clip(m[keeper] @ m[o], -1, 1)), 6),
                            bool(fingerprints[o]) and fingerprints[o] == fingerprints[keeper]) for o in others]
-        groups.append(DuplicateGroup(index.path(vecs.paths[keeper]), sorted(dupes, key=lambda d: (not d.identical, -d.score, d.path))))
+        ordered = sorted(dupes, key=lambda d: (not d.identical, -d.score, d.path))
+        groups.append(DuplicateGroup(index.path(vecs.paths[keeper]), ordered))
     return sorted(groups, key=lambda g: (-len(g), g.keeper))

@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError, RandomWeightsWarning,
-                              is_factory_name, model_key, warn_random_weights)
+from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, MemeryError,
+                              RandomWeightsWarning, is_factory_name, model_key, warn_random_weights)
 
 # %% auto #0
 __all__ = ['ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size',
@@ -26,12 +26,12 @@ class ModelUnavailable(MemeryError):
 
 def _unavailable(model_name, pretrained, why) -> ModelUnavailable:
     return ModelUnavailable(
-        f"cannot load the {model_name} model with its '{pretrained}' weights: {why}. memery downloads the weights "
-        f"once, the first time it runs with a network connection, into the Hugging Face cache, and works offline "
-        f"after that. To use a weights file you already have, pass its path instead of the tag: "
-        f"`--pretrained /path/to/open_clip_model.safetensors` on the command line, `pretrained='/path/...'` in "
-        f"Python; or point HF_HUB_CACHE at a Hugging Face cache that holds them. (For tests only, "
-        f"`--pretrained none` runs the model with random weights.)")
+        f"cannot load the {model_name} model with its '{pretrained}' weights: {why}. memery downloads the "
+        "weights once, the first time it runs with a network connection, into the Hugging Face cache, and "
+        "works offline after that. To use a weights file you already have, pass its path instead of the tag: "
+        "`--pretrained /path/to/open_clip_model.safetensors` on the command line, `pretrained='/path/...'` "
+        "in Python; or point HF_HUB_CACHE at a Hugging Face cache that holds them. (For tests only, "
+        "`--pretrained none` runs the model with random weights.)")
 
 def _hub_endpoint() -> str:
     return os.environ.get('HF_ENDPOINT') or 'https://huggingface.co'
@@ -39,11 +39,14 @@ def _hub_endpoint() -> str:
 def _check_hub(model_name, pretrained, timeout=3.0):
     "Raise `ModelUnavailable` unless the Hugging Face hub answers within `timeout` seconds."
     if os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on'):
-        raise _unavailable(model_name, pretrained, "the weights are not in the local cache and HF_HUB_OFFLINE is set")
+        raise _unavailable(model_name, pretrained,
+                           "the weights are not in the local cache and HF_HUB_OFFLINE is set")
     url = urlparse(_hub_endpoint())
-    try: socket.create_connection((url.hostname, url.port or (443 if url.scheme == 'https' else 80)), timeout=timeout).close()
+    port = url.port or (443 if url.scheme == 'https' else 80)
+    try: socket.create_connection((url.hostname, port), timeout=timeout).close()
     except OSError as e:
-        raise _unavailable(model_name, pretrained, f"the weights are not in the local cache and {url.hostname} cannot be reached "
+        raise _unavailable(model_name, pretrained,
+                           f"the weights are not in the local cache and {url.hostname} cannot be reached "
                            f"({e.strerror or e or 'timed out'})") from None
 
 # %% ../nbs/03_encoder.ipynb #61e7a44e
@@ -62,7 +65,8 @@ def check_model_name(model_name: str, # an open_clip model name, or `hf-hub:org/
     known = open_clip.list_models()
     if model_name in known or model_name.partition(':')[0] in OPEN_CLIP_SCHEMAS: return
     close = difflib.get_close_matches(model_name, known, n=4, cutoff=0.6)
-    raise MemeryError(f"open_clip has no model {model_name!r}" + (f"; the closest are {', '.join(close)}" if close else '') +
+    raise MemeryError(f"open_clip has no model {model_name!r}" +
+                      (f"; the closest are {', '.join(close)}" if close else '') +
                       " (python -c 'import open_clip; print(open_clip.list_models())' lists all of them)")
 
 def resolve_weights(model_name: str, # an open_clip model name
@@ -77,7 +81,8 @@ def resolve_weights(model_name: str, # an open_clip model name
     cfg = open_clip.get_pretrained_cfg(model_name, pretrained)
     if not cfg:
         tags = open_clip.list_pretrained_tags_by_model(model_name)
-        known = f"its known weights are: {', '.join(tags)}" if tags else f"open_clip has no weights for '{model_name}'"
+        known = (f"its known weights are: {', '.join(tags)}" if tags
+                 else f"open_clip has no weights for '{model_name}'")
         raise MemeryError(f"'{pretrained}' is neither a file nor a tag of {model_name}; {known}")
     if cfg.get('hf_hub'):
         repo_id, filename = os.path.split(cfg['hf_hub'])
@@ -100,7 +105,7 @@ def pick_device(device: str|torch.device|None=None) -> torch.device:
 
 # %% ../nbs/03_encoder.ipynb #2b88e849
 def default_batch_size(device: torch.device) -> int:
-    "Images per batch: large enough to keep the device busy, small enough that an interrupted run loses little."
+    "Images per batch: enough to keep the device busy, few enough that an interrupted run loses little."
     return {'cuda': 256, 'mps': 64}.get(device.type, 32)
 
 # %% ../nbs/03_encoder.ipynb #412fd611
@@ -160,11 +165,12 @@ class Encoder:
 def _factory(model_name: str) -> Callable:
     module, _, attr = model_name.partition(':')
     try: return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as e: raise MemeryError(f"cannot load model factory {model_name}: {e}") from None
+    except (ImportError, AttributeError) as e:
+        raise MemeryError(f"cannot load model factory {model_name}: {e}") from None
 
 @contextmanager
 def _skip_random_init():
-    "While a model whose every weight is about to be loaded is built, don't draw random values for its weights."
+    "Don't draw random weights while building a model whose every weight is about to be loaded."
     names = [n for n in dir(torch.nn.init) if n.endswith('_') and not n.startswith('_')]
     saved = {n: getattr(torch.nn.init, n) for n in names}
     for n in names: setattr(torch.nn.init, n, lambda tensor, *args, **kwargs: tensor)
@@ -175,19 +181,23 @@ def _skip_random_init():
 def _open_clip_model(model_name, pretrained, cache_dir=None):
     import open_clip
     weights = resolve_weights(model_name, pretrained, cache_dir)
-    # open_clip ignores `pretrained` for a model of a local folder, which may hold weights of its own: loaded after
+    # open_clip ignores `pretrained` for a model of a local folder,
+    # which may hold weights of its own: loaded after
     local = model_name.startswith('local-dir:')
-    # Given a file rather than a tag, open_clip no longer sees the tag's preprocessing and activation: pass them on
+    # Given a file rather than a tag, open_clip no longer sees the tag's preprocessing and activation:
+    # pass them on
     tag = (open_clip.get_pretrained_cfg(model_name, pretrained) if pretrained else None) or {}
     logging.disable(logging.WARNING) # open_clip logs "initialized randomly" as a warning; we warn ourselves
     try:
-        # open_clip loads a checkpoint strictly, so every weight is overwritten: random init would only cost seconds
+        # open_clip loads a checkpoint strictly, so every weight is overwritten:
+        # random init would only cost seconds
         with torch.random.fork_rng(devices=[]), (_skip_random_init() if weights else nullcontext()):
             torch.manual_seed(0)
             model, _, preprocess = open_clip.create_model_and_transforms(
                 model_name, pretrained=None if local else weights, cache_dir=cache_dir,
-                force_quick_gelu=bool(tag.get('quick_gelu')), image_mean=tag.get('mean'), image_std=tag.get('std'),
-                image_interpolation=tag.get('interpolation'), image_resize_mode=tag.get('resize_mode'))
+                force_quick_gelu=bool(tag.get('quick_gelu')), image_mean=tag.get('mean'),
+                image_std=tag.get('std'), image_interpolation=tag.get('interpolation'),
+                image_resize_mode=tag.get('resize_mode'))
             if local and weights: open_clip.load_checkpoint(model, weights)
     except MemeryError: raise
     except Exception as e: raise MemeryError(f"cannot create the {model_name} model: {e}") from None
@@ -204,9 +214,9 @@ def _load(model_name, pretrained, device, cache_dir) -> Encoder:
     return Encoder(*parts, model_name, pretrained, device)
 
 def load_model(model_name: str=DEFAULT_MODEL, # an open_clip model name, or `module:factory`
-               pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
+               pretrained: str|None=DEFAULT_PRETRAINED, # open_clip tag, weights file, or None: random weights
                device: str|None=None, # 'cuda', 'mps', 'cpu'; by default the best available
-               cache_dir: str|None=None, # where downloaded weights are kept; by default the Hugging Face cache
+               cache_dir: str|None=None, # where downloaded weights are kept; default: the Hugging Face cache
               ) -> Encoder:
-    "The `Encoder` for a model and its weights, loaded once per process (through `memery.models.load_encoder`)."
+    "The `Encoder` for a model and its weights, loaded once per process (via `memery.models.load_encoder`)."
     return _load(model_name, pretrained, str(pick_device(device)), cache_dir)

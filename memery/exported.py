@@ -4,8 +4,8 @@
 
 # %% ../nbs/12_exported.ipynb #37aea062
 from __future__ import annotations
-import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, re, shutil, stat, string
-import tempfile, threading, time, warnings
+import functools, gzip, hashlib, html, importlib.metadata, importlib.util, json, logging, os, re, shutil, stat
+import string, tempfile, threading, time, warnings
 from pathlib import Path
 import numpy as np
 from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir
@@ -18,8 +18,9 @@ __all__ = ['CLIP_MERGES', 'CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING
 
 # %% ../nbs/12_exported.ipynb #3832e256
 def _byte_symbols() -> dict[int, str]:
-    "CLIP's printable character for each byte: printable Latin-1 bytes stand for themselves, the others for characters from 256 up."
-    printable = [*range(ord('!'), ord('~') + 1), *range(ord('¡'), ord('¬') + 1), *range(ord('®'), ord('ÿ') + 1)]
+    "CLIP's printable character for each byte: printable Latin-1 bytes as is, the others from chr(256) up."
+    printable = [*range(ord('!'), ord('~') + 1), *range(ord('¡'), ord('¬') + 1),
+                 *range(ord('®'), ord('ÿ') + 1)]
     others = [b for b in range(256) if b not in printable]
     return {**{b: chr(b) for b in printable}, **{b: chr(256 + i) for i, b in enumerate(others)}}
 
@@ -29,10 +30,11 @@ def clip_bpe_file() -> Path:
     if spec is None or not spec.submodule_search_locations: raise MemeryError("open_clip is not installed")
     return Path(spec.submodule_search_locations[0])/'bpe_simple_vocab_16e6.txt.gz'
 
-CLIP_MERGES = 49152 - 256 - 2 # the merges CLIP uses: its vocabulary is 256 bytes, the same ending a word, these merges and 2 special tokens
+# the merges CLIP uses: its vocabulary is 256 bytes, the same ending a word, these merges and 2 special tokens
+CLIP_MERGES = 49152 - 256 - 2
 
 def clip_merges() -> list[str]:
-    "CLIP's ranked byte-pair merges, best first, each 'a b': the first `CLIP_MERGES` of open_clip's file (no more is read)."
+    "CLIP's ranked byte-pair merges, best first, as 'a b': the first `CLIP_MERGES` of open_clip's file only."
     chunks, lines = [], 0
     with gzip.open(clip_bpe_file()) as f:
         while lines <= CLIP_MERGES and (chunk := f.read(1 << 18)):
@@ -40,12 +42,14 @@ def clip_merges() -> list[str]:
             lines += chunk.count(b'\n')
     head = b''.join(chunks)
     head = head[:head.rindex(b'\n')].decode('utf-8') # whole lines only: a character may be cut at the end
-    # after the file's version line; kept as lines: a million tuples and dicts of them took 60 ms of every query
+    # after the file's version line; kept as lines:
+    # a million tuples and dicts of them took 60 ms of every query
     return head.split('\n', CLIP_MERGES + 1)[1:CLIP_MERGES + 1]
 
 # %% ../nbs/12_exported.ipynb #3d2d7f14
 CLEANINGS = ('lower', 'whitespace', 'canonicalize') # open_clip's ways of cleaning a text before tokenizing it
-_FTFY_NOOP = re.compile(r"[\t\n -%'-~]*") # printable ASCII, tabs and newlines, but no '&': text `ftfy.fix_text` leaves as it is
+# printable ASCII, tabs and newlines, but no '&': text `ftfy.fix_text` leaves as it is
+_FTFY_NOOP = re.compile(r"[\t\n -%'-~]*")
 _PUNCTUATION = str.maketrans('', '', string.punctuation)
 
 class ClipTokenizer:
@@ -60,21 +64,24 @@ class ClipTokenizer:
         merges = clip_merges()
         self.bytes = _byte_symbols()
         specials = ['<start_of_text>', '<end_of_text>', *special_tokens]
-        # a merge's token is its two parts joined: no token holds a space (CLIP's byte symbols stand in for it)
-        vocab = [*self.bytes.values(), *(s + '</w>' for s in self.bytes.values()), *(m.replace(' ', '') for m in merges),
-                 *specials]
+        # a merge's token is its two parts joined:
+        # no token holds a space (CLIP's byte symbols stand in for it)
+        vocab = [*self.bytes.values(), *(s + '</w>' for s in self.bytes.values()),
+                 *(m.replace(' ', '') for m in merges), *specials]
         self.ids = dict(zip(vocab, range(len(vocab))))
         # by the merge's line, 'a b': built in C, where tuples of pairs took Python a pair at a time
         self.ranks = dict(zip(merges, range(len(merges))))
         self.specials = set(specials)
         self.start, self.end = self.ids['<start_of_text>'], self.ids['<end_of_text>']
-        self.pattern = regex.compile('|'.join(specials) + r"""|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+""", regex.IGNORECASE)
+        word_pattern = r"""|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""
+        self.pattern = regex.compile('|'.join(specials) + word_pattern, regex.IGNORECASE)
         self._pieces = {}
 
     def clean(self, text: str) -> str:
         "`text` as open_clip cleans it before tokenizing."
         if not _FTFY_NOOP.fullmatch(text):
-            import ftfy # 25 ms to import, for what only non-ASCII text, control characters and HTML entities need
+            # 25 ms to import, for what only non-ASCII text, control characters and HTML entities need
+            import ftfy
             text = ftfy.fix_text(text)
         text = html.unescape(html.unescape(text)).strip()
         if self.cleaning == 'canonicalize': text = text.replace('_', ' ').translate(_PUNCTUATION).lower()
@@ -82,16 +89,21 @@ class ClipTokenizer:
         return text.lower() if self.cleaning == 'lower' else text
 
     def _merge(self, piece: str) -> list[str]:
-        "The byte-pair tokens of one piece of text: merge the best-ranked adjacent pair, everywhere, until none is ranked."
+        "Byte-pair tokens of one piece: merge the best-ranked adjacent pair everywhere, until none is ranked."
         if piece in self.specials: return [piece]
         word = [*piece[:-1], piece[-1] + '</w>']
         while len(word) > 1:
-            rank, pair = min((self.ranks.get(f'{a} {b}', len(self.ranks)), (a, b)) for a, b in zip(word, word[1:]))
+            rank, pair = min((self.ranks.get(f'{a} {b}', len(self.ranks)), (a, b))
+                             for a, b in zip(word, word[1:]))
             if rank == len(self.ranks): break
             merged, i = [], 0
             while i < len(word):
-                if i < len(word) - 1 and (word[i], word[i + 1]) == pair: merged.append(word[i] + word[i + 1]); i += 2
-                else: merged.append(word[i]); i += 1
+                if i < len(word) - 1 and (word[i], word[i + 1]) == pair:
+                    merged.append(word[i] + word[i + 1])
+                    i += 2
+                else:
+                    merged.append(word[i])
+                    i += 1
             word = merged
         return word
 
@@ -114,7 +126,9 @@ class ClipTokenizer:
         return out
 
 # %% ../nbs/12_exported.ipynb #41202b33
-EXPORT_FORMAT = 3 # changes whenever what an export holds, or how it is made, does: older exports are made again (3: an image tower an older build failed to export is tried again)
+# changes whenever what an export holds, or how it is made, does: older exports are made again
+# (3: an image tower an older build failed to export is tried again)
+EXPORT_FORMAT = 3
 
 def _version(dist: str) -> str:
     try: return importlib.metadata.version(dist)
@@ -124,9 +138,11 @@ def export_key(model_name: str, # an open_clip model name
                pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
               ) -> str:
     "What an export of the model depends on, as one string."
-    parts = [model_key(model_name, pretrained), f'format {EXPORT_FORMAT}', f"open_clip {_version('open_clip_torch')}", f"torch {_version('torch')}"]
+    parts = [model_key(model_name, pretrained), f'format {EXPORT_FORMAT}',
+             f"open_clip {_version('open_clip_torch')}", f"torch {_version('torch')}"]
     weights = Path(pretrained).expanduser() if pretrained else None
-    if weights and weights.is_file(): parts.append(f'{weights.stat().st_size} bytes, modified {weights.stat().st_mtime_ns}')
+    if weights and weights.is_file():
+        parts.append(f'{weights.stat().st_size} bytes, modified {weights.stat().st_mtime_ns}')
     return '\n'.join(parts)
 
 def export_dir(key: str) -> Path:
@@ -135,49 +151,61 @@ def export_dir(key: str) -> Path:
 
 # %% ../nbs/12_exported.ipynb #26993ece
 MAX_DELTA = 1e-5 # how far an exported tower's vectors may be from open_clip's
-_PROBES = ["a photo of a dog", "the receipt from the plumber, $1,284.50", "東京 🐶 café &amp; ünïcödé", "x " * 90]
-RESAMPLING = {'nearest': 0, 'lanczos': 1, 'bilinear': 2, 'bicubic': 3} # Pillow's numbers for torchvision's interpolation names
+_PROBES = ["a photo of a dog", "the receipt from the plumber, $1,284.50", "東京 🐶 café &amp; ünïcödé",
+           "x " * 90]
+# Pillow's numbers for torchvision's interpolation names
+RESAMPLING = {'nearest': 0, 'lanczos': 1, 'bilinear': 2, 'bicubic': 3}
 
 def prepare_picture(picture, # a decoded PIL image
                     settings: dict, # the model's transform, as `_picture_settings` reads it
                    ) -> np.ndarray:
-    "`picture` as the model's transform makes it (torchvision's Resize, CenterCrop, ToTensor, Normalize), as a float32 (3, h, w) array."
+    "`picture` after the model's transform (Resize, CenterCrop, ToTensor, Normalize): float32, (3, h, w)."
     size, (crop_h, crop_w) = settings['resize'], settings['crop']
     w, h = picture.size
     if len(size) == 2: new_h, new_w = size
     else: new_w, new_h = (size[0], int(size[0] * h / w)) if w <= h else (int(size[0] * w / h), size[0])
     picture = picture.convert('RGB').resize((new_w, new_h), RESAMPLING[settings['interpolation']])
     top, left = int(round((new_h - crop_h) / 2.0)), int(round((new_w - crop_w) / 2.0))
-    x = np.asarray(picture.crop((left, top, left + crop_w, top + crop_h)), dtype=np.float32).transpose(2, 0, 1) / np.float32(255)
+    cropped = picture.crop((left, top, left + crop_w, top + crop_h))
+    x = np.asarray(cropped, dtype=np.float32).transpose(2, 0, 1) / np.float32(255)
     return (x - np.float32(settings['mean'])[:, None, None]) / np.float32(settings['std'])[:, None, None]
 
 def _probe_pictures() -> list:
     "Noise pictures of awkward sizes, to compare transforms on."
     from PIL import Image
     rng = np.random.default_rng(0)
-    return [Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)) for w, h in [(300, 200), (200, 301), (224, 224), (641, 97), (50, 40)]]
+    sizes = [(300, 200), (200, 301), (224, 224), (641, 97), (50, 40)]
+    return [Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)) for w, h in sizes]
 
 def _picture_settings(preprocess) -> dict:
-    "`prepare_picture`'s settings for the model's transform; `MemeryError` if `prepare_picture` cannot stand in for it."
+    "`prepare_picture`'s settings for the model's transform; `MemeryError` if it cannot stand in for that."
     steps = list(getattr(preprocess, 'transforms', []))
     kinds = [getattr(t, '__name__', type(t).__name__) for t in steps]
-    if (len(kinds) != 5 or kinds[:2] != ['Resize', 'CenterCrop'] or kinds[2] not in ('MaybeConvertMode', '_convert_to_rgb')
+    if (len(kinds) != 5 or kinds[:2] != ['Resize', 'CenterCrop']
+        or kinds[2] not in ('MaybeConvertMode', '_convert_to_rgb')
         or kinds[3] not in ('ToTensor', 'MaybeToTensor') or kinds[4] != 'Normalize'):
-        raise MemeryError(f"its image transform ({', '.join(kinds) or type(preprocess).__name__}) is not the usual one")
+        raise MemeryError(f"its image transform ({', '.join(kinds) or type(preprocess).__name__}) "
+                          "is not the usual one")
     resize, crop, _, _, norm = steps
     size = [resize.size] if isinstance(resize.size, int) else list(resize.size)
-    settings = {'resize': size, 'interpolation': getattr(resize.interpolation, 'value', None), 'crop': list(crop.size),
-                'mean': [float(m) for m in norm.mean], 'std': [float(s) for s in norm.std]}
-    if resize.max_size is not None or settings['interpolation'] not in RESAMPLING or len(settings['crop']) != 2 or min(size) < max(settings['crop']):
+    settings = {'resize': size, 'interpolation': getattr(resize.interpolation, 'value', None),
+                'crop': list(crop.size), 'mean': [float(m) for m in norm.mean],
+                'std': [float(s) for s in norm.std]}
+    if (resize.max_size is not None or settings['interpolation'] not in RESAMPLING
+        or len(settings['crop']) != 2 or min(size) < max(settings['crop'])):
         raise MemeryError(f"its image transform ({resize}, {crop}) is not the usual one")
     for picture in _probe_pictures():
-        if not np.allclose(prepare_picture(picture, settings), preprocess(picture).numpy(), rtol=0, atol=1e-6):
+        if not np.allclose(prepare_picture(picture, settings), preprocess(picture).numpy(),
+                           rtol=0, atol=1e-6):
             raise MemeryError("its image transform differs from torchvision's usual one")
     return settings
 
 # %% ../nbs/12_exported.ipynb #2bf313a1
-STALE_AFTER = 30 * 86_400 # seconds an export replaced by a newer one, or of a weights file that is gone, is kept unused before it is removed
-HALF_MADE_AFTER = 86_400 # seconds after which an export, quantization or optimized graph still unfinished was left by a killed process
+# seconds an export replaced by a newer one, or of a weights file that is gone,
+# is kept unused before it is removed
+STALE_AFTER = 30 * 86_400
+# seconds after which an export, quantization or optimized graph still unfinished was left by a killed process
+HALF_MADE_AFTER = 86_400
 
 def _mark_used(folder: Path):
     "Record that the export in `folder` was used now (its manifest's time), so that `prune_exports` keeps it."
@@ -188,11 +216,12 @@ def _weights_gone(key: str) -> bool:
     "Whether `key` is that of an export of a weights file that no longer exists."
     model, *_, last = key.split('\n')
     if not re.fullmatch(r'\d+ bytes, modified \d+', last): return False # an open_clip tag, or random weights
-    paths = (Path(model[i + 1:]) for i, c in enumerate(model) if c == '/') # the model's name may hold '/' too: any absolute tail
+    # the model's name may hold '/' too: any absolute tail
+    paths = (Path(model[i + 1:]) for i, c in enumerate(model) if c == '/')
     return not any(p.is_absolute() and p.is_file() for p in paths)
 
 def _remove_half_made(folder: Path, now: float):
-    "Remove what killed processes left unfinished in `folder` (names starting with '.') more than `HALF_MADE_AFTER` ago."
+    "Remove what killed processes left unfinished in `folder` (dot names) more than `HALF_MADE_AFTER` ago."
     for entry in folder.glob('.*'):
         try: st = os.lstat(entry)
         except OSError: continue
@@ -203,18 +232,21 @@ def _remove_half_made(folder: Path, now: float):
 def prune_exports(made: Path, # the export just made
                   now: float|None=None, # the time ages are counted to (default: now)
                  ) -> list[Path]:
-    "Remove the exports beside `made` that no search can use again, and what killed processes left half-made; return the exports removed."
+    "Remove exports beside `made` that no search can use again, and half-made ones; return those removed."
     now, removed = time.time() if now is None else now, []
     try: made_key = json.loads((made/'manifest.json').read_text())['key']
     except (OSError, ValueError, TypeError, KeyError): return [] # removed by another process meanwhile, say
     _remove_half_made(made.parent, now)
     for folder in made.parent.iterdir():
         try:
-            if folder == made or folder.name.startswith('.') or not stat.S_ISDIR(os.lstat(folder).st_mode): continue
+            if folder == made or folder.name.startswith('.') or not stat.S_ISDIR(os.lstat(folder).st_mode):
+                continue
             _remove_half_made(folder, now)
-            key, used = json.loads((folder/'manifest.json').read_text())['key'], os.lstat(folder/'manifest.json').st_mtime
+            key, used = (json.loads((folder/'manifest.json').read_text())['key'],
+                         os.lstat(folder/'manifest.json').st_mtime)
             replaced = key != made_key and key.split('\n')[0] == made_key.split('\n')[0]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError): continue # not an export memery made: left alone
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue # not an export memery made: left alone
         if now - used > STALE_AFTER and (replaced or _weights_gone(key)):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
@@ -222,36 +254,46 @@ def prune_exports(made: Path, # the export just made
 
 # %% ../nbs/12_exported.ipynb #e1594e8b
 def _tokenizer_settings(tokenizer) -> dict:
-    "`ClipTokenizer`'s settings for open_clip's `tokenizer`; `MemeryError` if it is not one `ClipTokenizer` can stand in for."
+    "`ClipTokenizer`'s settings for open_clip's `tokenizer`; `MemeryError` if it cannot replace `tokenizer`."
     if type(tokenizer).__name__ != 'SimpleTokenizer' or getattr(tokenizer, 'reduction_fn', None) is not None:
         raise MemeryError(f"its tokenizer, {type(tokenizer).__name__}, is not CLIP's")
     clean = getattr(tokenizer.clean_fn, '__name__', '').removeprefix('_clean_')
     specials = [tokenizer.decoder[i] for i in tokenizer.all_special_ids[2:]]
     settings = {'context_length': int(tokenizer.context_length), 'clean': clean, 'special_tokens': specials}
-    if clean not in CLEANINGS or not np.array_equal(ClipTokenizer(**settings)(_PROBES), tokenizer(_PROBES).numpy()):
+    if (clean not in CLEANINGS
+        or not np.array_equal(ClipTokenizer(**settings)(_PROBES), tokenizer(_PROBES).numpy())):
         raise MemeryError("its tokenizer differs from CLIP's")
     return settings
 
 def _export_tower(encoder, part: str, example: np.ndarray, folder: Path) -> dict:
-    "Write `encoder`'s text or image tower (`part`) to `folder`/`part`.onnx, weights beside it; the files' sizes, once its vectors are checked."
+    "Write `encoder`'s `part` tower to `folder`/`part`.onnx, weights beside; files' sizes, vectors checked."
     import copy, onnx, onnxruntime, torch
-    model = encoder.model if (encoder.device.type, encoder.dtype) == ('cpu', torch.float32) else copy.deepcopy(encoder.model).float().cpu()
+    model = (encoder.model if (encoder.device.type, encoder.dtype) == ('cpu', torch.float32)
+             else copy.deepcopy(encoder.model).float().cpu())
     encode = model.encode_text if part == 'text' else model.encode_image
     class Tower(torch.nn.Module):
-        def __init__(self): super().__init__(); self.model = model
+        def __init__(self):
+            super().__init__()
+            self.model = model
         def forward(self, x): return torch.nn.functional.normalize(encode(x).float(), dim=-1)
     tower, name = Tower().eval(), 'tokens' if part == 'text' else 'pixels'
     with torch.inference_mode(): expected = tower(torch.from_numpy(example)).numpy()
-    with warnings.catch_warnings(): # with gradients on, as PyTorch's fused attention (which ONNX lacks) runs only without them
+    # with gradients on, as PyTorch's fused attention (which ONNX lacks) runs only without them
+    with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        torch.onnx.export(tower, (torch.from_numpy(example),), folder/'whole.onnx', input_names=[name], output_names=['vectors'],
+        torch.onnx.export(tower, (torch.from_numpy(example),), folder/'whole.onnx',
+                          input_names=[name], output_names=['vectors'],
                           dynamic_axes={name: {0: 'n'}, 'vectors': {0: 'n'}}, opset_version=17, dynamo=False)
-    onnx.save_model(onnx.load(folder/'whole.onnx'), folder/f'{part}.onnx', save_as_external_data=True, location=f'{part}.weights')
+    onnx.save_model(onnx.load(folder/'whole.onnx'), folder/f'{part}.onnx',
+                    save_as_external_data=True, location=f'{part}.weights')
     (folder/'whole.onnx').unlink()
-    got = onnxruntime.InferenceSession(folder/f'{part}.onnx', providers=['CPUExecutionProvider']).run(None, {name: example})[0]
+    session = onnxruntime.InferenceSession(folder/f'{part}.onnx', providers=['CPUExecutionProvider'])
+    got = session.run(None, {name: example})[0]
     delta = np.abs(got - expected).max()
-    if not delta <= MAX_DELTA: raise MemeryError(f"its exported vectors differ from open_clip's by {delta:.1e}")
-    return {f'{part}.onnx': (folder/f'{part}.onnx').stat().st_size, f'{part}.weights': (folder/f'{part}.weights').stat().st_size}
+    if not delta <= MAX_DELTA:
+        raise MemeryError(f"its exported vectors differ from open_clip's by {delta:.1e}")
+    return {f'{part}.onnx': (folder/f'{part}.onnx').stat().st_size,
+            f'{part}.weights': (folder/f'{part}.weights').stat().st_size}
 
 def _reason(e: Exception) -> str: return str(e).splitlines()[0][:300] if str(e) else type(e).__name__
 
@@ -260,7 +302,7 @@ def _clear(folder: Path, part: str):
 
 def export_model(encoder, # a loaded open_clip `memery.encoder.Encoder`
                 ) -> Path:
-    "Export `encoder`'s towers to ONNX in memery's cache, unless they are there already; return the export's directory."
+    "Export `encoder`'s towers to ONNX in memery's cache, unless already there; return the export's folder."
     key = export_key(encoder.model_name, encoder.pretrained)
     final = export_dir(key)
     if _manifest(final, key) is not None:
@@ -281,16 +323,19 @@ def export_model(encoder, # a loaded open_clip `memery.encoder.Encoder`
         except Exception as e:
             _clear(work, 'image')
             manifest['picture_failed'] = _reason(e)
-            warnings.warn(f"{encoder.model_name}'s image tower cannot be exported to ONNX ({manifest['picture_failed']}): "
-                          f"a search by an example image from outside the index loads PyTorch", ExportWarning, stacklevel=2)
+            warnings.warn(f"{encoder.model_name}'s image tower cannot be exported to ONNX "
+                          f"({manifest['picture_failed']}): a search by an example image "
+                          "from outside the index loads PyTorch", ExportWarning, stacklevel=2)
     except Exception as e:
         _clear(work, 'text')
         manifest['failed'] = _reason(e)
-        warnings.warn(f"{encoder.model_name} cannot be exported to ONNX ({manifest['failed']}): its text queries load PyTorch, "
-                      f"a few seconds each", ExportWarning, stacklevel=2)
+        warnings.warn(f"{encoder.model_name} cannot be exported to ONNX ({manifest['failed']}): "
+                      "its text queries load PyTorch, a few seconds each", ExportWarning, stacklevel=2)
     (work/'manifest.json').write_text(json.dumps(manifest, indent=1))
     try: os.rename(work, final)
-    except OSError: shutil.rmtree(work, ignore_errors=True) # another process exported it meanwhile: theirs is kept
+    except OSError:
+        # another process exported it meanwhile: theirs is kept
+        shutil.rmtree(work, ignore_errors=True)
     else: prune_exports(final)
     return final
 
@@ -299,10 +344,11 @@ class ExportWarning(UserWarning):
 
 # %% ../nbs/12_exported.ipynb #2ca9713d
 def _number_list(x, n: int, low: float, high: float) -> bool:
-    return isinstance(x, list) and len(x) in (n if isinstance(n, tuple) else (n,)) and all(type(v) in (int, float) and low <= v <= high for v in x)
+    return (isinstance(x, list) and len(x) in (n if isinstance(n, tuple) else (n,))
+            and all(type(v) in (int, float) and low <= v <= high for v in x))
 
 def _manifest(folder: Path, key: str) -> dict|None:
-    "The manifest of the export in `folder`, if it is a sound one for `key` (an export, or a recorded failure); else None."
+    "The manifest of the export in `folder` if sound for `key` (an export, or a recorded failure); else None."
     try:
         if not stat.S_ISREG(os.lstat(folder/'manifest.json').st_mode): return None
         m = json.loads((folder/'manifest.json').read_text())
@@ -311,33 +357,42 @@ def _manifest(folder: Path, key: str) -> dict|None:
     if isinstance(m.get('failed'), str): return m
     try:
         parts = {'text.onnx', 'text.weights'} | ({'image.onnx', 'image.weights'} if 'picture' in m else set())
-        sound = (type(m['context_length']) is int and 2 <= m['context_length'] <= 4096 and m['clean'] in CLEANINGS
-                 and isinstance(m['special_tokens'], list) and len(m['special_tokens']) <= 64 and all(isinstance(t, str) for t in m['special_tokens'])
+        sound = (type(m['context_length']) is int and 2 <= m['context_length'] <= 4096
+                 and m['clean'] in CLEANINGS
+                 and isinstance(m['special_tokens'], list) and len(m['special_tokens']) <= 64
+                 and all(isinstance(t, str) for t in m['special_tokens'])
                  and type(m['dim']) is int and 1 <= m['dim'] <= 65_536 and set(m['files']) == parts)
         if 'picture' in m:
             p = m['picture']
-            sound = sound and (_number_list(p['resize'], (1, 2), 1, 8192) and _number_list(p['crop'], 2, 1, 8192) and p['interpolation'] in RESAMPLING
-                               and _number_list(p['mean'], 3, -10, 10) and _number_list(p['std'], 3, 1e-6, 10))
-        sound = sound and all(stat.S_ISREG((st := os.lstat(folder/name)).st_mode) and st.st_size == size for name, size in m['files'].items())
+            sound = sound and (_number_list(p['resize'], (1, 2), 1, 8192)
+                               and _number_list(p['crop'], 2, 1, 8192) and p['interpolation'] in RESAMPLING
+                               and _number_list(p['mean'], 3, -10, 10)
+                               and _number_list(p['std'], 3, 1e-6, 10))
+        sound = sound and all(stat.S_ISREG((st := os.lstat(folder/name)).st_mode) and st.st_size == size
+                              for name, size in m['files'].items())
     except (KeyError, TypeError, OSError): return None
     return m if sound else None
 
 # %% ../nbs/12_exported.ipynb #879c89fe
-QUICK_LOAD_MAX = 16 << 20 # a graph file up to this size (its weights in a file of their own: a query's tower) is made quick to load
+# a graph file up to this size (its weights in a file of their own: a query's tower) is made quick to load
+QUICK_LOAD_MAX = 16 << 20
 
 def _session(path: Path):
-    "An onnxruntime session for the graph at `path`; a query's is quick to load, from the optimized graph kept beside it."
+    "An onnxruntime session for the graph at `path`; a query's loads fast from the optimized graph beside it."
     import onnxruntime
     quick = path.stat().st_size <= QUICK_LOAD_MAX
     def session(graph: Path, level=None, save: Path|None=None):
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
-        if quick: options.add_session_config_entry('session.disable_prepacking', '1') # weights used as stored, not repacked at load
+        # weights used as stored, not repacked at load
+        if quick: options.add_session_config_entry('session.disable_prepacking', '1')
         if level is not None: options.graph_optimization_level = level
         if save is not None: options.optimized_model_filepath = str(save)
         return onnxruntime.InferenceSession(graph, options, providers=['CPUExecutionProvider'])
-    if not quick: return session(path) # a quantized tower, its weights inside, for indexing: repacked once for its many batches
-    tag = hashlib.sha256(path.read_bytes() + onnxruntime.__version__.encode()).hexdigest()[:16] # of this very graph, and runtime
+    # a quantized tower, its weights inside, for indexing: repacked once for its many batches
+    if not quick: return session(path)
+    # of this very graph, and runtime
+    tag = hashlib.sha256(path.read_bytes() + onnxruntime.__version__.encode()).hexdigest()[:16]
     optimized = path.with_name(f'{path.stem}.{tag}.optimized.onnx')
     if optimized.is_file() and not optimized.is_symlink():
         try: return session(optimized)
@@ -345,7 +400,8 @@ def _session(path: Path):
     for old in path.parent.glob(f'{path.stem}.*.optimized.onnx'): old.unlink(missing_ok=True)
     scratch = path.with_name(f'.{optimized.name}.{os.getpid()}.tmp')
     try:
-        # optimizations that hold on any CPU only: the layout changes made for this one are made again at each load
+        # optimizations that hold on any CPU only:
+        # the layout changes made for this one are made again at each load
         made = session(path, onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, scratch)
         os.replace(scratch, optimized)
         return made
@@ -354,7 +410,8 @@ def _session(path: Path):
         return session(path)
 
 def _checked(vectors: np.ndarray, n: int, dim: int, folder: Path) -> np.ndarray:
-    if vectors.shape != (n, dim): raise MemeryError(f"the export in {folder} gives vectors of shape {vectors.shape}")
+    if vectors.shape != (n, dim):
+        raise MemeryError(f"the export in {folder} gives vectors of shape {vectors.shape}")
     return vectors
 
 class ExportedText:
@@ -363,13 +420,15 @@ class ExportedText:
                  manifest: dict, # its manifest, checked
                 ):
         self.session, self.folder, self.dim = _session(folder/'text.onnx'), folder, manifest['dim']
-        self.tokenizer = ClipTokenizer(manifest['context_length'], manifest['clean'], manifest['special_tokens'])
+        self.tokenizer = ClipTokenizer(manifest['context_length'], manifest['clean'],
+                                       manifest['special_tokens'])
 
     def __repr__(self): return f"ExportedText(dim={self.dim}, context_length={self.tokenizer.context_length})"
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         "Unit vectors for a list of texts."
-        return _checked(self.session.run(None, {'tokens': self.tokenizer(list(texts))})[0], len(texts), self.dim, self.folder)
+        return _checked(self.session.run(None, {'tokens': self.tokenizer(list(texts))})[0],
+                        len(texts), self.dim, self.folder)
 
 class ExportedImage:
     "A model's image tower as exported to ONNX, run by onnxruntime, with its transform in NumPy."
@@ -377,41 +436,51 @@ class ExportedImage:
                  manifest: dict, # its manifest, checked
                  graph: str='image.onnx', # the tower's file: `QUANTIZED_IMAGE` for its quantized form
                 ):
-        self.session, self.folder, self.dim, self.settings = _session(folder/graph), folder, manifest['dim'], manifest['picture']
-        self.image_size = max(*self.settings['resize'], *self.settings['crop']) # as `memery.encoder.transform_size` reads the transform
+        self.session, self.folder = _session(folder/graph), folder
+        self.dim, self.settings = manifest['dim'], manifest['picture']
+        # as `memery.encoder.transform_size` reads the transform
+        self.image_size = max(*self.settings['resize'], *self.settings['crop'])
         self.graph = graph
-        self.preprocess = functools.partial(prepare_picture, settings=self.settings) # the model's transform, in NumPy (and picklable, for workers)
+        # the model's transform, in NumPy (and picklable, for workers)
+        self.preprocess = functools.partial(prepare_picture, settings=self.settings)
         self.batch_size = 32 # as `memery.encoder.default_batch_size` on a CPU
 
-    def __repr__(self): return f"ExportedImage(dim={self.dim}, crop={self.settings['crop']}{', int8' if 'int8' in self.graph else ''})"
+    def __repr__(self):
+        return (f"ExportedImage(dim={self.dim}, crop={self.settings['crop']}"
+                f"{', int8' if 'int8' in self.graph else ''})")
 
     def encode_images(self, pixels: np.ndarray) -> np.ndarray:
-        "Unit vectors for a batch of pictures as the model's transform makes them (float32, N x 3 x H x W), as `Encoder.encode_images`."
-        return _checked(self.session.run(None, {'pixels': np.ascontiguousarray(pixels, np.float32)})[0], len(pixels), self.dim, self.folder)
+        "Unit vectors for pictures transformed as the model does (float32, N x 3 x H x W), as `Encoder`'s."
+        return _checked(self.session.run(None, {'pixels': np.ascontiguousarray(pixels, np.float32)})[0],
+                        len(pixels), self.dim, self.folder)
 
     def encode_pictures(self, pictures: list) -> np.ndarray:
         "Unit vectors for decoded pictures (PIL images), through the model's transform."
         return self.encode_images(np.stack([self.preprocess(p) for p in pictures]))
 
-_exports: dict[tuple[Path, str], ExportedText|ExportedImage] = {} # loaded once per process; a missing export is looked for again next time
+# loaded once per process; a missing export is looked for again next time
+_exports: dict[tuple[Path, str], ExportedText|ExportedImage] = {}
 _exporting = threading.Lock()
 
 def _load_export(folder: Path, key: str, part: str) -> ExportedText|ExportedImage|None:
     with _exporting:
         if (folder, part) in _exports: return _exports[folder, part]
         manifest = _manifest(folder, key)
-        if manifest is None or 'failed' in manifest or (part != 'text' and 'picture' not in manifest): return None
+        if manifest is None or 'failed' in manifest or (part != 'text' and 'picture' not in manifest):
+            return None
         try:
             if part == 'text': tower = ExportedText(folder, manifest)
-            else: tower = ExportedImage(folder, manifest, 'image.onnx' if part == 'image' else _quantized_or_say_why(folder).name)
+            else:
+                graph = 'image.onnx' if part == 'image' else _quantized_or_say_why(folder).name
+                tower = ExportedImage(folder, manifest, graph)
             _exports[folder, part] = tower
             _mark_used(folder)
         except ImportError: return None # onnxruntime is missing: PyTorch it is
         except MemeryError: raise # the export is sound; its tower cannot be quantized
         except Exception as e: failure = e
         else: return tower
-    warnings.warn(f"the ONNX export in {folder} cannot be loaded ({_reason(failure)[:200]}): it is made again when the "
-                  f"model is next loaded", ExportWarning, stacklevel=3)
+    warnings.warn(f"the ONNX export in {folder} cannot be loaded ({_reason(failure)[:200]}): "
+                  "it is made again when the model is next loaded", ExportWarning, stacklevel=3)
     shutil.rmtree(folder, ignore_errors=True)
     return None
 
@@ -419,11 +488,12 @@ def exported(model_name: str, # an open_clip model name, or `module:factory`
              pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
              part: str='text', # 'text' or 'image': which tower
             ) -> ExportedText|ExportedImage|None:
-    "The model's exported text or image tower (quantized, for a model named with precision int8), if it has a sound export; loaded once per process."
+    "The model's sound exported text or image tower (quantized if int8), if any; loaded once per process."
     model_name, precision = split_precision(model_name)
     if is_factory_name(model_name): return None
     key = export_key(model_name, pretrained)
-    return _load_export(export_dir(key), key, 'image-int8' if part == 'image' and precision == 'int8' else part)
+    kind = 'image-int8' if part == 'image' and precision == 'int8' else part
+    return _load_export(export_dir(key), key, kind)
 
 # %% ../nbs/12_exported.ipynb #1913c244
 QUANTIZED_IMAGE = 'image-int8-7bit.onnx' # the image tower's file, its weights quantized to 7 bits of an int8
@@ -451,5 +521,6 @@ def quantized_image(folder: Path, # an export's directory, with its image tower
 
 def _quantized_or_say_why(folder: Path) -> Path:
     try: return quantized_image(folder)
-    except Exception as e: raise MemeryError(f"the image tower exported in {folder} cannot be quantized to int8 ({_reason(e)}); "
-                                             f"index at full precision instead") from None
+    except Exception as e:
+        raise MemeryError(f"the image tower exported in {folder} cannot be quantized to int8 ({_reason(e)}); "
+                          "index at full precision instead") from None

@@ -25,7 +25,7 @@ class MemeryError(Exception):
     "An expected problem, explained in its message; the CLI prints it without a traceback."
 
 class IndexDamageWarning(UserWarning):
-    "Parts of an index were ignored: rows that name files outside the folder or hold no vector memery wrote, files it did not make."
+    "Index parts ignored: rows naming outside files or holding no memery vector; files memery did not make."
 
 class RandomWeightsWarning(UserWarning):
     "The model has random weights: its search results mean nothing."
@@ -34,14 +34,16 @@ def warn_random_weights(model_name: str, # the model that has them
                         stacklevel: int=2, # as for `warnings.warn`, from the caller
                        ):
     "Say loudly that `model_name` runs with random weights (`pretrained=None`), whichever way it runs."
-    warnings.warn(f"{model_name} is running with RANDOM weights (pretrained=None): its search results are meaningless. "
-                  f"Use this only for tests and benchmarks.", RandomWeightsWarning, stacklevel=stacklevel + 1)
+    warnings.warn(f"{model_name} is running with RANDOM weights (pretrained=None): "
+                  "its search results are meaningless. Use this only for tests and benchmarks.",
+                  RandomWeightsWarning, stacklevel=stacklevel + 1)
 
 # %% ../nbs/06_fileutils.ipynb #34d4c2a6
 PERMISSION_DENIED = "permission denied"
 VANISHED = "file disappeared before it could be read"
 OUT_OF_MEMORY = "not enough memory to decode it"
-PASSING_REASONS = frozenset({PERMISSION_DENIED, VANISHED, OUT_OF_MEMORY}) # skipped for these, an image is tried again
+# skipped for these, an image is tried again
+PASSING_REASONS = frozenset({PERMISSION_DENIED, VANISHED, OUT_OF_MEMORY})
 
 # %% ../nbs/06_fileutils.ipynb #47d244f6
 BASE_EXTENSIONS = frozenset('.jpg .jpeg .png .gif .webp .bmp .tif .tiff'.split())
@@ -52,9 +54,10 @@ OPTIONAL_READERS = {'.heic': 'pillow_heif', '.heif': 'pillow_heif', '.avif': 'PI
 
 @lru_cache(None)
 def optional_extensions() -> frozenset[str]:
-    "The optional extensions Pillow can open here, from the modules installed: Pillow's plugins are not loaded (50 ms)."
+    "Optional extensions Pillow can open here, from installed modules, without loading its plugins (50 ms)."
     import importlib.util
-    return frozenset(ext for ext, module in OPTIONAL_READERS.items() if importlib.util.find_spec(module) is not None)
+    return frozenset(ext for ext, module in OPTIONAL_READERS.items()
+                     if importlib.util.find_spec(module) is not None)
 
 def register_optional_formats():
     "Register the HEIC opener with Pillow, when `pillow-heif` is installed: before decoding."
@@ -63,7 +66,8 @@ def register_optional_formats():
     register_heif_opener()
 
 # %% ../nbs/06_fileutils.ipynb #33d0c26c
-RAW_EXTENSIONS = frozenset('.cr2 .cr3 .nef .arw .dng .orf .rw2 .raf'.split()) # Canon, Nikon, Sony, Adobe, Olympus, Panasonic, Fujifilm
+# Canon, Nikon, Sony, Adobe, Olympus, Panasonic, Fujifilm
+RAW_EXTENSIONS = frozenset('.cr2 .cr3 .nef .arw .dng .orf .rw2 .raf'.split())
 
 @lru_cache(None)
 def raw_supported() -> bool:
@@ -86,7 +90,8 @@ def raw_companions(path, # an image, usually a JPEG
     "The RAW photos beside `path` with the same name (`IMG_0042.CR2` for `IMG_0042.JPG`)."
     stem, ext = os.path.splitext(os.fspath(path))
     if ext.lower() not in ('.jpg', '.jpeg'): return []
-    return [stem + e for raw in sorted(RAW_EXTENSIONS) for e in dict.fromkeys((raw, raw.upper())) if os.path.isfile(stem + e)]
+    return [stem + e for raw in sorted(RAW_EXTENSIONS) for e in dict.fromkeys((raw, raw.upper()))
+            if os.path.isfile(stem + e)]
 
 # %% ../nbs/06_fileutils.ipynb #51767525
 def is_image_name(name: str) -> bool:
@@ -97,7 +102,7 @@ def is_image_name(name: str) -> bool:
 HASH_HEAD, HASH_SAMPLE = 1 << 20, 1 << 16
 
 def content_hash(f) -> str:
-    "Fingerprint of a file's bytes (BLAKE2b of its size, head, three middle samples and tail); `f` is a path or a binary file."
+    "Fingerprint of `f` (path or binary file): BLAKE2b of its size, head, three middle samples and tail."
     if isinstance(f, (str, os.PathLike)):
         with open(f, 'rb') as fh: return content_hash(fh)
     size = os.fstat(f.fileno()).st_size
@@ -115,17 +120,20 @@ def relative_path(path, # a path the user gave: absolute, or relative to the wor
                   folder, # the folder it should lie in
                  ) -> str|None:
     "`path` relative to `folder` in POSIX form, or None if it lies outside `folder`."
-    try: rel = os.path.relpath(os.path.abspath(os.path.expanduser(path)), os.path.abspath(os.path.expanduser(folder)))
+    try: rel = os.path.relpath(os.path.abspath(os.path.expanduser(path)),
+                               os.path.abspath(os.path.expanduser(folder)))
     except ValueError: return None # on another Windows drive
     outside = rel in (os.curdir, os.pardir) or rel.startswith(os.pardir + os.sep)
     return None if outside else Path(rel).as_posix()
 
 # %% ../nbs/06_fileutils.ipynb #02b50319
-_UNSAFE_PART = re.compile(r'(?:^|/)\.{0,2}(?:/|$)|\x00') # an empty, '.' or '..' part (a leading '/' makes an empty one), or a NUL
+# an empty, '.' or '..' part (a leading '/' makes an empty one), or a NUL
+_UNSAFE_PART = re.compile(r'(?:^|/)\.{0,2}(?:/|$)|\x00')
 
 def safe_relative(path) -> bool:
     "Is `path`, read from an index, a relative POSIX path that stays inside its folder?"
-    return isinstance(path, str) and not _UNSAFE_PART.search(path) # one regular expression: it runs on every row of every first search
+    # one regular expression: it runs on every row of every first search
+    return isinstance(path, str) and not _UNSAFE_PART.search(path)
 
 # %% ../nbs/06_fileutils.ipynb #5e2ab124
 def resolved_inside(path, # a path, perhaps through symbolic links
@@ -164,7 +172,8 @@ def with_precision(model_name: str, # an open_clip model name, or `module:factor
                    precision: str='fp32', # one of `PRECISIONS`
                   ) -> str:
     "The name of `model_name` run at `precision`."
-    if precision not in PRECISIONS: raise MemeryError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    if precision not in PRECISIONS:
+        raise MemeryError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
     return model_name + _INT8 if precision == 'int8' and not model_name.endswith(_INT8) else model_name
 
 def split_precision(model_name: str) -> tuple[str, str]:
@@ -197,7 +206,7 @@ def user_config_dir() -> Path:
 _process_key = os.urandom(32)
 
 def signing_key() -> bytes:
-    "The user's secret key for signing the files memery derives from an index (made on first use, readable by the user only)."
+    "Secret key signing files memery derives from an index: made on first use, readable by the user only."
     path = user_config_dir()/'signing.key'
     for _ in range(2):
         try:
@@ -238,15 +247,15 @@ def _is_writable_dir(d: Path) -> bool:
     return os.access(d, os.W_OK | os.X_OK)
 
 def _holds(d: Path, name: str|None) -> bool:
-    "Is there a non-empty entry `name` in directory `d`? (A planted link counts, so that opening it says what it is.)"
+    "Is there a non-empty entry `name` in directory `d`? (A planted link counts: opening it says what it is.)"
     try: return name is not None and os.lstat(d/name).st_size > 0
     except OSError: return False
 
 def index_location(folder, # the folder of images
                    index_dir=None, # a root for index directories, instead of `<folder>/.memery`
-                   holding: str|None=None, # the index file wanted: a directory that holds it comes first, writable or not
+                   holding: str|None=None, # index file wanted: a directory holding it wins, writable or not
                   ) -> Path:
-    "The directory holding `folder`'s index, created if needed: one holding it, an existing one, else `.memery` inside `folder` if writable, else the cache."
+    "`folder`'s index dir, made if needed: one holding it, an existing one, writable `.memery`, or the cache."
     candidates = index_candidates(folder, index_dir)
     for d in candidates:
         if _holds(d, holding): return d
@@ -254,7 +263,8 @@ def index_location(folder, # the folder of images
         if d.is_dir() and _is_writable_dir(d): return d
     for d in candidates:
         if _is_writable_dir(d): return d
-    raise MemeryError(f"cannot create an index for {folder}: none of {', '.join(map(str, candidates))} is writable")
+    raise MemeryError(f"cannot create an index for {folder}: "
+                      f"none of {', '.join(map(str, candidates))} is writable")
 
 # %% ../nbs/06_fileutils.ipynb #4e2ad687
 def existing_index_dir(folder, # the folder of images
@@ -262,7 +272,8 @@ def existing_index_dir(folder, # the folder of images
                        holding: str|None=None, # the index file wanted: a directory that holds it comes first
                       ) -> Path|None:
     "The directory holding `folder`'s index if there is one; nothing is created."
-    return index_holder(folder, index_dir, holding) or next((d for d in index_candidates(folder, index_dir) if d.is_dir()), None)
+    return (index_holder(folder, index_dir, holding) or
+            next((d for d in index_candidates(folder, index_dir) if d.is_dir()), None))
 
 def index_holder(folder, # the folder of images
                  index_dir=None, # a root for index directories, instead of `<folder>/.memery`
@@ -291,16 +302,16 @@ def index_name(key: str) -> str:
 def index_file_paths(location, # an index directory
                      name: str, # the index's `index_name`
                     ) -> list[Path]:
-    "The files of index `name` in `location`: its database and SQLite's files beside it, its lock, its derived files."
+    "Files of index `name` in `location`: its database, SQLite's files beside it, its lock, derived files."
     # a name is letters, digits, '.', '-' and '_': no pattern in it
     return sorted(Path(location).glob(f'{name}.*'))
 
 def database_files(db_path: Path) -> tuple[Path, Path, Path]:
-    "The database at `db_path`, and SQLite's two files beside it while it is open (its write-ahead log, shared memory)."
+    "The database at `db_path`, and SQLite's two files beside it while open (write-ahead log, shared memory)."
     return db_path, Path(f'{db_path}-wal'), Path(f'{db_path}-shm')
 
 def irregular(path: Path) -> str|None:
-    "What `path` is, if it is there and not a regular file: a link, a folder, or something else (a pipe, say)."
+    "What `path` is, if there and not a regular file: a link, a folder, or something else (a pipe, say)."
     try: mode = os.lstat(path).st_mode
     except FileNotFoundError: return None
     if stat.S_ISREG(mode): return None
@@ -315,7 +326,7 @@ def connect(db_path: Path|None, # the database, or None for one in memory
     return sqlite3.connect(where, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
 
 def connect_read_only(db_path: Path) -> sqlite3.Connection:
-    "A read-only connection; as an immutable file where SQLite cannot make the shared memory WAL readers need."
+    "A read-only connection; as an immutable file where SQLite can't make the shared memory WAL readers need."
     db = connect(db_path, 'mode=ro')
     try:
         db.execute('SELECT count(*) FROM sqlite_master').fetchone()
@@ -327,7 +338,7 @@ def connect_read_only(db_path: Path) -> sqlite3.Connection:
 # %% ../nbs/06_fileutils.ipynb #987f49a0
 def index_files(location, # an index directory
                ) -> dict[Path, str|None]:
-    "The index databases in `location`, each with the model key it records; None where it is no index of that model."
+    "The index databases in `location`, each with the model key it records (None if no index of that model)."
     found = {}
     for db_path in sorted(Path(location).glob('*.sqlite3')):
         key = None
@@ -337,7 +348,8 @@ def index_files(location, # an index directory
                 db = connect_read_only(db_path)
                 try: row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
                 finally: db.close()
-                if row and isinstance(row[0], str) and db_path.name == f'{index_name(row[0])}.sqlite3': key = row[0]
+                if row and isinstance(row[0], str) and db_path.name == f'{index_name(row[0])}.sqlite3':
+                    key = row[0]
         except (sqlite3.Error, OSError, ValueError): pass
         found[db_path] = key
     return found
@@ -345,7 +357,7 @@ def index_files(location, # an index directory
 def index_disk_usage(location, # an index directory
                      name: str, # the index's `index_name`
                     ) -> int:
-    "Bytes the index takes on disk: its plain files in `location` (the database and its journal, the derived files)."
+    "Bytes the index takes on disk: its plain files in `location` (the database, its journal, derived files)."
     total = 0
     for path in index_file_paths(location, name):
         try: st = os.lstat(path)
@@ -355,7 +367,7 @@ def index_disk_usage(location, # an index directory
     return total
 
 def index_last_change(db_path: Path) -> float|None:
-    "When the index last changed, in seconds since the epoch: its database's time, or its log's if later; None if none."
+    "When the index last changed, in epoch seconds: its database's time, or its log's if later; None if none."
     times = []
     for path in database_files(db_path)[:2]:
         try: times.append(os.lstat(path).st_mtime)
@@ -367,7 +379,7 @@ def index_last_change(db_path: Path) -> float|None:
 def remove_index(location, # an index directory
                  key: str, # the model's key (`model_key`)
                 ) -> list[Path]:
-    "Delete the files of the index of model `key` in `location` (links, not what they lead to), and `location` if left empty."
+    "Delete model `key`'s index files in `location` (links, not their targets), and `location` if left empty."
     removed = []
     for path in index_file_paths(location, index_name(key)):
         try: (path.rmdir if irregular(path) == 'a folder' else path.unlink)()

@@ -25,13 +25,15 @@ __all__ = ['STATIC', 'MATCH_LABELS', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'Re
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
 
 class ResultGrid(anywidget.AnyWidget):
-    "Thumbnails of search results with scores and names, like and dislike toggles, and a larger view of the clicked one."
+    "Result thumbnails with scores and names, like and dislike toggles, and a larger view of the clicked one."
     _esm, _css = STATIC/'grid.js', STATIC/'grid.css'
     names = T.List(T.Unicode()).tag(sync=True)
     paths = T.List(T.Unicode()).tag(sync=True)
     scores = T.List(T.Float()).tag(sync=True)
-    words = T.List(T.Unicode()).tag(sync=True) # the words that found each result, matches in [brackets]; '' where its looks alone did
-    thumbs = T.List(T.Bytes()).tag(sync=True) # JPEGs (WebPs if transparent); empty where unreadable, or while `loading`
+    # the words that found each result, matches in [brackets]; '' where its looks alone did
+    words = T.List(T.Unicode()).tag(sync=True)
+    # JPEGs (WebPs if transparent); empty where unreadable, or while `loading`
+    thumbs = T.List(T.Bytes()).tag(sync=True)
     loading = T.Bool(False).tag(sync=True) # more thumbnails are on their way
     liked = T.List(T.Int()).tag(sync=True) # result numbers
     disliked = T.List(T.Int()).tag(sync=True)
@@ -39,7 +41,8 @@ class ResultGrid(anywidget.AnyWidget):
     preview = T.Bytes(b'').tag(sync=True) # the larger thumbnail of the selected result
     title = T.Unicode('').tag(sync=True) # the whole title of the tab it is in, shown as the tab's tooltip
 
-    on_similar: Callable[[int], None]|None = None # called with a result's number when its Similar button is clicked
+    # called with a result's number when its Similar button is clicked
+    on_similar: Callable[[int], None]|None = None
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -49,7 +52,8 @@ class ResultGrid(anywidget.AnyWidget):
         if content.get('event') == 'similar' and self.on_similar: self.on_similar(int(content['index']))
 
 # %% ../nbs/08_gui.ipynb #27b89377
-MATCH_LABELS = {'both': 'looks and words', 'visual': 'looks only', 'text': 'words only'} # the sidebar's names for `Query.match`
+# the sidebar's names for `Query.match`
+MATCH_LABELS = {'both': 'looks and words', 'visual': 'looks only', 'text': 'words only'}
 
 @dataclass(frozen=True)
 class Search:
@@ -65,7 +69,9 @@ class Search:
         q = self.query
         parts = [p for p in (q.text, q.image and f'≈ {Path(q.image).name}') if p]
         title = ' + '.join(parts) or f'{len(q.liked)} liked'
-        return title + (f" − {', '.join(q.negative)}" if q.negative else '') + (f' ({MATCH_LABELS[q.match]})' if q.match != 'both' else '')
+        negative = f" − {', '.join(q.negative)}" if q.negative else ''
+        match = f' ({MATCH_LABELS[q.match]})' if q.match != 'both' else ''
+        return title + negative + match
 
     @property
     def title(self) -> str:
@@ -78,61 +84,77 @@ class Search:
                 disliked: Sequence[str], # paths of the results disliked in this round
                 shown: Sequence[str], # paths of all the results shown in this round
                ) -> Search:
-        "The next round: this search, with the results `liked` and `disliked` among those `shown` in this round."
+        "The next round: this search with the results `liked` and `disliked` among those `shown` this round."
         return replace(self, query=self.query.refined(liked, disliked, shown), round=self.round + 1)
 
 # %% ../nbs/08_gui.ipynb #34e3ea63
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
 
 class ResultTab(W.VBox):
-    "One search's results: a summary, *Refine* and *Close* buttons, the marks Refine will use, and the grid of thumbnails."
+    "A search's results: a summary, *Refine* and *Close* buttons, the marks Refine will use, the thumbnails."
     def __init__(self, search: Search, # what the tab searched for
                  matches: list, # what it found: `Match`es, best first
                  thumbnails: Thumbnails, # maker of the grid's thumbnails
                  previews: Thumbnails, # maker of the larger views
                  seconds: float=0.0): # how long the search took
-        self.search, self.matches, self.thumbnails, self.previews, self.seconds = search, matches, thumbnails, previews, seconds
+        self.search, self.matches, self.thumbnails = search, matches, thumbnails
+        self.previews, self.seconds = previews, seconds
         paths = [m.path for m in matches]
-        liked, disliked = (search.query.liked, search.query.disliked) if search.query else ((), ()) # a duplicates tab has no marks
+        # a duplicates tab has no marks
+        liked, disliked = (search.query.liked, search.query.disliked) if search.query else ((), ())
         thumbs = thumbnails.many(paths, make=False)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
-        self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths, scores=[m.score for m in matches], thumbs=thumbs,
+        self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths,
+                               scores=[m.score for m in matches], thumbs=thumbs,
                                words=[m.snippet or '' for m in matches],
                                loading=bool(self._missing), title=search.description,
-                               liked=[i for i, p in enumerate(paths) if p in liked], disliked=[i for i, p in enumerate(paths) if p in disliked])
-        earlier = [p for p in dict.fromkeys(liked + disliked) if p not in paths] # marked in earlier rounds, not among these results
-        self.pinned = ResultGrid(names=[Path(p).name for p in earlier], paths=earlier, scores=[math.nan] * len(earlier),
-                                 thumbs=thumbnails.many(earlier), liked=[i for i, p in enumerate(earlier) if p in liked],
-                                 disliked=[i for i, p in enumerate(earlier) if p in disliked], title=search.description)
+                               liked=[i for i, p in enumerate(paths) if p in liked],
+                               disliked=[i for i, p in enumerate(paths) if p in disliked])
+        # marked in earlier rounds, not among these results
+        earlier = [p for p in dict.fromkeys(liked + disliked) if p not in paths]
+        self.pinned = ResultGrid(names=[Path(p).name for p in earlier], paths=earlier,
+                                 scores=[math.nan] * len(earlier), thumbs=thumbnails.many(earlier),
+                                 liked=[i for i, p in enumerate(earlier) if p in liked],
+                                 disliked=[i for i, p in enumerate(earlier) if p in disliked],
+                                 title=search.description)
         self.pinned.layout.display = None if earlier else 'none'
         for grid in (self.grid, self.pinned):
             grid.observe(lambda change, grid=grid: self._show_larger(grid, change.new), 'selected')
             grid.observe(self._count, ['liked', 'disliked'])
         self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.description)}</b>"
-                              f"{f' (round {search.round})' if search.round else ''} in <code>{html.escape(search.folder)}</code> · "
-                              f"searched in {seconds:.2f} s" + (f" · {html.escape(matches.why_empty())}" if hasattr(matches, 'why_empty') and not matches else ''))
+                              f"{f' (round {search.round})' if search.round else ''} "
+                              f"in <code>{html.escape(search.folder)}</code> · "
+                              f"searched in {seconds:.2f} s"
+                              + (f" · {html.escape(matches.why_empty())}"
+                                 if hasattr(matches, 'why_empty') and not matches else ''))
         self.marks = W.HTML()
-        self.refine_button = W.Button(description='Refine', icon='refresh', tooltip='A new tab, re-ranked by the images you liked and disliked')
+        self.refine_button = W.Button(description='Refine', icon='refresh',
+                                      tooltip='A new tab, re-ranked by the images you liked and disliked')
         self.close_button = W.Button(description='Close', icon='times', tooltip='Close this tab')
         self.note = W.HTML() # what Refine has to say, beside it
-        header = W.HBox([self.summary, self.refine_button, self.close_button, self.note], layout=W.Layout(align_items='center', gap='8px', flex_flow='row wrap'))
-        self.earlier = W.HTML('<b>Marked in earlier rounds</b>, not among these results: click ♥ or ✕ again to unmark', layout=self.pinned.layout)
-        self._parts = [self.summary, self.marks, self.refine_button, self.close_button, self.note, header, self.earlier, self.pinned, self.grid]
+        header = W.HBox([self.summary, self.refine_button, self.close_button, self.note],
+                        layout=W.Layout(align_items='center', gap='8px', flex_flow='row wrap'))
+        self.earlier = W.HTML('<b>Marked in earlier rounds</b>, not among these results: '
+                              'click ♥ or ✕ again to unmark', layout=self.pinned.layout)
+        self._parts = [self.summary, self.marks, self.refine_button, self.close_button, self.note, header,
+                       self.earlier, self.pinned, self.grid]
         self._count()
         super().__init__([header, self.marks, self.earlier, self.pinned, self.grid])
 
     def marked(self) -> tuple[list[str], list[str]]:
-        "Paths of the images liked, and of those disliked: among the results, and among the marks of earlier rounds."
+        "Paths of the images liked, and of those disliked: among the results and the marks of earlier rounds."
         pick = lambda grid, which: [grid.paths[i] for i in getattr(grid, which)]
-        return pick(self.grid, 'liked') + pick(self.pinned, 'liked'), pick(self.grid, 'disliked') + pick(self.pinned, 'disliked')
+        return (pick(self.grid, 'liked') + pick(self.pinned, 'liked'),
+                pick(self.grid, 'disliked') + pick(self.pinned, 'disliked'))
 
     def shown(self) -> list[str]:
-        "Paths of every image this tab shows, the results and the earlier marks: their marks now are the ones that count."
+        "Paths of all this tab shows, results and earlier marks: their marks now are the ones that count."
         return list(self.grid.paths) + list(self.pinned.paths)
 
     def _count(self, change=None):
         liked, disliked = self.marked()
-        self.marks.value = (f"<span>Refine will use {len(liked)} liked and {len(disliked)} disliked</span>" if liked or disliked else
+        self.marks.value = (f"<span>Refine will use {len(liked)} liked and {len(disliked)} disliked</span>"
+                            if liked or disliked else
                             "<span style='opacity:.7'>Mark results with ♥ and ✕, then Refine</span>")
         self.note.value = ''
 
@@ -143,7 +165,7 @@ class ResultTab(W.VBox):
     def load_thumbnails(self, first: int=FIRST_SCREEN, # how many to make and show first
                         chunk: int=48, # how many to make and show at a time after that
                        ):
-        "Make the missing thumbnails, `first` of them and then `chunk` at a time, each chunk shown when ready; stop if the tab is closed."
+        "Make the missing thumbnails, `first` then `chunk` at a time, shown as made; stop if the tab closes."
         while self._missing and not self._closed:
             todo, self._missing = self._missing[:first], self._missing[first:]
             made = dict(zip(todo, self.thumbnails.many([self.matches[i].path for i in todo])))
@@ -195,18 +217,25 @@ class AppPage(W.HBox):
         self._uploads = Path(tempfile.mkdtemp(prefix='memery-upload-'))
         weakref.finalize(self, shutil.rmtree, self._uploads, ignore_errors=True)
         wide = dict(layout=W.Layout(width='auto', min_width='0'), style=dict(description_width='58px'))
-        self.folder = W.Text(value=str(folder or last_folder()), placeholder='~/Pictures', description='Folder', **wide)
+        self.folder = W.Text(value=str(folder or last_folder()), placeholder='~/Pictures',
+                             description='Folder', **wide)
         self.query = W.Text(placeholder='a dog on a skateboard', description='Query', **wide)
         self.negative = W.Text(placeholder='people, text', description='Not', **wide)
         self.image = W.Text(placeholder='path of an example image', description='Image', **wide)
-        self.upload = W.FileUpload(accept='image/*', multiple=False, description='Upload image', layout=W.Layout(width='100%'))
-        self.match = W.Dropdown(options=[(label, side) for side, label in MATCH_LABELS.items()], description='Match', **wide,
-                                tooltip='What finds an image: its looks, its words (the text in it, its folder and file names), or both')
+        self.upload = W.FileUpload(accept='image/*', multiple=False, description='Upload image',
+                                   layout=W.Layout(width='100%'))
+        self.match = W.Dropdown(options=[(label, side) for side, label in MATCH_LABELS.items()],
+                                description='Match', **wide,
+                                tooltip='What finds an image: its looks, its words (the text in it, '
+                                        'its folder and file names), or both')
         self.n = W.BoundedIntText(value=n, min=1, max=1000, description='Results', **wide)
-        self.search_button = W.Button(description='Search', button_style='primary', icon='search', layout=W.Layout(flex='2'))
-        self.clear_button = W.Button(description='Clear', tooltip='Empty the query, Not and Image boxes', layout=W.Layout(flex='1'))
+        self.search_button = W.Button(description='Search', button_style='primary', icon='search',
+                                      layout=W.Layout(flex='2'))
+        self.clear_button = W.Button(description='Clear', tooltip='Empty the query, Not and Image boxes',
+                                     layout=W.Layout(flex='1'))
         self.dupes_button = W.Button(description='Duplicates', icon='clone', layout=W.Layout(width='auto'),
-                                     tooltip="A tab of the folder's copies and near-copies, each group with the one to keep (nothing is deleted)")
+                                     tooltip="A tab of the folder's copies and near-copies, "
+                                             "each group with the one to keep (nothing is deleted)")
         self.jobs = W.VBox() # a progress bar per folder being indexed
         self.message = W.HTML()
         self.tabs = W.Tab(layout=W.Layout(flex='1', min_width='0', display='none')) # shown with its first tab
@@ -215,15 +244,20 @@ class AppPage(W.HBox):
         self.search_button.on_click(lambda _: self.search())
         self.clear_button.on_click(lambda _: self.clear())
         self.dupes_button.on_click(lambda _: self.duplicates())
-        with warnings.catch_warnings(): # ipywidgets 8 deprecates on_submit, yet it is still the one way to hear Enter alone
+        # ipywidgets 8 deprecates on_submit, yet it is still the one way to hear Enter alone
+        with warnings.catch_warnings():
             warnings.simplefilter('ignore', DeprecationWarning)
-            for box in (self.folder, self.query, self.negative, self.image): box.on_submit(lambda _: self.search())
+            for box in (self.folder, self.query, self.negative, self.image):
+                box.on_submit(lambda _: self.search())
         heading = W.HTML('<div style="line-height:1.3"><b style="font-size:1.15em">memery</b><br>'
                          '<span style="opacity:.7">search your images in plain language</span></div>')
-        sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload, self.match, self.n,
-                          W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')), self.dupes_button, self.jobs, self.message],
+        sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload,
+                          self.match, self.n,
+                          W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')),
+                          self.dupes_button, self.jobs, self.message],
                          layout=W.Layout(width='270px', min_width='240px', gap='4px'))
-        super().__init__([sidebar, self.tabs], layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
+        super().__init__([sidebar, self.tabs],
+                         layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
 
 # %% ../nbs/08_gui.ipynb #0e3ea31e
 @patch
@@ -231,7 +265,8 @@ def _uploaded(self: AppPage, change):
     "Keep an uploaded image in a file, for the image box."
     if not change.new: return
     f = change.new[0]
-    dest = self._uploads/str(len(list(self._uploads.iterdir())))/(Path(f['name']).name or 'image') # keeps its name for the tab title
+    # keeps its name for the tab title
+    dest = self._uploads/str(len(list(self._uploads.iterdir())))/(Path(f['name']).name or 'image')
     dest.parent.mkdir()
     dest.write_bytes(f['content'])
     self.image.value = str(dest)
@@ -256,7 +291,8 @@ def say(self: AppPage, text: str, # the message
 # %% ../nbs/08_gui.ipynb #b1ffcf8c
 @patch
 def _start(self: AppPage, search: Search):
-    thread = threading.Thread(target=self._run if search.query else self._run_duplicates, args=(search,), daemon=True, name=f'memery: {search.title}')
+    thread = threading.Thread(target=self._run if search.query else self._run_duplicates, args=(search,),
+                              daemon=True, name=f'memery: {search.title}')
     self._threads = [t for t in self._threads if t.is_alive()] + [thread]
     self.say(f"Searching for {search.title}…")
     thread.start()
@@ -269,7 +305,7 @@ def wait(self: AppPage, timeout: float|None=None):
 @patch
 @contextmanager
 def _saying_errors(self: AppPage):
-    "Say in the sidebar what goes wrong in the block: an expected problem in its own words, anything else in a line (traceback in `last_error`)."
+    "Say in the sidebar what goes wrong: a known problem in its words, else a line (traceback: `last_error`)."
     try: yield
     except MemeryError as e: self.say(str(e), error=True)
     except Exception as e:
@@ -284,7 +320,8 @@ def _run(self: AppPage, search: Search):
             results = search_flow(search.folder, search.query, self.options, progress=progress)
         seconds = time.perf_counter() - start
         self.say(_report_html(results.report), markup=True) if results.report.changed else self.say('')
-        tab = ResultTab(search, results, results.thumbnails(self.thumb_size), results.thumbnails(PREVIEW_SIZE), seconds)
+        tab = ResultTab(search, results, results.thumbnails(self.thumb_size),
+                        results.thumbnails(PREVIEW_SIZE), seconds)
         self._add(tab)
         _remember(str(results.index.folder))
         tab.load_thumbnails()
@@ -364,7 +401,8 @@ def more_like_this(self: AppPage, tab: ResultTab, # a tab of results
                    path: str, # one of its images
                   ):
     "A new tab of images like `path`, one of `tab`'s."
-    self._start(Search(tab.search.folder, Query(image=path, n=tab.search.query.n if tab.search.query else self.n.value)))
+    n = tab.search.query.n if tab.search.query else self.n.value
+    self._start(Search(tab.search.folder, Query(image=path, n=n)))
 
 # %% ../nbs/08_gui.ipynb #50ca423b
 @patch
@@ -384,14 +422,20 @@ class DuplicatesTab(ResultTab):
                  thumbnails: Thumbnails, # maker of the grid's thumbnails
                  previews: Thumbnails, # maker of the larger views
                  seconds: float=0.0): # how long finding them took
-        matches = [Match(p, s) for g in groups for p, s in [(g.keeper, 1.0), *((d.path, d.score) for d in g.others)]]
+        matches = [Match(p, s) for g in groups
+                   for p, s in [(g.keeper, 1.0), *((d.path, d.score) for d in g.others)]]
         super().__init__(search, matches, thumbnails, previews, seconds)
         self.groups = groups
-        self.grid.names = [f"{n + 1} · {'keep' if i == 0 else 'same bytes' if d.identical else 'copy'} · {Path(p).name}"
-                           for n, g in enumerate(groups) for i, (p, d) in enumerate([(g.keeper, None), *((d.path, d) for d in g.others)])]
+        self.grid.names = [f"{n + 1} · {'keep' if i == 0 else 'same bytes' if d.identical else 'copy'} · "
+                           f"{Path(p).name}"
+                           for n, g in enumerate(groups)
+                           for i, (p, d) in enumerate([(g.keeper, None), *((d.path, d) for d in g.others)])]
         copies = sum(len(g) - 1 for g in groups)
-        self.summary.value = (f"{len(groups)} groups of duplicates in <code>{html.escape(search.folder)}</code>: {copies} images duplicate another. "
-                              f"Each group starts with the one to keep; nothing is deleted · found in {seconds:.2f} s")
+        self.summary.value = (f"{len(groups)} groups of duplicates "
+                              f"in <code>{html.escape(search.folder)}</code>: "
+                              f"{copies} images duplicate another. "
+                              f"Each group starts with the one to keep; nothing is deleted · "
+                              f"found in {seconds:.2f} s")
         for w in (self.refine_button, self.marks): w.layout.display = 'none'
 
 @patch
@@ -403,9 +447,10 @@ def duplicates(self: AppPage):
 def _run_duplicates(self: AppPage, search: Search):
     with self._saying_errors():
         start = time.perf_counter()
-        with self._progress_bar(search.folder) as progress: index_flow(search.folder, self.options, progress=progress)
+        with self._progress_bar(search.folder) as progress:
+            index_flow(search.folder, self.options, progress=progress)
         groups = dupes_flow(search.folder, self.options)
-        tab = DuplicatesTab(search, groups, groups.thumbnails(self.thumb_size), groups.thumbnails(PREVIEW_SIZE),
-                            time.perf_counter() - start)
+        tab = DuplicatesTab(search, groups, groups.thumbnails(self.thumb_size),
+                            groups.thumbnails(PREVIEW_SIZE), time.perf_counter() - start)
         self._add(tab)
         tab.load_thumbnails()

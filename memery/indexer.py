@@ -13,10 +13,11 @@ import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
 from .fileutils import (PASSING_REASONS, IndexDamageWarning, MemeryError, connect, connect_read_only,
-                              database_files, index_name, irregular, no_wider_than, relative_path, remove_index,
-                              resolved_inside, safe_relative)
+                              database_files, index_name, irregular, no_wider_than, relative_path,
+                              remove_index, resolved_inside, safe_relative)
 from .loader import Changes, FileStat, Known
-from .schema import SCHEMA_VERSION, compact, in_memory, mend_vector_changes, schema_version, transaction, upgrade
+from .schema import (SCHEMA_VERSION, compact, in_memory, mend_vector_changes, schema_version,
+                           transaction, upgrade)
 from .words import path_words
 
 # %% auto #0
@@ -63,8 +64,8 @@ class Index:
     def __init__(self, location, # the folder's index directory
                  key: str, # the model's key (`memery.fileutils.model_key`)
                  folder, # the folder of images, as the user names it: result paths start with it
-                 create: bool=True, # create the index if it is missing; if False, a missing index reads as empty
-                 root=None, # the folder the index describes, if it holds `folder`: only `folder`'s rows are seen
+                 create: bool=True, # create the index if missing; if False, a missing index reads as empty
+                 root=None, # the folder the index describes, if it holds `folder`: only its rows are seen
                 ):
         self.location, self.key, self.folder = Path(location), key, Path(folder)
         self.root = self.folder if root is None else Path(root)
@@ -76,30 +77,38 @@ class Index:
         self.report = None # what the last `index_flow` did (set by core)
         if create: self.location.mkdir(parents=True, exist_ok=True)
         self._check_files()
-        self.created = create and not self.db_path.exists() # by this process: a first run that fails removes it again
+        # by this process: a first run that fails removes it again
+        self.created = create and not self.db_path.exists()
         self.on_disk = create or self.db_path.exists()
-        self.read_only = self.db_path.exists() and not (os.access(self.location, os.W_OK | os.X_OK) and os.access(self.db_path, os.W_OK))
+        self.read_only = self.db_path.exists() and not (os.access(self.location, os.W_OK | os.X_OK)
+                                                         and os.access(self.db_path, os.W_OK))
         try: self.db = self._open_patiently()
-        except sqlite3.OperationalError as e: raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
+        except sqlite3.OperationalError as e:
+            raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
         except sqlite3.DatabaseError as e:
-            raise MemeryError(f"the index {self.db_path} is damaged ({e}); `memery purge` removes it, and the next run rebuilds it") from None
+            raise MemeryError(f"the index {self.db_path} is damaged ({e}); "
+                              f"`memery purge` removes it, and the next run rebuilds it") from None
         if self.on_disk and not self.read_only:
-            for path in (self.location, self.db_path): no_wider_than(path, self.root) # the folder the index describes, not a subfolder seen through it
+            # the folder the index describes, not a subfolder seen through it
+            for path in (self.location, self.db_path): no_wider_than(path, self.root)
 
-    def __repr__(self): return f"Index({str(self.folder)!r}, {self.key!r}, {self.count()} images{'' if self.on_disk else ', not on disk'})"
+    def __repr__(self):
+        where = '' if self.on_disk else ', not on disk'
+        return f"Index({str(self.folder)!r}, {self.key!r}, {self.count()} images{where})"
 
     def _check_files(self):
-        "Refuse index files that are links, folders or pipes: SQLite would follow a planted link and write wherever it leads."
+        "Refuse links, folders or pipes as index files: SQLite would follow a planted link wherever it leads."
         if self.location.is_symlink():
-            raise IndexDamaged(f"{self.location} is a link, not a folder memery made: it is not used; remove it, "
-                               f"or keep indexes elsewhere with --index-dir (`index_dir=`)")
+            raise IndexDamaged(f"{self.location} is a link, not a folder memery made: it is not used; "
+                               f"remove it, or keep indexes elsewhere with --index-dir (`index_dir=`)")
         for path in (*database_files(self.db_path), Path(self.lock.lock_file)):
             if kind := irregular(path):
-                raise IndexDamaged(f"{path} is {kind}, not a file memery wrote: it is not opened; remove it, or "
-                                   f"`memery purge {self.root}`, and the next run rebuilds the index")
+                raise IndexDamaged(f"{path} is {kind}, not a file memery wrote: it is not opened; "
+                                   f"remove it, or `memery purge {self.root}`, "
+                                   f"and the next run rebuilds the index")
 
     def _open_patiently(self, tries: int=50) -> sqlite3.Connection:
-        "`_open`, again a moment later while another process that is creating the same index makes SQLite answer 'locked'."
+        "`_open`, again a moment later while another process creating the same index has SQLite say 'locked'."
         for attempt in range(tries):
             try: return self._open()
             except sqlite3.OperationalError as e:
@@ -107,14 +116,15 @@ class Index:
                 time.sleep(0.1)
 
     def _open(self) -> sqlite3.Connection:
-        db = connect_read_only(self.db_path) if self.read_only else connect(self.db_path if self.on_disk else None)
+        db = (connect_read_only(self.db_path) if self.read_only
+              else connect(self.db_path if self.on_disk else None))
         try:
             # with WAL: safe from crashes, and a commit needs no fsync
             db.execute('PRAGMA synchronous=NORMAL')
             version = schema_version(db)
             if version > SCHEMA_VERSION:
-                raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, this one "
-                                    f"reads up to {SCHEMA_VERSION}): upgrade memery to use it")
+                raise IndexMismatch(f"{self.db_path} was written by a newer memery (index schema {version}, "
+                                    f"this one reads up to {SCHEMA_VERSION}): upgrade memery to use it")
             # upgraded there, for this session only
             if self.read_only and version < SCHEMA_VERSION: db = in_memory(db)
             # recorded in the file: every later connection uses it
@@ -122,7 +132,8 @@ class Index:
             if version < SCHEMA_VERSION and upgrade(db, self.key): compact(db)
             elif version == SCHEMA_VERSION and not self.read_only: mend_vector_changes(db)
             model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
-            if model != self.key: raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
+            if model != self.key:
+                raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
             return db
         except BaseException:
             db.close()
@@ -136,7 +147,7 @@ class Index:
         return row[0] if row else default
 
     def _number(self, key: str, low: int, high: int) -> int|None:
-        "The integer `meta` value `key`, None if absent; `IndexDamaged` if it is not a number from `low` to `high`."
+        "The integer `meta` value `key`, None if absent; `IndexDamaged` if not a number from `low` to `high`."
         value = self.meta(key)
         if value is None: return None
         try: n = int(value)
@@ -145,11 +156,12 @@ class Index:
         return n
 
     def _damaged(self, why: str) -> IndexDamaged:
-        return IndexDamaged(f"the index {self.db_path} is damaged ({why}); `memery purge {self.root}` removes it, and the next run rebuilds it")
+        return IndexDamaged(f"the index {self.db_path} is damaged ({why}); "
+                            f"`memery purge {self.root}` removes it, and the next run rebuilds it")
 
     @contextmanager
     def said_if_damaged(self):
-        "Turn SQLite's word that the database is damaged (a malformed page, say) into `IndexDamaged`, one sentence naming it."
+        "Turn SQLite's word of a damaged database (a malformed page, say) into `IndexDamaged`, one sentence."
         try: yield self
         except sqlite3.OperationalError: raise # locked, busy, a full disk: not damage
         except sqlite3.DatabaseError as e: raise self._damaged(str(e)) from None
@@ -165,13 +177,14 @@ class Index:
         return self._number('dim', 1, MAX_DIM)
 
     def _cursor(self, sql: str, params=(), whole: bool=False) -> sqlite3.Cursor:
-        "`sql`, a query of `images` whose WHERE clause ends where the scope's condition goes (none if `whole`), run."
+        "`sql`, a query of `images` whose WHERE ends where the scope's condition goes (none if `whole`), run."
         if whole or not self.scope: return self.db.execute(sql.replace('{scope}', ''), params)
-        # the paths under 'a/b/' are those from 'a/b/' to just before 'a/b0' ('0' follows '/'): a range of the path index
+        # the paths under 'a/b/' are those from 'a/b/' to just before 'a/b0' ('0' follows '/'):
+        # a range of the path index
         within = (*params, self.scope, self.scope[:-1] + '0')
         return self.db.execute(sql.replace('{scope}', ' AND path >= ? AND path < ?'), within)
 
-    def rows(self, sql: str, # a query of `images` whose WHERE clause ends in '{scope}', where the scope's condition goes
+    def rows(self, sql: str, # a query of `images` whose WHERE clause ends in '{scope}', the scope's condition
              params=(), # its parameters
             ) -> list[tuple]:
         "The rows of `sql`, within the index's scope."
@@ -195,7 +208,7 @@ class Index:
 # %% ../nbs/04_indexer.ipynb #7211ecf2
 @patch
 def relative(self: Index, path) -> str|None:
-    "The index's name for the image at `path`: relative to the folder, in POSIX form; None if it lies outside."
+    "The index's name for the image at `path`: relative to the folder, in POSIX form; None if outside."
     rel = relative_path(path, self.folder)
     return None if rel is None else self.scope + rel
 
@@ -218,15 +231,18 @@ def transaction(self: Index, bump: bool=True, # it changes what the index holds:
             if bump: db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
     except sqlite3.OperationalError as e:
         if 'full' not in str(e): raise
-        raise MemeryError(f"the disk holding {self.db_path} is full: everything indexed before this batch is kept; "
+        raise MemeryError(f"the disk holding {self.db_path} is full: "
+                          f"everything indexed before this batch is kept; "
                           f"free some space and run again to go on from there") from None
 
 def _blob(vector: np.ndarray) -> bytes: return np.asarray(vector, dtype='<f2').tobytes()
 
 _COLUMNS = 'path', 'size', 'mtime_ns', 'hash', 'width', 'height', 'status', 'reason', 'vector'
 _UPSERT = f"ON CONFLICT (path) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS[1:])}"
-_INSERT_ROW = f"INSERT INTO images ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) {_UPSERT}"
-_COPY_ROW = f"INSERT INTO images ({', '.join(_COLUMNS)}) SELECT ?, ?, ?, {', '.join(_COLUMNS[3:])} FROM images WHERE path = ? {_UPSERT}"
+_INSERT_ROW = (f"INSERT INTO images ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+               f"{_UPSERT}")
+_COPY_ROW = (f"INSERT INTO images ({', '.join(_COLUMNS)}) "
+             f"SELECT ?, ?, ?, {', '.join(_COLUMNS[3:])} FROM images WHERE path = ? {_UPSERT}")
 
 @patch
 def add(self: Index, entries: list[Entry]):
@@ -235,9 +251,12 @@ def add(self: Index, entries: list[Entry]):
     with self.transaction() as db:
         if dims:
             db.execute('INSERT OR IGNORE INTO meta VALUES (?, ?)', ('dim', str(min(dims))))
-            if dims != {self.dim}: raise IndexMismatch(f"embeddings of length {dims} do not fit {self.db_path}, which holds length {self.dim}")
-        db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height, 'skipped' if e.vector is None else 'ok',
-                                     e.reason, None if e.vector is None else _blob(e.vector)) for e in entries])
+            if dims != {self.dim}:
+                raise IndexMismatch(f"embeddings of length {dims} do not fit {self.db_path}, "
+                                    f"which holds length {self.dim}")
+        db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height,
+                                      'skipped' if e.vector is None else 'ok', e.reason,
+                                      None if e.vector is None else _blob(e.vector)) for e in entries])
         _set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
@@ -249,20 +268,24 @@ def _drop_words(db: sqlite3.Connection, paths):
 def _set_words(db: sqlite3.Connection, rows: list[tuple[str, str, bool]]):
     "Give the images at the paths of `rows` (path, text, whether OCR read it) their words afresh."
     _drop_words(db, [p for p, _, _ in rows])
-    db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)', [(p, path_words(p), t, int(r)) for p, t, r in rows])
+    db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)',
+                   [(p, path_words(p), t, int(r)) for p, t, r in rows])
 
 def _copy_words(db: sqlite3.Connection, pairs: list[tuple[str, str]]):
     "Give the image at the second path of each pair the text of the first, with its own path's words."
     _drop_words(db, [new for _, new in pairs])
-    db.executemany(f'INSERT INTO words (rowid, names, text, read) SELECT {_ID_OF}, ?, text, read FROM words WHERE rowid = {_ID_OF}',
+    db.executemany(f'INSERT INTO words (rowid, names, text, read) '
+                   f'SELECT {_ID_OF}, ?, text, read FROM words WHERE rowid = {_ID_OF}',
                    [(new, path_words(new), src) for src, new in pairs])
 
 # %% ../nbs/04_indexer.ipynb #746edc0d
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
-    rows = self.rows("SELECT path, size, mtime_ns, hash, status, CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
-                      "FROM images WHERE 1{scope}") # a vector is sound as `_sound_vector` says
+    # a vector is sound as `_sound_vector` says
+    rows = self.rows("SELECT path, size, mtime_ns, hash, status, "
+                     "CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
+                     "FROM images WHERE 1{scope}")
     dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
     return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
                Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
@@ -273,7 +296,8 @@ UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is r
 @patch
 def discard_if_empty(self: Index) -> bool:
     "Close the index and remove it if it records no image; whether it did."
-    if self.read_only or not self.on_disk or self.db.execute('SELECT count(*) FROM images').fetchone()[0]: return False
+    if self.read_only or not self.on_disk or self.db.execute('SELECT count(*) FROM images').fetchone()[0]:
+        return False
     self.close()
     remove_index(self.location, self.key)
     return True
@@ -283,12 +307,16 @@ def discard_if_empty(self: Index) -> bool:
 def apply(self: Index, changes: Changes, # from `diff_folder`
           files: dict[str, FileStat], # the scan's stats of the paths, for the moved and copied rows
          ):
-    "Carry out the moves, copies, deletions and touches in `changes` (with the new files' stats) in one transaction."
+    "Carry out `changes`' moves, copies, deletions, touches (with the new files' stats) in one transaction."
     if not (changes.moved or changes.copied or changes.deleted or changes.touched): return
-    with self.transaction(bump=bool(changes.moved or changes.copied or changes.deleted)) as db: # a touch changes no vector
+    # a touch changes no vector
+    with self.transaction(bump=bool(changes.moved or changes.copied or changes.deleted)) as db:
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
-                       [(new, *files[new], old) for old, new in changes.moved] + [(p, *files[p], p) for p in changes.touched])
-        db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}', [(path_words(new), new) for _, new in changes.moved]) # the text goes with it
+                       [(new, *files[new], old) for old, new in changes.moved]
+                       + [(p, *files[p], p) for p in changes.touched])
+        # the text goes with it
+        db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}',
+                       [(path_words(new), new) for _, new in changes.moved])
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
         _copy_words(db, changes.copied)
         _drop_words(db, changes.deleted)
@@ -308,8 +336,10 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
 # %% ../nbs/04_indexer.ipynb #3ef6bba7
 @patch
 def _warn_damage(self: Index, bad: int):
-    warnings.warn(f"{self.db_path}: {bad} rows name files outside the folder, or hold vectors of the wrong length: "
-                  f"ignored (the next `memery index {self.root}` removes them)", IndexDamageWarning, stacklevel=4)
+    message = (f"{self.db_path}: {bad} rows name files outside the folder, "
+               f"or hold vectors of the wrong length: "
+               f"ignored (the next `memery index {self.root}` removes them)")
+    warnings.warn(message, IndexDamageWarning, stacklevel=4)
 
 def _sound_vector(blob, dim: int) -> bool:
     "Is `blob`, read from the index, a vector memery wrote: float16 bytes of the index's length?"
@@ -320,7 +350,7 @@ def _searchable(rows: list[tuple], dim: int) -> list[tuple]:
     return [r for r in rows if safe_relative(r[1]) and _sound_vector(r[2], dim)]
 
 def unit_rows(m: np.ndarray) -> np.ndarray:
-    "`m` (float32, scaled in place) with rows of length 1: float16 storage leaves them 1e-3 off, and no cosine passes 1."
+    "`m` (float32, scaled in place) with rows of length 1: float16 leaves them 1e-3 off; no cosine passes 1."
     # a tenth of `np.linalg.norm`'s time on 100,000 rows: it is part of every first search
     norms = np.sqrt(np.einsum('ij,ij->i', m, m))
     m /= np.where(norms > 0, norms, 1)[:, None]
@@ -330,8 +360,9 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
 def vector_rows(self: Index, whole: bool=False, # the whole folder's rows, not only a subfolder's
                ) -> Iterator[list[tuple[int, str, bytes]]]:
     "The (id, path, float16 vector) rows of the searchable images, in order of id, a batch at a time."
-    rows, dim, bad = self._cursor("SELECT id, path, vector FROM images WHERE status = 'ok'{scope} ORDER BY id",
-                                  whole=whole), self.dim or 0, 0
+    rows = self._cursor("SELECT id, path, vector FROM images WHERE status = 'ok'{scope} ORDER BY id",
+                        whole=whole)
+    dim, bad = self.dim or 0, 0
     while batch := rows.fetchmany(10_000):
         sound = _searchable(batch, dim)
         bad += len(batch) - len(sound)
@@ -343,36 +374,43 @@ def vectors(self: Index) -> Vectors:
     "All the embeddings as one float32 matrix of unit rows, with their row ids and paths."
     gen, rows = self.generation, [row for batch in self.vector_rows() for row in batch]
     matrix = np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), self.dim or 0)
-    return Vectors(gen, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], unit_rows(matrix.astype(np.float32)))
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    return Vectors(gen, ids, [r[1] for r in rows], unit_rows(matrix.astype(np.float32)))
 
 # %% ../nbs/04_indexer.ipynb #5f40b74e
 @patch
 def vector_of(self: Index, path: str) -> np.ndarray|None:
     "The embedding of the image at relative `path`, if the index has one."
     row = self.db.execute("SELECT vector FROM images WHERE path = ? AND status = 'ok'", (path,)).fetchone()
-    if row is None or not _sound_vector(row[0], self.dim or 0): return None # none, or not one memery wrote
+    # none, or not one memery wrote
+    if row is None or not _sound_vector(row[0], self.dim or 0): return None
     return _unit_vector(row[0])
 
 def _unit_vector(blob: bytes) -> np.ndarray:
     "A stored float16 vector as float32, of length 1."
     return unit_rows(np.frombuffer(blob, dtype='<f2').astype(np.float32)[None])[0]
 
-_AMONG = 'IN (SELECT value FROM json_each(?))' # with the ids as one JSON list: any number of them, in one parameter
+# with the ids as one JSON list: any number of them, in one parameter
+_AMONG = 'IN (SELECT value FROM json_each(?))'
 
 @patch
 def vectors_of(self: Index, ids, # row ids
               ) -> dict[int, np.ndarray]:
     "The unit embeddings of the searchable images with row `ids`, by id (those memery wrote)."
     dim = self.dim or 0
-    rows = [(i, b) for i, b in self.db.execute(f"SELECT id, vector FROM images WHERE status = 'ok' AND id {_AMONG}", (json.dumps([int(i) for i in ids]),))
-            if _sound_vector(b, dim)]
-    matrix = np.frombuffer(b''.join(b for _, b in rows), dtype='<f2').reshape(len(rows), dim).astype(np.float32) # all at once: a search reads thousands
+    among = (json.dumps([int(i) for i in ids]),)
+    found = self.db.execute(f"SELECT id, vector FROM images WHERE status = 'ok' AND id {_AMONG}", among)
+    rows = [(i, b) for i, b in found if _sound_vector(b, dim)]
+    # all at once: a search reads thousands
+    blobs = b''.join(b for _, b in rows)
+    matrix = np.frombuffer(blobs, dtype='<f2').reshape(len(rows), dim).astype(np.float32)
     return dict(zip((i for i, _ in rows), unit_rows(matrix)))
 
 @patch
 def paths_of(self: Index, ids) -> dict[int, str]:
     "The relative paths of the rows `ids` (those that name a file inside the folder)."
-    rows = self.db.execute(f"SELECT id, path FROM images WHERE id {_AMONG}", (json.dumps([int(i) for i in ids]),))
+    rows = self.db.execute(f"SELECT id, path FROM images WHERE id {_AMONG}",
+                           (json.dumps([int(i) for i in ids]),))
     return {i: p for i, p in rows if safe_relative(p) and p.startswith(self.scope)}
 
 class Facts(NamedTuple):
@@ -387,13 +425,14 @@ class Facts(NamedTuple):
 def facts(self: Index) -> dict[int, Facts]:
     "The `Facts` of every searchable image, by row id."
     rows = self.rows("SELECT id, size, mtime_ns, hash, width, height FROM images WHERE status = 'ok'{scope}")
-    return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest)) for i, *rest in rows}
+    return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest))
+            for i, *rest in rows}
 
 # %% ../nbs/04_indexer.ipynb #1de8a7f4
 @patch
 def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
               ) -> Path|None:
-    "The file of the searchable image with row `id`, if it is a file inside the folder once links are resolved."
+    "The file of the searchable image with row `id`, if a file inside the folder once links are resolved."
     try:
         row = self.db.execute("SELECT path FROM images WHERE id = ? AND status = 'ok'", (int(id),)).fetchone()
         if row is None or not safe_relative(row[0]) or not row[0].startswith(self.scope): return None
@@ -407,31 +446,35 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
 @patch
 def unread(self: Index) -> list[str]:
     "The paths of the searchable images OCR has not read yet."
-    return [p for p, in self.rows("SELECT path FROM images JOIN words ON words.rowid = images.id WHERE images.status = 'ok' AND words.read = 0{scope} ORDER BY path")]
+    return [p for p, in self.rows("SELECT path FROM images JOIN words ON words.rowid = images.id "
+                                  "WHERE images.status = 'ok' AND words.read = 0{scope} ORDER BY path")]
 
 @patch
 def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the text read in it)
              ):
     "Record the text OCR read in images already indexed."
-    with self.transaction(bump=False) as db: db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}', [(t, p) for p, t in texts])
+    with self.transaction(bump=False) as db:
+        db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}',
+                       [(t, p) for p, t in texts])
 
 @patch
 def set_meta(self: Index, key: str, # the name of the value
              value: str, # what to record
             ):
     "Record `value` under `key` in the `meta` table."
-    with self.transaction(bump=False) as db: db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
+    with self.transaction(bump=False) as db:
+        db.execute('INSERT OR REPLACE INTO meta VALUES (?, ?)', (key, value))
 
 @patch(as_prop=True)
 def reads_text(self: Index) -> bool:
-    "Whether the text in images is read (OCR) as they are indexed: the index remembers what it was last told ('ocr' in `meta`)."
+    "Whether images' text is read (OCR) as they are indexed: as the index was last told (`meta` 'ocr')."
     return self.meta('ocr') == 'on'
 
 # %% ../nbs/04_indexer.ipynb #af281821
 @patch
 @contextmanager
 def writer(self: Index, wait: bool=True):
-    "Hold the index's writer lock; wait for it, or raise `IndexBusy` if `wait` is False and another process holds it."
+    "Hold the index's writer lock; wait for it, or raise `IndexBusy` if another holds it and `wait` is False."
     self.check_writable()
     try: self.lock.acquire(timeout=-1 if wait else 0)
     except Timeout: raise IndexBusy(f"another memery process is updating {self.db_path}") from None

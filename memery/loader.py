@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
 from typing import NamedTuple
-from .fileutils import RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, raw_supported, resolved_inside
+from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, raw_supported,
+                              resolved_inside)
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'FileStat', 'Scan', 'printable', 'check_folder', 'IgnoreRules',
@@ -26,7 +27,7 @@ class Scan:
     "The images found under a folder, and the entries that could not be read."
     files: dict[str, FileStat] = field(default_factory=dict) # relative POSIX path -> stat
     problems: list[tuple[str, str]] = field(default_factory=list) # (relative path, reason)
-    identities: dict[str, tuple[int, int]] = field(default_factory=dict) # relative path -> (device, inode) of the file
+    identities: dict[str, tuple[int, int]] = field(default_factory=dict) # relative path -> (device, inode)
 
 # %% ../nbs/01_loader.ipynb #a83f0be9
 def printable(rel: str) -> str:
@@ -46,7 +47,8 @@ def check_folder(folder) -> Path:
 
 # %% ../nbs/01_loader.ipynb #b94ac4d4
 IGNORE_FILE = '.memeryignore'
-DEFAULT_IGNORED = ('@eaDir/', 'node_modules/', '.git/', 'System Volume Information/', '$RECYCLE.BIN/', '#recycle/', '.Trash-*/', '.memery/')
+DEFAULT_IGNORED = ('@eaDir/', 'node_modules/', '.git/', 'System Volume Information/', '$RECYCLE.BIN/',
+                   '#recycle/', '.Trash-*/', '.memery/')
 MAX_IGNORE_FILE = 1 << 20 # bytes of a .memeryignore that are read
 
 class IgnoreRules(NamedTuple):
@@ -66,7 +68,8 @@ def ignore_rules(lines, # gitignore patterns, one per line
             good.append(line)
         except Exception as e: bad.append(f"line {n} is not a pattern ({e})")
     patterns = [l.strip() for l in good if l.strip() and not l.lstrip().startswith('#')]
-    return IgnoreRules(base, pathspec.GitIgnoreSpec.from_lines(good), any(not p.endswith('/') for p in patterns)), bad
+    files_too = any(not p.endswith('/') for p in patterns)
+    return IgnoreRules(base, pathspec.GitIgnoreSpec.from_lines(good), files_too), bad
 
 def _read_ignore_file(path: str) -> list[str]:
     "The lines of the ignore file at `path`, if it is a plain file (never a link, a pipe or a folder)."
@@ -76,7 +79,7 @@ def _read_ignore_file(path: str) -> list[str]:
         return f.read(MAX_IGNORE_FILE).decode('utf-8', 'replace').splitlines()
 
 def _read_rules(path: str, rel: str, rules: list[IgnoreRules], scan) -> list[IgnoreRules]:
-    "`rules`, with those of the ignore file in the folder at `path` (`rel` in the scan) added, if it has one; what is wrong goes to `scan`."
+    "`rules` plus those of any ignore file in `path` (`rel` in the scan); problems go to `scan`."
     try: found, notes = ignore_rules(_read_ignore_file(os.path.join(path, IGNORE_FILE)), rel)
     except FileNotFoundError: return rules
     except OSError as e: found, notes = None, [f"cannot read it: {e.strerror or e}"]
@@ -95,19 +98,20 @@ def _ignored(rules: list[IgnoreRules], rel: str, is_dir: bool) -> bool:
 # %% ../nbs/01_loader.ipynb #5c806191
 def scan_folder(folder, # the folder to scan
                 exclude=(), # folders not to enter (memery's own index directory)
-                follow_links: bool=False, # follow symbolic links that lead out of the folder too (those inside it always are)
-                ignore=(), # gitignore patterns of files and folders not to index, on top of `DEFAULT_IGNORED` and `.memeryignore` files
+                follow_links: bool=False, # also follow links out of the folder (those inside it always are)
+                ignore=(), # gitignore patterns to skip, on top of `DEFAULT_IGNORED` and `.memeryignore` files
                 include_hidden: bool=False, # also index hidden files and folders (whose names start with '.')
-                under: str='', # scan only this subfolder ('2019/'): paths stay relative to `folder`, and its ignore files apply
+                under: str='', # scan only this subfolder ('2019/'); paths and ignore files as for `folder`
                ) -> Scan:
-    "Find the images under `folder`, skipping hidden entries, ignored ones, the folders in `exclude` and links out of the folder."
+    "Find the images under `folder`, skipping hidden, ignored and `exclude`d entries and links out of it."
     check_folder(folder)
     inside = os.path.realpath(folder)
     excluded = {os.path.realpath(e) for e in exclude}
     scan, rules = Scan(), [ignore_rules([*DEFAULT_IGNORED, *ignore])[0]]
     parts = [p for p in under.split('/') if p]
     for depth in range(len(parts)): # the ignore files of the folders above `under` hold for it too
-        _read_rules(os.path.join(folder, *parts[:depth]), ''.join(p + '/' for p in parts[:depth]), rules, scan)
+        _read_rules(os.path.join(folder, *parts[:depth]), ''.join(p + '/' for p in parts[:depth]),
+                    rules, scan)
     start = os.path.join(folder, *parts)
     root = os.stat(start)
     seen = {(root.st_dev, root.st_ino)}
@@ -120,9 +124,11 @@ def scan_folder(folder, # the folder to scan
             scan.problems.append((rel or '.', f"cannot read folder: {e.strerror}"))
             continue
         if any(e.name == IGNORE_FILE for e in entries): rules = _read_rules(path, rel, [*rules], scan)
-        named = [(e, *os.path.splitext(e.name)) for e in entries] # each name split once: this loop runs for every file
+        # each name split once: this loop runs for every file
+        named = [(e, *os.path.splitext(e.name)) for e in entries]
         raws = any(ext.lower() in RAW_EXTENSIONS for _, _, ext in named)
-        jpeg_stems = {stem.lower() for _, stem, ext in named if ext.lower() in ('.jpg', '.jpeg')} if raws else set()
+        jpeg_stems = ({stem.lower() for _, stem, ext in named if ext.lower() in ('.jpg', '.jpeg')}
+                      if raws else set())
         for entry, stem, ext in named:
             ext = ext.lower()
             if entry.name.startswith('.') and not include_hidden: continue
@@ -131,18 +137,22 @@ def scan_folder(folder, # the folder to scan
                 if _ignored(rules, entry_rel, entry.is_dir()): continue
                 if entry.is_symlink() and not follow_links and resolved_inside(entry.path, inside) is None:
                     if entry.is_dir() or ext in images:
-                        scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(), "link leaves the folder"))
+                        scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(),
+                                              "link leaves the folder"))
                     continue
                 if entry.is_dir():
                     st = entry.stat()
                     if os.path.realpath(entry.path) in excluded: continue
                     if (st.st_dev, st.st_ino) in seen:
-                        scan.problems.append((printable(entry_rel) + '/', "links to a folder already scanned"))
+                        scan.problems.append((printable(entry_rel) + '/',
+                                              "links to a folder already scanned"))
                         continue
                     seen.add((st.st_dev, st.st_ino))
                     todo.append((entry.path, entry_rel + '/', rules))
                 elif ext in RAW_EXTENSIONS and not raw_supported(): raws_unread.append(entry_rel)
-                elif ext in RAW_EXTENSIONS and stem.lower() in jpeg_stems: continue # the pair is read once, as its JPEG
+                elif ext in RAW_EXTENSIONS and stem.lower() in jpeg_stems:
+                    # the pair is read once, as its JPEG
+                    continue
                 elif ext in images:
                     st = entry.stat()
                     if not stat.S_ISREG(st.st_mode):
@@ -152,13 +162,17 @@ def scan_folder(folder, # the folder to scan
                     scan.files[entry_rel] = FileStat(st.st_size, st.st_mtime_ns)
                     if st.st_ino: scan.identities[entry_rel] = (st.st_dev, st.st_ino)
             except UnicodeEncodeError:
-                scan.problems.append((printable(entry_rel), "file name is not valid UTF-8; rename the file to index it"))
+                scan.problems.append((printable(entry_rel),
+                                      "file name is not valid UTF-8; rename the file to index it"))
             except FileNotFoundError:
                 reason = "broken symbolic link" if entry.is_symlink() else "disappeared during the scan"
                 scan.problems.append((printable(entry_rel), reason))
             except OSError as e:
                 scan.problems.append((printable(entry_rel), e.strerror or str(e)))
-    if raws_unread: scan.problems.append((printable(raws_unread[0]), f"{len(raws_unread)} RAW photos like this one need the raw extra: pip install 'memery[raw]'"))
+    if raws_unread:
+        scan.problems.append((printable(raws_unread[0]),
+                              f"{len(raws_unread)} RAW photos like this one need the raw extra: "
+                              "pip install 'memery[raw]'"))
     return scan
 
 # %% ../nbs/01_loader.ipynb #fa437751
@@ -179,8 +193,8 @@ class Changes:
     moved: list[tuple[str, str]] = field(default_factory=list) # (old, new) paths: keep the row
     copied: list[tuple[str, str]] = field(default_factory=list) # (original, copy) paths: share the embedding
     deleted: list[str] = field(default_factory=list) # gone from the folder: drop from the index
-    linked: list[tuple[str, str]] = field(default_factory=list) # (path to encode, another path to the same file): share once encoded
-    touched: list[str] = field(default_factory=list) # mtime changed, content did not: keep the embedding, record the new stat
+    linked: list[tuple[str, str]] = field(default_factory=list) # (path to encode, path to same file): share
+    touched: list[str] = field(default_factory=list) # new mtime, same content: keep embedding, new stat
     unchanged: int = 0 # paths whose size and mtime are as the index knows them
 
     @property
@@ -189,7 +203,8 @@ class Changes:
 # %% ../nbs/01_loader.ipynb #670085bc
 def _link(res: Changes, scan: Scan, indexed_ok: list[str], fresh: list[str]) -> list[str]:
     "Read each file once: move paths that lead to a file read through another path into `copied` or `linked`."
-    indexed = {scan.identities[rel]: rel for rel in sorted(indexed_ok, reverse=True) if rel in scan.identities}
+    indexed = {scan.identities[rel]: rel
+               for rel in sorted(indexed_ok, reverse=True) if rel in scan.identities}
     reading, keep = {}, {'fresh': [], 'changed': []}
     for kind, rels in (('changed', res.changed), ('fresh', fresh)):
         for rel in sorted(rels):
@@ -216,7 +231,8 @@ def diff_folder(folder, # the folder scanned
         k = known.get(rel)
         if k is None: fresh.append(rel)
         elif (k.size, k.mtime_ns) == st and not k.retry: unchanged.append(rel)
-        elif k.ok and k.hash and k.size == st.size and _fingerprint(folder, rel) == k.hash: res.touched.append(rel)
+        elif k.ok and k.hash and k.size == st.size and _fingerprint(folder, rel) == k.hash:
+            res.touched.append(rel)
         else: res.changed.append(rel)
     res.unchanged = len(unchanged)
     indexed_ok = [rel for rel in unchanged + res.touched if known[rel].ok] # rows whose embeddings stay valid

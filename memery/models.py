@@ -16,15 +16,16 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, MemeryError, is_facto
 __all__ = ['FEW_IMAGES', 'load_encoder', 'is_loaded', 'QuantizedEncoder', 'QueryEncoder', 'encoder_getter']
 
 # %% ../nbs/16_models.ipynb #905fd475
-_loading = threading.Lock() # one load at a time: a server's first searches and its indexing wait for the same one
+# one load at a time: a server's first searches and its indexing wait for the same one
+_loading = threading.Lock()
 _loaded = weakref.WeakValueDictionary() # (model, weights) -> the full Encoder this process holds
 
-def load_encoder(model_name: str=DEFAULT_MODEL, # an open_clip model name or `module:factory`; '@int8' after it: quantized
-                 pretrained: str|None=DEFAULT_PRETRAINED, # an open_clip tag, a weights file, or None for random weights
+def load_encoder(model_name: str=DEFAULT_MODEL, # open_clip name or `module:factory`; with '@int8': quantized
+                 pretrained: str|None=DEFAULT_PRETRAINED, # open_clip tag, weights file, None: random weights
                  device: str|None=None, # 'cuda', 'mps', 'cpu'; by default the best available
-                 cache_dir: str|None=None, # where downloaded weights are kept; by default the Hugging Face cache
+                 cache_dir: str|None=None, # where downloaded weights go; default: the Hugging Face cache
                 ):
-    "The encoder of a model and its weights, loaded once per process from any thread (int8: a `QuantizedEncoder`)."
+    "A model's encoder and weights, loaded once per process from any thread (int8: a `QuantizedEncoder`)."
     name, precision = split_precision(model_name)
     with _loading:
         # PyTorch is imported here, by one thread at a time
@@ -43,7 +44,7 @@ def is_loaded(model_name: str, # an open_clip model name, or `module:factory`
 
 # %% ../nbs/16_models.ipynb #db5f77a1
 class QuantizedEncoder:
-    "An `Encoder` whose image tower runs in 8-bit integers (onnxruntime), faster on a CPU; texts at full precision."
+    "An `Encoder` whose image tower runs in int8 (onnxruntime), faster on a CPU; texts at full precision."
     def __init__(self, full, # the model at full precision (`memery.encoder.Encoder`)
                  tower: ExportedImage, # its quantized image tower
                 ):
@@ -71,7 +72,8 @@ class QuantizedEncoder:
 def _quantized(full) -> QuantizedEncoder:
     "`full` with its image tower quantized (made once, beside its export)."
     if is_factory_name(full.model_name):
-        raise MemeryError(f"{full.model_name} cannot index at int8: only open_clip models are exported to ONNX, "
+        raise MemeryError(f"{full.model_name} cannot index at int8: "
+                          "only open_clip models are exported to ONNX, "
                           f"and quantized there")
     tower = exported(with_precision(full.model_name, 'int8'), full.pretrained, 'image')
     if tower is None:
@@ -81,7 +83,7 @@ def _quantized(full) -> QuantizedEncoder:
 
 # %% ../nbs/16_models.ipynb #e047bd08
 class QueryEncoder:
-    "Encodes queries: with the model's ONNX export where there is one, else with the full model, loaded when needed."
+    "Encodes queries: with the model's ONNX export if it has one, else the full model, loaded when needed."
     def __init__(self, model_name: str, # an open_clip model name, or `module:factory`
                  pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
                  device=None, # for the full model: 'cuda', 'mps' or 'cpu'; by default the best available
@@ -115,22 +117,24 @@ class QueryEncoder:
         return self._tower('image').encode_pictures(pictures)
 
     def image_tower(self):
-        "The exported image tower, or the full model if it is loaded already or there is none: to index a few images."
+        "The exported image tower, or the full model if loaded already or no export: to index a few images."
         tower = self._tower('image')
         # as loading the model would
         if self.pretrained is None and isinstance(tower, ExportedImage): warn_random_weights(self.model_name)
         return tower
 
 # %% ../nbs/16_models.ipynb #b9a45ad5
-# fewer new or changed images are encoded with the model's export, without PyTorch (two batches: no workers either)
+# fewer new or changed images are encoded with the model's export, without PyTorch
+# (two batches: no workers either)
 FEW_IMAGES = 64
 
 def encoder_getter(model: str, # an open_clip model name, or `module:factory`
                    pretrained: str|None, # an open_clip tag, a weights file, or None for random weights
                    device=None, # 'cuda', 'mps' or 'cpu'; by default the best available
                   ) -> Callable:
-    "A function returning the encoder of `model`, loaded on first call; for a few images, its export if it has one."
+    "A function returning `model`'s encoder, loaded on first call; for a few images, its export if any."
     def get(images: int|None=None): # how many images it will encode, if that is known
-        if images is not None and images < FEW_IMAGES: return QueryEncoder(model, pretrained, device).image_tower()
+        if images is not None and images < FEW_IMAGES:
+            return QueryEncoder(model, pretrained, device).image_tower()
         return load_encoder(model, pretrained, device)
     return get

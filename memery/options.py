@@ -6,8 +6,8 @@
 from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
-from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryError, model_key, split_precision,
-                              with_precision)
+from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryError, model_key,
+                              split_precision, with_precision)
 
 # %% auto #0
 __all__ = ['OPTION_LIMITS', 'OPTION_NAMES', 'MODEL_OPTIONS', 'Options', 'as_options', 'split_options']
@@ -17,16 +17,16 @@ OPTION_LIMITS = {'num_workers': (0, 64), 'batch_size': (1, 4096)} # the whole nu
 
 @dataclass(frozen=True, repr=False)
 class Options:
-    "Which index to use and how to build it: the model, where the index lives, which files, how they are read."
+    "Which index to use and how to build it: the model, where the index lives, which files, how to read them."
     model: str = DEFAULT_MODEL # an open_clip model name, or `module:factory`
     pretrained: str|None = DEFAULT_PRETRAINED # an open_clip tag, a weights file, or None for random weights
-    precision: str = 'fp32' # 'int8': index with the image tower in 8-bit integers, faster on a CPU (an index of its own)
+    precision: str = 'fp32' # 'int8': index with an 8-bit integer image tower, faster on CPU (its own index)
     device: str|None = None # 'cuda', 'mps' or 'cpu'; by default the best available
-    index_dir: str|None = None # a root for index directories, instead of `<folder>/.memery` ($MEMERY_INDEX_DIR too)
+    index_dir: str|None = None # a root for indexes, instead of `<folder>/.memery` ($MEMERY_INDEX_DIR too)
     follow_links: bool = False # index images behind symbolic links that lead out of the folder too
-    ignore: tuple[str, ...] = () # gitignore patterns of files and folders not to index, on top of .memeryignore files
+    ignore: tuple[str, ...] = () # gitignore patterns of paths not to index, on top of .memeryignore files
     include_hidden: bool = False # index hidden files and folders too (names starting with '.')
-    ocr: bool|None = None # read the text in images, from now on for this index (the ocr extra); False: stop; None: as before
+    ocr: bool|None = None # OCR images for this index from now on (ocr extra); False: stop; None: as before
     num_workers: int|None = None # decoding processes; by default one per CPU core
     batch_size: int|None = None # images per batch; by default suited to the device
 
@@ -68,7 +68,8 @@ class Options:
         return model_key(self.model_name, self.pretrained)
 
     def __repr__(self):
-        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if getattr(self, f.name) != f.default]
+        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                   if getattr(self, f.name) != f.default]
         return f"Options({', '.join(changed)})"
 
 # %% ../nbs/17_options.ipynb #b65ab43a
@@ -79,9 +80,11 @@ def as_options(options: Options|None=None, # the options, or None for the defaul
                **kwargs) -> Options:
     "`options` (by default `Options()`) with the fields in `kwargs` changed."
     unknown = [k for k in kwargs if k not in OPTION_NAMES]
-    if unknown: raise TypeError(f"unexpected keyword argument {unknown[0]!r}: options are {', '.join(OPTION_NAMES)}")
+    if unknown:
+        raise TypeError(f"unexpected keyword argument {unknown[0]!r}: options are {', '.join(OPTION_NAMES)}")
     if options is not None and not isinstance(options, Options):
-        raise TypeError(f"options must be an Options, not {type(options).__name__} (name a model with model=)")
+        raise TypeError(f"options must be an Options, not {type(options).__name__} "
+                        "(name a model with model=)")
     options = options or Options()
     return replace(options, **kwargs) if kwargs else options
 

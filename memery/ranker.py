@@ -33,13 +33,14 @@ def _paths(x) -> tuple[str, ...]:
 
 def _short(v) -> str:
     "A field's value for a readable repr: long tuples are cut."
-    return repr(v) if not isinstance(v, tuple) or len(v) <= 3 else f"({', '.join(map(repr, v[:2]))}, … {len(v) - 2} more)"
+    return (repr(v) if not isinstance(v, tuple) or len(v) <= 3
+            else f"({', '.join(map(repr, v[:2]))}, … {len(v) - 2} more)")
 
 MATCH_SIDES = ('both', 'visual', 'text')
 
 @dataclass(frozen=True, repr=False)
 class Query:
-    "What to search for: words, an example image, words to avoid, results liked and disliked; and which results to return."
+    "What to search for: words, an example image, words to avoid, liked and disliked results; what to return."
     text: str|None = None # what to look for, in words
     image: str|None = None # an example image: find images like it
     negative: tuple[str, ...] = () # texts to steer away from
@@ -52,45 +53,55 @@ class Query:
     threshold: float|None = None # leave out results whose cosine similarity to the query is below this
     n: int|None = 20 # how many results, best first; 0 for all
     offset: int = 0 # skip this many of the best results: `offset=20, n=20` is the second page
-    match: str = 'both' # 'both': by looks and by the words in and around images, fused; 'visual': by looks only; 'text': by words only
+    match: str = 'both' # 'both': looks and words in/around images, fused; 'visual': looks; 'text': words
 
     def __post_init__(self):
         text, image = _texts(self.text), _paths(self.image)
-        tidy = dict(text=text[0] if text else None, image=image[0] if image else None, negative=_texts(self.negative),
-                    liked=_paths(self.liked), disliked=_paths(self.disliked), exclude=_paths(self.exclude), n=self.n or None)
+        tidy = dict(text=text[0] if text else None, image=image[0] if image else None,
+                    negative=_texts(self.negative), liked=_paths(self.liked), disliked=_paths(self.disliked),
+                    exclude=_paths(self.exclude), n=self.n or None)
         for name in ('text_weight', 'image_weight', 'negative_weight', 'threshold'):
             value = getattr(self, name)
             if value is None and name == 'threshold': continue
             try: tidy[name] = float(value)
-            except (TypeError, ValueError): raise MemeryError(f"{name} must be a number, not {value!r}") from None
-            if not math.isfinite(tidy[name]): raise MemeryError(f"{name} must be a finite number, not {value!r}")
+            except (TypeError, ValueError):
+                raise MemeryError(f"{name} must be a number, not {value!r}") from None
+            if not math.isfinite(tidy[name]):
+                raise MemeryError(f"{name} must be a finite number, not {value!r}")
         for name, value in tidy.items(): object.__setattr__(self, name, value)
         self._check()
 
     def _check(self):
-        if not isinstance(self.offset, int) or self.offset < 0: raise MemeryError(f"offset must be 0 or more, not {self.offset!r}")
+        if not isinstance(self.offset, int) or self.offset < 0:
+            raise MemeryError(f"offset must be 0 or more, not {self.offset!r}")
         if self.n is not None and (not isinstance(self.n, int) or self.n < 0):
             raise MemeryError(f"n must be a positive number of results (or 0 for all), not {self.n!r}")
-        if self.match not in MATCH_SIDES: raise MemeryError(f"match must be one of {', '.join(MATCH_SIDES)}, not {self.match!r}")
+        if self.match not in MATCH_SIDES:
+            raise MemeryError(f"match must be one of {', '.join(MATCH_SIDES)}, not {self.match!r}")
         if self.match == 'text' and not query_terms(self.text):
-            raise MemeryError("a search by words only needs words to look for (common words such as 'the' do not count)")
+            raise MemeryError("a search by words only needs words to look for "
+                              "(common words such as 'the' do not count)")
         if self.threshold is not None and not -1 <= self.threshold <= 1:
             raise MemeryError(f"threshold is a cosine similarity, between -1 and 1, not {self.threshold:g}")
         if not (self.text or self.image or self.liked):
-            if self.negative: raise MemeryError("a query needs something to look for besides what to avoid: add a text, an image or liked images")
+            if self.negative:
+                raise MemeryError("a query needs something to look for besides what to avoid: "
+                                  "add a text, an image or liked images")
             raise MemeryError("nothing to search for: give a text, an example image, or images you liked")
         if not ((self.text and self.text_weight > 0) or (self.image and self.image_weight > 0) or self.liked):
-            raise MemeryError("the query's weights leave nothing to look for: give the text or the image a weight above 0")
+            raise MemeryError("the query's weights leave nothing to look for: "
+                              "give the text or the image a weight above 0")
 
     def __repr__(self):
         parts = [repr(self.text)] * bool(self.text)
-        parts += [f"{f.name}={_short(getattr(self, f.name))}" for f in fields(self)[1:] if getattr(self, f.name) != f.default]
+        parts += [f"{f.name}={_short(getattr(self, f.name))}"
+                  for f in fields(self)[1:] if getattr(self, f.name) != f.default]
         return f"Query({', '.join(parts)})"
 
 # %% ../nbs/05_ranker.ipynb #5801f1b5
 def as_query(query: Query|str|None=None, # a `Query`, or what to look for in words
              **kwargs) -> Query:
-    "A `Query` from a `Query` (with the fields in `kwargs` changed) or from a text and the other fields as keywords."
+    "A `Query` from a `Query` (with `kwargs` fields changed), or from a text and other fields as keywords."
     if isinstance(query, Query): return replace(query, **kwargs) if kwargs else query
     return Query(query, **kwargs)
 
@@ -108,7 +119,8 @@ def refined(self: Query,
     "The query of the next feedback round."
     shown = set(shown)
     disliked = _marks(self.disliked, disliked, shown)
-    return replace(self, liked=_marks(self.liked, liked, shown), disliked=disliked, exclude=tuple(dict.fromkeys(self.exclude + disliked)))
+    return replace(self, liked=_marks(self.liked, liked, shown), disliked=disliked,
+                   exclude=tuple(dict.fromkeys(self.exclude + disliked)))
 
 # %% ../nbs/05_ranker.ipynb #917fed3a
 def unit(v: np.ndarray) -> np.ndarray:
@@ -134,21 +146,22 @@ def rocchio(query: np.ndarray|None, # the query before feedback, or None for lik
     parts = [] if query is None else [(query, alpha)]
     if len(liked): parts.append((np.mean(liked, axis=0), beta))
     if len(disliked): parts.append((np.mean(disliked, axis=0), -gamma))
-    if not parts: raise ValueError("rocchio needs a query vector or liked vectors") # a `Query` always has one or the other
+    # a `Query` always has one or the other
+    if not parts: raise ValueError("rocchio needs a query vector or liked vectors")
     return combine(parts)
 
 # %% ../nbs/05_ranker.ipynb #9c073348
 def as_given(index: Index, # the index searched
              path, # an image path the user gave
             ) -> Path:
-    "Where `path` is: from the working directory as usual, or, if only there is it a file, under the index's folder."
+    "Where `path` is: from the working directory, or under the index's folder if only there is it a file."
     p = Path(path).expanduser()
     if p.is_absolute() or p.exists() or not (index.folder/p).exists(): return p
     return index.folder/p
 
 def image_vector(path, # the image: one of the index's, or any other file
                  index: Index, # the index to look it up in
-                 get_encoder: Callable[[], Encoder], # returns the encoder, for an image the index does not hold
+                 get_encoder: Callable[[], Encoder], # returns the encoder, for an image not in the index
                 ) -> np.ndarray:
     "The embedding of the image at `path`: from the index if it holds it, else encoded now."
     path = as_given(index, path)
@@ -183,7 +196,7 @@ class Match:
     "A search result: an image's path and its cosine similarity to the query."
     path: str # as the index names it, or under the folder as the user named it (`search`)
     score: float # cosine similarity to the query vector
-    id: int|None = field(default=None, repr=False) # the image's row in the index (`Index.image_file` gives its file)
+    id: int|None = field(default=None, repr=False) # its row in the index (`Index.image_file` gives its file)
     matched: str = 'visual' # which side found it: 'visual' (its looks), 'text' (its words), or 'both'
     snippet: str|None = None # its words that matched, in [brackets], when words did
     # 2: the query's words as a phrase, 1: all of them, 0: looks first (for merging folders' lists)
@@ -191,13 +204,16 @@ class Match:
 
 # %% ../nbs/05_ranker.ipynb #9fe96ece
 FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
-PARTIAL_NUDGE = 1.0 # how far an image with half or more of the query's words (not all) moves up, in standard deviations of the looks' scores
+# how far an image with half or more of the query's words (not all) moves up,
+# in standard deviations of the looks' scores
+PARTIAL_NUDGE = 1.0
 
 def _word_hits(index: Index, query: Query) -> dict[int, WordHit]:
     "The images whose words match the query's, without those whose words match its negative texts."
     if query.match == 'visual' or not query.text: return {}
     hits = word_hits(index, query.text)
-    if hits and query.negative: hits = {i: h for i, h in hits.items() if i not in word_hits(index, ' '.join(query.negative))}
+    if hits and query.negative:
+        hits = {i: h for i, h in hits.items() if i not in word_hits(index, ' '.join(query.negative))}
     return hits
 
 def _tier(hit: WordHit|None, terms: int) -> int:
@@ -211,7 +227,8 @@ def _scored(index: Index, ids, q: np.ndarray) -> dict[int, tuple[str, float]]:
 def _by_words(index: Index, hits: dict[int, WordHit], q: np.ndarray, terms: int) -> list[Match]:
     "The images found by words, best first: phrase, then all words, then most words; BM25 within each."
     scored = _scored(index, list(hits), q)
-    order = sorted((h for h in hits.values() if h.id in scored), key=lambda h: (-_tier(h, terms), -h.terms, h.rank))
+    order = sorted((h for h in hits.values() if h.id in scored),
+                   key=lambda h: (-_tier(h, terms), -h.terms, h.rank))
     return [Match(*scored[h.id], h.id, 'text', h.snippet, _tier(h, terms)) for h in order]
 
 def fuse(index: Index, # the index searched
@@ -219,9 +236,9 @@ def fuse(index: Index, # the index searched
          hits: dict[int, WordHit], # the images found by words
          q: np.ndarray, # the query vector, for the looks of images found by words alone
          terms: int, # how many words the query has that can match (`query_terms`)
-         k: int|None=None, # how many results were asked for: an image among the best `k` by looks was found by 'both' sides
+         k: int|None=None, # results asked for; an image among the best `k` by looks was found by 'both' sides
         ) -> list[Match]:
-    "One list from the images found by looks and by words: phrase matches, then all-word matches, then the rest by looks (nudged by words)."
+    "One list from looks and words: phrase matches, all-word matches, the rest by looks (nudged by words)."
     looks = {m.id: (m.path, m.score) for m in pool}
     looks.update(_scored(index, [i for i in hits if i not in looks], q))
     scores = np.array([m.score for m in pool] or [0.0])
@@ -233,7 +250,8 @@ def fuse(index: Index, # the index searched
     key = lambda i: (-tier.get(i, 0), -(looks[i][1] + nudge.get(i, 0)))
     by_looks = {m.id for m in pool[:k]}
     side = lambda i: 'visual' if i not in counted else 'both' if i in by_looks else 'text'
-    return [Match(*looks[i], i, side(i), hits[i].snippet if i in counted else None, tier.get(i, 0)) for i in sorted(looks, key=key)]
+    return [Match(*looks[i], i, side(i), hits[i].snippet if i in counted else None, tier.get(i, 0))
+            for i in sorted(looks, key=key)]
 
 # %% ../nbs/05_ranker.ipynb #0d9ad29a
 def search(index: Index, # the index to search
@@ -254,6 +272,7 @@ def search(index: Index, # the index to search
         near = nearest(index, q, k if not hits or k is None else max(k, FUSION_POOL), exact, search_k)
         pool = [Match(n.path, n.score, n.id) for n in near]
         found = fuse(index, pool, hits, q, len(query_terms(query.text)), k) if hits else pool
-    found = [m for m in found if m.path not in left_out and (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')]
+    found = [m for m in found if m.path not in left_out and
+             (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')]
     found = found[query.offset:][:query.n]
     return [replace(m, path=index.path(m.path)) for m in found]

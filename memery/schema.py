@@ -37,7 +37,8 @@ def _permanent_ids(db: sqlite3.Connection):
     old = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'images'").fetchone()[0]
     new = re.sub(r'^CREATE TABLE (IF NOT EXISTS )?"?images"?', 'CREATE TABLE images_v2', old)
     new = new.replace('id INTEGER PRIMARY KEY,', 'id INTEGER PRIMARY KEY AUTOINCREMENT,', 1)
-    if 'AUTOINCREMENT' not in new or 'images_v2' not in new: raise sqlite3.DatabaseError("its images table is not memery's")
+    if 'AUTOINCREMENT' not in new or 'images_v2' not in new:
+        raise sqlite3.DatabaseError("its images table is not memery's")
     db.execute(new)
     db.execute('INSERT INTO images_v2 SELECT * FROM images')
     db.execute('DROP TABLE images')
@@ -46,42 +47,51 @@ def _permanent_ids(db: sqlite3.Connection):
     db.execute('CREATE INDEX images_status ON images (status)')
 
 def _words_table(db: sqlite3.Connection):
-    "Schema 3: the words of each image's path, and the text read in it, in an FTS5 table keyed by the image's id."
-    db.execute("CREATE VIRTUAL TABLE words USING fts5(names, text, read UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')")
+    "Schema 3: each image's path words and the text read in it, in an FTS5 table keyed by the image's id."
+    db.execute("CREATE VIRTUAL TABLE words USING fts5(names, text, read UNINDEXED, "
+               "tokenize = 'porter unicode61 remove_diacritics 2')")
     rows = db.execute('SELECT id, path FROM images')
     while batch := rows.fetchmany(10_000):
-        db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)", [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
+        db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)",
+                       [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
 
-_VECTOR_TRIGGERS = [('vector_added', 'INSERT', 'NEW'), ('vector_changed', 'UPDATE OF vector, status', 'NEW'), ('vector_removed', 'DELETE', 'OLD')]
+_VECTOR_TRIGGERS = [('vector_added', 'INSERT', 'NEW'), ('vector_changed', 'UPDATE OF vector, status', 'NEW'),
+                    ('vector_removed', 'DELETE', 'OLD')]
 
 def drop_vector_record(db: sqlite3.Connection):
     "Remove the vector file's record: the next update that needs one writes it."
     db.execute("DELETE FROM meta WHERE key IN ('vector_file', 'vector_generation', 'vector_token')")
 
 def track_vector_changes(db: sqlite3.Connection):
-    "The table of the rows whose vector changed since the vector file was written, and the triggers that fill it while there is one."
+    "The table of rows with vectors changed since the vector file, and triggers filling it while there's one."
     db.execute('CREATE TABLE IF NOT EXISTS vector_changes (id INTEGER PRIMARY KEY)')
     for name, event, row in _VECTOR_TRIGGERS:
-        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON images WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
-                   f"BEGIN INSERT INTO vector_changes SELECT {row}.id WHERE NOT EXISTS (SELECT 1 FROM vector_changes WHERE id = {row}.id); END")
-                   # not INSERT OR IGNORE: the statement that fires a trigger imposes its own conflict handling on the trigger's
+        # not INSERT OR IGNORE: the statement that fires a trigger imposes its own conflict handling
+        # on the trigger's
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON images "
+                   f"WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'vector_file') "
+                   f"BEGIN INSERT INTO vector_changes SELECT {row}.id "
+                   f"WHERE NOT EXISTS (SELECT 1 FROM vector_changes WHERE id = {row}.id); END")
 
 def mend_vector_changes(db: sqlite3.Connection):
-    "Make schema 4's table and triggers again where they are missing (a tampered database); the vector file is forgotten: changes since are unknown."
+    "Remake schema 4's table and triggers if missing (tampered); forget the vector file: changes are unknown."
     names = ['vector_changes', *(name for name, _, _ in _VECTOR_TRIGGERS)]
-    kept = db.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", names).fetchone()[0]
+    marks = ', '.join('?' * len(names))
+    kept = db.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({marks})", names).fetchone()[0]
     if kept == len(names): return
     with transaction(db):
         track_vector_changes(db)
         drop_vector_record(db)
 
 def _vector_changes(db: sqlite3.Connection):
-    "Schema 4: the ids of rows whose vector changed since the vector file was written, recorded by triggers while there is one."
+    "Schema 4: the ids of rows whose vector changed since the vector file was written, kept by triggers."
     track_vector_changes(db)
-    gen, written = (db.execute('SELECT value FROM meta WHERE key = ?', (k,)).fetchone() for k in ('generation', 'vector_generation'))
+    gen, written = (db.execute('SELECT value FROM meta WHERE key = ?', (k,)).fetchone()
+                    for k in ('generation', 'vector_generation'))
     if written != gen: drop_vector_record(db) # changed since: unknown
 
-MIGRATIONS = [_permanent_ids, _words_table, _vector_changes] # MIGRATIONS[i] brings an index from schema i+1 to i+2
+# MIGRATIONS[i] brings an index from schema i+1 to i+2
+MIGRATIONS = [_permanent_ids, _words_table, _vector_changes]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51
@@ -91,14 +101,16 @@ def transaction(db: sqlite3.Connection):
     db.execute('BEGIN IMMEDIATE')
     try: yield db
     except BaseException:
-        if db.in_transaction: db.execute('ROLLBACK') # SQLite has rolled back already after some errors (a full disk)
+        # SQLite has rolled back already after some errors (a full disk)
+        if db.in_transaction: db.execute('ROLLBACK')
         raise
     db.execute('COMMIT')
 
 def compact(db: sqlite3.Connection):
-    "Give back the space of the tables an upgrade copied, if SQLite can have the database to itself for a moment."
+    "Give back the space of tables an upgrade copied, if SQLite can have the database to itself a moment."
     try: db.execute('VACUUM')
-    except sqlite3.OperationalError: pass # busy, or no room for the copy VACUUM makes: the free pages are reused as the index grows
+    # busy, or no room for the copy VACUUM makes: the free pages are reused as the index grows
+    except sqlite3.OperationalError: pass
 
 def in_memory(db: sqlite3.Connection) -> sqlite3.Connection:
     "A copy of database `db` in memory, where it can be upgraded without writing the file; `db` is closed."
@@ -116,7 +128,8 @@ def schema_version(db: sqlite3.Connection) -> int:
     except sqlite3.OperationalError: return 0 # no meta table
     if not row: return 0
     try: return int(row[0])
-    except (TypeError, ValueError): raise sqlite3.DatabaseError(f"its schema version is {str(row[0])[:40]!r}") from None
+    except (TypeError, ValueError):
+        raise sqlite3.DatabaseError(f"its schema version is {str(row[0])[:40]!r}") from None
 
 # %% ../nbs/19_schema.ipynb #ea4008cf
 def upgrade(db: sqlite3.Connection, # an index's database, open to write
@@ -129,7 +142,8 @@ def upgrade(db: sqlite3.Connection, # an index's database, open to write
         if version == 0:
             for statement in SCHEMA_V1.split(';'):
                 if statement.strip(): db.execute(statement)
-            db.executemany('INSERT INTO meta VALUES (?, ?)', [('schema_version', '1'), ('model', key), ('generation', '0')])
+            db.executemany('INSERT INTO meta VALUES (?, ?)',
+                           [('schema_version', '1'), ('model', key), ('generation', '0')])
         for step in MIGRATIONS[max(version, 1) - 1:]: step(db)
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
     return 0 < version < SCHEMA_VERSION

@@ -4,7 +4,8 @@
 
 # %% ../nbs/11_server.ipynb #36503434
 from __future__ import annotations
-import base64, binascii, hmac, io, mimetypes, os, re, shutil, socket, sys, tempfile, threading, time, traceback
+import base64, binascii, hmac, io, mimetypes, os, re, shutil, socket, sys
+import tempfile, threading, time, traceback
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -26,7 +27,8 @@ try:
     from starlette.exceptions import HTTPException
     from starlette.staticfiles import StaticFiles
 except ImportError as e: # the server's packages are an extra
-    raise MemeryError(f"`memery serve` needs the serve extra ({e.name} is missing): pip install 'memery[serve]'") from None
+    raise MemeryError(f"`memery serve` needs the serve extra ({e.name} is missing): "
+                      "pip install 'memery[serve]'") from None
 
 # %% auto #0
 __all__ = ['DEFAULT_RESULTS', 'MAX_RESULTS', 'MAX_UPLOAD', 'MAX_BODY', 'MAX_SKIPPED_LISTED', 'THUMB_SIZES', 'STATIC', 'router',
@@ -80,27 +82,33 @@ class SearchRequest(BaseModel):
     text: str|None = Field(None, max_length=2000, description="what to look for, in words")
     negatives: list[str] = Field([], max_length=20, description="texts to steer away from")
     image: str|None = Field(None, max_length=40, description="the id of an image to find images like")
-    upload: str|None = Field(None, max_length=MAX_BODY, description="an image to find images like: base64, or a data: URL")
+    upload: str|None = Field(None, max_length=MAX_BODY,
+                             description="an image to find images like: base64, or a data: URL")
     liked: list[str] = Field([], max_length=MAX_RESULTS, description="ids of results liked in earlier rounds")
-    disliked: list[str] = Field([], max_length=MAX_RESULTS, description="ids of results disliked in earlier rounds: left out")
+    disliked: list[str] = Field([], max_length=MAX_RESULTS,
+                                description="ids of results disliked in earlier rounds: left out")
     text_weight: float = Field(1.0, ge=0, le=10, description="how much the text counts")
     image_weight: float = Field(1.0, ge=0, le=10, description="how much the example image counts")
-    negative_weight: float = Field(1.0, ge=0, le=10, description="how much each text to steer away from counts against")
+    negative_weight: float = Field(1.0, ge=0, le=10,
+                                   description="how much each text to steer away from counts against")
     n: int = Field(DEFAULT_RESULTS, ge=1, le=MAX_RESULTS, description="how many results")
-    offset: int = Field(0, ge=0, le=1_000_000, description="skip this many of the best results, to page through them")
-    threshold: float|None = Field(None, ge=-1, le=1, description="leave out results whose cosine similarity is below this")
-    match: Literal['both', 'visual', 'text'] = Field('both', description="'both': by looks and by the words in and "
-                                                     "around images; 'visual': by looks only; 'text': by words only")
+    offset: int = Field(0, ge=0, le=1_000_000,
+                        description="skip this many of the best results, to page through them")
+    threshold: float|None = Field(None, ge=-1, le=1,
+                                  description="leave out results whose cosine similarity is below this")
+    match: Literal['both', 'visual', 'text'] = Field('both', description="'both': by looks and by the words "
+                                                     "in and around images; 'visual': by looks only; "
+                                                     "'text': by words only")
 
     def query(self, image, # the example image's path: the request names it by id, or uploads it
               liked: list[str], # the paths of the images its `liked` ids name
-              disliked: list[str], # the paths of the images its `disliked` ids name: left out of the results too
+              disliked: list[str], # the paths of the images its `disliked` ids name: also left out of results
              ) -> Query:
         "The `Query` this request asks for, with the images it names by id given by their paths."
         return Query(self.text, image=image, negative=self.negatives, text_weight=self.text_weight,
                      image_weight=self.image_weight, negative_weight=self.negative_weight, liked=liked,
-                     disliked=disliked, exclude=disliked, threshold=self.threshold, n=self.n, offset=self.offset,
-                     match=self.match)
+                     disliked=disliked, exclude=disliked, threshold=self.threshold, n=self.n,
+                     offset=self.offset, match=self.match)
 
 # %% ../nbs/11_server.ipynb #8354d96e
 def decode_upload(data: str) -> bytes:
@@ -108,10 +116,12 @@ def decode_upload(data: str) -> bytes:
     if data.startswith('data:'): data = data.partition(',')[2]
     try: raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError): raise MemeryError("the uploaded image is not valid base64") from None
-    if len(raw) > MAX_UPLOAD: raise TooLarge(f"the uploaded image is {len(raw)/1e6:.2f} MB; the limit is {MAX_UPLOAD/1e6:.0f} MB")
+    if len(raw) > MAX_UPLOAD:
+        raise TooLarge(f"the uploaded image is {len(raw)/1e6:.2f} MB; the limit is {MAX_UPLOAD/1e6:.0f} MB")
     if not raw: raise MemeryError("the uploaded image is empty")
     try: thumbnail(io.BytesIO(raw), 64)
-    except MemeryError as e: raise MemeryError(f"the uploaded file is not an image memery can read: {e}") from None
+    except MemeryError as e:
+        raise MemeryError(f"the uploaded file is not an image memery can read: {e}") from None
     return raw
 
 # %% ../nbs/11_server.ipynb #928beba1
@@ -121,7 +131,8 @@ class Library:
                  options: Options|None=None, # which indexes, and how to build them
                  **kwargs): # fields of `Options` to change
         if not folders: raise MemeryError("no folder given: name one or more folders of images")
-        self.options, self.model_error, self.thread, self.stopping = as_options(options, **kwargs), None, None, False
+        self.options = as_options(options, **kwargs)
+        self.model_error, self.thread, self.stopping = None, None, False
         self.key, self.folders = self.options.key, []
         for number, path in enumerate(folders):
             # checks the folder, creating nothing
@@ -131,7 +142,8 @@ class Library:
 
     def folder(self, number: int) -> Served:
         "The served folder numbered `number`."
-        if not 0 <= number < len(self.folders): raise NotFound(f"no folder {number}: this server has {len(self.folders)}")
+        if not 0 <= number < len(self.folders):
+            raise NotFound(f"no folder {number}: this server has {len(self.folders)}")
         return self.folders[number]
 
     def open(self, number: int) -> Folder:
@@ -143,8 +155,10 @@ class Library:
 def start(self: Library, index: bool=True, # index the folders; if False, only load the model
          ) -> Library:
     "Load the model and index the folders in a background thread; return at once."
-    for served in self.folders: served.indexing = index # waiting their turn counts as indexing, for the page's progress bar
-    self.thread = threading.Thread(target=self._index_all, args=(index,), daemon=True, name='memery: indexing')
+    # waiting their turn counts as indexing, for the page's progress bar
+    for served in self.folders: served.indexing = index
+    self.thread = threading.Thread(target=self._index_all, args=(index,), daemon=True,
+                                   name='memery: indexing')
     self.thread.start()
     return self
 
@@ -164,7 +178,8 @@ class _Stopped(Exception): "The server is stopping."
 @patch
 def _index(self: Library, served: Served):
     def progress(done, total):
-        if self.stopping: raise _Stopped() # between batches: what is encoded so far is kept, and the next run goes on from there
+        # between batches: what is encoded so far is kept, and the next run goes on from there
+        if self.stopping: raise _Stopped()
         served.done, served.total = done, total
     served.indexing, served.error = True, None
     try: served.report = index_flow(served.path, self.options, progress=progress).report
@@ -195,10 +210,13 @@ def status(self: Library) -> dict:
     folders = []
     for served in self.folders:
         with self.open(served.number) as folder:
-            images, skipped, listed = folder.images, folder.unreadable, folder.unreadable_files(MAX_SKIPPED_LISTED)
-        folders.append(dict(folder=served.number, name=served.path.name or str(served.path), path=str(served.path.absolute()),
-                            images=images, skipped=skipped, skipped_files=[dict(path=p, reason=r) for p, r in listed],
-                            indexing=served.indexing, done=served.done, total=served.total, error=served.error))
+            images, skipped = folder.images, folder.unreadable
+            listed = folder.unreadable_files(MAX_SKIPPED_LISTED)
+        folders.append(dict(folder=served.number, name=served.path.name or str(served.path),
+                            path=str(served.path.absolute()), images=images, skipped=skipped,
+                            skipped_files=[dict(path=p, reason=r) for p, r in listed],
+                            indexing=served.indexing, done=served.done, total=served.total,
+                            error=served.error))
     return dict(version=memery.__version__, model=self.key, model_error=self.model_error, folders=folders)
 
 # %% ../nbs/11_server.ipynb #0c2ef61f
@@ -235,11 +253,13 @@ def _why_empty(self: Library, served: Served, results) -> str|None:
     "Why a search of `served` found nothing, with how far its indexing has come; None if it found something."
     if results: return None
     if not served.indexing: return results.why_empty()
-    if not served.total: return f"{served.path} is about to be indexed (the model is loading); search again in a moment"
+    if not served.total:
+        return f"{served.path} is about to be indexed (the model is loading); search again in a moment"
     return f"indexing {served.path}: {served.done} of {served.total} images so far; search again in a moment"
 
 # %% ../nbs/11_server.ipynb #ad18ab39
-THUMB_SIZES = {'small': THUMB_SIZE, 'large': PREVIEW_SIZE} # the only sizes made: a request cannot fill the disk with others
+# the only sizes made: a request cannot fill the disk with others
+THUMB_SIZES = {'small': THUMB_SIZE, 'large': PREVIEW_SIZE}
 
 @patch
 def file(self: Library, id: str) -> Path:
@@ -251,7 +271,7 @@ def file(self: Library, id: str) -> Path:
 
 @patch
 def thumbnail(self: Library, id: str, size: str='small') -> bytes:
-    "A thumbnail of the image with `id` (`memery.thumbnails.thumbnail`), 'small' for the grid or 'large' for the viewer."
+    "A thumbnail of the image with `id` (`memery.thumbnails`): 'small' for the grid, 'large' for the viewer."
     number, row = parse_id(id)
     with self.open(number) as folder: data = folder.thumbnail(row, THUMB_SIZES[size])
     if data is None: raise NotFound(f"no image {id}")
@@ -268,9 +288,10 @@ class Error(BaseModel):
     "What every refused request gets."
     error: str = Field(description="what was wrong, in one line")
 
-def _errors(**codes) -> dict: return {int(c[1:]): {'model': Error, 'description': d} for c, d in codes.items()}
-_SEARCH_ERRORS = _errors(_400="a query that cannot be answered", _404="an image or folder not served", _413="an upload too large",
-                         _422="a parameter of the wrong kind, or out of range")
+def _errors(**codes) -> dict:
+    return {int(c[1:]): {'model': Error, 'description': d} for c, d in codes.items()}
+_SEARCH_ERRORS = _errors(_400="a query that cannot be answered", _404="an image or folder not served",
+                         _413="an upload too large", _422="a parameter of the wrong kind, or out of range")
 _IMAGE_ERRORS = _errors(_404="no such image, or it cannot be read")
 IMAGE_ID = PathParam(max_length=40, description="an image's id, as search results give it")
 
@@ -279,15 +300,19 @@ class Result(BaseModel):
     id: str = Field(description="the image's id: ask /api/thumb/{id} and /api/image/{id} for it")
     path: str = Field(description="its path, relative to its folder")
     score: float = Field(description="its cosine similarity to the query")
-    matched: str = Field(description="which side found it: 'visual' (its looks), 'text' (its words: the text in it, its folder and file names) or 'both'")
-    snippet: str|None = Field(None, description="its words that matched the query, in [brackets]; null when its looks alone found it")
+    matched: str = Field(description="which side found it: 'visual' (its looks), "
+                                     "'text' (its words: the text in it, its folder and file names) "
+                                     "or 'both'")
+    snippet: str|None = Field(None, description="its words that matched the query, in [brackets]; "
+                                                "null when its looks alone found it")
 
 class Found(BaseModel):
     "A search's answer."
     folder: int = Field(description="the folder searched")
     results: list[Result] = Field(description="best first")
     indexing: bool = Field(description="the folder is being indexed: a search again later may find more")
-    why_empty: str|None = Field(None, description="why nothing was found, for the user; null when something was")
+    why_empty: str|None = Field(None,
+                                description="why nothing was found, for the user; null when something was")
     seconds: float = Field(description="how long the search took")
 
 class Skipped(BaseModel):
@@ -315,44 +340,61 @@ class Status(BaseModel):
     model_error: str|None = Field(description="why the model could not be loaded, if it could not")
     folders: list[FolderStatus]
 
-@router.get('/api/status', summary="The served folders: images, skipped files, indexing progress; and the model")
+@router.get('/api/status',
+            summary="The served folders: images, skipped files, indexing progress; and the model")
 def status(request: Request) -> Status: return _library(request).status()
 
-@router.post('/api/search', summary="Search a folder: words, an image (by id or uploaded), feedback, weights", responses=_SEARCH_ERRORS)
+@router.post('/api/search', summary="Search a folder: words, an image (by id or uploaded), feedback, weights",
+             responses=_SEARCH_ERRORS)
 def search_post(request: Request, body: SearchRequest) -> Found: return _library(request).search(body)
 
 @router.get('/api/search', summary="Search a folder, with the query in the URL", responses=_SEARCH_ERRORS)
 def search_get(request: Request,
                q: str|None = Param(None, max_length=2000, description="what to look for, in words"),
-               not_: list[str] = Param([], alias='not', max_length=20, description="a text to steer away from (repeatable)"),
+               not_: list[str] = Param([], alias='not', max_length=20,
+                                       description="a text to steer away from (repeatable)"),
                n: int = Param(DEFAULT_RESULTS, ge=1, le=MAX_RESULTS, description="how many results"),
                offset: int = Param(0, ge=0, le=1_000_000, description="skip this many of the best results"),
                folder: int = Param(0, ge=0, description="the folder to search: its number in /api/status"),
-               image: str|None = Param(None, max_length=40, description="the id of an image to find images like"),
-               like: list[str] = Param([], max_length=MAX_RESULTS, description="the id of a result liked (repeatable)"),
-               dislike: list[str] = Param([], max_length=MAX_RESULTS, description="the id of a result disliked (repeatable)"),
-               threshold: float|None = Param(None, ge=-1, le=1, description="leave out results less similar than this"),
-               match: Literal['both', 'visual', 'text'] = Param('both', description="'visual': by looks only; 'text': by words only (in and around images)"),
+               image: str|None = Param(None, max_length=40,
+                                       description="the id of an image to find images like"),
+               like: list[str] = Param([], max_length=MAX_RESULTS,
+                                       description="the id of a result liked (repeatable)"),
+               dislike: list[str] = Param([], max_length=MAX_RESULTS,
+                                          description="the id of a result disliked (repeatable)"),
+               threshold: float|None = Param(None, ge=-1, le=1,
+                                             description="leave out results less similar than this"),
+               match: Literal['both', 'visual', 'text'] = Param('both',
+                                                                description="'visual': by looks only; "
+                                                                            "'text': by words only "
+                                                                            "(in and around images)"),
               ) -> Found:
-    return _library(request).search(SearchRequest(folder=folder, text=q, negatives=not_, image=image, liked=like, disliked=dislike,
-                                                  n=n, offset=offset, threshold=threshold, match=match))
+    body = SearchRequest(folder=folder, text=q, negatives=not_, image=image, liked=like, disliked=dislike,
+                         n=n, offset=offset, threshold=threshold, match=match)
+    return _library(request).search(body)
 
-_JPEG = {200: {'content': {'image/jpeg': {}, 'image/webp': {}}, 'description': "a JPEG, or a WebP for a picture with transparency"}}
+_JPEG = {200: {'content': {'image/jpeg': {}, 'image/webp': {}},
+               'description': "a JPEG, or a WebP for a picture with transparency"}}
 
-@router.get('/api/thumb/{id}', summary="A thumbnail: 'small' for a grid, 'large' for a viewer", response_class=Response,
+@router.get('/api/thumb/{id}', summary="A thumbnail: 'small' for a grid, 'large' for a viewer",
+            response_class=Response,
             responses=_JPEG | _IMAGE_ERRORS | _errors(_422="a size other than 'small' or 'large'"))
-def thumb(request: Request, id: str = IMAGE_ID, size: Literal['small', 'large'] = Param('small', description="which size")):
+def thumb(request: Request, id: str = IMAGE_ID,
+          size: Literal['small', 'large'] = Param('small', description="which size")):
     data = _library(request).thumbnail(id, size)
     return Response(data, media_type=thumbnail_type(data), headers={'Cache-Control': 'private, max-age=600'})
 
-@router.get('/api/image/{id}', summary="The image file itself", response_class=FileResponse, responses=_IMAGE_ERRORS)
+@router.get('/api/image/{id}', summary="The image file itself", response_class=FileResponse,
+            responses=_IMAGE_ERRORS)
 def image(request: Request, id: str = IMAGE_ID):
     path = _library(request).file(id)
     kind = mimetypes.guess_type(path.name)[0] or 'application/octet-stream'
-    return FileResponse(path, media_type=kind if kind.startswith('image/') and kind != 'image/svg+xml' else 'application/octet-stream')
+    media_type = kind if kind.startswith('image/') and kind != 'image/svg+xml' else 'application/octet-stream'
+    return FileResponse(path, media_type=media_type)
 
 # %% ../nbs/11_server.ipynb #b2cd5028
-def _error(status: int, message: str) -> JSONResponse: return JSONResponse({'error': message}, status_code=status)
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({'error': message}, status_code=status)
 
 def _invalid(request, exc: RequestValidationError) -> JSONResponse:
     "A request that does not fit the API: one line naming the first bad field."
@@ -370,9 +412,11 @@ def _unexpected(request, exc: Exception) -> JSONResponse:
 
 # %% ../nbs/11_server.ipynb #0f912b65
 LOOPBACK_NAMES = {'127.0.0.1', 'localhost', '::1', '[::1]'}
-_SECURITY = [(b'x-content-type-options', b'nosniff'), (b'referrer-policy', b'no-referrer'), (b'x-frame-options', b'DENY'),
-             (b'cross-origin-resource-policy', b'same-origin')]
-_PAGE_CSP = (b'content-security-policy', b"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+_SECURITY = [(b'x-content-type-options', b'nosniff'), (b'referrer-policy', b'no-referrer'),
+             (b'x-frame-options', b'DENY'), (b'cross-origin-resource-policy', b'same-origin')]
+_PAGE_CSP = (b'content-security-policy',
+             b"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
+             b"frame-ancestors 'none'")
 
 def _host_name(host: str) -> str:
     "The name in a Host header, without its port."
@@ -391,10 +435,12 @@ class Guard:
         if scope['type'] != 'http': return await self.app(scope, receive, send)
         headers = {k.decode('latin-1'): v.decode('latin-1') for k, v in scope['headers']}
         if self.hosts is not None and _host_name(headers.get('host', '')) not in self.hosts:
-            return await _error(400, "this server answers only requests addressed to it by a loopback name")(scope, receive, send)
+            refusal = _error(400, "this server answers only requests addressed to it by a loopback name")
+            return await refusal(scope, receive, send)
         given = self._token_of(scope, headers)
         if self.token and not (given and hmac.compare_digest(given.encode(), self.token.encode())):
-            return await _error(401, "this server needs its token: open the address it printed, with ?token=")(scope, receive, send)
+            refusal = _error(401, "this server needs its token: open the address it printed, with ?token=")
+            return await refusal(scope, receive, send)
         body = None
         try: length = int(headers.get('content-length', 0))
         except ValueError: return await _error(400, "bad Content-Length")(scope, receive, send)
@@ -402,11 +448,14 @@ class Guard:
         if 'content-length' not in headers and scope['method'] in ('POST', 'PUT', 'PATCH'):
             body = await self._read_body(receive)
             if body is None: return await self._too_large(scope, receive, send)
-        set_cookie = self.token and scope['path'] == '/' and given and 'token=' in scope.get('query_string', b'').decode('latin-1')
+        set_cookie = (self.token and scope['path'] == '/' and given
+                      and 'token=' in scope.get('query_string', b'').decode('latin-1'))
         async def send_safely(message):
             if message['type'] == 'http.response.start':
                 extra = _SECURITY + ([_PAGE_CSP] if scope['path'] in ('/', '/docs') else [])
-                if set_cookie: extra = extra + [(b'set-cookie', f'memery_token={self.token}; HttpOnly; SameSite=Strict; Path=/'.encode())]
+                if set_cookie:
+                    cookie = f'memery_token={self.token}; HttpOnly; SameSite=Strict; Path=/'.encode()
+                    extra = extra + [(b'set-cookie', cookie)]
                 message = dict(message, headers=list(message.get('headers', [])) + extra)
             await send(message)
         await self.app(scope, receive if body is None else _replay(body), send_safely)
@@ -449,18 +498,23 @@ def _replay(body: bytes):
 # %% ../nbs/11_server.ipynb #ad09f348
 def make_app(library: Library, # the folders to serve
              token: str|None=None, # a secret every request must carry; None for none
-             hosts: set[str]|None=None, # the Host names to answer (`LOOPBACK_NAMES` when bound to loopback); None for any
+             hosts: set[str]|None=None, # Host names to answer (`LOOPBACK_NAMES` on loopback); None for any
             ) -> FastAPI:
     "The ASGI app serving `library`: the page, the API and its documentation."
     app = FastAPI(title='memery', version=memery.__version__, docs_url=None, redoc_url=None,
-                  description="Search folders of images in plain language. Images are named by ids; files are served only by id.")
+                  description="Search folders of images in plain language. "
+                              "Images are named by ids; files are served only by id.")
     app.state.library = library
     app.include_router(router)
-    for kind, handler in [(RequestValidationError, _invalid), (MemeryError, _memery_error), (HTTPException, _http_error), (Exception, _unexpected)]:
+    handlers = [(RequestValidationError, _invalid), (MemeryError, _memery_error),
+                (HTTPException, _http_error), (Exception, _unexpected)]
+    for kind, handler in handlers:
         app.add_exception_handler(kind, handler)
     app.mount('/static', StaticFiles(directory=STATIC), name='static')
-    app.add_api_route('/', lambda: HTMLResponse((STATIC/'app.html').read_text()), include_in_schema=False)
-    app.add_api_route('/docs', lambda: HTMLResponse((STATIC/'docs.html').read_text()), include_in_schema=False)
+    app.add_api_route('/', lambda: HTMLResponse((STATIC/'app.html').read_text()),
+                      include_in_schema=False)
+    app.add_api_route('/docs', lambda: HTMLResponse((STATIC/'docs.html').read_text()),
+                      include_in_schema=False)
     app.add_middleware(Guard, token=token, hosts=hosts)
     return app
 
@@ -469,9 +523,11 @@ DEFAULT_PORT = 8765
 
 def _bind(host: str, port: int) -> socket.socket:
     "A socket listening on `host`:`port`; a one-line error if it cannot."
-    try: return socket.create_server((host, port), family=socket.AF_INET6 if ':' in host else socket.AF_INET, backlog=512)
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    try: return socket.create_server((host, port), family=family, backlog=512)
     except OSError as e:
-        if e.errno == 98 or 'in use' in str(e): raise MemeryError(f"port {port} is in use: choose another with --port") from None
+        if e.errno == 98 or 'in use' in str(e):
+            raise MemeryError(f"port {port} is in use: choose another with --port") from None
         raise MemeryError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
 
 def serve(folders: list, # the folders of images
@@ -487,17 +543,20 @@ def serve(folders: list, # the folders of images
     token = token or os.environ.get('MEMERY_TOKEN') or None
     exposed = host not in LOOPBACK_NAMES
     if exposed and not token:
-        raise MemeryError(f"--host {host} lets other machines see your images: give a --token (or set MEMERY_TOKEN), "
-                          "which every request must then carry")
+        raise MemeryError(f"--host {host} lets other machines see your images: "
+                          "give a --token (or set MEMERY_TOKEN), which every request must then carry")
     library = Library(folders, options, **kwargs)
     sock = _bind(host, port)
     name = socket.gethostname() if host in ('0.0.0.0', '::') else f'[{host}]' if ':' in host else host
     print(f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else ''), flush=True)
-    if exposed: print(f"memery: warning: listening on {host}: anyone who can reach this machine and has the token can search and see "
-                      f"{', '.join(str(f.path) for f in library.folders)}", file=sys.stderr)
+    if exposed:
+        print(f"memery: warning: listening on {host}: anyone who can reach this machine and has the token "
+              f"can search and see {', '.join(str(f.path) for f in library.folders)}", file=sys.stderr)
     library.start(index=update)
-    # keep-alive: uvicorn's 5 s would close connections a busy client is about to reuse, failing its request (seen at 200 clients)
-    config = uvicorn.Config(make_app(library, token, None if exposed else LOOPBACK_NAMES), log_level='warning', access_log=False,
+    app = make_app(library, token, None if exposed else LOOPBACK_NAMES)
+    # keep-alive: uvicorn's 5 s would close connections a busy client is about to reuse,
+    # failing its request (seen at 200 clients)
+    config = uvicorn.Config(app, log_level='warning', access_log=False,
                             timeout_graceful_shutdown=3, timeout_keep_alive=75)
     server = uvicorn.Server(config)
     # Ctrl-C: indexing stops after its current batch, and the next start goes on from there

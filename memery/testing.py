@@ -11,20 +11,19 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from torchvision import transforms as T
 from .fileutils import image_extensions
 
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
-           'FOLDERS', 'SCRATCH_VARIABLE', 'ColourCLIP', 'colour_tokenizer', 'colour_model', 'make_colour_folder',
-           'copy_images', 'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder', 'tiny_clip',
-           'run_unprivileged', 'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder',
+           'FOLDERS', 'SCRATCH_VARIABLE', 'ColourCLIP', 'colour_tokenizer', 'ColourPixels', 'colour_model',
+           'make_colour_folder', 'copy_images', 'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder',
+           'tiny_clip', 'run_unprivileged', 'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder',
            'isolate_tests']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
-PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0), 'cyan': (0, 1, 1),
-           'blue': (0, 0, 1), 'purple': (.5, 0, .5), 'pink': (1, .75, .8), 'brown': (.6, .4, .2),
-           'black': (0, 0, 0), 'white': (1, 1, 1), 'grey': (.5, .5, .5)}
+PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0),
+           'cyan': (0, 1, 1), 'blue': (0, 0, 1), 'purple': (.5, 0, .5), 'pink': (1, .75, .8),
+           'brown': (.6, .4, .2), 'black': (0, 0, 0), 'white': (1, 1, 1), 'grey': (.5, .5, .5)}
 SYNONYMS = {'gray': 'grey', 'violet': 'purple', 'navy': 'blue', 'crimson': 'red'}
 
 class ColourCLIP(torch.nn.Module):
@@ -54,9 +53,16 @@ def colour_tokenizer(texts) -> torch.Tensor:
     return counts
 
 # %% ../nbs/09_testing.ipynb #73f58a52
+class ColourPixels:
+    "The colour model's transform: a picture at `size` x `size`, RGB from 0 to 1, channels first."
+    size = 16 # its side, which `memery.encoder.transform_size` reads: JPEGs are decoded at a reduced size
+    def __call__(self, im: Image.Image) -> torch.Tensor:
+        small = im.convert('RGB').resize((self.size, self.size), Image.Resampling.BILINEAR)
+        return torch.from_numpy(np.asarray(small, np.float32) / 255).permute(2, 0, 1).contiguous()
+
 def colour_model(pretrained=None):
-    "`(model, preprocess, tokenizer)` of the colour model, for `load_encoder('memery.testing:colour_model', None)`."
-    return ColourCLIP(), T.Compose([T.Resize((16, 16)), T.ToTensor()]), colour_tokenizer
+    "The colour `(model, preprocess, tokenizer)`, for `load_encoder('memery.testing:colour_model', None)`."
+    return ColourCLIP(), ColourPixels(), colour_tokenizer
 
 # %% ../nbs/09_testing.ipynb #e763d1ef
 def make_colour_folder(folder, # where to write them (created if missing)
@@ -66,7 +72,8 @@ def make_colour_folder(folder, # where to write them (created if missing)
                        ext='.png', # file extension, which picks the format
                       ) -> list[Path]:
     "Write a noisy swatch `<colour><ext>` in `folder` for each palette colour name in `colours`."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, name in enumerate(colours):
         rgb = np.array(PALETTE[SYNONYMS.get(name, name)]) * 255
@@ -96,7 +103,8 @@ def write_png_bomb(path, # where to write it
     z = zlib.compressobj(9)
     data = b''.join(z.compress(row) for _ in range(side)) + z.flush()
     header = struct.pack('>IIBBBBB', side, side, 1, 0, 0, 0, 0)
-    Path(path).write_bytes(b'\x89PNG\r\n\x1a\n' + _png_chunk(b'IHDR', header) + _png_chunk(b'IDAT', data) + _png_chunk(b'IEND', b''))
+    chunks = _png_chunk(b'IHDR', header) + _png_chunk(b'IDAT', data) + _png_chunk(b'IEND', b'')
+    Path(path).write_bytes(b'\x89PNG\r\n\x1a\n' + chunks)
     return Path(path)
 
 # %% ../nbs/09_testing.ipynb #1d8154f5
@@ -111,12 +119,16 @@ def write_dng(path, # where to write it
     r, g, b = (np.asarray(colour) * 4000).astype(np.uint16)
     mosaic = np.empty((h, w), np.uint16)
     mosaic[0::2, 0::2], mosaic[0::2, 1::2], mosaic[1::2, 0::2], mosaic[1::2, 1::2] = r, g, g, b
-    dng = [(50706, 'B', 4, (1, 4, 0, 0), True), (50707, 'B', 4, (1, 1, 0, 0), True), (50708, 's', 0, 'memery test camera', True)]
-    sensor = [(33421, 'H', 2, (2, 2), True), (33422, 'B', 4, (0, 1, 1, 2), True), (50717, 'I', 1, (4095,), True), # RGGB, white level
-              (50721, '2i', 9, (1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1), True), (50728, '2I', 3, (1, 1) * 3, True)] # colour matrix, neutral
+    dng = [(50706, 'B', 4, (1, 4, 0, 0), True), (50707, 'B', 4, (1, 1, 0, 0), True),
+           (50708, 's', 0, 'memery test camera', True)]
+    sensor = [(33421, 'H', 2, (2, 2), True), (33422, 'B', 4, (0, 1, 1, 2), True), # RGGB
+              (50717, 'I', 1, (4095,), True), # white level
+              (50721, '2i', 9, (1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1), True), # colour matrix
+              (50728, '2I', 3, (1, 1) * 3, True)] # neutral
     with tifffile.TiffWriter(path) as tif:
         if preview is not None:
-            small = np.empty((h // 2, w // 2, 3), np.uint8); small[:] = np.asarray(preview) * 255
+            small = np.empty((h // 2, w // 2, 3), np.uint8)
+            small[:] = np.asarray(preview) * 255
             tif.write(small, photometric='rgb', subfiletype=1, subifds=1, extratags=dng, metadata=None)
             tif.write(mosaic, photometric=32803, subfiletype=0, extratags=sensor, metadata=None)
         else: tif.write(mosaic, photometric=32803, subfiletype=0, extratags=dng + sensor, metadata=None)
@@ -125,9 +137,9 @@ def write_dng(path, # where to write it
 # %% ../nbs/09_testing.ipynb #9340e1b8
 @dataclass
 class Hostile:
-    "A hostile folder's files: those that must be indexed, and those that must be reported (path -> part of the reason)."
+    "A hostile folder's files: those to index, and those to report (path -> part of the reason)."
     good: list[str] = field(default_factory=list) # paths, relative to the folder
-    bad: dict[str, str] = field(default_factory=dict) # relative path -> part of the reason it must be reported with
+    bad: dict[str, str] = field(default_factory=dict) # relative path -> part of the reason to report it with
 
 def make_hostile_folder(folder, # where to write them (created if missing)
                         unreadable: bool=True, # include a file without read permission
@@ -138,20 +150,28 @@ def make_hostile_folder(folder, # where to write them (created if missing)
     res = Hostile()
     def good(name, im, **kw):
         (folder/name).parent.mkdir(parents=True, exist_ok=True)
-        im.save(folder/name, **kw); res.good.append(name)
+        im.save(folder/name, **kw)
+        res.good.append(name)
     rng = np.random.default_rng(0)
     photo = Image.fromarray(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8))
     good('cmyk.jpg', photo.convert('CMYK'))
     good('sixteen-bit.png', Image.fromarray((np.arange(64*64).reshape(64, 64) * 16).astype(np.uint16)))
-    pal = Image.new('P', (32, 32), 1); pal.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    pal = Image.new('P', (32, 32), 1)
+    pal.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
     good('palette-alpha.png', pal, transparency=0)
     frames = [Image.new('RGB', (32, 32), c) for c in ('red', 'green', 'blue')]
     good('animated.gif', frames[0], save_all=True, append_images=frames[1:], duration=100, loop=0)
-    exif = Image.Exif(); exif[0x0112] = 6
+    exif = Image.Exif()
+    exif[0x0112] = 6
     good('exif-rotated.jpg', photo, exif=exif)
     good('grey-alpha.png', Image.new('LA', (32, 32), (128, 100)))
-    good('scan.tiff', photo); good('old.bmp', photo); good('modern.webp', photo)
-    good('UPPER CASE.JPG', photo); good('café ☕.png', photo); good('日本語/写真.jpg', photo); good('emoji 🐱.png', photo)
+    good('scan.tiff', photo)
+    good('old.bmp', photo)
+    good('modern.webp', photo)
+    good('UPPER CASE.JPG', photo)
+    good('café ☕.png', photo)
+    good('日本語/写真.jpg', photo)
+    good('emoji 🐱.png', photo)
     if '.avif' in image_extensions(): good('phone.avif', photo) # Pillow reads AVIF from 11.3 on
     def bad(name, reason, content=None):
         if content is not None: (folder/name).write_bytes(content)
@@ -162,16 +182,23 @@ def make_hostile_folder(folder, # where to write them (created if missing)
     bad('truncated.png', 'cannot decode', png[:len(png)//2])
     bad('zero-bytes.jpg', 'not an image', b'')
     bad('text.jpg', 'not an image', b'Dear diary, today I renamed a text file to .jpg\n')
-    write_png_bomb(folder/'bomb.png'); bad('bomb.png', 'too large to decode safely')
+    write_png_bomb(folder/'bomb.png')
+    bad('bomb.png', 'too large to decode safely')
     if unreadable:
         bad('unreadable.png', 'permission denied', (folder/'grey-alpha.png').read_bytes())
         (folder/'unreadable.png').chmod(0)
-    (folder/'broken-link.jpg').symlink_to(folder/'no-such-file.jpg'); bad('broken-link.jpg', 'broken symbolic link')
-    (folder/'self-link.jpg').symlink_to(folder/'self-link.jpg'); bad('self-link.jpg', 'Too many levels of symbolic links')
-    os.mkfifo(folder/'fifo.jpg'); bad('fifo.jpg', 'not a regular file')
-    (folder/'loop').mkdir(); (folder/'loop'/'back').symlink_to('..'); bad('loop/back/', 'links to a folder already scanned')
+    (folder/'broken-link.jpg').symlink_to(folder/'no-such-file.jpg')
+    bad('broken-link.jpg', 'broken symbolic link')
+    (folder/'self-link.jpg').symlink_to(folder/'self-link.jpg')
+    bad('self-link.jpg', 'Too many levels of symbolic links')
+    os.mkfifo(folder/'fifo.jpg')
+    bad('fifo.jpg', 'not a regular file')
+    (folder/'loop').mkdir()
+    (folder/'loop'/'back').symlink_to('..')
+    bad('loop/back/', 'links to a folder already scanned')
     if sys.platform.startswith('linux'):
-        with open(os.path.join(os.fsencode(folder), b'latin-1 caf\xe9.png'), 'wb') as f: f.write((folder/'grey-alpha.png').read_bytes())
+        with open(os.path.join(os.fsencode(folder), b'latin-1 caf\xe9.png'), 'wb') as f:
+            f.write((folder/'grey-alpha.png').read_bytes())
         bad('latin-1 caf\ufffd.png', 'not valid UTF-8')
     return res
 
@@ -199,7 +226,8 @@ PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
 def _drop_file_capabilities():
     libc = ctypes.CDLL(None, use_errno=True)
     for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0: raise OSError(ctypes.get_errno(), 'prctl(PR_CAPBSET_DROP) failed')
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), 'prctl(PR_CAPBSET_DROP) failed')
 
 def run_unprivileged(args, **kwargs) -> subprocess.CompletedProcess:
     "Run `args` (as `subprocess.run`, text output captured) so that file permissions apply even to root."
@@ -211,13 +239,14 @@ def run_unprivileged(args, **kwargs) -> subprocess.CompletedProcess:
 def _clip_space(n: int, dim: int, seed: int):
     "The random numbers, the shared direction and the cluster centres behind `clip_like(n, dim, seed=seed)`."
     rng = np.random.default_rng(seed)
-    lean = rng.standard_normal(dim); lean /= np.linalg.norm(lean)
+    lean = rng.standard_normal(dim)
+    lean /= np.linalg.norm(lean)
     return rng, lean.astype(np.float32), rng.standard_normal((max(n // 50, 1), dim)).astype(np.float32)
 
 def clip_like(n: int, # how many vectors
               dim: int=512, # their length
               groups: int=0, # groups of three near-copies among the first `3 * groups` rows
-              noise: float=0.012, # how far a copy is from its original (0.012 gives a cosine of about 0.97 at 512 dimensions)
+              noise: float=0.012, # how far a copy is from its original (0.012: cosine ~0.97 in 512 dims)
               seed: int=0, # of the random numbers
              ) -> np.ndarray:
     "`n` float32 unit vectors that lean one way and cluster, as CLIP's do, with planted near-copies."
@@ -225,10 +254,13 @@ def clip_like(n: int, # how many vectors
     x = np.empty((n, dim), np.float32)
     for start in range(0, n, 50_000): # in slices, so that a million vectors take 2 GB, not four times that
         part = x[start:start + 50_000]
-        part[...] = centres[rng.integers(0, len(centres), len(part))] * 0.6 + rng.standard_normal(part.shape, dtype=np.float32)
+        picked = centres[rng.integers(0, len(centres), len(part))]
+        part[...] = picked * 0.6 + rng.standard_normal(part.shape, dtype=np.float32)
         part *= 0.8 / np.linalg.norm(part, axis=1, keepdims=True)
         part += 0.6 * lean
-    for copy in (1, 2): x[copy:3 * groups:3] = x[0:3 * groups:3] + rng.standard_normal((groups, dim), dtype=np.float32) * noise
+    for copy in (1, 2):
+        jitter = rng.standard_normal((groups, dim), dtype=np.float32) * noise
+        x[copy:3 * groups:3] = x[0:3 * groups:3] + jitter
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x
 
@@ -238,36 +270,40 @@ def text_like(k: int, # how many queries
               dim: int=512, # as given to `clip_like`
               seed: int=0, # as given to `clip_like`
              ) -> np.ndarray:
-    "`k` float32 unit query vectors that sit across the modality gap from `clip_like(n, dim, seed=seed)`, each aimed at one of its clusters."
+    "`k` float32 unit queries across the modality gap from `clip_like(n, dim, seed=seed)`, each at a cluster."
     _, lean, centres = _clip_space(n, dim, seed)
     rng = np.random.default_rng([seed, 1])
     side = rng.standard_normal(dim).astype(np.float32)
-    side -= side @ lean * lean; side /= np.linalg.norm(side) # texts lean away from the images
+    # texts lean away from the images
+    side -= side @ lean * lean
+    side /= np.linalg.norm(side)
     aim = centres[rng.integers(0, len(centres), k)]
     aim /= np.linalg.norm(aim, axis=1, keepdims=True)
     q = 0.9 * side + 0.3 * lean + 0.3 * aim + rng.standard_normal((k, dim), dtype=np.float32) * 0.02
     return q / np.linalg.norm(q, axis=1, keepdims=True)
 
 # %% ../nbs/09_testing.ipynb #a3610a6d
-WORDS = ("acme plumbing invoice receipt total due meeting notes kubernetes migration plan budget quarterly review garden "
-         "birthday party dinner recipe lemon chicken flight boarding gate seat train ticket hotel booking confirmation "
-         "password reset account security update weather forecast rain sunny concert tickets museum opening hours library "
-         "overdue book chapter lecture slides physics homework deadline project roadmap launch marketing campaign coffee "
-         "order pickup grocery list apples bread cheese tomatoes yoga class schedule dentist appointment insurance claim "
-         "parking permit electricity bill water heater repair warranty laptop battery charger keyboard shortcut terminal "
-         "error message database backup server restart deployment pipeline invoice refund shipping address tracking "
-         "number package delivered wedding invitation guest table menu vegetarian dessert chocolate cake football score "
-         "league final penalty weekend hiking trail summit camping tent lantern").split()
-FONTS = ('dejavu/DejaVuSans.ttf', 'dejavu/DejaVuSerif.ttf', 'dejavu/DejaVuSansMono.ttf', 'liberation/LiberationSans-Regular.ttf',
-         'liberation/LiberationSerif-Regular.ttf')
-FOLDERS = ('Trips/Paris 2019', 'Trips/Lisbon 2022', 'Family/Anna Birthday', 'Garden/Spring Flowers', 'Pets/Rex the Dog', 'Work/Office Party')
+WORDS = ("acme plumbing invoice receipt total due meeting notes kubernetes migration plan budget quarterly "
+         "review garden birthday party dinner recipe lemon chicken flight boarding gate seat train ticket "
+         "hotel booking confirmation password reset account security update weather forecast rain sunny "
+         "concert tickets museum opening hours library overdue book chapter lecture slides physics homework "
+         "deadline project roadmap launch marketing campaign coffee order pickup grocery list apples bread "
+         "cheese tomatoes yoga class schedule dentist appointment insurance claim parking permit electricity "
+         "bill water heater repair warranty laptop battery charger keyboard shortcut terminal error message "
+         "database backup server restart deployment pipeline invoice refund shipping address tracking number "
+         "package delivered wedding invitation guest table menu vegetarian dessert chocolate cake football "
+         "score league final penalty weekend hiking trail summit camping tent lantern").split()
+FONTS = ('dejavu/DejaVuSans.ttf', 'dejavu/DejaVuSerif.ttf', 'dejavu/DejaVuSansMono.ttf',
+         'liberation/LiberationSans-Regular.ttf', 'liberation/LiberationSerif-Regular.ttf')
+FOLDERS = ('Trips/Paris 2019', 'Trips/Lisbon 2022', 'Family/Anna Birthday', 'Garden/Spring Flowers',
+           'Pets/Rex the Dog', 'Work/Office Party')
 
 @dataclass
 class WordsFolder:
-    "What `make_words_folder` wrote: each screenshot's lines, each photo's colour, each named folder's photos (paths relative to the folder)."
+    "What `make_words_folder` wrote: screens' lines, photos' colours, named folders' photos (relative paths)."
     screens: dict[str, list[str]] = field(default_factory=dict) # each screenshot's path -> its lines of text
     photos: dict[str, str] = field(default_factory=dict) # each photo's path -> its colour (a `PALETTE` name)
-    folders: dict[str, list[str]] = field(default_factory=dict) # each named folder (one of `FOLDERS`) -> the paths of its photos
+    folders: dict[str, list[str]] = field(default_factory=dict) # a folder of `FOLDERS` -> its photos' paths
 
 def pick_font(i: int, # which of `FONTS` to try first (cycling)
               size: int, # in pixels
@@ -280,17 +316,20 @@ def pick_font(i: int, # which of `FONTS` to try first (cycling)
     return ImageFont.load_default(size)
 
 def _screenshot(lines: list[str], rng, i: int) -> Image.Image:
-    "A window with `lines` of text: a title bar with its three buttons, a light or dark theme, one of several fonts and sizes."
+    "A window with `lines` of text: title bar and three buttons, light or dark theme, varied fonts and sizes."
     from PIL import ImageDraw
     w, h = int(rng.choice([800, 1024, 1280])), int(rng.choice([500, 640, 800]))
     dark = i % 2
     im = Image.new('RGB', (w, h), (30, 31, 34) if dark else (250, 250, 248))
     d = ImageDraw.Draw(im)
     d.rectangle((0, 0, w, 28), fill=(60, 60, 64) if dark else (222, 222, 222))
-    for j, c in enumerate([(255, 95, 86), (255, 189, 46), (39, 201, 63)]): d.ellipse((10 + 20 * j, 8, 22 + 20 * j, 20), fill=c)
+    for j, c in enumerate([(255, 95, 86), (255, 189, 46), (39, 201, 63)]):
+        d.ellipse((10 + 20 * j, 8, 22 + 20 * j, 20), fill=c)
     size = int(rng.choice([16, 18, 22, 26]))
     font = pick_font(i, size)
-    for j, line in enumerate(lines): d.text((32, 50 + j * int(size * 1.8)), line, fill=(225, 225, 225) if dark else (25, 25, 25), font=font)
+    for j, line in enumerate(lines):
+        d.text((32, 50 + j * int(size * 1.8)), line, fill=(225, 225, 225) if dark else (25, 25, 25),
+               font=font)
     return im
 
 def _photo(colour: str, rng, size=(640, 480)) -> Image.Image:
@@ -312,7 +351,7 @@ def make_words_folder(folder, # where to write it (created if missing)
                       words_per_line: int=5, # words on each line
                       seed: int=0, # the same seed writes the same folder
                      ) -> WordsFolder:
-    "Write screenshots with known text, and text-free photos of known colours in meaningfully named folders, into `folder`."
+    "Write to `folder` screenshots of known text and text-free photos of known colours in meaningful folders."
     folder, rng, made = Path(folder), np.random.default_rng(seed), WordsFolder()
     for i in range(screens):
         text = [' '.join(rng.choice(WORDS, words_per_line, replace=False)) for _ in range(lines)]
@@ -332,12 +371,14 @@ def make_words_folder(folder, # where to write it (created if missing)
     return made
 
 # %% ../nbs/09_testing.ipynb #8bb786c9
-SCRATCH_VARIABLE = 'MEMERY_TESTS_SCRATCH' # the scratch folder of the tests running, for the processes they start
+# the scratch folder of the tests running, for the processes they start
+SCRATCH_VARIABLE = 'MEMERY_TESTS_SCRATCH'
 
-def isolate_tests(cells=None, # the cells nbdev-test is about to run, which it passes to its `test_setup` (all are isolated alike)
+def isolate_tests(cells=None, # cells nbdev-test will run, passed to its `test_setup` (all are isolated alike)
                  ) -> Path:
-    "Send the temporary files, memery's cache and its config of this process and its children to one scratch folder, removed when the process ends."
-    if (made := os.environ.get(SCRATCH_VARIABLE)) and Path(made).is_dir(): return Path(made) # this process, or its parent, made it
+    "Send the temp files, cache and config of this process and its children to a scratch folder gone at exit."
+    # this process, or its parent, made it
+    if (made := os.environ.get(SCRATCH_VARIABLE)) and Path(made).is_dir(): return Path(made)
     root = Path(tempfile.mkdtemp(prefix='memery-tests-'))
     os.environ[SCRATCH_VARIABLE] = str(root)
     dirs = {'TMPDIR': root/'tmp', 'XDG_CACHE_HOME': root/'cache', 'XDG_CONFIG_HOME': root/'config'}
@@ -345,6 +386,7 @@ def isolate_tests(cells=None, # the cells nbdev-test is about to run, which it p
         path.mkdir()
         os.environ[var] = str(path)
     tempfile.tempdir = str(dirs['TMPDIR'])
-    # at exit, after multiprocessing has removed its own folders in it (a fork server's): it would fail on a missing one
+    # at exit, after multiprocessing has removed its own folders in it (a fork server's):
+    # it would fail on a missing one
     Finalize(None, shutil.rmtree, args=(root,), kwargs={'ignore_errors': True}, exitpriority=-1000)
     return root

@@ -20,12 +20,13 @@ PREVIEW_SIZE = 1200 # pixels on the longer side of the larger view of a clicked 
 def thumbnail(path, # an image file: a path, or a binary file open for reading
               size: int=THUMB_SIZE, # pixels on the longer side, at most
              ) -> bytes:
-    "A JPEG (a WebP, if it has transparency) of the image at `path`, at most `size` pixels wide and high; `ImageError` if unreadable."
+    "A JPEG (WebP if transparent) of image `path`, at most `size` pixels a side; `ImageError` if unreadable."
     from memery.crafter import open_image
     im, _ = open_image(path, draft_size=size, keep_alpha=True)
     im.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()
-    if im.mode == 'RGBA' and im.getextrema()[3][0] < 255: im.save(out, 'WEBP', quality=85, method=4) # transparent: it stays so
+    # transparent: it stays so
+    if im.mode == 'RGBA' and im.getextrema()[3][0] < 255: im.save(out, 'WEBP', quality=85, method=4)
     else: im.convert('RGB').save(out, 'JPEG', quality=85, optimize=True)
     return out.getvalue()
 
@@ -52,7 +53,7 @@ def _read_kept(path: Path) -> bytes|None:
 
 class Thumbnails:
     "Thumbnails of an index's images at `size`, made once and kept as files beside the index."
-    def __init__(self, index, # the folder's index (`Results.index`): they are kept in its directory, if it is on disk
+    def __init__(self, index, # the folder's index (`Results.index`): kept in its directory, if on disk
                  size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
                 ):
         self.size = size
@@ -62,11 +63,12 @@ class Thumbnails:
         "Where the thumbnail of `path`, as it is now, is kept."
         if self.location is None: return None
         st = os.stat(path)
-        key = hashlib.blake2b(f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{self.size}".encode(), digest_size=16).hexdigest()
+        ident = f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{self.size}"
+        key = hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
         return self.location/key[:2]/f'{key}.thumb'
 
     def __call__(self, path, make: bool=True) -> bytes:
-        "The thumbnail of the image at `path`; empty if it cannot be read, or if it is not made yet and `make` is False."
+        "The thumbnail of the image at `path`; empty if unreadable, or if not made yet and `make` is False."
         try:
             cached = self.cached(path)
             kept = cached and _read_kept(cached)
@@ -92,4 +94,5 @@ class Thumbnails:
              make: bool=True, # make the missing ones; if False, they come back empty
             ) -> list[bytes]:
         "Thumbnails of `paths`, made in parallel (Pillow decodes outside Python's lock)."
-        with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool: return list(pool.map(lambda p: self(p, make), paths))
+        with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
+            return list(pool.map(lambda p: self(p, make), paths))

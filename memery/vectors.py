@@ -32,7 +32,7 @@ _vector_cache: dict[str, Vectors] = {}
 VECTOR_CACHE_SIZE = 4 # indexes whose vectors stay in memory
 
 def all_vectors(index: Index) -> Vectors:
-    "All the embeddings of `index` as one float32 matrix, with their row ids and paths (cached until it changes)."
+    "All embeddings of `index` as one float32 matrix, with their row ids and paths (cached until it changes)."
     gen, key = index.generation, f'{index.db_path}\0{index.scope}'
     cached = _vector_cache.get(key)
     if cached is not None and cached.generation == gen: return cached
@@ -48,13 +48,14 @@ def all_vectors(index: Index) -> Vectors:
 
 # %% ../nbs/18_vectors.ipynb #100ea843
 def _vector_record(index: Index, limit: int) -> tuple[dict, np.ndarray|None]:
-    "The vector file's record, and the ids of the rows changed since it was written (None past `limit`), read at once."
+    "The vector file record and ids of rows changed since it was written (None past `limit`), read at once."
     db, begun = index.db, not index.db.in_transaction
     if begun: db.execute('BEGIN')
     try:
         keys = "('vector_file', 'vector_generation', 'vector_token', 'generation')"
         record = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN {keys}"))
-        try: changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?', (limit + 1,))]
+        try: changed = [i for i, in db.execute('SELECT id FROM vector_changes ORDER BY id LIMIT ?',
+                                               (limit + 1,))]
         # no such table (tampered): changes unknown, the file unused
         except sqlite3.OperationalError: changed = None
     finally:
@@ -65,13 +66,14 @@ def _record_vector_file(index: Index, name: str, generation: int, token: str):
     "Record a vector file just written with every row (the writer lock held): no row has changed since."
     with index.transaction(bump=False) as db:
         db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)',
-                       [('vector_file', name), ('vector_generation', str(generation)), ('vector_token', token)])
+                       [('vector_file', name), ('vector_generation', str(generation)),
+                        ('vector_token', token)])
         # again, should they have gone (a tampered database)
         track_vector_changes(db)
         db.execute('DELETE FROM vector_changes')
 
 def _forget_vector_file(index: Index):
-    "Forget the vector file, if the index can be written now: the next update writes another (a search found it wrong)."
+    "Forget a vector file a search found wrong, if the index is writable: the next update writes another."
     try:
         with index.transaction(bump=False) as db: drop_vector_record(db)
     # read-only, or busy: each search finds out again, and reads the database
@@ -87,15 +89,18 @@ def _record_tree(index: Index, name: str, generation: int, signature: str, ids: 
         db.execute('DELETE FROM annoy_items')
         db.executemany('INSERT INTO annoy_items VALUES (?, ?)', enumerate(np.asarray(ids).tolist()))
         db.executemany('INSERT OR REPLACE INTO meta VALUES (?, ?)',
-                       [('annoy_file', name), ('annoy_generation', str(generation)), ('annoy_signature', signature)])
+                       [('annoy_file', name), ('annoy_generation', str(generation)),
+                        ('annoy_signature', signature)])
 
 def _tree_items(index: Index) -> np.ndarray:
     "The row id of each item of the recorded Annoy tree, in order."
-    return np.array([i for i, in index.db.execute('SELECT image_id FROM annoy_items ORDER BY item')], dtype=np.int64)
+    return np.array([i for i, in index.db.execute('SELECT image_id FROM annoy_items ORDER BY item')],
+                    dtype=np.int64)
 
 # %% ../nbs/18_vectors.ipynb #ac17f1e0
 VECTOR_FILE_MIN = 50_000 # from this many images, the index keeps a vector file
-# rows changed since the vector file was written that a search reads from the database; beyond, it is written again
+# rows changed since the vector file was written that a search reads from the database;
+# beyond, it is written again
 VECTOR_CHANGES_MAX = 2_000
 _VECTOR_HEADER = struct.Struct('<16sIIQQ16s') # magic, dim, unused, count, generation, token
 _VECTOR_MAGIC = b'memery vectors 1'
@@ -109,7 +114,8 @@ class VectorFile:
     ids: np.ndarray # SQLite row ids, int64
     matrix: np.ndarray # float16, one embedding per row, unit length to float16's precision
     identity: tuple # what tells this file from any other: (path, inode, size, mtime, token)
-    # the file, open: readers that load it whole read the very file that was checked, even if a newer one replaces it
+    # the file, open: readers that load it whole read the very file that was checked,
+    # even if a newer one replaces it
     file: object
     # ids of the rows changed since it was written, in order
     changed: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -118,7 +124,7 @@ class VectorFile:
     def read_rows(self, start: int, # the first row
                   into: memoryview, # bytes to fill with the float16 vectors from `start` on
                  ):
-        "Read vectors from the file into `into`, past the mapping (which would keep the pages it touches resident too)."
+        "Read vectors into `into` from the file, not the mapping (which would keep touched pages resident)."
         self.file.seek(_VECTOR_START + start * self.matrix.shape[1] * 2)
         done = 0
         while done < len(into):
@@ -133,7 +139,7 @@ def _vector_layout(count: int, dim: int) -> tuple[int, int]:
     return ids_at, ids_at + 8 * count
 
 def write_vector_file(index: Index) -> Path:
-    "Write the embeddings of the whole folder to a new vector file, record it in the index, and return its path."
+    "Write the whole folder's embeddings to a new vector file, record it in the index, and return its path."
     index.check_writable()
     gen, dim, token = index.generation, index.dim or 0, os.urandom(16)
     final = index.location/f'{index.name}.{gen}.vectors'
@@ -160,17 +166,18 @@ _vector_files: dict[tuple, VectorFile] = {}
 
 def _untrusted(index: Index, path: Path, what: str) -> None:
     "Say that the derived file at `path` is not used: it is not `what` this user's memery made for `index`."
-    warnings.warn(f"{path} is not {what} this user's memery made for this index (damaged, or planted): not used; "
-                  f"searching the database instead, and the next `memery index {index.root}` makes it again",
-                  IndexDamageWarning, stacklevel=3)
+    warnings.warn(f"{path} is not {what} this user's memery made for this index (damaged, or planted): "
+                  f"not used; searching the database instead, and the next `memery index {index.root}` "
+                  "makes it again", IndexDamageWarning, stacklevel=3)
 
 def _open_plain(path: Path):
-    "`path` opened to read if it is a plain file, never through a link nor waiting on a pipe; None if it is gone."
-    try: return open(os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)), 'rb')
+    "`path` opened to read if a plain file, never through a link nor waiting on a pipe; None if it is gone."
+    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
+    try: return open(os.open(path, flags), 'rb')
     except FileNotFoundError: return None
 
 def vector_file(index: Index) -> VectorFile|None:
-    "The vector file, memory-mapped, and the rows changed since it was written; None if it fails its record, or is stale."
+    "The vector file, memory-mapped, and rows changed since written; None if it fails its record or is stale."
     record, changed = _vector_record(index, VECTOR_CHANGES_MAX)
     name, gen, token = record.get('vector_file'), record.get('vector_generation'), record.get('vector_token')
     # none, or too far behind: the next update writes it
@@ -190,7 +197,8 @@ def vector_file(index: Index) -> VectorFile|None:
             if not stat.S_ISREG(st.st_mode): raise ValueError
             magic, dim, _, count, written_at, tag = _VECTOR_HEADER.unpack(f.read(_VECTOR_HEADER.size))
             ids_at, size = _vector_layout(count, dim)
-            if (magic, dim, written_at, tag.hex(), st.st_size) != (_VECTOR_MAGIC, index.dim, int(gen), token, size):
+            got = (magic, dim, written_at, tag.hex(), st.st_size)
+            if got != (_VECTOR_MAGIC, index.dim, int(gen), token, size):
                 raise ValueError
         except BaseException:
             f.close()
@@ -215,7 +223,7 @@ def _signature(path: Path, ids: np.ndarray, generation: int) -> str:
 def build_tree(index: Index, # the index, its vector file written or to be written
                n_trees: int=50, # more trees: better recall, a bigger file
               ) -> Path:
-    "Build and save an Annoy tree of the vector file (written first, unless it holds the index as it is); its path."
+    "Build and save an Annoy tree of the vector file (written first unless current), and return its path."
     from annoy import AnnoyIndex
     vf = vector_file(index)
     if vf is None or len(vf.changed): write_vector_file(index)
@@ -241,7 +249,7 @@ def build_tree(index: Index, # the index, its vector file written or to be writt
 _loaded_trees = {}
 
 def tree(index: Index) -> tuple|None:
-    "The Annoy tree and the row id of each of its items, if this user built it from the index as it is; else None."
+    "The Annoy tree and the row id of each item, if this user built it from the index as it is; else None."
     from annoy import AnnoyIndex
     name, gen, signature = _tree_record(index)
     # none, stale (the next update builds one), or a subfolder's: exact search
@@ -264,7 +272,8 @@ def tree(index: Index) -> tuple|None:
     return _loaded_trees[seen]
 
 # %% ../nbs/18_vectors.ipynb #0600d6a5
-EXACT_LIMIT = 5_000_000 # above this many images, search uses the Annoy tree (exact would take 5 GB and 200 ms a query)
+# above this many images, search uses the Annoy tree (exact would take 5 GB and 200 ms a query)
+EXACT_LIMIT = 5_000_000
 
 def approximate(images: int, # in the index
                 exact: bool|None=None, # True: always exact; False: the tree whenever there is one
@@ -273,7 +282,7 @@ def approximate(images: int, # in the index
     return exact is False or (exact is None and images > EXACT_LIMIT)
 
 def refresh(index: Index):
-    "Make the derived files the index's size calls for, and make again the stale or damaged ones (after an update)."
+    "Make the derived files the index's size calls for, and remake stale or damaged ones (after an update)."
     images = index.count()
     # once made, kept
     if images >= VECTOR_FILE_MIN or index.meta('vector_file'):
@@ -293,18 +302,18 @@ class Neighbour(NamedTuple):
 def default_search_k(n: int, # images asked for
                      images: int=0, # in the index
                     ) -> int:
-    "Nodes for Annoy to inspect: many, as text queries lie far from the images they match (three per image: recall 0.99)."
+    "Nodes for Annoy to inspect: many, as text queries lie far from their images (3 per image: recall 0.99)."
     return max(100_000, 1000 * n, 3 * images)
 
 # %% ../nbs/18_vectors.ipynb #79bfe955
 def _best(scores: np.ndarray, k: int) -> np.ndarray:
-    "Positions of the `k` highest `scores`, highest first (ties in order of position; scores that are not numbers last)."
+    "Positions of the `k` highest `scores`, highest first (ties in order of position; NaN scores last)."
     scores, k = np.nan_to_num(scores, nan=-np.inf), min(k, len(scores))
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     return top[np.argsort(-scores[top], kind='stable')]
 
 def _neighbours(index: Index, ids: np.ndarray, scores: np.ndarray) -> list[Neighbour]:
-    "The `Neighbour`s of rows `ids`, in order, as far as the database names a file inside the folder for them."
+    "The `Neighbour`s of rows `ids`, in order, where the database names a file inside the folder for them."
     paths = index.paths_of(ids)
     return [Neighbour(i, paths[i], s) for i, s in zip(ids.tolist(), np.clip(scores, -1, 1).tolist())
             if i in paths and math.isfinite(s)]
@@ -318,13 +327,14 @@ def _exact(index: Index, q: np.ndarray, k: int) -> list[Neighbour]:
     return [Neighbour(int(v.ids[i]), v.paths[i], float(scores[i])) for i in _best(scores, k)]
 
 # %% ../nbs/18_vectors.ipynb #25347199
-SCANNED = 10_000 # the most results a search of the vector file gives; for more (all, say), the database is read
+# the most results a search of the vector file gives; for more (all, say), the database is read
+SCANNED = 10_000
 
 _scanners: dict[tuple, list] = {}
 _scan_pool = None
 
 def _scanner(vf: VectorFile) -> list:
-    "The vector file read into faiss float16 indexes, one per core (files of 100,000 rows or more): (first row, index)."
+    "The vector file in faiss float16 indexes, one per core (for 100,000 rows or more): (first row, index)."
     global _scan_pool
     if vf.identity not in _scanners:
         import faiss
@@ -342,7 +352,8 @@ def _scanner(vf: VectorFile) -> list:
         # one at a time: a million vectors take a gigabyte
         _scanners.clear()
         _scanners[vf.identity] = shards
-        if parts > 1 and (_scan_pool is None or _scan_pool._max_workers < parts): _scan_pool = ThreadPoolExecutor(parts)
+        if parts > 1 and (_scan_pool is None or _scan_pool._max_workers < parts):
+            _scan_pool = ThreadPoolExecutor(parts)
     return _scanners[vf.identity]
 
 def _scan_file(vf: VectorFile, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -361,7 +372,7 @@ def _scan_file(vf: VectorFile, q: np.ndarray, k: int) -> tuple[np.ndarray, np.nd
 _changed_rows: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
 def _changed(index: Index, vf: VectorFile) -> tuple[np.ndarray, np.ndarray]:
-    "The ids and unit vectors of the searchable rows changed since `vf` was written, read once per generation."
+    "Ids and unit vectors of the searchable rows changed since `vf` was written, read once per generation."
     key = (vf.identity, vf.as_of)
     if key not in _changed_rows:
         fresh = index.vectors_of(vf.changed.tolist()) if len(vf.changed) else {}
@@ -382,7 +393,8 @@ def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Neighbour
     fresh, vectors = _changed(index, vf)
     if len(vf.changed):
         unchanged = ~np.isin(ids, vf.changed)
-        # einsum, not `@`: BLAS's threads would spin on, after so small a product, and slow the next search's scan by half
+        # einsum, not `@`: BLAS's threads would spin on, after so small a product,
+        # and slow the next search's scan by half
         ids = np.concatenate([ids[unchanged], fresh])
         scores = np.concatenate([scores[unchanged], np.einsum('ij,j->i', vectors, q)])
     top = _best(scores, k)
@@ -397,10 +409,12 @@ def _scan(index: Index, vf: VectorFile, q: np.ndarray, k: int) -> list[Neighbour
 # %% ../nbs/18_vectors.ipynb #6710b836
 RERANKED = 200 # candidates the Annoy tree is asked for, at least, before they are ranked exactly
 
-def _approximate(index: Index, found_by, vf: VectorFile|None, q: np.ndarray, k: int, search_k: int) -> list[Neighbour]:
+def _approximate(index: Index, found_by, vf: VectorFile|None, q: np.ndarray, k: int,
+                 search_k: int) -> list[Neighbour]:
     "The `k` closest of the candidates the Annoy tree `found_by` finds, ranked by their exact cosine."
     annoy, ids = found_by
-    items, dists = annoy.get_nns_by_vector(q.tolist(), max(k, RERANKED), search_k=search_k, include_distances=True)
+    items, dists = annoy.get_nns_by_vector(q.tolist(), max(k, RERANKED), search_k=search_k,
+                                           include_distances=True)
     # angular distance -> cosine
     found, scores = ids[items], 1 - np.asarray(dists, np.float32) ** 2 / 2
     # both are in order of row id
@@ -414,7 +428,7 @@ def _approximate(index: Index, found_by, vf: VectorFile|None, q: np.ndarray, k: 
 def nearest(index: Index, # the index to search
             vector: np.ndarray, # a unit query vector
             k: int|None, # how many images to return; None for all
-            exact: bool|None=None, # True: always exact; False: the tree when there is one; None: as `approximate` says
+            exact: bool|None=None, # True: always exact; False: the tree if any; None: as `approximate` says
             search_k: int|None=None, # nodes for Annoy to inspect (default: `default_search_k(k, images)`)
            ) -> list[Neighbour]:
     "The `k` images of `index` closest to `vector`, best first."

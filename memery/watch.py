@@ -13,7 +13,8 @@ from .loader import IGNORE_FILE, check_folder
 from .options import Options, as_options
 try: from watchdog.events import FileSystemEventHandler
 except ImportError as e: # the watch extra
-    raise MemeryError(f"`memery watch` needs the watch extra ({e.name} is missing): pip install 'memery[watch]'") from None
+    raise MemeryError(f"`memery watch` needs the watch extra ({e.name} is missing): "
+                      "pip install 'memery[watch]'") from None
 
 # %% auto #0
 __all__ = ['watch_flow']
@@ -21,7 +22,9 @@ __all__ = ['watch_flow']
 # %% ../nbs/14_watch.ipynb #aaab7b8e
 class _Changed(FileSystemEventHandler):
     "Notes the time of the last change that may matter to the index."
-    def __init__(self, index_dirs: list[Path]): # where the folder's index may be kept: its changes are memery's own
+    def __init__(self,
+                 index_dirs: list[Path], # where the folder's index may be kept: its changes are memery's own
+                ):
         self.index_dirs, self.last = [os.path.realpath(d) for d in index_dirs], None
 
     def _matters(self, path) -> bool:
@@ -29,11 +32,13 @@ class _Changed(FileSystemEventHandler):
         real = os.path.realpath(path)
         if any(real == d or real.startswith(d + os.sep) for d in self.index_dirs): return False
         name = os.path.basename(path)
-        return is_image_name(name) or name == IGNORE_FILE or '.' not in name or os.path.isdir(path) # a folder's event may move many images
+        # a folder's event may move many images
+        return is_image_name(name) or name == IGNORE_FILE or '.' not in name or os.path.isdir(path)
 
     def on_any_event(self, event):
         if event.event_type in ('opened', 'closed_no_write'): return # reading is not changing
-        if any(self._matters(p) for p in (event.src_path, getattr(event, 'dest_path', None)) if p): self.last = time.monotonic()
+        paths = (event.src_path, getattr(event, 'dest_path', None))
+        if any(self._matters(p) for p in paths if p): self.last = time.monotonic()
 
 # %% ../nbs/14_watch.ipynb #9074b330
 def _identity(folder: Path) -> tuple[int, int]|None:
@@ -45,12 +50,12 @@ def watch_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index, and how to build it
                *,
                quiet: float=1.0, # seconds without a change before an update
-               recheck: float=600.0, # seconds between updates when no change was reported (events can be missed)
+               recheck: float=600.0, # seconds between updates if no change is reported (events can be missed)
                on_update: Callable[[IndexReport], None]|None=None, # called with each update's report
-               on_wait: Callable[[str], None]|None=None, # called with a line when the folder is gone, and waited for
+               on_wait: Callable[[str], None]|None=None, # gets a line when the folder is gone, and waited for
                stop: threading.Event|None=None, # set it to end the watch (Ctrl-C does too)
                **kwargs) -> None:
-    "Index `folder`, then again whenever it has changed and been quiet for `quiet` s, until `stop` is set; keywords: `Options`."
+    "Index `folder`, then again after changes once quiet `quiet` s, until `stop` is set; keywords: `Options`."
     from watchdog.observers import Observer
     folder, stop, options = check_folder(folder), stop or threading.Event(), as_options(options, **kwargs)
     def update():
@@ -59,17 +64,20 @@ def watch_flow(folder: str|Path, # the folder of images
     observer, watched, changed = None, None, None
     try:
         while not stop.is_set():
-            if _identity(folder) != watched: # the first look, or the folder came back, or another one is there now
+            # the first look, or the folder came back, or another one is there now
+            if _identity(folder) != watched:
                 if observer:
                     observer.stop()
                     observer = None
                 if _identity(folder) is None:
-                    if on_wait and watched is not None: on_wait(f"{folder} is gone; waiting for it to come back")
+                    if on_wait and watched is not None:
+                        on_wait(f"{folder} is gone; waiting for it to come back")
                     watched = None
                     stop.wait(1.0)
                     continue
                 watched, changed = _identity(folder), _Changed(index_candidates(folder, options.index_dir))
-                observer = Observer() # watching before the first update: nothing that happens meanwhile is missed
+                # watching before the first update: nothing that happens meanwhile is missed
+                observer = Observer()
                 observer.schedule(changed, os.fspath(folder), recursive=True)
                 observer.start()
                 try: update()
@@ -77,7 +85,8 @@ def watch_flow(folder: str|Path, # the folder of images
                     if _identity(folder) is None: continue # it went while being indexed
                     raise
                 last_update = time.monotonic()
-            elif changed.last and time.monotonic() - changed.last >= quiet or time.monotonic() - last_update >= recheck:
+            elif (changed.last and time.monotonic() - changed.last >= quiet
+                  or time.monotonic() - last_update >= recheck):
                 changed.last, last_update = None, time.monotonic()
                 try: update()
                 except MemeryError:

@@ -24,7 +24,7 @@ _COMPACT_DATE = re.compile(r'(19\d\d|20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])
 
 def path_words(rel: str, # a path relative to the indexed folder, POSIX
               ) -> str:
-    "The words of `rel`'s folders and file name, split on separators, camelCase and digits; joined words and dates kept whole too."
+    "Words of `rel`'s folders and file, split at separators, camelCase, digits; joined words, dates kept too."
     words = []
     for token in re.split(r'[\W_]+', os.path.splitext(rel)[0]):
         if date := _COMPACT_DATE.fullmatch(token): words += [token, *date.groups()]
@@ -34,15 +34,16 @@ def path_words(rel: str, # a path relative to the indexed folder, POSIX
     return ' '.join(words)
 
 # %% ../nbs/15_words.ipynb #46cbea49
-STOPWORDS = frozenset("a an and are as at be but by do for from has have in into is it its of on or our so than that the "
-                      "their then there these this to was were what when where which who will with you your".split())
+STOPWORDS = frozenset("a an and are as at be but by do for from has have in into is it its of on or our "
+                      "so than that the their then there these this to was were what when where which who "
+                      "will with you your".split())
 
 def _words(text: str) -> list[str]:
     return [w for w in re.findall(r'\w+', _SPLITS.sub(' ', text or '').lower()) if w.strip('_')]
 
 def query_terms(text: str|None, # what the user typed
                ) -> list[str]:
-    "The words of `text` that can match an image's words: lower case, in order, without repeats or common words."
+    "`text`'s words that can match an image's words: lower case, in order, without repeats or common words."
     return list(dict.fromkeys(w for w in _words(text) if w not in STOPWORDS))
 
 def fts_term(word: str) -> str:
@@ -50,7 +51,7 @@ def fts_term(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 def fts_phrase(text: str) -> str|None:
-    "An FTS5 query for all of `text`'s words in a row, in order (common words included); None if it has fewer than two words."
+    "An FTS5 query for all of `text`'s words in a row, in order (common words too); None if under two words."
     words = _words(text)
     return fts_term(' '.join(words)) if len(words) > 1 else None
 
@@ -76,7 +77,8 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
     found = "SELECT words.rowid, bm25(words), snippet(words, -1, '[', ']', '…', 12) FROM words JOIN images"
     where = "ON images.id = words.rowid WHERE words MATCH ? AND images.status = 'ok'"
     try:
-        rows = index.rows(f"{found} {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}", (' OR '.join(map(fts_term, terms)),))
+        rows = index.rows(f"{found} {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}",
+                          (' OR '.join(map(fts_term, terms)),))
         ids = {r[0] for r in rows}
         def matching(q):
             "The images among the ranked ones whose words match FTS query `q`: a posting list, fast."
@@ -87,32 +89,39 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
     # planted, or damaged: the vectors still answer
     except sqlite3.DatabaseError as e:
         warnings.warn(f"{index.db_path}: its words cannot be searched ({e}): searching by looks alone; "
-                      f"`memery purge {index.root}` and indexing again rebuilds them", IndexDamageWarning, stacklevel=2)
+                      f"`memery purge {index.root}` and indexing again rebuilds them",
+                      IndexDamageWarning, stacklevel=2)
         return {}
-    return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1), float(rank), str(snip))
+    return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1),
+                       float(rank), str(snip))
             for i, rank, snip in rows if isinstance(i, int) and isinstance(rank, (int, float))}
 
 # %% ../nbs/15_words.ipynb #2ce21825
 PROBE_SIDE = 448 # longest side of the image detection looks at first: large text only, cheaply
 READ_SIDE = 1600 # longest side of the image text is read at, when some was found
-FLAT_SHARE = 0.25 # an image with this share of its pixels of one exact colour was drawn by a computer: it is read straight away
+# an image with this share of its pixels of one exact colour was drawn by a computer: it is read straight away
+FLAT_SHARE = 0.25
 
 def need_ocr():
-    "Raise a `MemeryError` naming the `ocr` extra if it is not installed (without importing it: that takes a second)."
-    missing = next((m for m in ('rapidocr', 'openvino') if importlib.util.find_spec(m) is None), None) # RapidOCR imports OpenVINO only as a model loads
-    if missing: raise MemeryError(f"reading text in images (--ocr) needs the ocr extra ({missing} is missing): pip install 'memery[ocr]'")
+    "Raise a `MemeryError` naming the `ocr` extra if it is missing (not importing it: that takes a second)."
+    # RapidOCR imports OpenVINO only as a model loads
+    missing = next((m for m in ('rapidocr', 'openvino') if importlib.util.find_spec(m) is None), None)
+    if missing:
+        raise MemeryError(f"reading text in images (--ocr) needs the ocr extra ({missing} is missing): "
+                          "pip install 'memery[ocr]'")
 
 def ocr_engine(threads: int|None=None, # CPU threads for each model; by default all
               ):
-    "RapidOCR with its PP-OCR models on OpenVINO, on the CPU; a `MemeryError` naming the `ocr` extra if it is not installed."
+    "RapidOCR with its PP-OCR models on OpenVINO, on CPU; a `MemeryError` naming the `ocr` extra if missing."
     need_ocr()
     from rapidocr import EngineType, RapidOCR
     import rapidocr
     models = Path(rapidocr.__file__).parent/'models'
-    params = {'Global.log_level': 'error', 'Global.use_cls': False, 'Det.limit_type': 'max', 'Det.limit_side_len': READ_SIDE,
-              'EngineConfig.openvino.inference_num_threads': threads or -1}
+    params = {'Global.log_level': 'error', 'Global.use_cls': False, 'Det.limit_type': 'max',
+              'Det.limit_side_len': READ_SIDE, 'EngineConfig.openvino.inference_num_threads': threads or -1}
     for part, name in (('Det', 'PP-OCRv6_det_small.onnx'), ('Rec', 'PP-OCRv6_rec_small.onnx')):
-        params.update({f'{part}.engine_type': EngineType.OPENVINO, f'{part}.model_path': str(models/name)}) # the wheel's own files: nothing is downloaded
+        # the wheel's own files: nothing is downloaded
+        params.update({f'{part}.engine_type': EngineType.OPENVINO, f'{part}.model_path': str(models/name)})
     return RapidOCR(params=params)
 
 def _flat(a: np.ndarray) -> bool:
@@ -122,7 +131,7 @@ def _flat(a: np.ndarray) -> bool:
     return counts.max() >= FLAT_SHARE * len(px)
 
 def _line_shaped(box: np.ndarray, side: int) -> bool:
-    "Is the detected quadrilateral `box` shaped like a line of text in an image of `side` pixels: long, and low?"
+    "Is the detected quadrilateral `box` shaped like a text line in an image of `side` pixels: long, and low?"
     w, h = np.linalg.norm(box[1] - box[0]), np.linalg.norm(box[2] - box[1])
     return max(w, h) >= 2 * min(w, h) and min(w, h) <= side / 8
 
@@ -135,21 +144,24 @@ def _shrunk(im: Image.Image, side: int) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(im.convert('RGB'))[:, :, ::-1])
 
 # %% ../nbs/15_words.ipynb #69373984
-_engines: dict[int|None, tuple] = {} # threads -> (engine, the lock of all who use it: a look changes its detector's size for a moment)
+# threads -> (engine, the lock of all who use it: a look changes its detector's size for a moment)
+_engines: dict[int|None, tuple] = {}
 _making_engine = threading.Lock()
 
 class TextReader:
-    "Reads the text in images: a cheap look for text first, then reading only where there is some. Picklable: each process loads its own models."
-    def __init__(self, threads: int|None=None, # CPU threads for each model; by default all (1 in each of several decoding processes)
+    "Reads text in images only where a cheap look finds some. Picklable: each process loads its own models."
+    def __init__(self, threads: int|None=None, # CPU threads per model; default all (1 per decoder if several)
                 ):
         self.threads = threads
 
-    draft_size = READ_SIDE // 2 # an image decoded again to be read needs no more pixels than this on its shorter side
+    # an image decoded again to be read needs no more pixels than this on its shorter side
+    draft_size = READ_SIDE // 2
 
     def _shared(self) -> tuple:
         "This process's engine for `threads`, and its lock."
         with _making_engine:
-            if self.threads not in _engines: _engines[self.threads] = ocr_engine(self.threads), threading.Lock()
+            if self.threads not in _engines:
+                _engines[self.threads] = ocr_engine(self.threads), threading.Lock()
         return _engines[self.threads]
 
     @property
@@ -174,7 +186,7 @@ class TextReader:
         return '\n'.join(t for t in (out.txts or ()) if t.strip())
 
     def __call__(self, im: Image.Image, # the image, perhaps decoded at a reduced size
-                 full: Callable[[], Image.Image]|None=None, # returns the image at full size, if `im` is smaller: text is read from it
+                 full: Callable[[], Image.Image]|None=None, # full-size `im`, if smaller: text is read from it
                 ) -> str:
         "The text in `im` ('' if none), read from `full()` if it has some."
         if not self.has_text(im): return ''

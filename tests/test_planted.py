@@ -1,5 +1,5 @@
 "Damaged and planted indexes, each tried on the real `memery` command in its own process: it must end with status 0 or 1, never a signal."
-import os, sqlite3, subprocess, sys
+import os, shutil, sqlite3, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pytest
@@ -20,13 +20,21 @@ def env(tmp_path):
 def memery(*args, env, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=300, **kw)
 
-@pytest.fixture
-def indexed(tmp_path, env) -> Path:
-    "A folder of eight swatches, indexed with the colour model; returns the index database."
-    folder = tmp_path/'pics'
+@pytest.fixture(scope='module')
+def swatches(tmp_path_factory) -> Path:
+    "A folder of eight swatches, indexed with the colour model once for all the tests here."
+    root = tmp_path_factory.mktemp('swatches')
+    folder = root/'pics'
     make_colour_folder(folder, SWATCHES)
+    env = {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'MEMERY_INDEX_DIR': '', 'XDG_CACHE_HOME': str(root/'cache')}
     res = memery('index', folder, *COLOURS, env=env)
     assert res.returncode == 0, res.stderr
+    return folder
+
+@pytest.fixture
+def indexed(tmp_path, swatches) -> Path:
+    "A copy of the indexed swatches, with their dates, for one test to damage; returns the index database."
+    folder = shutil.copytree(swatches, tmp_path/'pics')
     [db] = (folder/'.memery').glob('*.sqlite3')
     return db
 
