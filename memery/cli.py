@@ -11,7 +11,7 @@ from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
 from .fileutils import PRECISIONS, MemeryError, raw_companions
 from .options import MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
-from .ranker import MATCH_SIDES
+from .ranker import MATCH_SIDES, SORTS
 
 # %% auto #0
 __all__ = ['OPTION_SPELLINGS', 'OPTION_METAVARS', 'QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors',
@@ -111,6 +111,7 @@ def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argume
         metavar = QUERY_METAVARS.get(f.name, {float: 'X', int: 'N'}.get(kind))
         kw = dict(help=_help(docs[f.name] + ' (repeatable)' * many, f.default), metavar=metavar)
         if f.name == 'match': kw.update(choices=MATCH_SIDES)
+        if f.name == 'sort': kw.update(choices=SORTS)
         if many: kw.update(action='append', type=str, default=[])
         else: kw.update(type=kind, default=f.default)
         if spellings[0].startswith('-'): parser.add_argument(*spellings, dest=f.name, **kw)
@@ -141,7 +142,11 @@ EXAMPLES = {
   memery recall ~/Pictures beach --like a.jpg --like b.jpg --dislike c.jpg   # a feedback round
   memery recall ~/Pictures 'a red car' --json --threshold 0.25
   memery recall ~/Screenshots 'acme plumbing invoice' --text-only   # by the words in them (memery index --ocr first)
-  memery recall ~/Pictures receipt --folder ~/Screenshots --folder ~/Downloads   # one list over three folders""",
+  memery recall ~/Pictures receipt --folder ~/Screenshots --folder ~/Downloads   # one list over three folders
+  memery recall ~/Pictures beach --after 2019-06 --before 2019-09   # taken in the summer of 2019
+  memery recall ~/Pictures 'lisbon tram'                # its GPS position says Lisbon
+  memery recall ~/Pictures cake --person Jenny --sort date   # Jenny named in it, newest first
+  memery recall ~/Pictures sunset --near Lisbon --km 50 --json   # each with taken, place, people, camera…""",
     'index': """examples:
   memery index ~/Pictures                     # a progress bar, then what changed
   memery index ~/Pictures --quiet --json      # for scripts and cron
@@ -197,7 +202,8 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
     out.add_argument('--json', action='store_true',
                      help="print a JSON list of {path, score, matched (visual, text or both)} "
-                          "(and snippet: the words that matched; raw: the RAW photos paired with a JPEG)")
+                          "(and snippet: the words that matched, fields: where; raw: the RAW photos paired "
+                          "with a JPEG; what it says of itself: taken, place, people, camera, width, height…)")
     i = command('index', "index a folder, or bring its index up to date",
                 "Index the images in PATH (only what is new or changed), e.g. from cron.")
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
@@ -248,7 +254,8 @@ def recall(args) -> int:
                           **option_keywords(args))
     if args.json:
         print(json.dumps([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched,
-                           **({'snippet': m.snippet} if m.snippet else {}),
+                           **({'snippet': m.snippet, 'fields': list(m.fields)} if m.snippet else {}),
+                           **(m.about.to_dict() if m.about else {}),
                            **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
                           for m in matches], ensure_ascii=False))
     else:

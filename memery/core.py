@@ -15,15 +15,16 @@ from .fileutils import (MemeryError, existing_index_dir, index_candidates, index
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
+from .metadata import with_places, with_time
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
 from .vectors import refresh
-from .ranker import Match, Query, as_query, search
+from .ranker import Match, Query, as_query, by_date, search
 from .words import TextReader
 
 # %% auto #0
-__all__ = ['IndexReport', 'open_index', 'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder', 'prepare_model',
-           'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
+__all__ = ['HEADER_BATCH', 'IndexReport', 'open_index', 'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder',
+           'prepare_model', 'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 @dataclass
@@ -38,6 +39,7 @@ class IndexReport:
     touched: int = 0 # a new date, the same content (a restore, a copy without dates): kept their embeddings
     deleted: int = 0 # gone from the folder: left the index
     read: int = 0 # images whose text OCR read in this run (with OCR on)
+    headers: int = 0 # images indexed before memery read headers, whose headers were read in this run
     skipped: list[tuple[str, str]] = field(default_factory=list) # images unreadable this run: (path, reason)
     problems: list[tuple[str, str]] = field(default_factory=list) # unreadable folder entries: (path, reason)
     known_bad: list[tuple[str, str]] = field(default_factory=list, repr=False) # unreadable earlier, unchanged
@@ -49,8 +51,8 @@ class IndexReport:
     @property
     def changed(self) -> bool:
         "Did the run change the index, or find anything to report?"
-        return bool(self.busy or self.read_only or self.encoded or self.read or self.moved or self.copied
-                    or self.deleted or self.skipped or self.problems)
+        return bool(self.busy or self.read_only or self.encoded or self.read or self.headers or self.moved
+                    or self.copied or self.deleted or self.skipped or self.problems)
 
     def summary(self) -> str:
         "One line saying what happened."
@@ -61,7 +63,8 @@ class IndexReport:
             return (f"{self.folder}: its index cannot be written, "
                     f"so it was searched as it is ({self.images} images); "
                     f"new or changed files are not indexed until it can be")
-        counts = [(self.encoded, 'encoded'), (self.read, 'read by OCR'), (self.moved, 'moved'),
+        counts = [(self.encoded, 'encoded'), (self.read, 'read by OCR'),
+                  (self.headers, 'with their headers read'), (self.moved, 'moved'),
                   (self.copied, 'copied'), (self.touched, 'touched'), (self.deleted, 'deleted'),
                   (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')]
         done = [f"{n} {what}" for n, what in counts if n]
@@ -133,11 +136,12 @@ def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: b
     reader = _reader(ocr, len(todo), batch_size, num_workers)
     encoded, skipped = 0, []
     batches = craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers,
-                    jpeg_draft_size(enc.image_size), reader=reader)
+                    jpeg_draft_size(enc.image_size), reader=reader, about=True)
     for batch in _tracked(batches, len(todo), f"indexing {index.folder}", verbose, progress):
         vectors = enc.encode_images(batch.pixels) if batch.items else []
-        entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text)
-                   for c, v in zip(batch.items, vectors)]
+        abouts = _dated(batch.items, todo, files)
+        entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text, about=a)
+                   for c, v, a in zip(batch.items, vectors, abouts)]
         entries += [Entry(todo[f.i], *files[todo[f.i]], f.hash, reason=f.reason) for f in batch.failures]
         index.add(entries)
         encoded += len(batch.items)
@@ -171,6 +175,23 @@ def _read_texts(index: Index, todo: list[str], options: Options, verbose: bool,
                         + [(todo[f.i], '') for f in batch.failures])
     return len(todo)
 
+def _dated(items: list, todo: list[str], files: dict) -> list:
+    "What the `Crafted` `items` say about themselves, with their files' times if undated, and places named."
+    return with_places([with_time(c.about, files[todo[c.i]].mtime_ns) if todo[c.i] in files else c.about
+                        for c in items])
+
+HEADER_BATCH = 256 # images whose headers are read at a time
+
+def _read_headers(index: Index, todo: list[str], files: dict, options: Options, verbose: bool,
+                  progress: Callable|None) -> int:
+    "Read and store what the images at relative paths `todo`, already indexed, say; how many were read."
+    from memery.crafter import craft
+    if progress: progress(0, len(todo))
+    batches = craft([index.root/rel for rel in todo], None, HEADER_BATCH, options.num_workers, about=True)
+    for batch in _tracked(batches, len(todo), f"reading the headers of {index.folder}", verbose, progress):
+        index.set_about(list(zip((todo[c.i] for c in batch.items), _dated(batch.items, todo, files))))
+    return len(todo)
+
 def _update(index: Index, report: IndexReport, options: Options, verbose: bool, progress: Callable|None):
     # a subfolder's own part only
     scan = scan_folder(index.root, exclude=[index.location], under=index.scope,
@@ -193,6 +214,9 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     # OCR just turned on, or interrupted
     if ocr and (unread := index.unread()):
         report.read += _read_texts(index, unread, options, verbose, progress)
+    # indexed by a memery that did not read them
+    if bare := index.without_about():
+        report.headers = _read_headers(index, bare, scan.files, options, verbose, progress)
     index.share(changes.linked, scan.files)
     failed = dict(report.skipped)
     report.skipped += [(other, failed[read]) for read, other in changes.linked if read in failed]
@@ -316,14 +340,14 @@ def _searched(indexes: list[Index], query: Query, options: Options) -> Results:
         with index.said_if_damaged(): return search(index, query, lambda: encoder)
     if len(indexes) == 1: return Results(searched(indexes[0], query), query, indexes)
     # every folder's best, then the best of those
-    each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0)
+    each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0, sort='score')
     best = {}
     for m in (m for index in indexes for m in searched(index, each)):
         # a folder given inside another: its images once
         best.setdefault(os.path.realpath(m.path), m)
     # phrase matches first, then all-word matches, as in each folder
-    matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path))
-    return Results(matches[query.offset:][:query.n], query, indexes)
+    matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path))[query.offset:][:query.n]
+    return Results(by_date(matches) if query.sort == 'date' else matches, query, indexes)
 
 # %% ../nbs/00_core.ipynb #6ec79dd6
 def query_flow(folder: str|Path, # the folder of images

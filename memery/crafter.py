@@ -14,11 +14,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 if TYPE_CHECKING: import torch # for annotations only: decoding needs no PyTorch
 from .fileutils import (OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash,
                               is_raw_name, register_optional_formats)
+from .metadata import About, read_about
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb', 'open_image', 'jpeg_draft_size',
-           'read_image', 'Crafted', 'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start',
-           'end_with', 'craft']
+__all__ = ['MAX_PIXELS', 'TEXT_TOO_BIG', 'MAX_REREAD', 'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb',
+           'png_without_text', 'open_image', 'jpeg_draft_size', 'read_image', 'read_headers', 'Crafted', 'Failed',
+           'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start', 'end_with', 'craft']
 
 # %% ../nbs/02_crafter.ipynb #50730e71
 class ImageError(MemeryError):
@@ -75,7 +76,8 @@ def _reason(e: Exception) -> str:
     msg = str(e).split(' (')[0] if 'truncated' in str(e) else str(e)
     return f"cannot decode: {msg or type(e).__name__}"
 
-def _open_raw(f, draft_size: int|None, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
+def _open_raw(f, draft_size: int|None, max_pixels: int,
+              headers: Callable|None) -> tuple[Image.Image, tuple[int, int]]:
     "A RAW photo and its size: its preview if big enough, else its sensor data demosaiced at half size."
     import rawpy
     with rawpy.imread(os.fspath(f) if isinstance(f, os.PathLike) else f) as raw:
@@ -85,6 +87,8 @@ def _open_raw(f, draft_size: int|None, max_pixels: int) -> tuple[Image.Image, tu
             thumb = raw.extract_thumb()
             if thumb.format == rawpy.ThumbFormat.JPEG:
                 preview = Image.open(io.BytesIO(thumb.data))
+                # the camera's EXIF is in its preview
+                if headers: headers(preview)
                 if draft_size: preview.draft('RGB', (draft_size, draft_size))
             else: preview = Image.fromarray(thumb.data)
             # enough for the model: no demosaicing
@@ -92,29 +96,62 @@ def _open_raw(f, draft_size: int|None, max_pixels: int) -> tuple[Image.Image, tu
         except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError): pass
         return Image.fromarray(raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)), size
 
+# Pillow's refusals of a PNG's text chunks that would decompress past its limits
+TEXT_TOO_BIG = ('Decompressed data too large', 'Too much memory used in text chunks')
+MAX_REREAD = 1 << 30 # bytes of a PNG read into memory to drop its text chunks
+
+def png_without_text(data: bytes) -> bytes:
+    "The PNG `data` without its text chunks (tEXt, zTXt, iTXt)."
+    kept, pos = [data[:8]], 8
+    while pos + 8 <= len(data):
+        end = pos + 12 + int.from_bytes(data[pos:pos + 4], 'big')
+        if data[pos + 4:pos + 8] not in (b'tEXt', b'zTXt', b'iTXt'): kept.append(data[pos:end])
+        pos = end
+    return b''.join(kept)
+
+def _all_bytes(f) -> bytes:
+    "The bytes of path or binary file `f`, if few enough to hold in memory."
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, 'rb') as opened: return _all_bytes(opened)
+    f.seek(0)
+    data = f.read(MAX_REREAD + 1)
+    if len(data) > MAX_REREAD: raise ImageError("its text chunks are too large, and so is the file")
+    return data
+
 # %% ../nbs/02_crafter.ipynb #d5be9c0c
+def _decoded(f, draft_size: int|None, max_pixels: int, keep_alpha: bool,
+             headers: Callable|None) -> tuple[Image.Image, tuple[int, int]]:
+    name = os.fspath(f if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', ''))
+    if is_raw_name(name): im, size = _open_raw(f, draft_size, max_pixels, headers)
+    else:
+        with _own_size_limit(): im = Image.open(f)
+        if headers: headers(im)
+        size = im.size
+        if draft_size and im.format == 'JPEG': im.draft('RGB', (draft_size, draft_size))
+        _check_pixels(im.size, max_pixels)
+    im.load()
+    # in place: a copy of a poster would cost hundreds of MB
+    try: ImageOps.exif_transpose(im, in_place=True)
+    except Exception: pass # a broken EXIF block leaves the picture as stored
+    im = to_rgb(im, keep_alpha)
+    if draft_size and min(im.size) >= 2 * draft_size: im = im.reduce(min(im.size) // draft_size)
+    return im, size
+
 def open_image(f, # a path, or a binary file open for reading
                draft_size: int|None=None, # shrink (JPEGs while decoding) as far as both sides stay >= this
                max_pixels: int=MAX_PIXELS, # refuse to decode more pixels than this
                keep_alpha: bool=False, # keep transparency (RGBA), not laid on white (thumbnails, not models)
+               headers: Callable[[Image.Image], None]|None=None, # called with the image as opened, undecoded
               ) -> tuple[Image.Image, tuple[int, int]]:
     "Decode the image at path or binary file `f` as RGB; return it with its original (width, height)."
     register_optional_formats()
     try:
-        name = os.fspath(f if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', ''))
-        if is_raw_name(name): im, size = _open_raw(f, draft_size, max_pixels)
-        else:
-            with _own_size_limit(): im = Image.open(f)
-            size = im.size
-            if draft_size and im.format == 'JPEG': im.draft('RGB', (draft_size, draft_size))
-            _check_pixels(im.size, max_pixels)
-        im.load()
-        # in place: a copy of a poster would cost hundreds of MB
-        try: ImageOps.exif_transpose(im, in_place=True)
-        except Exception: pass # a broken EXIF block leaves the picture as stored
-        im = to_rgb(im, keep_alpha)
-        if draft_size and min(im.size) >= 2 * draft_size: im = im.reduce(min(im.size) // draft_size)
-        return im, size
+        try: return _decoded(f, draft_size, max_pixels, keep_alpha, headers)
+        except ValueError as e:
+            if not str(e).startswith(TEXT_TOO_BIG): raise
+        # the picture is still there: read without its text
+        stripped = io.BytesIO(png_without_text(_all_bytes(f)))
+        return _decoded(stripped, draft_size, max_pixels, keep_alpha, headers)
     except ImageError: raise
     except Exception as e: raise ImageError(_reason(e)) from None
 
@@ -127,6 +164,7 @@ def jpeg_draft_size(image_size: int|None) -> int|None:
 def read_image(path, # an image file
                draft_size=None, # as for `open_image`
                max_pixels=MAX_PIXELS, # as for `open_image`
+               headers: Callable|None=None, # as for `open_image`
               ) -> tuple[Image.Image, tuple[int, int], str]:
     "Fingerprint and decode the file at `path`: (RGB image, original size, content hash)."
     try: f = open(path, 'rb')
@@ -134,18 +172,30 @@ def read_image(path, # an image file
     with f:
         digest = content_hash(f)
         f.seek(0)
-        im, size = open_image(f, draft_size, max_pixels)
+        im, size = open_image(f, draft_size, max_pixels, headers=headers)
     return im, size, digest
+
+def read_headers(path, # an image file
+                ) -> About:
+    "What the headers of the image file at `path` say about it, without decoding it; nothing if unreadable."
+    register_optional_formats()
+    try:
+        # a RAW photo's are in its preview, read with its pixels
+        if is_raw_name(os.fspath(path)): return About()
+        with open(path, 'rb') as f, _own_size_limit(), Image.open(f) as im: return read_about(im)
+    # unreadable now: an empty answer, as for a file that says nothing
+    except Exception: return About()
 
 # %% ../nbs/02_crafter.ipynb #93818d77
 @dataclass
 class Crafted:
     "One image, ready for the model."
     i: int # its number in the list of paths
-    pixels: torch.Tensor|np.ndarray # as the model's transform made it (an export's transform makes arrays)
-    size: tuple[int, int] # the original (width, height)
-    hash: str # content fingerprint
+    pixels: torch.Tensor|np.ndarray|None # as the model's transform made it (an export's makes arrays)
+    size: tuple[int, int]|None # the original (width, height); None if only its headers were read
+    hash: str|None # content fingerprint; None if only its headers were read
     text: str|None = None # the text read in it, when a reader was given ('' for none)
+    about: About|None = None # what its headers say, when asked
 
 @dataclass
 class Failed:
@@ -162,17 +212,22 @@ class ImageFiles:
                  draft_size=None, # as for `open_image`
                  max_pixels=MAX_PIXELS, # as for `open_image`
                  reader: Callable|None=None, # (image, full-size getter) -> text (`memery.words.TextReader`)
+                 about: bool=False, # read what each image's headers say (no transform or reader: only that)
                 ):
         self.paths, self.transform = list(map(str, paths)), transform
         self.draft_size, self.max_pixels = draft_size, max_pixels
-        self.reader = reader
+        self.reader, self.about = reader, about
     def __len__(self): return len(self.paths)
     def __getitem__(self, i) -> Crafted|Failed:
-        digest = None
+        if self.transform is None and self.reader is None:
+            return Crafted(i, None, None, None, about=read_headers(self.paths[i]) if self.about else None)
+        digest, told = None, []
+        headers = (lambda im: told.append(read_about(im))) if self.about else None
         try:
-            im, size, digest = read_image(self.paths[i], self.draft_size, self.max_pixels)
+            im, size, digest = read_image(self.paths[i], self.draft_size, self.max_pixels, headers)
             pixels = None if self.transform is None else self.transform(im)
-            return Crafted(i, pixels, size, digest, self._text(im, i))
+            about = (told[0] if told else About()) if self.about else None
+            return Crafted(i, pixels, size, digest, self._text(im, i), about)
         except ImageError as e: return Failed(i, str(e), digest)
         except Exception as e: return Failed(i, f"cannot prepare it for the model: {e}", digest)
     def _text(self, im: Image.Image, i: int) -> str|None:
@@ -262,9 +317,10 @@ def craft(paths, # image files
           draft_size: int|None=None, # as for `open_image`
           max_pixels: int=MAX_PIXELS, # as for `open_image`
           reader: Callable|None=None, # as for `ImageFiles`: the text each image shows comes back with it
+          about: bool=False, # as for `ImageFiles`: what each image's headers say comes back with it
          ) -> Iterator[Batch]:
     "Decode and transform the images at `paths` in batches, in order, in `num_workers` processes."
-    ds = ImageFiles(paths, transform, draft_size, max_pixels, reader)
+    ds = ImageFiles(paths, transform, draft_size, max_pixels, reader, about)
     if num_workers is None: num_workers = default_workers(len(ds), batch_size)
     if not num_workers: # in this process: no PyTorch needed
         return (collate([ds[i] for i in range(start, min(start + batch_size, len(ds)))])

@@ -16,9 +16,11 @@ from .fileutils import (PASSING_REASONS, IndexDamageWarning, MemeryError, connec
                               database_files, index_name, irregular, no_wider_than, relative_path,
                               remove_index, resolved_inside, safe_relative)
 from .loader import Changes, FileStat, Known
+from .metadata import (ABOUT_COLUMNS, About, about_filter, about_from_row, copy_about, drop_about,
+                             store_about, within)
 from .schema import (SCHEMA_VERSION, compact, in_memory, mend_vector_changes, schema_version,
                            transaction, upgrade)
-from .words import path_words
+from .words import copy_words, drop_words, rename_words, set_words
 
 # %% auto #0
 __all__ = ['MAX_DIM', 'UNREADABLE_VECTOR', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'Entry', 'Vectors', 'Index', 'unit_rows',
@@ -49,6 +51,7 @@ class Entry:
     vector: np.ndarray|None = None # unit embedding; None if skipped
     reason: str|None = None # why it was skipped
     text: str|None = None # the text OCR read in it ('' for none); None if it was not read
+    about: About|None = None # what its headers say about it; None if they were not read
 
 @dataclass
 class Vectors:
@@ -257,26 +260,11 @@ def add(self: Index, entries: list[Entry]):
         db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height,
                                       'skipped' if e.vector is None else 'ok', e.reason,
                                       None if e.vector is None else _blob(e.vector)) for e in entries])
-        _set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
+        set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
+        drop_about(db, [e.path for e in entries])
+        store_about(db, [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None])
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
-
-def _drop_words(db: sqlite3.Connection, paths):
-    "Remove the words of the images at `paths`."
-    db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in paths])
-
-def _set_words(db: sqlite3.Connection, rows: list[tuple[str, str, bool]]):
-    "Give the images at the paths of `rows` (path, text, whether OCR read it) their words afresh."
-    _drop_words(db, [p for p, _, _ in rows])
-    db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)',
-                   [(p, path_words(p), t, int(r)) for p, t, r in rows])
-
-def _copy_words(db: sqlite3.Connection, pairs: list[tuple[str, str]]):
-    "Give the image at the second path of each pair the text of the first, with its own path's words."
-    _drop_words(db, [new for _, new in pairs])
-    db.executemany(f'INSERT INTO words (rowid, names, text, read) '
-                   f'SELECT {_ID_OF}, ?, text, read FROM words WHERE rowid = {_ID_OF}',
-                   [(new, path_words(new), src) for src, new in pairs])
 
 # %% ../nbs/04_indexer.ipynb #746edc0d
 @patch
@@ -315,11 +303,12 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
                        [(new, *files[new], old) for old, new in changes.moved]
                        + [(p, *files[p], p) for p in changes.touched])
         # the text goes with it
-        db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}',
-                       [(path_words(new), new) for _, new in changes.moved])
+        rename_words(db, changes.moved)
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
-        _copy_words(db, changes.copied)
-        _drop_words(db, changes.deleted)
+        copy_words(db, changes.copied)
+        copy_about(db, changes.copied)
+        drop_words(db, changes.deleted)
+        drop_about(db, changes.deleted)
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
 
 # %% ../nbs/04_indexer.ipynb #963815e5
@@ -331,7 +320,8 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
     if not links: return
     with self.transaction() as db:
         db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
-        _copy_words(db, links)
+        copy_words(db, links)
+        copy_about(db, links)
 
 # %% ../nbs/04_indexer.ipynb #3ef6bba7
 @patch
@@ -380,15 +370,9 @@ def vectors(self: Index) -> Vectors:
 # %% ../nbs/04_indexer.ipynb #5f40b74e
 @patch
 def vector_of(self: Index, path: str) -> np.ndarray|None:
-    "The embedding of the image at relative `path`, if the index has one."
-    row = self.db.execute("SELECT vector FROM images WHERE path = ? AND status = 'ok'", (path,)).fetchone()
-    # none, or not one memery wrote
-    if row is None or not _sound_vector(row[0], self.dim or 0): return None
-    return _unit_vector(row[0])
-
-def _unit_vector(blob: bytes) -> np.ndarray:
-    "A stored float16 vector as float32, of length 1."
-    return unit_rows(np.frombuffer(blob, dtype='<f2').astype(np.float32)[None])[0]
+    "The embedding of the image at relative `path`, if the index has one (one memery wrote)."
+    row = self.db.execute("SELECT id FROM images WHERE path = ?", (path,)).fetchone()
+    return self.vectors_of([row[0]]).get(row[0]) if row and isinstance(row[0], int) else None
 
 # with the ids as one JSON list: any number of them, in one parameter
 _AMONG = 'IN (SELECT value FROM json_each(?))'
@@ -456,6 +440,35 @@ def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the t
     with self.transaction(bump=False) as db:
         db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}',
                        [(t, p) for p, t in texts])
+
+@patch
+def without_about(self: Index) -> list[str]:
+    "The paths of the searchable images whose headers have not been read (indexed by an older memery)."
+    return [p for p, in self.rows("SELECT path FROM images LEFT JOIN about ON about.id = images.id "
+                                  "WHERE images.status = 'ok' AND about.id IS NULL{scope} ORDER BY path")]
+
+@patch
+def set_about(self: Index, abouts: list[tuple[str, About]], # (relative path, what its headers say)
+             ):
+    "Record what images already indexed say about themselves."
+    with self.transaction(bump=False) as db: store_about(db, abouts)
+
+@patch
+def about_of(self: Index, ids) -> dict[int, About]:
+    "What the images with row `ids` say about themselves, by id (those whose headers were read)."
+    rows = self.db.execute(f"SELECT id, {', '.join(ABOUT_COLUMNS)}, width, height FROM about JOIN images "
+                           f"USING (id) WHERE id {_AMONG}", (json.dumps([int(i) for i in ids]),))
+    return {i: about_from_row(rest) for i, *rest in rows if isinstance(i, int)}
+
+@patch
+def ids_about(self: Index, conditions: tuple[str, tuple], # SQL on `about` and its parameters (`about_filter`)
+              near: tuple[float, float, float]|None=None, # (latitude, longitude, km): within km of there
+             ) -> set[int]:
+    "The row ids of the searchable images whose `about` meets `conditions`, taken `near` a place."
+    where, params = conditions
+    rows = self.rows("SELECT about.id, lat, lon FROM about JOIN images ON images.id = about.id "
+                     f"WHERE images.status = 'ok'{where}{{scope}}", params)
+    return {r[0] for r in within(rows, near) if isinstance(r[0], int)}
 
 @patch
 def set_meta(self: Index, key: str, # the name of the value

@@ -12,13 +12,14 @@ from pathlib import Path
 from fastcore.basics import patch
 from .fileutils import MemeryError
 from .indexer import Index
+from .metadata import About, about_filter, period, place_position, utc_time
 from .vectors import nearest
-from .words import WordHit, query_terms, word_hits
+from .words import WordHit, fts_term, query_terms, word_hits
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['MATCH_SIDES', 'FUSION_POOL', 'PARTIAL_NUDGE', 'Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given',
-           'image_vector', 'query_vector', 'Match', 'fuse', 'search']
+__all__ = ['MATCH_SIDES', 'SORTS', 'FUSION_POOL', 'PARTIAL_NUDGE', 'Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given',
+           'image_vector', 'query_vector', 'Match', 'fuse', 'search', 'filtered_ids', 'by_date']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -37,6 +38,7 @@ def _short(v) -> str:
             else f"({', '.join(map(repr, v[:2]))}, … {len(v) - 2} more)")
 
 MATCH_SIDES = ('both', 'visual', 'text')
+SORTS = ('score', 'date')
 
 @dataclass(frozen=True, repr=False)
 class Query:
@@ -54,13 +56,20 @@ class Query:
     n: int|None = 20 # how many results, best first; 0 for all
     offset: int = 0 # skip this many of the best results: `offset=20, n=20` is the second page
     match: str = 'both' # 'both': looks and words in/around images, fused; 'visual': looks; 'text': words
+    after: str|None = None # taken on or after this year, month or day: '2019', '2019-06', '2019-06-14'
+    before: str|None = None # taken before this year, month or day: after 2019-06 and before 2019-09 is summer
+    taken: str|None = None # taken in this year, month or day
+    near: str|None = None # taken near this place: a town, region or country's name, or 'latitude,longitude'
+    km: float = 25.0 # how near is near, in km
+    person: str|None = None # with this person named in it (its face regions, IPTC, Lightroom's People|)
+    sort: str = 'score' # 'score': best first; 'date': the best `n`, newest first
 
     def __post_init__(self):
         text, image = _texts(self.text), _paths(self.image)
         tidy = dict(text=text[0] if text else None, image=image[0] if image else None,
                     negative=_texts(self.negative), liked=_paths(self.liked), disliked=_paths(self.disliked),
                     exclude=_paths(self.exclude), n=self.n or None)
-        for name in ('text_weight', 'image_weight', 'negative_weight', 'threshold'):
+        for name in ('text_weight', 'image_weight', 'negative_weight', 'threshold', 'km'):
             value = getattr(self, name)
             if value is None and name == 'threshold': continue
             try: tidy[name] = float(value)
@@ -81,6 +90,11 @@ class Query:
         if self.match == 'text' and not query_terms(self.text):
             raise MemeryError("a search by words only needs words to look for "
                               "(common words such as 'the' do not count)")
+        for name in ('after', 'before', 'taken'):
+            if getattr(self, name) is not None: period(getattr(self, name), name)
+        if self.sort not in SORTS:
+            raise MemeryError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if not self.km > 0: raise MemeryError(f"km must be more than 0, not {self.km:g}")
         if self.threshold is not None and not -1 <= self.threshold <= 1:
             raise MemeryError(f"threshold is a cosine similarity, between -1 and 1, not {self.threshold:g}")
         if not (self.text or self.image or self.liked):
@@ -91,6 +105,17 @@ class Query:
         if not ((self.text and self.text_weight > 0) or (self.image and self.image_weight > 0) or self.liked):
             raise MemeryError("the query's weights leave nothing to look for: "
                               "give the text or the image a weight above 0")
+
+    @property
+    def filtered(self) -> bool:
+        "Does it keep only images taken when, where, or with whom it says?"
+        return any(v is not None for v in (self.after, self.before, self.taken, self.near, self.person))
+
+    def period(self) -> tuple[str|None, str|None]:
+        "The times (ISO 8601, local) its images were taken at or after, and before; None for no bound."
+        starts = [period(v)[0] for v in (self.after, self.taken) if v is not None]
+        ends = [period(v)[i] for v, i in ((self.before, 0), (self.taken, 1)) if v is not None]
+        return max(starts, default=None), min(ends, default=None)
 
     def __repr__(self):
         parts = [repr(self.text)] * bool(self.text)
@@ -199,8 +224,10 @@ class Match:
     id: int|None = field(default=None, repr=False) # its row in the index (`Index.image_file` gives its file)
     matched: str = 'visual' # which side found it: 'visual' (its looks), 'text' (its words), or 'both'
     snippet: str|None = None # its words that matched, in [brackets], when words did
-    # 2: the query's words as a phrase, 1: all of them, 0: looks first (for merging folders' lists)
+    # 3: the query's words as a phrase, 2: all of them, 1: the people and places it names, 0: looks first
     tier: int = field(default=0, repr=False)
+    fields: tuple[str, ...] = () # where its words matched: 'names', 'text', 'people', 'place', 'caption', …
+    about: About|None = field(default=None, repr=False) # what it says about itself, if its headers were read
 
 # %% ../nbs/05_ranker.ipynb #9fe96ece
 FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
@@ -217,7 +244,7 @@ def _word_hits(index: Index, query: Query) -> dict[int, WordHit]:
     return hits
 
 def _tier(hit: WordHit|None, terms: int) -> int:
-    return 0 if hit is None else 2 if hit.phrase else 1 if hit.terms >= terms else 0
+    return 0 if hit is None else 3 if hit.phrase else 2 if hit.terms >= terms else 1 if hit.named else 0
 
 def _scored(index: Index, ids, q: np.ndarray) -> dict[int, tuple[str, float]]:
     "The path and cosine of the searchable images with row `ids`."
@@ -229,7 +256,7 @@ def _by_words(index: Index, hits: dict[int, WordHit], q: np.ndarray, terms: int)
     scored = _scored(index, list(hits), q)
     order = sorted((h for h in hits.values() if h.id in scored),
                    key=lambda h: (-_tier(h, terms), -h.terms, h.rank))
-    return [Match(*scored[h.id], h.id, 'text', h.snippet, _tier(h, terms)) for h in order]
+    return [Match(*scored[h.id], h.id, 'text', h.snippet, _tier(h, terms), h.fields) for h in order]
 
 def fuse(index: Index, # the index searched
          pool: list[Match], # the best images by looks, best first
@@ -250,7 +277,8 @@ def fuse(index: Index, # the index searched
     key = lambda i: (-tier.get(i, 0), -(looks[i][1] + nudge.get(i, 0)))
     by_looks = {m.id for m in pool[:k]}
     side = lambda i: 'visual' if i not in counted else 'both' if i in by_looks else 'text'
-    return [Match(*looks[i], i, side(i), hits[i].snippet if i in counted else None, tier.get(i, 0))
+    return [Match(*looks[i], i, side(i), hits[i].snippet if i in counted else None, tier.get(i, 0),
+                  hits[i].fields if i in counted else ())
             for i in sorted(looks, key=key)]
 
 # %% ../nbs/05_ranker.ipynb #0d9ad29a
@@ -266,13 +294,35 @@ def search(index: Index, # the index to search
     left_out = {index.relative(as_given(index, p)) for p in (*query.exclude, query.image) if p} - {None}
     k = None if query.n is None else query.n + query.offset + len(left_out)
     q = query_vector(index, query, get_encoder)
+    among = filtered_ids(index, query)
     hits = _word_hits(index, query)
+    if among is not None: hits = {i: h for i, h in hits.items() if i in among}
     if query.match == 'text': found = _by_words(index, hits, q, len(query_terms(query.text)))
     else:
-        near = nearest(index, q, k if not hits or k is None else max(k, FUSION_POOL), exact, search_k)
+        pool_size = k if not hits or k is None else max(k, FUSION_POOL)
+        near = nearest(index, q, pool_size, exact, search_k, among=among)
         pool = [Match(n.path, n.score, n.id) for n in near]
         found = fuse(index, pool, hits, q, len(query_terms(query.text)), k) if hits else pool
     found = [m for m in found if m.path not in left_out and
              (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')]
     found = found[query.offset:][:query.n]
-    return [replace(m, path=index.path(m.path)) for m in found]
+    abouts = index.about_of([m.id for m in found])
+    found = [replace(m, path=index.path(m.path), about=abouts.get(m.id)) for m in found]
+    return by_date(found) if query.sort == 'date' else found
+
+def filtered_ids(index: Index, # the index searched
+                 query: Query, # its after, before, taken, near (with km) and person
+                ) -> set[int]|None:
+    "The row ids of the images the query's filters keep (taken when, where, with whom); None if it has none."
+    if not query.filtered: return None
+    start, end = query.period()
+    near = (*place_position(query.near), query.km) if query.near else None
+    person = f'people : {fts_term(query.person)}' if query.person else None
+    return index.ids_about(about_filter(start, end, near, person), near)
+
+def by_date(matches: list[Match]) -> list[Match]:
+    "`matches`, newest first (by the time they were taken, in UTC where the offset is known); undated last."
+    def when(m):
+        if m.about is None or m.about.taken is None: return ''
+        return utc_time(m.about.taken, m.about.offset)
+    return sorted(matches, key=when, reverse=True)

@@ -6,11 +6,12 @@
 from __future__ import annotations
 import re, sqlite3
 from contextlib import contextmanager
+from .metadata import ABOUT_WORDS
 from .words import path_words
 
 # %% auto #0
-__all__ = ['SCHEMA_V1', 'MIGRATIONS', 'SCHEMA_VERSION', 'drop_vector_record', 'track_vector_changes', 'mend_vector_changes',
-           'transaction', 'compact', 'in_memory', 'schema_version', 'upgrade']
+__all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'drop_vector_record', 'track_vector_changes',
+           'mend_vector_changes', 'transaction', 'compact', 'in_memory', 'schema_version', 'upgrade']
 
 # %% ../nbs/19_schema.ipynb #84fa7192
 SCHEMA_V1 = """
@@ -90,8 +91,25 @@ def _vector_changes(db: sqlite3.Connection):
                     for k in ('generation', 'vector_generation'))
     if written != gen: drop_vector_record(db) # changed since: unknown
 
+ABOUT_TABLE = """CREATE TABLE about (
+    id INTEGER PRIMARY KEY, taken TEXT, utc_offset TEXT, taken_from TEXT, lat REAL, lon REAL, place TEXT,
+    camera TEXT, lens TEXT, title TEXT, description TEXT, keywords TEXT, people TEXT, prompt TEXT,
+    negative_prompt TEXT)"""
+
+def _about_table(db: sqlite3.Connection):
+    "Schema 5: what images say about themselves (`memery.metadata`), and its words as columns of `words`."
+    db.execute(ABOUT_TABLE)
+    db.execute('CREATE INDEX about_taken ON about (taken)')
+    # FTS5 tables take no new columns: a new table, filled from the old
+    columns = ', '.join(('names', 'text', 'read UNINDEXED') + ABOUT_WORDS)
+    db.execute(f"CREATE VIRTUAL TABLE words_v5 USING fts5({columns}, "
+               "tokenize = 'porter unicode61 remove_diacritics 2')")
+    db.execute('INSERT INTO words_v5 (rowid, names, text, read) SELECT rowid, names, text, read FROM words')
+    db.execute('DROP TABLE words')
+    db.execute('ALTER TABLE words_v5 RENAME TO words')
+
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
-MIGRATIONS = [_permanent_ids, _words_table, _vector_changes]
+MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51

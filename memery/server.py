@@ -31,10 +31,11 @@ except ImportError as e: # the server's packages are an extra
                       "pip install 'memery[serve]'") from None
 
 # %% auto #0
-__all__ = ['DEFAULT_RESULTS', 'MAX_RESULTS', 'MAX_UPLOAD', 'MAX_BODY', 'MAX_SKIPPED_LISTED', 'THUMB_SIZES', 'STATIC', 'router',
-           'IMAGE_ID', 'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served', 'NotFound', 'TooLarge', 'image_id', 'parse_id',
-           'SearchRequest', 'decode_upload', 'Library', 'Error', 'Result', 'Found', 'Skipped', 'FolderStatus', 'Status',
-           'status', 'search_post', 'search_get', 'thumb', 'image', 'Guard', 'make_app', 'serve']
+__all__ = ['DEFAULT_RESULTS', 'MAX_RESULTS', 'MAX_UPLOAD', 'MAX_BODY', 'MAX_SKIPPED_LISTED', 'ABOUT_SHOWN', 'THUMB_SIZES',
+           'STATIC', 'router', 'IMAGE_ID', 'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served', 'NotFound', 'TooLarge',
+           'image_id', 'parse_id', 'SearchRequest', 'decode_upload', 'Library', 'Error', 'Result', 'Found', 'Skipped',
+           'FolderStatus', 'Status', 'status', 'search_post', 'search_get', 'thumb', 'image', 'Guard', 'make_app',
+           'serve']
 
 # %% ../nbs/11_server.ipynb #97e6443e
 @dataclass
@@ -99,6 +100,16 @@ class SearchRequest(BaseModel):
     match: Literal['both', 'visual', 'text'] = Field('both', description="'both': by looks and by the words "
                                                      "in and around images; 'visual': by looks only; "
                                                      "'text': by words only")
+    after: str|None = Field(None, max_length=10, description="taken on or after this year, month or day: "
+                                                             "2019, 2019-06, 2019-06-14")
+    before: str|None = Field(None, max_length=10, description="taken before this year, month or day")
+    taken: str|None = Field(None, max_length=10, description="taken in this year, month or day")
+    near: str|None = Field(None, max_length=200, description="taken near this town, region or country, "
+                                                             "or 'latitude,longitude'")
+    km: float = Field(25.0, gt=0, le=20_000, description="how near is near, in km")
+    person: str|None = Field(None, max_length=200, description="with this person named in it")
+    sort: Literal['score', 'date'] = Field('score', description="'score': best first; "
+                                                                "'date': the best n, newest first")
 
     def query(self, image, # the example image's path: the request names it by id, or uploads it
               liked: list[str], # the paths of the images its `liked` ids name
@@ -108,7 +119,8 @@ class SearchRequest(BaseModel):
         return Query(self.text, image=image, negative=self.negatives, text_weight=self.text_weight,
                      image_weight=self.image_weight, negative_weight=self.negative_weight, liked=liked,
                      disliked=disliked, exclude=disliked, threshold=self.threshold, n=self.n,
-                     offset=self.offset, match=self.match)
+                     offset=self.offset, match=self.match, after=self.after, before=self.before,
+                     taken=self.taken, near=self.near, km=self.km, person=self.person, sort=self.sort)
 
 # %% ../nbs/11_server.ipynb #8354d96e
 def decode_upload(data: str) -> bytes:
@@ -220,6 +232,9 @@ def status(self: Library) -> dict:
     return dict(version=memery.__version__, model=self.key, model_error=self.model_error, folders=folders)
 
 # %% ../nbs/11_server.ipynb #0c2ef61f
+# what a result says about itself, in the API's answers
+ABOUT_SHOWN = ('taken', 'taken_from', 'place', 'lat', 'lon', 'people', 'camera', 'title', 'width', 'height')
+
 @patch
 def _path_of(self: Library, folder: Folder, number: int, id: str) -> str:
     "The path under its folder of the image with `id`, which must be in folder `number`."
@@ -244,7 +259,9 @@ def search(self: Library, request: SearchRequest) -> dict:
         results = folder.search(request.query(image=image, liked=paths(request.liked), disliked=disliked))
         why_empty = self._why_empty(served, results)
     found = [dict(id=image_id(served.number, m.id), path=Path(m.path).relative_to(served.path).as_posix(),
-                  score=round(m.score, 6), matched=m.matched, snippet=m.snippet) for m in results]
+                  score=round(m.score, 6), matched=m.matched, snippet=m.snippet,
+                  **{k: v for k, v in (m.about.to_dict() if m.about else {}).items() if k in ABOUT_SHOWN})
+             for m in results]
     return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=why_empty,
                 seconds=round(time.perf_counter() - start, 4))
 
@@ -305,6 +322,16 @@ class Result(BaseModel):
                                      "or 'both'")
     snippet: str|None = Field(None, description="its words that matched the query, in [brackets]; "
                                                 "null when its looks alone found it")
+    taken: str|None = Field(None, description="when it was taken, ISO 8601 (with its offset, if known)")
+    taken_from: str|None = Field(None, description="from where: 'exif', 'xmp', or 'file' (its date)")
+    place: str|None = Field(None, description="the place of its GPS position: town, county, region, country")
+    lat: float|None = Field(None, description="its GPS latitude (the API's alone: the page shows the place)")
+    lon: float|None = Field(None, description="its GPS longitude")
+    people: list[str]|None = Field(None, description="the people named in it")
+    camera: str|None = Field(None, description="the camera, or the generator's model")
+    title: str|None = Field(None, description="its title")
+    width: int|None = Field(None, description="in pixels")
+    height: int|None = Field(None, description="in pixels")
 
 class Found(BaseModel):
     "A search's answer."

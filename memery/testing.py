@@ -15,10 +15,10 @@ from .fileutils import image_extensions
 
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
-           'FOLDERS', 'SCRATCH_VARIABLE', 'ColourCLIP', 'colour_tokenizer', 'ColourPixels', 'colour_model',
+           'FOLDERS', 'SCRATCH_VARIABLE', 'XMP_WRAP', 'ColourCLIP', 'colour_tokenizer', 'ColourPixels', 'colour_model',
            'make_colour_folder', 'copy_images', 'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder',
            'tiny_clip', 'run_unprivileged', 'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder',
-           'isolate_tests']
+           'isolate_tests', 'make_told_folder']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0),
@@ -390,3 +390,74 @@ def isolate_tests(cells=None, # cells nbdev-test will run, passed to its `test_s
     # it would fail on a missing one
     Finalize(None, shutil.rmtree, args=(root,), kwargs={'ignore_errors': True}, exitpriority=-1000)
     return root
+
+# %% ../nbs/09_testing.ipynb #40939003
+XMP_WRAP = ('<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"'
+            ' xmlns:lr="http://ns.adobe.com/lightroom/1.0/"'
+            ' xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/">{}'
+            '</rdf:Description></rdf:RDF></x:xmpmeta>')
+
+def _bag(tag: str, *items: str) -> str:
+    return f"<{tag}><rdf:Bag>{''.join(f'<rdf:li>{i}</rdf:li>' for i in items)}</rdf:Bag></{tag}>"
+
+def _told(folder: Path, name: str, colour: str, exif: dict=None, exif_ifd: dict=None, gps: dict=None,
+          xmp: str|None=None, text: dict=None, ztext: dict=None):
+    "Write a swatch of `colour` at `folder/name` with these headers."
+    from PIL import PngImagePlugin
+    rgb = tuple(int(255 * c) for c in PALETTE[colour])
+    im, ex = Image.new('RGB', (48, 40), rgb), Image.Exif()
+    ex.update(exif or {})
+    if exif_ifd: ex.get_ifd(0x8769).update(exif_ifd)
+    if gps: ex.get_ifd(0x8825).update(gps)
+    kw = dict(exif=ex)
+    if xmp is not None: kw['xmp'] = xmp.encode()
+    if name.endswith('.png'):
+        kw['pnginfo'] = info = PngImagePlugin.PngInfo()
+        for key, value in (text or {}).items(): info.add_text(key, value)
+        for key, value in (ztext or {}).items(): info.add_text(key, value, zip=True)
+    im.save(folder/name, **kw)
+
+def make_told_folder(folder, # where to write them (created if missing)
+                    ) -> dict[str, str]:
+    "Write swatches whose headers say when, where, who and what; the names of the ones that tell, by what."
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lisbon = {1: 'N', 2: (38.0, 43.0, 20.0), 3: 'W', 4: (9.0, 8.0, 21.0)}
+    when = lambda t, offset='+00:00': {0x9003: t, 0x9011: offset}
+    a1111 = ("an astronaut riding a horse on the moon, highly detailed\nNegative prompt: blurry\n"
+             "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, Model: sd_xl_base_1.0")
+    comfy = ('{"3": {"class_type": "KSampler", "inputs": {"positive": ["6", 0], "negative": ["7", 0]}}, '
+             '"6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a lighthouse in a thunderstorm"}}, '
+             '"7": {"class_type": "CLIPTextEncode", "inputs": {"text": "people"}}}')
+    told = {'2018': 'IMG_0001.jpg', 'summer 2019': 'IMG_0002.jpg', '2020': 'IMG_0003.jpg',
+            'lisbon': 'IMG_0004.jpg', 'jenny': 'IMG_0005.jpg', 'title': 'IMG_0006.jpg', 'tom': 'IMG_0007.jpg',
+            'a1111': '00042-1234.png', 'comfy': 'ComfyUI_00007_.png'}
+    _told(folder, told['2018'], 'cyan', exif_ifd=when('2018:03:02 10:00:00'))
+    _told(folder, told['summer 2019'], 'orange', {0x010F: 'Apple', 0x0110: 'iPhone 12'},
+          when('2019:07:14 18:03:22', '+01:00'))
+    _told(folder, told['2020'], 'purple', exif_ifd=when('2020:12:25 09:30:00', '-05:00'))
+    _told(folder, told['lisbon'], 'grey', gps=lisbon)
+    _told(folder, told['jenny'], 'yellow', exif_ifd=when('2021:05:01 15:00:00'),
+          xmp=XMP_WRAP.format(_bag('mwg-rs:RegionList', '<mwg-rs:Name>Jenny Baker</mwg-rs:Name>')))
+    _told(folder, told['title'], 'blue', xmp=XMP_WRAP.format(
+        '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Grandma at the garden party</rdf:li></rdf:Alt>'
+        '</dc:title>'))
+    tom = _bag('lr:hierarchicalSubject', 'People|Tom Okafor')
+    _told(folder, told['tom'], 'brown', xmp=XMP_WRAP.format(tom))
+    _told(folder, told['a1111'], 'green', text={'parameters': a1111})
+    _told(folder, told['comfy'], 'black', text={'prompt': comfy})
+    for i, colour in enumerate(['red', 'pink', 'white', 'orange', 'blue', 'yellow']):
+        _told(folder, f'IMG_01{i:02}.jpg', colour)
+    # hostile: read as data, and indexed all the same
+    laughs = ('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+              + XMP_WRAP.format('<dc:title>&b;&b;&b;&b;&b;&b;&b;&b;</dc:title>'))
+    _told(folder, 'hostile-zero-date.jpg', 'red', exif_ifd=when('0000:00:00 00:00:00', '+99:99'))
+    _told(folder, 'hostile-year-9999.jpg', 'red', exif_ifd=when('9999:12:31 23:59:59'))
+    _told(folder, 'hostile-gps.jpg', 'red', gps={1: 'N', 2: (400.0, 0.0, 0.0), 3: 'E', 4: (1.0, 0.0, 0.0)})
+    _told(folder, 'hostile-64k.jpg', 'red', {0x010F: 'M' * 60_000, 0x0110: '\x1b]0;pwned\x07'})
+    _told(folder, 'hostile-entities.jpg', 'red', xmp=laughs)
+    _told(folder, 'hostile-ztxt.png', 'red', ztext={'parameters': 'x' * 5_000_000})
+    _told(folder, 'hostile-prompt.png', 'red', text={'parameters': 'a castle ' * 120_000})
+    return told

@@ -11,23 +11,15 @@ from pathlib import Path
 from typing import NamedTuple
 import numpy as np
 from .fileutils import IndexDamageWarning, MemeryError, no_wider_than, signing_key
-from .indexer import Index, unit_rows
+from .indexer import Index, Vectors
 from .schema import drop_vector_record, track_vector_changes
 
 # %% auto #0
-__all__ = ['VECTOR_CACHE_SIZE', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'EXACT_LIMIT', 'SCANNED', 'RERANKED', 'Vectors',
+__all__ = ['VECTOR_CACHE_SIZE', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'EXACT_LIMIT', 'SCANNED', 'RERANKED', 'AMONG_READ',
            'all_vectors', 'VectorFile', 'write_vector_file', 'vector_file', 'build_tree', 'tree', 'approximate',
            'refresh', 'Neighbour', 'default_search_k', 'nearest']
 
 # %% ../nbs/18_vectors.ipynb #c596c06f
-@dataclass
-class Vectors:
-    "The embeddings of an index's readable images, as one float32 matrix."
-    generation: int # the index's generation they were read at
-    ids: np.ndarray # SQLite row ids
-    paths: list[str] # relative to the folder
-    matrix: np.ndarray # float32, one unit vector per row
-
 _vector_cache: dict[str, Vectors] = {}
 VECTOR_CACHE_SIZE = 4 # indexes whose vectors stay in memory
 
@@ -36,10 +28,7 @@ def all_vectors(index: Index) -> Vectors:
     gen, key = index.generation, f'{index.db_path}\0{index.scope}'
     cached = _vector_cache.get(key)
     if cached is not None and cached.generation == gen: return cached
-    rows = [row for batch in index.vector_rows() for row in batch]
-    blobs = np.frombuffer(b''.join(r[2] for r in rows), dtype='<f2').reshape(len(rows), index.dim or 0)
-    found = Vectors(gen, np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows],
-                    unit_rows(blobs.astype(np.float32)))
+    found = index.vectors()
     _vector_cache.pop(key, None)
     _vector_cache[key] = found
     # the least recently loaded go first
@@ -425,13 +414,34 @@ def _approximate(index: Index, found_by, vf: VectorFile|None, q: np.ndarray, k: 
     return _neighbours(index, found[top], scores[top])
 
 # %% ../nbs/18_vectors.ipynb #99b747b1
+# a filter that keeps this many images or fewer reads their vectors from the database;
+# one that keeps more masks all the vectors
+AMONG_READ = 20_000
+
+def _among(index: Index, q: np.ndarray, k: int|None, among: set[int]) -> list[Neighbour]:
+    "Exact search of the images with row ids `among` alone."
+    if len(among) <= AMONG_READ:
+        found = index.vectors_of(among)
+        ids = np.fromiter(found, dtype=np.int64, count=len(found))
+        matrix = np.stack(list(found.values())) if found else np.zeros((0, index.dim or 0), np.float32)
+    else:
+        v = all_vectors(index)
+        kept = np.isin(v.ids, np.fromiter(among, dtype=np.int64, count=len(among)))
+        ids, matrix = v.ids[kept], v.matrix[kept]
+    if not len(ids): return []
+    scores = matrix @ q
+    best = _best(scores, len(ids) if k is None else k)
+    return _neighbours(index, ids[best], scores[best])
+
 def nearest(index: Index, # the index to search
             vector: np.ndarray, # a unit query vector
             k: int|None, # how many images to return; None for all
             exact: bool|None=None, # True: always exact; False: the tree if any; None: as `approximate` says
             search_k: int|None=None, # nodes for Annoy to inspect (default: `default_search_k(k, images)`)
+            among: set[int]|None=None, # the row ids of the only images to consider (a filter's); None: all
            ) -> list[Neighbour]:
     "The `k` images of `index` closest to `vector`, best first."
+    if among is not None: return _among(index, vector, k, among)
     # the file holds the whole folder's vectors, not a subfolder's
     vf = None if index.scope else vector_file(index)
     # at most: some changed rows are in the file too

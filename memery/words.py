@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 import numpy as np
 from .fileutils import IndexDamageWarning, MemeryError
+from .metadata import ABOUT_WORDS
 # Pillow is for reading text only: a search imports this module, and need not import it
 if TYPE_CHECKING: from PIL import Image
 
 # %% auto #0
-__all__ = ['STOPWORDS', 'WORD_HITS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'path_words', 'query_terms', 'fts_term',
-           'fts_phrase', 'WordHit', 'word_hits', 'need_ocr', 'ocr_engine', 'TextReader']
+__all__ = ['STOPWORDS', 'WORD_COLUMNS', 'NAMING', 'WORD_HITS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'path_words',
+           'query_terms', 'fts_term', 'fts_phrase', 'WordHit', 'word_hits', 'drop_words', 'set_words', 'rename_words',
+           'copy_words', 'need_ocr', 'ocr_engine', 'TextReader']
 
 # %% ../nbs/15_words.ipynb #f0ae969b
 _SPLITS = re.compile(r'(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])')
@@ -56,14 +58,22 @@ def fts_phrase(text: str) -> str|None:
     return fts_term(' '.join(words)) if len(words) > 1 else None
 
 # %% ../nbs/15_words.ipynb #b170fa1b
+# the columns of an index's `words`, with their weights in BM25
+WORD_COLUMNS = {'names': 1.0, 'text': 1.0, 'read': 0.0, 'caption': 3.0, 'people': 6.0, 'place': 4.0,
+                'keywords': 2.0, 'prompt': 1.0, 'camera': 0.5}
+# where a query's word names someone, or somewhere
+NAMING = ('people', 'place')
+
 @dataclass
 class WordHit:
-    "How the words of an image (its path's, and the text read in it) match a query."
+    "How the words of an image (its path's, the text read in it, what it says of itself) match a query."
     id: int # the image's row
     terms: int # how many of the query's words it has
     phrase: bool # it has the query's words in a row, in order
     rank: float # BM25, as SQLite gives it: lower is better
     snippet: str # its words around the matches, which are in [brackets]
+    fields: tuple[str, ...] = () # the columns of `words` that matched ('names', 'text', 'people', …)
+    named: bool = False # the query's words that name people or places here, all of them name them in it
 
 WORD_HITS = 1000 # the most images a word search returns
 
@@ -74,8 +84,11 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
     "The searchable images whose words match any of `text`'s, by row id, best (BM25) first."
     terms = query_terms(text)
     if not terms: return {}
-    found = "SELECT words.rowid, bm25(words), snippet(words, -1, '[', ']', '…', 12) FROM words JOIN images"
+    weights = ', '.join(map(str, WORD_COLUMNS.values()))
+    found = (f"SELECT words.rowid, bm25(words, {weights}), snippet(words, -1, '[', ']', '…', 12) "
+             f"FROM words JOIN images")
     where = "ON images.id = words.rowid WHERE words MATCH ? AND images.status = 'ok'"
+    columns = [c for c, weight in WORD_COLUMNS.items() if weight]
     try:
         rows = index.rows(f"{found} {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}",
                           (' OR '.join(map(fts_term, terms)),))
@@ -84,7 +97,9 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
             "The images among the ranked ones whose words match FTS query `q`: a posting list, fast."
             if not q: return set()
             return {i for i, in index.db.execute('SELECT rowid FROM words WHERE words MATCH ?', (q,))} & ids
-        counts = Counter(i for t in terms for i in matching(fts_term(t)))
+        where_found = {(c, t): matching(f'{c} : {fts_term(t)}') for c in columns for t in terms}
+        having = {t: set().union(*(where_found[c, t] for c in columns)) for t in terms}
+        counts = Counter(i for t in terms for i in having[t])
         phrase = matching(fts_phrase(text))
     # planted, or damaged: the vectors still answer
     except sqlite3.DatabaseError as e:
@@ -92,9 +107,47 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
                       f"`memery purge {index.root}` and indexing again rebuilds them",
                       IndexDamageWarning, stacklevel=2)
         return {}
+    naming = [set().union(*(where_found[c, t] for c in NAMING)) for t in terms]
+    naming = [n for n in naming if n]
+    named = set.intersection(*naming) if naming else set()
+    fields = lambda i: tuple(c for c in columns if any(i in where_found[c, t] for t in terms))
     return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1),
-                       float(rank), str(snip))
+                       float(rank), str(snip), fields(i), i in named)
             for i, rank, snip in rows if isinstance(i, int) and isinstance(rank, (int, float))}
+
+# %% ../nbs/15_words.ipynb #87a03c0e
+_ID_OF = '(SELECT id FROM images WHERE path = ?)'
+
+def drop_words(db: sqlite3.Connection, # an index's database, in a transaction
+               paths, # relative paths of images
+              ):
+    "Remove the words of the images at `paths`."
+    db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in paths])
+
+def set_words(db: sqlite3.Connection, # an index's database, in a transaction
+              rows: list[tuple[str, str, bool]], # (relative path, the text read in it, whether OCR read it)
+             ):
+    "Give the images at the paths of `rows` their words afresh."
+    drop_words(db, [p for p, _, _ in rows])
+    db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)',
+                   [(p, path_words(p), t, int(r)) for p, t, r in rows])
+
+def rename_words(db: sqlite3.Connection, # an index's database, in a transaction
+                 moves: list[tuple[str, str]], # (old path, new path) of images that moved
+                ):
+    "Give moved images their new paths' words; the rest of their words go with them."
+    db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}',
+                   [(path_words(new), new) for _, new in moves])
+
+def copy_words(db: sqlite3.Connection, # an index's database, in a transaction
+               pairs: list[tuple[str, str]], # (a path, another path with the same file)
+              ):
+    "Give the image at the second path of each pair the words of the first, with its own path's words."
+    drop_words(db, [new for _, new in pairs])
+    kept = ', '.join(('text', 'read') + ABOUT_WORDS)
+    db.executemany(f'INSERT INTO words (rowid, names, {kept}) '
+                   f'SELECT {_ID_OF}, ?, {kept} FROM words WHERE rowid = {_ID_OF}',
+                   [(new, path_words(new), src) for src, new in pairs])
 
 # %% ../nbs/15_words.ipynb #2ce21825
 PROBE_SIDE = 448 # longest side of the image detection looks at first: large text only, cheaply
