@@ -18,8 +18,8 @@ from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
 # %% auto #0
-__all__ = ['STATIC', 'MATCH_LABELS', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'ResultTab', 'last_folder', 'AppPage', 'appPage',
-           'DuplicatesTab']
+__all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'caption', 'ResultTab', 'last_folder',
+           'AppPage', 'appPage', 'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
@@ -54,6 +54,16 @@ class ResultGrid(anywidget.AnyWidget):
 # %% ../nbs/08_gui.ipynb #27b89377
 # the sidebar's names for `Query.match`
 MATCH_LABELS = {'both': 'looks and words', 'visual': 'looks only', 'text': 'words only'}
+# the sidebar's names for `Query.sort`
+SORT_LABELS = {'score': 'best first', 'date': 'newest first'}
+
+def _filters(q: Query) -> list[str]:
+    "What `q` keeps (when taken, near where, with whom) and how it sorts, in a few words each."
+    when = (f'{q.after} to {q.before}' if q.after and q.before else f'from {q.after}' if q.after
+            else f'before {q.before}' if q.before else None)
+    near = q.near and f'near {q.near}' + (f' ({q.km:g} km)' if q.km != Query.km else '')
+    sort = SORT_LABELS[q.sort] if q.sort != 'score' else None
+    return [p for p in (when, q.taken and f'in {q.taken}', near, q.person, sort) if p]
 
 @dataclass(frozen=True)
 class Search:
@@ -71,13 +81,13 @@ class Search:
         title = ' + '.join(parts) or f'{len(q.liked)} liked'
         negative = f" − {', '.join(q.negative)}" if q.negative else ''
         match = f' ({MATCH_LABELS[q.match]})' if q.match != 'both' else ''
-        return title + negative + match
+        return ' · '.join([title + negative + match, *_filters(q)])
 
     @property
     def title(self) -> str:
         "A short tab title: the description, cut, and the round."
         title = self.description
-        if len(title) > 28: title = title[:27] + '…'
+        if len(title) > 28: title = title[:27].rstrip() + '…'
         return title + (f' ↻{self.round}' if self.round else '')
 
     def refined(self, liked: Sequence[str], # paths of the results liked in this round
@@ -89,6 +99,14 @@ class Search:
 
 # %% ../nbs/08_gui.ipynb #34e3ea63
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
+
+def caption(match: Match) -> str:
+    "A result's caption: the day it was taken (if its headers say), its place's first part, its file name."
+    about = match.about
+    told = about is not None and about.taken is not None and about.taken_from != 'file'
+    day = about.taken[:10] if told else None
+    place = about.place.split(',')[0].strip() if about is not None and about.place else None
+    return ' · '.join(p for p in (day, place, Path(match.path).name) if p)
 
 class ResultTab(W.VBox):
     "A search's results: a summary, *Refine* and *Close* buttons, the marks Refine will use, the thumbnails."
@@ -104,7 +122,7 @@ class ResultTab(W.VBox):
         liked, disliked = (search.query.liked, search.query.disliked) if search.query else ((), ())
         thumbs = thumbnails.many(paths, make=False)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
-        self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths,
+        self.grid = ResultGrid(names=[caption(m) for m in matches], paths=paths,
                                scores=[m.score for m in matches], thumbs=thumbs,
                                words=[m.snippet or '' for m in matches],
                                loading=bool(self._missing), title=search.description,
@@ -228,10 +246,22 @@ class AppPage(W.HBox):
                                 description='Match', **wide,
                                 tooltip='What finds an image: its looks, its words (the text in it, '
                                         'its folder and file names), or both')
+        self.after = W.Text(placeholder='2019-06', description='After', **wide,
+                            tooltip='Taken on or after this year, month or day: 2019, 2019-06, 2019-06-14')
+        self.before = W.Text(placeholder='2019-09', description='Before', **wide,
+                             tooltip='Taken before this year, month or day: 2019, 2019-09, 2019-09-01')
+        self.person = W.Text(placeholder='Jenny', description='Person', **wide,
+                             tooltip='With this person named in it (its face regions or people tags)')
+        self.near = W.Text(placeholder='Lisbon, or 38.7,-9.1', description='Near', **wide,
+                           tooltip=f'Taken within {Query.km:g} km of this town, region, country or position')
+        self.sort = W.Dropdown(options=[(label, key) for key, label in SORT_LABELS.items()],
+                               description='Sort', **wide,
+                               tooltip='Best first, or the best results newest first (when they were taken)')
         self.n = W.BoundedIntText(value=n, min=1, max=1000, description='Results', **wide)
         self.search_button = W.Button(description='Search', button_style='primary', icon='search',
                                       layout=W.Layout(flex='2'))
-        self.clear_button = W.Button(description='Clear', tooltip='Empty the query, Not and Image boxes',
+        self.clear_button = W.Button(description='Clear',
+                                     tooltip='Empty the query, Not, Image and filter boxes',
                                      layout=W.Layout(flex='1'))
         self.dupes_button = W.Button(description='Duplicates', icon='clone', layout=W.Layout(width='auto'),
                                      tooltip="A tab of the folder's copies and near-copies, "
@@ -247,12 +277,13 @@ class AppPage(W.HBox):
         # ipywidgets 8 deprecates on_submit, yet it is still the one way to hear Enter alone
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', DeprecationWarning)
-            for box in (self.folder, self.query, self.negative, self.image):
+            for box in (self.folder, self.query, self.negative, self.image, self.after, self.before,
+                        self.person, self.near):
                 box.on_submit(lambda _: self.search())
         heading = W.HTML('<div style="line-height:1.3"><b style="font-size:1.15em">memery</b><br>'
                          '<span style="opacity:.7">search your images in plain language</span></div>')
         sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload,
-                          self.match, self.n,
+                          self.match, self.after, self.before, self.person, self.near, self.sort, self.n,
                           W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')),
                           self.dupes_button, self.jobs, self.message],
                          layout=W.Layout(width='270px', min_width='240px', gap='4px'))
@@ -372,18 +403,30 @@ def _follow(self: AppPage, change):
     if q is None: return # a duplicates tab: its folder is all it searched
     self.query.value, self.negative.value = q.text or '', ', '.join(q.negative)
     self.image.value, self.n.value, self.match.value = q.image or '', q.n or self.n.value, q.match
+    self.after.value, self.before.value, self.sort.value = q.after or '', q.before or '', q.sort
+    self.person.value, self.near.value = q.person or '', q.near or ''
 
 @patch
 def clear(self: AppPage):
-    "Empty the query, Not and Image boxes, for a new search."
-    self.query.value = self.negative.value = self.image.value = ''
+    "Empty the query, Not, Image and filter boxes, and sort best first, for a new search."
+    for box in (self.query, self.negative, self.image, self.after, self.before, self.person, self.near):
+        box.value = ''
+    self.sort.value = 'score'
 
 # %% ../nbs/08_gui.ipynb #21509b3a
 @patch
+def sidebar_query(self: AppPage) -> Query:
+    "The `Query` the sidebar holds; `MemeryError` if it cannot be one (nothing to look for, a bad date)."
+    # an empty box is no filter
+    given = lambda box: box.value.strip() or None
+    return Query(self.query.value, image=self.image.value, negative=self.negative.value, n=self.n.value,
+                 match=self.match.value, after=given(self.after), before=given(self.before),
+                 person=given(self.person), near=given(self.near), sort=self.sort.value)
+
+@patch
 def search(self: AppPage):
     "Search with what the sidebar holds, in a new tab."
-    try: query = Query(self.query.value, image=self.image.value, negative=self.negative.value, n=self.n.value,
-                       match=self.match.value)
+    try: query = self.sidebar_query()
     except MemeryError as e: return self.say(str(e), error=True)
     self._start(Search(self.folder.value.strip(), query))
 

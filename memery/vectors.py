@@ -414,22 +414,35 @@ def _approximate(index: Index, found_by, vf: VectorFile|None, q: np.ndarray, k: 
     return _neighbours(index, found[top], scores[top])
 
 # %% ../nbs/18_vectors.ipynb #99b747b1
-# a filter that keeps this many images or fewer reads their vectors from the database;
-# one that keeps more masks all the vectors
+# a filter that keeps this many images or fewer, in a folder without a vector file, reads their vectors
+# from the database; one that keeps more masks all the vectors
 AMONG_READ = 20_000
+
+def _among_file(index: Index, vf: VectorFile, q: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "Ids and scores of the images with row ids `among`: their rows of the vector file, or changed since."
+    positions = np.minimum(np.searchsorted(vf.ids, among), max(len(vf.ids) - 1, 0))
+    kept = (vf.ids[positions] == among) & ~np.isin(among, vf.changed) if len(vf.ids) else among[:0] > 0
+    rows = positions[kept]
+    fresh, vectors = _changed(index, vf)
+    now = np.isin(fresh, among)
+    ids = np.concatenate([vf.ids[rows], fresh[now]])
+    return ids, np.concatenate([vf.matrix[rows].astype(np.float32) @ q, vectors[now] @ q])
 
 def _among(index: Index, q: np.ndarray, k: int|None, among: set[int]) -> list[Neighbour]:
     "Exact search of the images with row ids `among` alone."
-    if len(among) <= AMONG_READ:
-        found = index.vectors_of(among)
+    wanted = np.sort(np.fromiter(among, dtype=np.int64, count=len(among)))
+    vf = None if index.scope or not len(wanted) else vector_file(index)
+    if vf is not None: ids, scores = _among_file(index, vf, np.asarray(q, np.float32), wanted)
+    elif len(wanted) <= AMONG_READ:
+        found = index.vectors_of(wanted.tolist())
         ids = np.fromiter(found, dtype=np.int64, count=len(found))
         matrix = np.stack(list(found.values())) if found else np.zeros((0, index.dim or 0), np.float32)
+        scores = matrix @ q
     else:
         v = all_vectors(index)
-        kept = np.isin(v.ids, np.fromiter(among, dtype=np.int64, count=len(among)))
-        ids, matrix = v.ids[kept], v.matrix[kept]
+        kept = np.isin(v.ids, wanted)
+        ids, scores = v.ids[kept], v.matrix[kept] @ q
     if not len(ids): return []
-    scores = matrix @ q
     best = _best(scores, len(ids) if k is None else k)
     return _neighbours(index, ids[best], scores[best])
 

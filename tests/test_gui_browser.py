@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from memery.core import Query
 from memery.gui import Search
+from memery.testing import make_told_folder
 from browser import CHROMIUM, CHROMIUM_ARGS, free_port, make_picture_folder, need_chromium, snap
 
 need_chromium()
@@ -243,4 +244,65 @@ def test_errors_are_short_messages(page):
     search(page, 'red')
     expect(page.locator('.widget-html', has_text='folder not found: /no/such/folder')).to_be_visible()
     assert 'Traceback' not in page.locator('.widget-tab').first.inner_text()
+    folder.fill(pictures)
+
+
+def box(page, placeholder: str):
+    "The sidebar's text box showing `placeholder` when empty."
+    return page.locator(f'input[placeholder="{placeholder}"]')
+
+
+def test_taken_when_with_whom_newest_first(page, lab, tmp_path):
+    "After, Before, Person and Sort keep the pictures whose headers say so, in order, captioned by day."
+    told = make_told_folder(lab['root']/'told')
+    folder = box(page, '~/Pictures')
+    pictures = folder.input_value()
+    tabs = page.locator('.widget-tab .lm-TabBar-tab')
+    before_count = tabs.count()
+    button(page, 'Clear').click()
+    folder.fill(str(lab['root']/'told'))
+    box(page, '2019-06').fill('2019-06')
+    box(page, '2019-09').fill('2019-09')
+    search(page, 'red')
+    wait_for_tab(page, before_count + 1, 'red · 2019-06 to 2019-09')
+    all_loaded(page, 1)
+    # the one taken in summer 2019, captioned with its day
+    assert [name for _, name in results(page)] == [f"2019-07-14 · {told['summer 2019']}"]
+
+    box(page, '2019-06').fill('')
+    box(page, '2019-09').fill('')
+    box(page, 'Jenny').fill('Jenny')
+    search(page, 'red')
+    wait_for_tab(page, before_count + 2, 'red · Jenny')
+    all_loaded(page, 1)
+    assert [name for _, name in results(page)] == [f"2021-05-01 · {told['jenny']}"]
+
+    box(page, 'Jenny').fill('')
+    box(page, '2019-09').fill('2022')
+    sort = page.locator('.widget-dropdown', has=page.locator('label', has_text='Sort')).locator('select')
+    sort.select_option(label='newest first')
+    search(page, 'red')
+    wait_for_tab(page, before_count + 3, Search('', Query('red', before='2022', sort='date')).title)
+    all_loaded(page, 4)
+    newest = [f"2021-05-01 · {told['jenny']}", f"2020-12-25 · {told['2020']}",
+              f"2019-07-14 · {told['summer 2019']}", f"2018-03-02 · {told['2018']}"]
+    assert [name for _, name in results(page)] == newest
+    expect(shown(page).locator('.widget-html').first).to_contain_text('red · before 2022 · newest first')
+    card = shown(page).locator('.memery-card').nth(1)
+    card.hover()
+    # its caption, faded in
+    expect(card.locator('figcaption')).to_have_css('opacity', '1')
+    snap(page, tmp_path, '6-newest-first')
+
+    # the sidebar follows the tab on screen, its filters too
+    page.locator('.widget-tab .lm-TabBar-tab', has_text='red · 2019-06 to 2019-09').click()
+    expect(box(page, '2019-06')).to_have_value('2019-06')
+    expect(box(page, '2019-09')).to_have_value('2019-09')
+    expect(sort).to_have_value('best first')
+    box(page, '2019-06').fill('2019-13')
+    button(page, 'Search').click()
+    expect(page.locator('.widget-html', has_text='after must be a year, month or day')).to_be_visible()
+    expect(tabs).to_have_count(before_count + 3)
+    button(page, 'Clear').click()
+    expect(box(page, '2019-06')).to_have_value('')
     folder.fill(pictures)

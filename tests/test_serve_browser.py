@@ -258,3 +258,49 @@ def test_search_while_indexing(browser, tmp_path):
         expect(page.locator('#skipped-list')).to_contain_text('broken.jpg')
         print(f"{during} results while indexing, 60 after")
     finally: s.stop()
+
+
+def test_filters_by_date_person_and_place_sorted_by_date(browser, tmp_path):
+    "Photos that say when, where and who: the page filters by date, person and place, sorts newest first, shows date and place."
+    from memery.testing import make_told_folder
+    told = make_told_folder(tmp_path/'told')
+    s = Server([tmp_path/'told'], tmp_path)
+    try:
+        s.wait_indexed()
+        page = open_page(browser, f'{s.url}?q=red&after=2019-06&before=2019-09', width=1366, height=768)
+        all_loaded(page, 1)
+        assert names(page) == [told['summer 2019']]
+        expect(page.locator('#grid .card .told')).to_have_text('2019-07-14')
+        expect(page.locator('#summary')).to_contain_text('taken after 2019-06 and before 2019-09')
+        for field in ('after', 'before'): page.fill(f'#{field}', '')
+        page.fill('#person', 'Jenny')
+        page.press('#q', 'Enter')
+        # the new search's answer, not the last one's
+        expect(page.locator('#summary')).to_contain_text('with Jenny ·')
+        all_loaded(page, 1)
+        assert names(page) == [told['jenny']]
+        assert 'person=Jenny' in page.url
+        page.fill('#person', '')
+        page.fill('#near', 'Lisbon')
+        page.press('#q', 'Enter')
+        expect(page.locator('#summary')).to_contain_text('near Lisbon ·')
+        all_loaded(page, 1)
+        expect(page.locator('#grid .card .told')).to_have_text('Intendente')
+        page.fill('#near', '')
+        page.fill('#before', '2022')
+        page.select_option('#sort', 'date')
+        page.press('#q', 'Enter')
+        all_loaded(page, 4)
+        assert names(page) == [told[k] for k in ('jenny', '2020', 'summer 2019', '2018')]
+        expect(page.locator('#summary')).to_contain_text('newest first')
+        snap(page, tmp_path, 'serve-8-filters')
+        page.go_back() # the address bar held the search before
+        expect(page.locator('#summary')).to_contain_text('near Lisbon ·')
+        all_loaded(page, 1)
+        expect(page.locator('#near')).to_have_value('Lisbon')
+        assert not page.errors, page.errors
+        page.fill('#after', 'summer')
+        page.press('#q', 'Enter')
+        # the API's 400, said on the page
+        expect(page.locator('#error')).to_contain_text('after must be a year, month or day')
+    finally: s.stop()

@@ -8,6 +8,7 @@ const make = (tag, cls, text) => {
 };
 const PAGE = 60; // results per request
 const MATCHES = { both: "", visual: "looks only", text: "words only" }; // what finds an image (the API's match), as the summary says it
+const FILTERS = ["after", "before", "person", "near"]; // what a search keeps, as the API and the address bar name it
 
 const state = {
   folders: [], // from /api/status
@@ -35,7 +36,8 @@ async function api(path, options) {
 function queryFromForm() {
   const folder = Number($("folder").value || 0);
   const image = state.query && state.query.image && state.query.folder === folder ? state.query.image : null;
-  return { folder, text: $("q").value.trim(), not: $("not").value.trim(), match: $("match").value, image, like: [], dislike: [], round: 0 };
+  return { folder, text: $("q").value.trim(), not: $("not").value.trim(), match: $("match").value, image, like: [], dislike: [], round: 0,
+           ...Object.fromEntries(FILTERS.map((k) => [k, $(k).value.trim()])), sort: $("sort").value };
 }
 
 function toURL(q) {
@@ -44,6 +46,8 @@ function toURL(q) {
   if (q.text) p.set("q", q.text);
   if (q.not) p.set("not", q.not);
   if (q.match !== "both") p.set("match", q.match);
+  for (const k of FILTERS) if (q[k]) p.set(k, q[k]);
+  if (q.sort === "date") p.set("sort", "date");
   if (q.image) p.set("image", q.image);
   if (q.like.length) p.set("like", q.like.join(","));
   if (q.dislike.length) p.set("dislike", q.dislike.join(","));
@@ -57,7 +61,8 @@ function fromURL() {
   const list = (k) => (p.get(k) || "").split(",").filter(Boolean);
   const match = Object.hasOwn(MATCHES, p.get("match")) ? p.get("match") : "both";
   const q = { folder: Number(p.get("folder") || 0), text: p.get("q") || "", not: p.get("not") || "", match, image: p.get("image"),
-              like: list("like"), dislike: list("dislike"), round: Number(p.get("round") || 0) };
+              like: list("like"), dislike: list("dislike"), round: Number(p.get("round") || 0),
+              ...Object.fromEntries(FILTERS.map((k) => [k, p.get(k) || ""])), sort: p.get("sort") === "date" ? "date" : "score" };
   return q.text || q.image || q.like.length ? q : null;
 }
 
@@ -66,6 +71,8 @@ function showQuery(q) {
   $("q").value = q ? q.text : "";
   $("not").value = q ? q.not : "";
   if (q) $("match").value = q.match;
+  for (const k of FILTERS) $(k).value = q ? q[k] || "" : "";
+  $("sort").value = q && q.sort === "date" ? "date" : "score";
   showExample(q);
 }
 
@@ -91,7 +98,8 @@ async function search(q, { push = true, append = false } = {}) {
   }
   const body = { folder: q.folder, text: q.text || null, negatives: q.not ? [q.not] : [], match: q.match, image: q.image || null,
                  upload: state.upload ? state.upload.data : null, liked: q.like, disliked: q.dislike,
-                 n: PAGE, offset: append ? state.results.length : 0 };
+                 n: PAGE, offset: append ? state.results.length : 0, sort: q.sort || "score",
+                 ...Object.fromEntries(FILTERS.filter((k) => q[k]).map((k) => [k, q[k]])) };
   say("");
   $("summary").textContent = append ? "Loading more…" : "Searching…";
   try {
@@ -110,10 +118,16 @@ async function search(q, { push = true, append = false } = {}) {
   }
 }
 
+function filtersSaid(q) {
+  const when = [q.after && `after ${q.after}`, q.before && `before ${q.before}`].filter(Boolean).join(" and ");
+  return [when && `, taken ${when}`, q.person && `, with ${q.person}`, q.near && `, near ${q.near}`,
+          q.sort === "date" && ", newest first"].filter(Boolean).join("");
+}
+
 function summarize(seconds) {
   const q = state.query, folder = state.folders[q.folder];
   const what = [q.text && `“${q.text}”`, (q.image || state.upload) && "an example image", q.not && `not “${q.not}”`].filter(Boolean).join(", ") +
-    (MATCHES[q.match] ? ` (${MATCHES[q.match]})` : "");
+    (MATCHES[q.match] ? ` (${MATCHES[q.match]})` : "") + filtersSaid(q);
   const round = q.round ? ` · round ${q.round}` : "";
   const count = state.results.length ? `${state.results.length}${state.more ? "+" : ""}` : "No";
   $("summary").textContent = `${count} results for ${what || "your likes"}` +
@@ -145,7 +159,8 @@ function card(r, i) {
   c.dataset.id = r.id;
   c.tabIndex = 0;
   const name = r.path.split("/").pop();
-  c.title = `${r.path}\nscore ${r.score.toFixed(3)}` + (r.snippet ? `\nwords: ${r.snippet}` : "");
+  c.title = `${r.path}\nscore ${r.score.toFixed(3)}` + (r.snippet ? `\nwords: ${r.snippet}` : "") +
+    (r.taken ? `\ntaken ${r.taken}` : "") + (r.place ? `\n${r.place}` : "") + (r.people ? `\n${r.people.join(", ")}` : "");
   const img = make("img");
   img.loading = "lazy";
   img.decoding = "async";
@@ -154,6 +169,9 @@ function card(r, i) {
   img.addEventListener("error", () => { img.classList.add("failed"); c.classList.add("failed"); });
   const caption = make("figcaption");
   caption.append(make("span", "score", r.score.toFixed(3)), make("span", "name", name));
+  // when and where, as the photo says (a date from the file itself is not shown: it is when it was copied)
+  const told = [r.taken && r.taken_from !== "file" && r.taken.slice(0, 10), r.place && r.place.split(", ")[0]].filter(Boolean);
+  if (told.length) c.append(make("span", "told", told.join(" · ")));
   const acts = make("div", "acts");
   const button = (cls, text, title, action) => {
     const b = make("button", cls, text);
