@@ -18,7 +18,7 @@ from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
 # %% auto #0
-__all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'caption', 'ResultTab', 'last_folder',
+__all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'told', 'ResultTab', 'last_folder',
            'AppPage', 'appPage', 'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
@@ -32,6 +32,7 @@ class ResultGrid(anywidget.AnyWidget):
     scores = T.List(T.Float()).tag(sync=True)
     # the words that found each result, matches in [brackets]; '' where its looks alone did
     words = T.List(T.Unicode()).tag(sync=True)
+    told = T.List(T.Unicode()).tag(sync=True) # the day each was taken and its place, '' for neither
     # JPEGs (WebPs if transparent); empty where unreadable, or while `loading`
     thumbs = T.List(T.Bytes()).tag(sync=True)
     loading = T.Bool(False).tag(sync=True) # more thumbnails are on their way
@@ -100,13 +101,14 @@ class Search:
 # %% ../nbs/08_gui.ipynb #34e3ea63
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
 
-def caption(match: Match) -> str:
-    "A result's caption: the day it was taken (if its headers say), its place's first part, its file name."
+def told(match: Match) -> str:
+    "The day a result was taken (if its headers say) and its place's first part; '' if they say neither."
     about = match.about
-    told = about is not None and about.taken is not None and about.taken_from != 'file'
-    day = about.taken[:10] if told else None
-    place = about.place.split(',')[0].strip() if about is not None and about.place else None
-    return ' · '.join(p for p in (day, place, Path(match.path).name) if p)
+    if about is None: return ''
+    # a file's own date says when it was copied as often as when it was taken
+    day = about.taken[:10] if about.taken and about.taken_from != 'file' else None
+    place = about.place.split(',')[0].strip() if about.place else None
+    return ' · '.join(p for p in (day, place) if p)
 
 class ResultTab(W.VBox):
     "A search's results: a summary, *Refine* and *Close* buttons, the marks Refine will use, the thumbnails."
@@ -122,7 +124,8 @@ class ResultTab(W.VBox):
         liked, disliked = (search.query.liked, search.query.disliked) if search.query else ((), ())
         thumbs = thumbnails.many(paths, make=False)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
-        self.grid = ResultGrid(names=[caption(m) for m in matches], paths=paths,
+        self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths,
+                               told=[told(m) for m in matches],
                                scores=[m.score for m in matches], thumbs=thumbs,
                                words=[m.snippet or '' for m in matches],
                                loading=bool(self._missing), title=search.description,

@@ -80,6 +80,7 @@ function render({ model, el }) {
   function draw() {
     release();
     const names = model.get("names"), paths = model.get("paths"), scores = model.get("scores"), words = model.get("words");
+    const told = model.get("told") || [];
     const about = (i) => paths[i] + (words[i] ? `\nwords: ${words[i]}` : "");
     thumbUrls = names.map(() => null);
     previewUrl = null;
@@ -97,6 +98,8 @@ function render({ model, el }) {
       caption.title = about(i);
       caption.append(make("span", "memery-score", Number.isFinite(scores[i]) ? scores[i].toFixed(3) : "earlier"), make("span", "memery-name", name));
       card.append(frame, caption, buttons(i, true));
+      // when and where, as its headers say: always in sight, under the hover caption
+      if (told[i]) card.append(make("span", "memery-told", told[i]));
       return card;
     }));
     fill();
