@@ -18,8 +18,8 @@ from .fileutils import (PASSING_REASONS, IndexDamageWarning, MemeryError, connec
 from .loader import Changes, FileStat, Known
 from .metadata import (ABOUT_COLUMNS, About, about_filter, about_from_row, copy_about, drop_about,
                              store_about, within)
-from .schema import (SCHEMA_VERSION, compact, in_memory, mend_vector_changes, schema_version,
-                           transaction, upgrade)
+from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_vector_changes,
+                           schema_version, transaction, upgrade)
 from .words import copy_words, drop_words, rename_words, set_words
 
 # %% auto #0
@@ -133,7 +133,7 @@ class Index:
             # recorded in the file: every later connection uses it
             if version == 0: db.execute('PRAGMA journal_mode=WAL')
             if version < SCHEMA_VERSION and upgrade(db, self.key): compact(db)
-            elif version == SCHEMA_VERSION and not self.read_only: mend_vector_changes(db)
+            elif version == SCHEMA_VERSION and not self.read_only: mend_vector_changes(db) or mend_about(db)
             model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
             if model != self.key:
                 raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")

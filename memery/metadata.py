@@ -44,7 +44,8 @@ class About:
         "The fields that are set, for JSON: `taken` with its offset from UTC, when known."
         found = {f.name: list(v) if isinstance(v, tuple) else v
                  for f in fields(self) if (v := getattr(self, f.name)) not in (None, ())}
-        if 'offset' in found: found['taken'] += found.pop('offset')
+        offset = found.pop('offset', None)
+        if offset and 'taken' in found: found['taken'] += offset
         return found
 
     def words(self) -> dict[str, str]:
@@ -157,9 +158,10 @@ def utc_time(taken: str, # a local time, ISO 8601
             ) -> str:
     "`taken` in UTC if its offset is known, else as it is: a key to sort photos from several time zones by."
     if not offset: return taken
-    delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
-    try: return (datetime.fromisoformat(taken) - (-delta if offset[0] == '-' else delta)).isoformat()
-    except ValueError: return taken
+    try:
+        delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+        return (datetime.fromisoformat(taken) - (-delta if offset[0] == '-' else delta)).isoformat()
+    except (ValueError, TypeError): return taken
 
 # %% ../nbs/20_metadata.ipynb #bfcd10b5
 def _degrees(dms, ref) -> float|None:
@@ -232,6 +234,7 @@ class Gazetteer:
     def position(self, name: str) -> tuple[float, float]|None:
         "The position of the most populous town called `name` (or in a county, region, country of that name)."
         wanted = folded(name)
+        if not wanted: return None
         for field in ('city', 'county', 'state', 'country'):
             if field == 'country':
                 codes = {c for c, n in self.countries.items() if folded(n) == wanted}
@@ -288,7 +291,10 @@ def xmp_values(packet, # an XMP packet, bytes or str
         for tag, value in [(el.tag, None), *el.attrib.items()]:
             kind = _XMP_TAGS.get(tag)
             if kind is None: continue
-            values = [value] if value is not None else [li.text for li in el.iter(_LI)] or [el.text]
+            # a property's values are the items of its Bag, Seq or Alt: looked for there alone,
+            # as a deep search under every property would take a nested packet quadratic time
+            items = [li.text for container in el for li in container if li.tag == _LI]
+            values = [value] if value is not None else items or [el.text]
             found.setdefault(kind, []).extend(v for v in values if isinstance(v, str) and v.strip())
     return found
 
@@ -496,8 +502,9 @@ def about_from_row(row) -> About:
             values[f.name] = clean(value, MAX_NAME if f.name in ('camera', 'lens', 'place') else MAX_TEXT)
     about = About(**values)
     # a date that is not one memery wrote is no date
-    if about.taken and exif_time(about.taken) != about.taken: about = replace(about, taken=None, offset=None)
-    return about
+    if about.taken is None or exif_time(about.taken) != about.taken:
+        about = replace(about, taken=None, offset=None)
+    return replace(about, offset=utc_offset(about.offset) if about.offset else None)
 
 # %% ../nbs/20_metadata.ipynb #e147a52c
 def about_filter(start: str|None, # taken at or after this ISO 8601 time

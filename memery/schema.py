@@ -11,7 +11,7 @@ from .words import path_words
 
 # %% auto #0
 __all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'drop_vector_record', 'track_vector_changes',
-           'mend_vector_changes', 'transaction', 'compact', 'in_memory', 'schema_version', 'upgrade']
+           'mend_vector_changes', 'mend_about', 'transaction', 'compact', 'in_memory', 'schema_version', 'upgrade']
 
 # %% ../nbs/19_schema.ipynb #84fa7192
 SCHEMA_V1 = """
@@ -51,10 +51,7 @@ def _words_table(db: sqlite3.Connection):
     "Schema 3: each image's path words and the text read in it, in an FTS5 table keyed by the image's id."
     db.execute("CREATE VIRTUAL TABLE words USING fts5(names, text, read UNINDEXED, "
                "tokenize = 'porter unicode61 remove_diacritics 2')")
-    rows = db.execute('SELECT id, path FROM images')
-    while batch := rows.fetchmany(10_000):
-        db.executemany("INSERT INTO words (rowid, names, text, read) VALUES (?, ?, '', 0)",
-                       [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
+    _fill_names(db, 'words')
 
 _VECTOR_TRIGGERS = [('vector_added', 'INSERT', 'NEW'), ('vector_changed', 'UPDATE OF vector, status', 'NEW'),
                     ('vector_removed', 'DELETE', 'OLD')]
@@ -98,15 +95,38 @@ ABOUT_TABLE = """CREATE TABLE about (
 
 def _about_table(db: sqlite3.Connection):
     "Schema 5: what images say about themselves (`memery.metadata`), and its words as columns of `words`."
-    db.execute(ABOUT_TABLE)
-    db.execute('CREATE INDEX about_taken ON about (taken)')
+    db.execute(ABOUT_TABLE.replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS', 1))
+    db.execute('CREATE INDEX IF NOT EXISTS about_taken ON about (taken)')
     # FTS5 tables take no new columns: a new table, filled from the old
     columns = ', '.join(('names', 'text', 'read UNINDEXED') + ABOUT_WORDS)
+    db.execute('DROP TABLE IF EXISTS words_v5')
     db.execute(f"CREATE VIRTUAL TABLE words_v5 USING fts5({columns}, "
                "tokenize = 'porter unicode61 remove_diacritics 2')")
-    db.execute('INSERT INTO words_v5 (rowid, names, text, read) SELECT rowid, names, text, read FROM words')
-    db.execute('DROP TABLE words')
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchone():
+        db.execute('INSERT INTO words_v5 (rowid, names, text, read) '
+                   'SELECT rowid, names, text, read FROM words')
+        db.execute('DROP TABLE words')
+    else: _fill_names(db, 'words_v5')
     db.execute('ALTER TABLE words_v5 RENAME TO words')
+    # the words of what images say are not in the new table (an index set back a version had them):
+    # the next update reads their headers again
+    db.execute('DELETE FROM about')
+
+def _fill_names(db: sqlite3.Connection, table: str):
+    "Give every image a row of its path's words in the words table `table`, its text unread."
+    rows = db.execute('SELECT id, path FROM images')
+    while batch := rows.fetchmany(10_000):
+        db.executemany(f"INSERT INTO {table} (rowid, names, text, read) VALUES (?, ?, '', 0)",
+                       [(i, path_words(p)) for i, p in batch if isinstance(p, str)])
+
+def mend_about(db: sqlite3.Connection):
+    "Remake schema 5's `about` table and `words` columns if missing (tampered); the next update fills them."
+    tables = {name for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    columns = {row[1] for row in db.execute('PRAGMA table_info(words)')}
+    if 'about' in tables and set(ABOUT_WORDS) <= columns: return
+    with transaction(db):
+        if 'about' in tables and set(ABOUT_WORDS) <= columns: return
+        _about_table(db)
 
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
 MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table]

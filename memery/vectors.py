@@ -418,7 +418,8 @@ def _approximate(index: Index, found_by, vf: VectorFile|None, q: np.ndarray, k: 
 # from the database; one that keeps more masks all the vectors
 AMONG_READ = 20_000
 
-def _among_file(index: Index, vf: VectorFile, q: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _among_file(index: Index, vf: VectorFile, q: np.ndarray,
+                among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Ids and scores of the images with row ids `among`: their rows of the vector file, or changed since."
     positions = np.minimum(np.searchsorted(vf.ids, among), max(len(vf.ids) - 1, 0))
     kept = (vf.ids[positions] == among) & ~np.isin(among, vf.changed) if len(vf.ids) else among[:0] > 0

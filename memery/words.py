@@ -50,7 +50,8 @@ def query_terms(text: str|None, # what the user typed
 
 def fts_term(word: str) -> str:
     "`word` as an FTS5 query that matches it and nothing else."
-    return '"' + word.replace('"', '""') + '"'
+    # FTS5's parser stops at a NUL, and would find the quotes unclosed
+    return '"' + word.replace('\0', ' ').replace('"', '""') + '"'
 
 def fts_phrase(text: str) -> str|None:
     "An FTS5 query for all of `text`'s words in a row, in order (common words too); None if under two words."

@@ -108,3 +108,19 @@ def test_api_filters_and_says_what_results_say(told):
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+def test_tampered_index_mends_itself(told):
+    "An index whose `about` table or words columns were dropped, or whose version was set back, mends on opening and reads the headers again."
+    folder, names = told
+    memery('index', folder)
+    [db_path] = (folder/'.memery').glob('*.sqlite3')
+    for tamper in (['DROP TABLE about'], as_schema_4, ["UPDATE meta SET value = '4' WHERE key = 'schema_version'"],
+                   ["UPDATE about SET utc_offset = 'zz:zz'", "UPDATE about SET taken = NULL, utc_offset = '+01:00' WHERE id = 3"]):
+        if callable(tamper): tamper(db_path)
+        else:
+            with sqlite3.connect(db_path) as db:
+                for stmt in tamper: db.execute(stmt)
+        assert recall(folder, 'red', '--before', '2022', '--sort', 'date', '-n', 50)[:2] == [names['jenny'], names['2020']]
+        assert recall(folder, 'red', '--person', 'jenny') == [names['jenny']]
+        assert len(json.loads(memery('recall', folder, 'red', '-n', 50, '--json').stdout)) == 22
