@@ -9,7 +9,7 @@ from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
 from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
-from .fileutils import PRECISIONS, MemeryError, raw_companions
+from .fileutils import PRECISIONS, MemeryError, raw_companions, shown
 from .options import MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
 from .ranker import MATCH_SIDES, SORTS
 
@@ -200,10 +200,15 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
     add_query_arguments(r.add_argument_group('query'), with_help)
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
+    # not '-0': an option that looks like a number makes argparse take '-3' for an option too
+    out.add_argument('-z', '--null', action='store_true',
+                     help="print the paths as they are, each ended by a NUL, for `xargs -0` "
+                          "(lines show control characters in names escaped)")
     out.add_argument('--json', action='store_true',
                      help="print a JSON list of {path, score, matched (visual, text or both)} "
                           "(and snippet: the words that matched, fields: where; raw: the RAW photos paired "
-                          "with a JPEG; what it says of itself: taken, place, people, camera, width, height…)")
+                          "with a JPEG; what it says of itself: taken, place, people, camera, "
+                          "width, height…)")
     i = command('index', "index a folder, or bring its index up to date",
                 "Index the images in PATH (only what is new or changed), e.g. from cron.")
     i.add_argument('--json', action='store_true', help="print the report as JSON on stdout")
@@ -258,8 +263,9 @@ def recall(args) -> int:
                            **(m.about.to_dict() if m.about else {}),
                            **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
                           for m in matches], ensure_ascii=False))
+    elif args.null: sys.stdout.write(''.join(f"{m.path}\0" for m in matches))
     else:
-        for m in matches: print(f"{m.score:.4f}\t{m.path}" if args.scores else m.path)
+        for m in matches: print(f"{m.score:.4f}\t" * args.scores + shown(m.path, path=True))
     # a pipe reads nothing; the user reads why
     if not (matches or args.quiet): print(f"memery: {matches.why_empty()}", file=sys.stderr)
     return 0
@@ -307,8 +313,9 @@ def dupes(args) -> int:
     groups = dupes_flow(args.path, threshold=args.threshold, **option_keywords(args))
     if args.json: print(json.dumps([g.to_dict() for g in groups], ensure_ascii=False))
     else:
-        print('\n\n'.join('\n'.join([f"keep\t{g.keeper}",
-                                     *(f"{d.score:.3f}\t{d.path}" + '\t(identical)' * d.identical
+        print('\n\n'.join('\n'.join([f"keep\t{shown(g.keeper, path=True)}",
+                                     *(f"{d.score:.3f}\t{shown(d.path, path=True)}"
+                                       + '\t(identical)' * d.identical
                                        for d in g.others)])
                           for g in groups))
     if not args.quiet:

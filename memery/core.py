@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage,
                               index_files, index_holder, index_last_change, index_location, index_name,
-                              remove_index)
+                              remove_index, shown)
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
@@ -69,14 +69,16 @@ class IndexReport:
                   (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')]
         done = [f"{n} {what}" for n, what in counts if n]
         if self.known_bad: done.append(f"{len(self.known_bad)} known to be unreadable")
-        where = (f"; the folder cannot hold its index, which is kept in {self.location}"
+        where = (f"; the folder cannot hold its index, which is kept in {shown(self.location)}"
                  if self.location else '')
-        return (f"{self.folder}: {self.images} images indexed ({', '.join(done) or 'nothing changed'}) "
+        said = ', '.join(done) or 'nothing changed'
+        return (f"{shown(self.folder)}: {self.images} images indexed ({said}) "
                 f"in {self.seconds:.1f} s{where}")
 
     def lines(self) -> list[str]:
         "Every skipped file and unreadable entry, with its reason, then the summary."
-        return [f"skipped {p}: {r}" for p, r in self.skipped + self.problems] + [self.summary()]
+        skipped = [f"skipped {shown(p, path=True)}: {shown(r)}" for p, r in self.skipped + self.problems]
+        return skipped + [self.summary()]
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -446,12 +448,13 @@ class IndexInfo:
     def summary(self) -> str:
         "One line: the model, what the index holds, its size, where it is and when it last changed."
         where = Path(self.path).parent
-        if self.problem: return f"{self.path}: {self.problem}"
+        if self.problem: return f"{shown(self.path)}: {shown(self.problem)}"
         held = (f"{self.images:,} images" + (f" ({self.skipped:,} unreadable)" if self.skipped else '')
                 + (", text in images read" if self.reads_text else ''))
         when = time.strftime('%Y-%m-%d %H:%M', time.localtime(self.updated)) if self.updated else 'never'
-        of_holder = f' (the index of {self.holder})' if self.holder else ''
-        return f"{self.model}: {held}; {_size_text(self.size)} in {where}{of_holder}, updated {when}"
+        of_holder = f' (the index of {shown(self.holder)})' if self.holder else ''
+        return (f"{shown(self.model)}: {held}; {_size_text(self.size)} in {shown(where)}{of_holder}, "
+                f"updated {when}")
 
     def to_dict(self) -> dict: return asdict(self)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
            'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
            'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning',
-           'RandomWeightsWarning', 'warn_random_weights', 'optional_extensions', 'register_optional_formats',
+           'RandomWeightsWarning', 'warn_random_weights', 'shown', 'optional_extensions', 'register_optional_formats',
            'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions', 'is_image_name', 'content_hash',
            'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision',
            'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates',
@@ -37,6 +37,22 @@ def warn_random_weights(model_name: str, # the model that has them
     warnings.warn(f"{model_name} is running with RANDOM weights (pretrained=None): "
                   "its search results are meaningless. Use this only for tests and benchmarks.",
                   RandomWeightsWarning, stacklevel=stacklevel + 1)
+
+# %% ../nbs/06_fileutils.ipynb #1162ad12
+import unicodedata
+
+def shown(text, # a string from disk: a path, a name, a text read from an image or an index
+          path: bool=False, # it is a path: one that starts with '-' is shown as './-…'
+         ) -> str:
+    "`text` safe to print in a line: control characters and backslashes escaped, undecodable bytes as U+FFFD."
+    text = os.fsencode(str(text)).decode('utf-8', 'replace')
+    if path and text.startswith('-'): text = './' + text
+    return ''.join(_escaped(c) if c == '\\' or unicodedata.category(c)[0] == 'C' else c for c in text)
+
+def _escaped(c: str) -> str:
+    "Character `c` as Python escapes it ('\\x1b', '\\n', '\\u202e'); by its code point where Python would not."
+    quoted = repr(c)[1:-1]
+    return quoted if quoted != c and c != '\\' else f'\\u{ord(c):04x}'
 
 # %% ../nbs/06_fileutils.ipynb #34d4c2a6
 PERMISSION_DENIED = "permission denied"

@@ -310,3 +310,22 @@ def test_index_with_a_long_temporary_directory(tmp_path, env):
     res = memery('index', tmp_path/'pics', '--workers', 2, '--batch-size', 2, '--quiet', *COLOURS, env={**env, 'TMPDIR': str(long_tmp)}, timeout=300)
     assert res.returncode == 0, res.stderr
     assert searchable(tmp_path/'pics') == 12
+
+
+def test_names_cannot_hijack_the_terminal(tmp_path, env):
+    "File names with escape sequences, newlines or a leading '-' print escaped, one per line; --null gives them as they are, for xargs -0."
+    folder = tmp_path/'names'
+    folder.mkdir()
+    hostile = ['red\x1b[2J\x1b]0;pwned\x07.png', 'new\nline.png', '-rf.png']
+    for name in hostile: Image.new('RGB', (20, 20), (230, 20, 20)).save(folder/name)
+    (folder/'bad\x1b[31m.jpg').write_bytes(b'\xff\xd8 not a JPEG')
+    indexed = memery('index', folder, *COLOURS, env=env)
+    assert indexed.returncode == 0 and '\x1b' not in indexed.stderr and 'skipped ' in indexed.stderr
+    assert f"skipped {folder}/bad\\x1b[31m.jpg" in indexed.stderr
+    lines = memery('recall', '.', 'red', *COLOURS, '-q', env=env, cwd=folder).stdout.splitlines()
+    assert sorted(lines) == ['./-rf.png', 'new\\nline.png', 'red\\x1b[2J\\x1b]0;pwned\\x07.png']
+    raw = memery('recall', folder, 'red', *COLOURS, '-q', '--null', env=env).stdout
+    assert sorted(raw.split('\0')[:-1]) == sorted(str(folder/name) for name in hostile)
+    # the three are copies of each other: a group of three lines, one per copy
+    dupes = memery('dupes', folder, *COLOURS, env=env).stdout.splitlines()
+    assert len(dupes) == 3 and not any('\x1b' in line or '\x07' in line for line in dupes), dupes
