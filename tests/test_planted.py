@@ -272,3 +272,27 @@ def test_index_is_no_more_readable_than_its_folder(tmp_path, env):
     assert memery('index', folder, *COLOURS, env=cache).returncode == 0
     made = [p for p in (tmp_path/'indexes').rglob('*')]
     assert made and all(p.stat().st_mode & 0o077 == 0 for p in made), {p.name: oct(p.stat().st_mode) for p in made}
+
+
+def test_row_whose_path_is_a_blob(indexed, env):
+    "A planted row whose path is a BLOB neither stops an update nor a search (issue 22: it once raised TypeError in every run)."
+    folder = indexed.parent.parent
+    sql(indexed, "INSERT INTO images (path, size, mtime_ns, status, reason) VALUES (X'6162', 1, 1, 'skipped', 'x')",
+        "INSERT INTO images (path, size, mtime_ns, hash, status, vector) "
+        "SELECT X'2e2e2f6f7574', size, mtime_ns, hash, status, vector FROM images WHERE path = 'red.png'")
+    for args in (['index', folder], ['recall', folder, 'red', '--n', 50]):
+        res = memery(*args, *COLOURS, env=env)
+        assert res.returncode == 0 and 'Traceback' not in res.stderr and 'unexpected' not in res.stderr, res.stderr
+    assert sorted(res.stdout.splitlines()) == sorted(str(folder/f'{c}.png') for c in SWATCHES)
+
+
+def test_words_table_dropped(indexed, env):
+    "An index whose words table was dropped mends on opening: an update with a new image and a search by words both work (issue 22)."
+    folder = indexed.parent.parent
+    sql(indexed, 'DROP TABLE words')
+    make_colour_folder(folder, ['white'], seed=20)
+    res = memery('recall', folder, 'white', '--n', 1, *COLOURS, env=env)
+    assert res.returncode == 0 and 'unexpected' not in res.stderr, res.stderr
+    assert res.stdout.splitlines() == [str(folder/'white.png')]
+    found = memery('recall', folder, 'orange', '--text-only', *COLOURS, '-q', env=env) # by its file name's words
+    assert found.returncode == 0 and found.stdout.splitlines() == [str(folder/'orange.png')], found.stderr
