@@ -11,7 +11,7 @@ import numpy as np
 from .fileutils import MemeryError, is_factory_name, model_key, split_precision, user_cache_dir
 
 # %% auto #0
-__all__ = ['CLIP_MERGES', 'CLEANINGS', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'STALE_AFTER', 'HALF_MADE_AFTER',
+__all__ = ['CLIP_MERGES', 'CLEANINGS', 'MAX_PIECE', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'STALE_AFTER', 'HALF_MADE_AFTER',
            'QUICK_LOAD_MAX', 'QUANTIZED_IMAGE', 'clip_bpe_file', 'clip_merges', 'ClipTokenizer', 'export_key',
            'export_dir', 'prepare_picture', 'prune_exports', 'export_model', 'ExportWarning', 'ExportedText',
            'ExportedImage', 'exported', 'quantized_image']
@@ -51,6 +51,8 @@ CLEANINGS = ('lower', 'whitespace', 'canonicalize') # open_clip's ways of cleani
 # printable ASCII, tabs and newlines, but no '&': text `ftfy.fix_text` leaves as it is
 _FTFY_NOOP = re.compile(r"[\t\n -%'-~]*")
 _PUNCTUATION = str.maketrans('', '', string.punctuation)
+
+MAX_PIECE = 1000 # byte symbols of one word merged: 77 tokens come from far fewer
 
 class ClipTokenizer:
     "CLIP's byte-pair tokenizer, as open_clip's `SimpleTokenizer`, giving NumPy arrays: no PyTorch needed."
@@ -108,10 +110,14 @@ class ClipTokenizer:
         return word
 
     def encode(self, text: str) -> list[int]:
-        "The token ids of `text`, without the start and end tokens."
+        "The token ids of `text`, without the start and end tokens, as far as the context holds them."
         ids = []
-        for piece in self.pattern.findall(self.clean(text)):
-            piece = ''.join(self.bytes[b] for b in piece.encode('utf-8'))
+        for found in self.pattern.finditer(self.clean(text)):
+            # the rest would be cut off
+            if len(ids) >= self.context_length: break
+            # merging is quadratic in a piece's length: one of 20,000 letters took 35 s; its first thousand
+            # give the context's tokens already
+            piece = ''.join(self.bytes[b] for b in found.group().encode('utf-8'))[:MAX_PIECE]
             if piece not in self._pieces: self._pieces[piece] = [self.ids[t] for t in self._merge(piece)]
             ids += self._pieces[piece]
         return ids
