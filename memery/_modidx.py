@@ -345,6 +345,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'memery.metadata.About.words': ('metadata.html#about.words', 'memery/metadata.py'),
                                  'memery.metadata.Gazetteer': ('metadata.html#gazetteer', 'memery/metadata.py'),
                                  'memery.metadata.Gazetteer.__init__': ('metadata.html#gazetteer.__init__', 'memery/metadata.py'),
+                                 'memery.metadata.Gazetteer._positions': ('metadata.html#gazetteer._positions', 'memery/metadata.py'),
                                  'memery.metadata.Gazetteer.name': ('metadata.html#gazetteer.name', 'memery/metadata.py'),
                                  'memery.metadata.Gazetteer.places': ('metadata.html#gazetteer.places', 'memery/metadata.py'),
                                  'memery.metadata.Gazetteer.position': ('metadata.html#gazetteer.position', 'memery/metadata.py'),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip, json, math, re, sqlite3, unicodedata
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 import numpy as np
 from .fileutils import MemeryError
 
@@ -233,17 +233,22 @@ class Gazetteer:
 
     def position(self, name: str) -> tuple[float, float]|None:
         "The position of the most populous town called `name` (or in a county, region, country of that name)."
-        wanted = folded(name)
-        if not wanted: return None
+        return self._positions.get(folded(name)) if folded(name) else None
+
+    @cached_property
+    def _positions(self) -> dict[str, tuple[float, float]]:
+        "Each folded name's position: its town's, else its county's, region's, country's, most populous first."
+        positions = {}
         for field in ('city', 'county', 'state', 'country'):
-            if field == 'country':
-                codes = {c for c, n in self.countries.items() if folded(n) == wanted}
-                found = [t for t in self.towns if t.get('country_code') in codes]
-            else: found = [t for t in self.towns if folded(str(t.get(field, ''))) == wanted]
-            if found:
-                best = max(found, key=lambda t: t.get('population') or 0)
-                return best['latitude'], best['longitude']
-        return None
+            best = {}
+            for t in self.towns:
+                named = self.countries.get(t.get('country_code')) if field == 'country' else t.get(field)
+                key = folded(str(named)) if named else ''
+                population = t.get('population') or 0
+                if key and key not in positions and (key not in best or population > best[key][0]):
+                    best[key] = population, t['latitude'], t['longitude']
+            positions.update({key: (lat, lon) for key, (_, lat, lon) in best.items()})
+        return positions
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
