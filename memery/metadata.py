@@ -237,7 +237,7 @@ class Gazetteer:
 
     @cached_property
     def _positions(self) -> dict[str, tuple[float, float]]:
-        "Each folded name's position: its town's, else its county's, region's or country's; the most populous."
+        "Each folded name's position: its most populous town's, else county's, region's or country's."
         positions = {}
         for field in ('city', 'county', 'state', 'country'):
             best = {}
