@@ -101,7 +101,8 @@ def over_http(folder: Path, model: str, reqs: list[dict], count: int) -> dict:
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     async def run(reqs, count):
         limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
-        async with httpx.AsyncClient(base_url=server.stdout.readline().strip(), timeout=300, limits=limits) as http:
+        url, _, token = server.stdout.readline().strip().partition('?token=')
+        async with httpx.AsyncClient(base_url=url, headers={'X-Memery-Token': token}, timeout=300, limits=limits) as http:
             async def search(body):
                 r = await http.post('/api/search', json=body)
                 if r.status_code != 200: raise RuntimeError(f"{r.status_code}: {r.text[:200]}")

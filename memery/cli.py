@@ -167,9 +167,10 @@ EXAMPLES = {
   memery dupes ~/Pictures --threshold 0.98     # only very close copies
   memery dupes ~/Pictures --json               # for scripts""",
     'serve': """examples:
-  memery serve ~/Pictures                                # http://127.0.0.1:8765/
+  memery serve ~/Pictures                                # http://127.0.0.1:8765/?token=…: open that
   memery serve ~/Pictures ~/Screenshots --port 9000      # a menu of folders
-  memery serve ~/Pictures --host 0.0.0.0 --token SECRET  # other machines, with the token""",
+  memery serve ~/Pictures --host 0.0.0.0 --token SECRET  # other machines, with your own token
+  memery serve ~/Pictures --no-token                     # anyone on this machine: only what all may read""",
 }
 
 def _described(command: str, description: str) -> dict:
@@ -230,9 +231,13 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                 "Needs the serve extra: pip install 'memery[serve]'.", folders='paths')
     s.add_argument('--host', default='127.0.0.1',
                    help="the address to listen on; any but loopback needs --token (default: 127.0.0.1)")
-    s.add_argument('--port', type=int, default=8765,
+    s.add_argument('--port', type=whole_number(0, 65535), default=8765, metavar='N',
                    help="the port to listen on; 0 for any free one (default: 8765)")
-    s.add_argument('--token', help="a secret every request must carry (default: $MEMERY_TOKEN)")
+    s.add_argument('--token', help="the secret every request must carry (default: $MEMERY_TOKEN, "
+                                   "else a new one each start, printed in the address)")
+    s.add_argument('--no-token', action='store_true',
+                   help="on loopback, let every user of this machine in without a token; only the images "
+                        "they could read themselves are shown")
     s.add_argument('--no-index', action='store_true', help="search the indexes as they are; index nothing")
     w = command('watch', "keep a folder's index up to date as it changes",
                 "Index PATH, then again each time it changes, until Ctrl-C. Needs the watch extra: "
@@ -304,7 +309,8 @@ def serve(args) -> int:
     "Serve the browser app until interrupted."
     # FastAPI and uvicorn are the serve extra's
     from memery.server import serve as serve_folders
-    serve_folders(args.paths, host=args.host, port=args.port, token=args.token, update=not args.no_index,
+    serve_folders(args.paths, host=args.host, port=args.port, token=args.token, no_token=args.no_token,
+                  update=not args.no_index,
                   **option_keywords(args))
     return 0
 

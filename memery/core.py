@@ -5,13 +5,13 @@
 # %% ../nbs/00_core.ipynb #64f2e5db
 from __future__ import annotations
 import os, shutil, sys, time
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage,
                               index_files, index_holder, index_last_change, index_location, index_name,
-                              remove_index, shown)
+                              irregular, remove_index, shown)
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
@@ -225,6 +225,10 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     refresh(index)
 
 # %% ../nbs/00_core.ipynb #c1a562b4
+def _inode(path: Path) -> int|None:
+    try: return os.stat(path).st_ino
+    except OSError: return None
+
 def index_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index, and how to build it
                *,
@@ -235,12 +239,17 @@ def index_flow(folder: str|Path, # the folder of images
     "Update `folder`'s index and return it, with what was done in `.report`. Keywords: fields of `Options`."
     start, options = time.perf_counter(), as_options(options, **kwargs)
     index = open_index(folder, options, create=True)
+    # purged before this run holds the writer lock, it would index into a file no longer on disk
+    opened = _inode(index.db_path)
     report = IndexReport(str(index.folder), read_only=index.read_only)
     if index.location != index_candidates(index.root, options.index_dir)[0]:
         report.location = str(index.location)
     try:
         if not index.read_only:
             with _writing(index, wait, verbose) as writing, index.said_if_damaged():
+                if writing and _inode(index.db_path) != opened:
+                    raise MemeryError(f"the index {index.db_path} was purged as this run began: "
+                                      "nothing was indexed; run it again")
                 if writing: _update(index, report, options, verbose, progress)
                 else: report.busy = True
     except BaseException:
@@ -505,9 +514,27 @@ def purge_flow(folder: str|Path, # the folder of images
     found = [d for d in index_candidates(Path(folder).expanduser(), options.index_dir) if d.is_dir()]
     if not found and not Path(folder).expanduser().is_dir():
         raise MemeryError(f"folder not found: {folder}, and no index of it")
-    if one: return [path for d in found for path in remove_index(d, options.key)]
-    for d in found: shutil.rmtree(d)
+    with ExitStack() as held:
+        for d in found: held.enter_context(_no_writer(d, index_name(options.key) if one else '*', folder))
+        if one: return [path for d in found for path in remove_index(d, options.key)]
+        for d in found: shutil.rmtree(d)
     return found
+
+@contextmanager
+def _no_writer(location: Path, # an index directory
+               names: str, # which of its indexes: one's name, or '*' for all
+               folder, # the folder they index, to name in a refusal
+              ):
+    "Hold the writer lock of the indexes `names` in `location`; `IndexBusy` if a run is updating one now."
+    from filelock import FileLock, Timeout
+    with ExitStack() as held:
+        # a planted link is not opened: purging removes the link alone
+        for lock in sorted(p for p in location.glob(f'{names}.lock') if not irregular(p)):
+            try: held.enter_context(FileLock(lock, timeout=0))
+            except Timeout:
+                raise IndexBusy(f"{folder} is being indexed by another memery process (`memery index` or "
+                                "`watch`): purge it once that ends, or stop it first") from None
+        yield
 
 # %% ../nbs/00_core.ipynb #32436e9a
 def with_parameter_docs(f):

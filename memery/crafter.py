@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_crafter.ipynb #fd5ef090
 from __future__ import annotations
-import ctypes, io, os, signal, sys, tempfile, threading
+import ctypes, io, os, signal, sys, tempfile, threading, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 if TYPE_CHECKING: import torch # for annotations only: decoding needs no PyTorch
-from .fileutils import (OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, content_hash,
-                              is_raw_name, register_optional_formats)
+from .fileutils import (OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, NotRegular,
+                              available_memory, content_hash, is_raw_name, open_regular,
+                              register_optional_formats, shown)
 from .metadata import About, read_about
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'TEXT_TOO_BIG', 'MAX_REREAD', 'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb',
-           'png_without_text', 'open_image', 'jpeg_draft_size', 'read_image', 'read_headers', 'Crafted', 'Failed',
-           'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start', 'end_with', 'craft']
+__all__ = ['MAX_PIXELS', 'PEAK_BYTES_PER_PIXEL', 'TEXT_TOO_BIG', 'MAX_REREAD', 'PILLOW', 'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG',
+           'ImageError', 'to_rgb', 'png_without_text', 'open_image', 'jpeg_draft_size', 'read_image', 'read_headers',
+           'image_type', 'Crafted', 'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start',
+           'end_with', 'craft']
 
 # %% ../nbs/02_crafter.ipynb #50730e71
 class ImageError(MemeryError):
@@ -60,15 +62,24 @@ def _own_size_limit():
 
 def _megapixels(n: int) -> str: return f"{n/1e6:.0f} MP" if n >= 1e7 else f"{n/1e6:.1f} MP"
 
+# bytes a decoded pixel may take at its peak: RGBA, and a copy while its colours are converted
+PEAK_BYTES_PER_PIXEL = 8
+
 def _check_pixels(size: tuple[int, int], max_pixels: int):
     if size[0] * size[1] > max_pixels:
         raise ImageError(f"too large to decode safely: {size[0]}x{size[1]} pixels "
                          f"({_megapixels(size[0]*size[1])}; the limit is {_megapixels(max_pixels)})")
+    need, free = size[0] * size[1] * PEAK_BYTES_PER_PIXEL, available_memory()
+    # half of what is free: other decodes run beside this one
+    if free is not None and need > free // 2:
+        raise ImageError(f"too large to decode with the memory free now: {size[0]}x{size[1]} pixels need "
+                         f"about {need/1e9:.1f} GB, and {free/1e9:.1f} GB is free")
 
 def _reason(e: Exception) -> str:
     if isinstance(e, UnidentifiedImageError):
         return "not an image Pillow can read (wrong extension, or corrupt)"
     if isinstance(e, PermissionError): return PERMISSION_DENIED
+    if isinstance(e, NotRegular): return e.strerror
     if isinstance(e, FileNotFoundError): return VANISHED
     if isinstance(e, MemoryError): return OUT_OF_MEMORY
     if type(e).__name__ in ('LibRawFileUnsupportedError', 'LibRawIOError'):
@@ -110,15 +121,35 @@ def png_without_text(data: bytes) -> bytes:
     return b''.join(kept)
 
 def _all_bytes(f) -> bytes:
-    "The bytes of path or binary file `f`, if few enough to hold in memory."
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, 'rb') as opened: return _all_bytes(opened)
+    "The bytes of binary file `f`, if few enough to hold in memory."
     f.seek(0)
     data = f.read(MAX_REREAD + 1)
     if len(data) > MAX_REREAD: raise ImageError("its text chunks are too large, and so is the file")
     return data
 
 # %% ../nbs/02_crafter.ipynb #d5be9c0c
+_decoding = threading.local()
+PILLOW = os.path.dirname(Image.__file__)
+
+def _keep_pillows_warnings(message, category, filename, lineno, file=None, line=None):
+    "Keep what Pillow warns about the file this thread decodes; show any other warning as before."
+    kept = getattr(_decoding, 'warnings', None)
+    if kept is not None and filename.startswith(PILLOW): kept.append(str(message))
+    else: _keep_pillows_warnings.show(message, category, filename, lineno, file, line)
+
+@contextmanager
+def _warnings_in_one_line(name):
+    "Say what Pillow warns about file `name` in one warning, however many it gives (a TIFF can give 65,535)."
+    if warnings.showwarning is not _keep_pillows_warnings:
+        _keep_pillows_warnings.show, warnings.showwarning = warnings.showwarning, _keep_pillows_warnings
+    _decoding.warnings = kept = []
+    try: yield
+    finally:
+        _decoding.warnings = None
+        if kept:
+            more = f" (and {len(kept) - 1} more warnings)" if len(kept) > 1 else ''
+            warnings.warn(f"{shown(name) if name else 'an image'}: {kept[0]}{more}", stacklevel=4)
+
 def _decoded(f, draft_size: int|None, max_pixels: int, keep_alpha: bool,
              headers: Callable|None) -> tuple[Image.Image, tuple[int, int]]:
     name = os.fspath(f if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', ''))
@@ -145,6 +176,14 @@ def open_image(f, # a path, or a binary file open for reading
               ) -> tuple[Image.Image, tuple[int, int]]:
     "Decode the image at path or binary file `f` as RGB; return it with its original (width, height)."
     register_optional_formats()
+    if isinstance(f, (str, os.PathLike)):
+        try: opened = open_regular(f)
+        except OSError as e: raise ImageError(_reason(e)) from None
+        with opened: return open_image(opened, draft_size, max_pixels, keep_alpha, headers)
+    with _warnings_in_one_line(getattr(f, 'name', None)):
+        return _opened(f, draft_size, max_pixels, keep_alpha, headers)
+
+def _opened(f, draft_size, max_pixels, keep_alpha, headers) -> tuple[Image.Image, tuple[int, int]]:
     try:
         try: return _decoded(f, draft_size, max_pixels, keep_alpha, headers)
         except ValueError as e:
@@ -167,7 +206,7 @@ def read_image(path, # an image file
                headers: Callable|None=None, # as for `open_image`
               ) -> tuple[Image.Image, tuple[int, int], str]:
     "Fingerprint and decode the file at `path`: (RGB image, original size, content hash)."
-    try: f = open(path, 'rb')
+    try: f = open_regular(path)
     except OSError as e: raise ImageError(_reason(e)) from None
     with f:
         digest = content_hash(f)
@@ -182,9 +221,24 @@ def read_headers(path, # an image file
     try:
         # a RAW photo's are in its preview, read with its pixels
         if is_raw_name(os.fspath(path)): return About()
-        with open(path, 'rb') as f, _own_size_limit(), Image.open(f) as im: return read_about(im)
+        with open_regular(path) as f, _own_size_limit(), Image.open(f) as im: return read_about(im)
     # unreadable now: an empty answer, as for a file that says nothing
     except Exception: return About()
+
+# %% ../nbs/02_crafter.ipynb #7b8b8f3d
+def image_type(f, # a binary file open for reading, at its start
+              ) -> str|None:
+    "The media type of the image in file `f`, from its header; None if it is not an image memery reads."
+    register_optional_formats()
+    try:
+        if is_raw_name(os.fsdecode(getattr(f, 'name', '') or '')):
+            import rawpy
+            # a RAW photo is sent as it is, for the user's own programs
+            with rawpy.imread(f): return 'application/octet-stream'
+        with _own_size_limit(), Image.open(f) as im: kind = im.format
+        return Image.MIME.get(kind, 'application/octet-stream')
+    except Exception: return None
+    finally: f.seek(0)
 
 # %% ../nbs/02_crafter.ipynb #93818d77
 @dataclass

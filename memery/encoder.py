@@ -17,8 +17,8 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, OPEN_CLIP_SCHEMAS, Me
                               RandomWeightsWarning, is_factory_name, model_key, warn_random_weights)
 
 # %% auto #0
-__all__ = ['ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size', 'transform_size',
-           'Encoder', 'load_model']
+__all__ = ['MAX_WORD', 'ModelUnavailable', 'check_model_name', 'resolve_weights', 'pick_device', 'default_batch_size',
+           'transform_size', 'within_context', 'Encoder', 'load_model']
 
 # %% ../nbs/03_encoder.ipynb #908405f3
 class ModelUnavailable(MemeryError):
@@ -118,6 +118,17 @@ def transform_size(preprocess) -> int|None:
         elif isinstance(s, (tuple, list)): sizes += [v for v in s if isinstance(v, int)]
     return max(sizes, default=None)
 
+# %% ../nbs/03_encoder.ipynb #e8d61e4b
+MAX_WORD = 1000 # letters of a word kept for a tokenizer: a context's tokens come from far fewer
+
+def within_context(text: str, # a query's text
+                   context: int, # tokens the model reads
+                  ) -> str:
+    "`text` as far as a model reading `context` tokens reads it: its first `context` words, none too long."
+    words = text.split(maxsplit=context)
+    if len(words) <= context and all(len(w) <= MAX_WORD for w in words): return text
+    return ' '.join(w[:MAX_WORD] for w in words[:context])
+
 # %% ../nbs/03_encoder.ipynb #e5d5980a
 class Encoder:
     "A model turning preprocessed images and texts into unit vectors."
@@ -154,7 +165,9 @@ class Encoder:
     @torch.inference_mode()
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         "Unit vectors for a list of texts."
-        feats = self.model.encode_text(self.tokenizer(list(texts)).to(self.device))
+        context = getattr(self.tokenizer, 'context_length', None) or 77
+        tokens = self.tokenizer([within_context(t, context) for t in texts])
+        feats = self.model.encode_text(tokens.to(self.device))
         return F.normalize(feats.float(), dim=-1).cpu().numpy()
 
     def encode_pictures(self, pictures: list) -> np.ndarray:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_fileutils.ipynb #0be631ae
 from __future__ import annotations
-import hashlib, os, re, sqlite3, stat, sys, warnings
+import errno, hashlib, io, os, re, sqlite3, stat, sys, warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,12 +13,12 @@ __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 
            'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
            'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning',
            'RandomWeightsWarning', 'warn_random_weights', 'shown', 'optional_extensions', 'register_optional_formats',
-           'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions', 'is_image_name', 'content_hash',
-           'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision',
-           'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates',
-           'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than', 'index_name', 'index_file_paths',
-           'database_files', 'irregular', 'connect', 'connect_read_only', 'index_files', 'index_disk_usage',
-           'index_last_change', 'remove_index']
+           'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions', 'is_image_name', 'NotRegular',
+           'open_regular', 'available_memory', 'content_hash', 'relative_path', 'safe_relative', 'resolved_inside',
+           'is_factory_name', 'model_key', 'with_precision', 'split_precision', 'user_cache_dir', 'user_config_dir',
+           'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder',
+           'no_wider_than', 'readable_by_others', 'index_name', 'index_file_paths', 'database_files', 'irregular',
+           'connect', 'connect_read_only', 'index_files', 'index_disk_usage', 'index_last_change', 'remove_index']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -114,13 +114,44 @@ def is_image_name(name: str) -> bool:
     "Does the file name carry an image extension (in any case)?"
     return os.path.splitext(name)[1].lower() in image_extensions()
 
+# %% ../nbs/06_fileutils.ipynb #3c880e24
+class NotRegular(OSError):
+    "A file memery meant to read is a pipe, a device, a folder or a link where none may be."
+
+def open_regular(path, # the file to read
+                 follow: bool=True, # follow a link at the end of `path` (an image may be one); else refuse it
+                ) -> io.BufferedReader:
+    "`path` opened to read, if it is a regular file: never waiting on a pipe; `NotRegular` if it is not one."
+    flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | (0 if follow else getattr(os, 'O_NOFOLLOW', 0))
+    try: fd = os.open(path, flags)
+    except OSError as e:
+        if e.errno == errno.ELOOP: raise NotRegular(e.errno, "a link, where none may be", str(path)) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotRegular(errno.EINVAL, "not a regular file (a pipe, a device or a folder)", str(path))
+    f = open(fd, 'rb')
+    # as `open(path)` names it: readers choose by its extension
+    f.raw.name = os.fspath(path)
+    return f
+
+# %% ../nbs/06_fileutils.ipynb #11f04704
+def available_memory() -> int|None:
+    "Bytes of memory free for new work now (Linux's MemAvailable); None where that is not known."
+    try:
+        with open('/proc/meminfo', 'rb') as f:
+            for line in f:
+                if line.startswith(b'MemAvailable:'): return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError): pass
+    return None
+
 # %% ../nbs/06_fileutils.ipynb #3f515093
 HASH_HEAD, HASH_SAMPLE = 1 << 20, 1 << 16
 
 def content_hash(f) -> str:
     "Fingerprint of `f` (path or binary file): BLAKE2b of its size, head, three middle samples and tail."
     if isinstance(f, (str, os.PathLike)):
-        with open(f, 'rb') as fh: return content_hash(fh)
+        with open_regular(f) as fh: return content_hash(fh)
     size = os.fstat(f.fileno()).st_size
     h = hashlib.blake2b(size.to_bytes(8, 'little'), digest_size=16)
     if size <= HASH_HEAD + 4*HASH_SAMPLE: h.update(f.read())
@@ -221,16 +252,29 @@ def user_config_dir() -> Path:
 
 _process_key = os.urandom(32)
 
+def _distrusted_key(path: Path) -> bytes:
+    "Say once that the key at `path` is open to others, and sign with this process's own key instead."
+    if not _distrusted:
+        warnings.warn(f"{path} can be read or written by other users, so memery does not trust it: remove it "
+                      "(memery makes another, readable by you alone)", IndexDamageWarning, stacklevel=3)
+        _distrusted.append(path)
+    return _process_key
+
+_distrusted = []
+
 def signing_key() -> bytes:
     "Secret key signing files memery derives from an index: made on first use, readable by the user only."
     path = user_config_dir()/'signing.key'
     for _ in range(2):
         try:
-            st = os.lstat(path)
-            owned = not hasattr(os, 'getuid') or st.st_uid == os.getuid()
-            if stat.S_ISREG(st.st_mode) and st.st_size == 32 and owned: return path.read_bytes()
-            return _process_key # a link, another user's, or damaged: not a key to trust
+            with open_regular(path, follow=False) as f:
+                st = os.fstat(f.fileno())
+                # another user's, or damaged: not a key to trust
+                if hasattr(os, 'getuid') and st.st_uid != os.getuid() or st.st_size != 32: return _process_key
+                if os.name == 'posix' and st.st_mode & 0o077: return _distrusted_key(path)
+                return f.read()
         except FileNotFoundError: pass
+        # a link, or unreadable
         except OSError: return _process_key
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -308,6 +352,17 @@ def no_wider_than(path, # a file or directory memery wrote
         mode = os.lstat(path).st_mode
         if not stat.S_ISLNK(mode) and mode & 0o777 & ~allowed: os.chmod(path, mode & 0o777 & allowed)
     except OSError: pass # not ours to change, or gone: the folder's own permissions still hold
+
+# %% ../nbs/06_fileutils.ipynb #834ef1b6
+def readable_by_others(path, # a file
+                      ) -> bool:
+    "Could any user of this machine read the file at `path`: readable by all, in folders open to all?"
+    if os.name != 'posix': return False
+    try:
+        real = Path(os.path.realpath(path))
+        if not os.stat(real).st_mode & stat.S_IROTH: return False
+        return all(os.stat(d).st_mode & stat.S_IXOTH for d in real.parents)
+    except OSError: return False
 
 # %% ../nbs/06_fileutils.ipynb #c081832e
 def index_name(key: str) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
 from typing import NamedTuple
-from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, raw_supported,
-                              resolved_inside)
+from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, open_regular,
+                              raw_supported, resolved_inside)
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'FileStat', 'Scan', 'printable', 'check_folder', 'IgnoreRules',
@@ -73,10 +73,8 @@ def ignore_rules(lines, # gitignore patterns, one per line
 
 def _read_ignore_file(path: str) -> list[str]:
     "The lines of the ignore file at `path`, if it is a plain file (never a link, a pipe or a folder)."
-    fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
-    with os.fdopen(fd, 'rb') as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode): raise OSError("not a regular file")
-        return f.read(MAX_IGNORE_FILE).decode('utf-8', 'replace').splitlines()
+    with open_regular(path, follow=False) as f: data = f.read(MAX_IGNORE_FILE)
+    return data.decode('utf-8', 'replace').splitlines()
 
 def _read_rules(path: str, rel: str, rules: list[IgnoreRules], scan) -> list[IgnoreRules]:
     "`rules` plus those of any ignore file in `path` (`rel` in the scan); problems go to `scan`."

@@ -6,12 +6,14 @@
 from __future__ import annotations
 import re, sqlite3
 from contextlib import contextmanager
+from .fileutils import shown
 from .metadata import ABOUT_WORDS
 from .words import path_words
 
 # %% auto #0
-__all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'drop_vector_record', 'track_vector_changes',
-           'mend_vector_changes', 'mend_about', 'transaction', 'compact', 'in_memory', 'schema_version', 'upgrade']
+__all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS', 'drop_vector_record',
+           'track_vector_changes', 'mend_vector_changes', 'mend_about', 'transaction', 'compact', 'in_memory',
+           'schema_version', 'upgrade']
 
 # %% ../nbs/19_schema.ipynb #84fa7192
 SCHEMA_V1 = """
@@ -160,14 +162,24 @@ def in_memory(db: sqlite3.Connection) -> sqlite3.Connection:
     finally: db.close()
     return copy
 
+IMAGE_COLUMNS = {'id', 'path', 'size', 'mtime_ns', 'hash', 'width', 'height', 'status', 'reason', 'vector'}
+
 def schema_version(db: sqlite3.Connection) -> int:
-    "The schema version `db` records; 0 for a database memery has not set up yet."
+    "The schema version `db` records; 0 for an empty database; `DatabaseError` if it is not memery's."
     try: row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.OperationalError: return 0 # no meta table
-    if not row: return 0
-    try: return int(row[0])
-    except (TypeError, ValueError):
-        raise sqlite3.DatabaseError(f"its schema version is {str(row[0])[:40]!r}") from None
+    # no meta table
+    except sqlite3.OperationalError: row = None
+    if not row:
+        tables = [name for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        if not tables: return 0
+        raise sqlite3.DatabaseError("it is another program's database, not a memery index "
+                                    f"(its tables: {shown(', '.join(tables))[:80]})")
+    version = int(row[0]) if isinstance(row[0], str) and row[0].isdigit() else 0
+    if version < 1: raise sqlite3.DatabaseError(f"its schema version is {shown(row[0])[:40]!r}")
+    missing = IMAGE_COLUMNS - {column for _, column, *_ in db.execute('PRAGMA table_info(images)')}
+    if missing:
+        raise sqlite3.DatabaseError(f"its images table is not memery's (no {', '.join(sorted(missing))})")
+    return version
 
 # %% ../nbs/19_schema.ipynb #ea4008cf
 def upgrade(db: sqlite3.Connection, # an index's database, open to write

@@ -4,8 +4,9 @@
 
 # %% ../nbs/11_server.ipynb #36503434
 from __future__ import annotations
-import base64, binascii, hmac, io, mimetypes, os, re, shutil, socket, sys
+import base64, binascii, hmac, io, os, re, secrets, shutil, socket, sys
 import tempfile, threading, time, traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -14,7 +15,8 @@ from urllib.parse import parse_qs
 from fastcore.basics import patch
 import memery
 from .core import Folder, IndexReport, Query, index_flow, prepare_model
-from .fileutils import MemeryError
+from .crafter import image_type
+from .fileutils import MemeryError, open_regular, readable_by_others
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
 
@@ -22,7 +24,7 @@ try:
     from fastapi import APIRouter, FastAPI, Request
     from fastapi import Path as PathParam, Query as Param
     from fastapi.exceptions import RequestValidationError
-    from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+    from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
     from pydantic import BaseModel, ConfigDict, Field
     from starlette.exceptions import HTTPException
     from starlette.staticfiles import StaticFiles
@@ -31,11 +33,11 @@ except ImportError as e: # the server's packages are an extra
                       "pip install 'memery[serve]'") from None
 
 # %% auto #0
-__all__ = ['DEFAULT_RESULTS', 'MAX_RESULTS', 'MAX_UPLOAD', 'MAX_BODY', 'MAX_SKIPPED_LISTED', 'ABOUT_SHOWN', 'THUMB_SIZES',
-           'STATIC', 'router', 'IMAGE_ID', 'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served', 'NotFound', 'TooLarge',
-           'image_id', 'parse_id', 'SearchRequest', 'decode_upload', 'Library', 'Error', 'Result', 'Found', 'Skipped',
-           'FolderStatus', 'Status', 'status', 'search_post', 'search_get', 'thumb', 'image', 'Guard', 'make_app',
-           'serve']
+__all__ = ['DEFAULT_RESULTS', 'MAX_RESULTS', 'MAX_UPLOAD', 'MAX_BODY', 'MAX_SKIPPED_LISTED', 'ABOUT_SHOWN', 'UPLOADS_AT_ONCE',
+           'UPLOAD_WAIT', 'THUMB_SIZES', 'STATIC', 'router', 'IMAGE_ID', 'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served',
+           'NotFound', 'TooLarge', 'Busy', 'Private', 'image_id', 'parse_id', 'SearchRequest', 'decode_upload',
+           'Library', 'Error', 'Result', 'Found', 'Skipped', 'FolderStatus', 'Status', 'status', 'search_post',
+           'search_get', 'thumb', 'image', 'Guard', 'make_app', 'serve']
 
 # %% ../nbs/11_server.ipynb #97e6443e
 @dataclass
@@ -54,6 +56,12 @@ class NotFound(MemeryError):
 
 class TooLarge(MemeryError):
     "An upload over the size limit."
+
+class Busy(MemeryError):
+    "Too many uploads being decoded at once: ask again in a moment."
+
+class Private(MemeryError):
+    "An image other users of the machine could not read, asked of a server that lets them in without a token."
 
 # %% ../nbs/11_server.ipynb #0c3fce2e
 _ID = re.compile(r'([0-9]{1,6})-([0-9]{1,18})')
@@ -243,12 +251,26 @@ def _path_of(self: Library, folder: Folder, number: int, id: str) -> str:
     if path is None: raise NotFound(f"no image {id} in folder {number}")
     return path
 
+UPLOADS_AT_ONCE = 2 # uploaded images decoded at once, at most: each may take a large share of memory
+UPLOAD_WAIT = 10 # seconds an upload waits for its turn, before it is answered "busy"
+_upload_turns = threading.BoundedSemaphore(UPLOADS_AT_ONCE)
+
+@contextmanager
+def _turn(needed: bool):
+    "A turn to decode an uploaded image, if `needed`; `Busy` if none comes within `UPLOAD_WAIT` seconds."
+    if needed and not _upload_turns.acquire(timeout=UPLOAD_WAIT):
+        raise Busy(f"{UPLOADS_AT_ONCE} uploaded images are being read already: try again in a moment")
+    try: yield
+    finally:
+        if needed: _upload_turns.release()
+
 @patch
 def search(self: Library, request: SearchRequest) -> dict:
     "Search as `request` asks: the results with ids, paths relative to the folder, and scores."
     start = time.perf_counter()
     served = self.folder(request.folder)
-    with self.open(request.folder) as folder, tempfile.TemporaryDirectory(prefix='memery-upload-') as uploads:
+    with (_turn(request.upload is not None), self.open(request.folder) as folder,
+          tempfile.TemporaryDirectory(prefix='memery-upload-') as uploads):
         paths = lambda ids: [self._path_of(folder, request.folder, i) for i in ids]
         image = paths([request.image])[0] if request.image else None
         if request.upload is not None:
@@ -408,16 +430,38 @@ _JPEG = {200: {'content': {'image/jpeg': {}, 'image/webp': {}},
             responses=_JPEG | _IMAGE_ERRORS | _errors(_422="a size other than 'small' or 'large'"))
 def thumb(request: Request, id: str = IMAGE_ID,
           size: Literal['small', 'large'] = Param('small', description="which size")):
+    _shown_to_all(request, id)
     data = _library(request).thumbnail(id, size)
     return Response(data, media_type=thumbnail_type(data), headers={'Cache-Control': 'private, max-age=600'})
 
-@router.get('/api/image/{id}', summary="The image file itself", response_class=FileResponse,
-            responses=_IMAGE_ERRORS)
+@router.get('/api/image/{id}', summary="The image file itself", response_class=Response,
+            responses=_IMAGE_ERRORS | _errors(_403="a private image, asked of a server without a token"))
 def image(request: Request, id: str = IMAGE_ID):
+    path = _shown_to_all(request, id)
+    # what is checked is what is sent, whatever the path names a moment later
+    try: f = open_regular(path)
+    except OSError: raise NotFound(f"image {id} cannot be read any more") from None
+    kind = image_type(f)
+    if kind is None:
+        f.close()
+        raise NotFound(f"image {id} is not an image any more")
+    size = os.fstat(f.fileno()).st_size
+    return StreamingResponse(_chunks(f, size), media_type=kind, headers={'content-length': str(size)})
+
+def _chunks(f, size: int):
+    "The first `size` bytes of open file `f`, a MiB at a time; it is closed after."
+    with f:
+        while size > 0 and (chunk := f.read(min(size, 1 << 20))):
+            size -= len(chunk)
+            yield chunk
+
+def _shown_to_all(request: Request, id: str) -> Path:
+    "The file of image `id`; `Private` if the server lets anyone in and other users could not read it."
     path = _library(request).file(id)
-    kind = mimetypes.guess_type(path.name)[0] or 'application/octet-stream'
-    media_type = kind if kind.startswith('image/') and kind != 'image/svg+xml' else 'application/octet-stream'
-    return FileResponse(path, media_type=media_type)
+    if request.app.state.open_to_all and not readable_by_others(path):
+        raise Private(f"image {id} is private to you, and this server lets other users of this machine in "
+                      "without a token: it is not shown (start it without --no-token)")
+    return path
 
 # %% ../nbs/11_server.ipynb #b2cd5028
 def _error(status: int, message: str) -> JSONResponse:
@@ -429,8 +473,12 @@ def _invalid(request, exc: RequestValidationError) -> JSONResponse:
     where = '.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'
     return _error(422, f"{where}: {e.get('msg', 'invalid')}")
 
+_STATUS = {NotFound: 404, TooLarge: 413, Busy: 503, Private: 403}
+
 def _memery_error(request, exc: MemeryError) -> JSONResponse:
-    return _error(404 if isinstance(exc, NotFound) else 413 if isinstance(exc, TooLarge) else 400, str(exc))
+    answer = _error(_STATUS.get(type(exc), 400), str(exc))
+    if isinstance(exc, Busy): answer.headers['retry-after'] = '5'
+    return answer
 def _http_error(request, exc: HTTPException) -> JSONResponse: return _error(exc.status_code, str(exc.detail))
 
 def _unexpected(request, exc: Exception) -> JSONResponse:
@@ -526,12 +574,13 @@ def _replay(body: bytes):
 def make_app(library: Library, # the folders to serve
              token: str|None=None, # a secret every request must carry; None for none
              hosts: set[str]|None=None, # Host names to answer (`LOOPBACK_NAMES` on loopback); None for any
+             open_to_all: bool=False, # anyone on the machine may ask: show only images they could read
             ) -> FastAPI:
     "The ASGI app serving `library`: the page, the API and its documentation."
     app = FastAPI(title='memery', version=memery.__version__, docs_url=None, redoc_url=None,
                   description="Search folders of images in plain language. "
                               "Images are named by ids; files are served only by id.")
-    app.state.library = library
+    app.state.library, app.state.open_to_all = library, open_to_all
     app.include_router(router)
     handlers = [(RequestValidationError, _invalid), (MemeryError, _memery_error),
                 (HTTPException, _http_error), (Exception, _unexpected)]
@@ -562,16 +611,19 @@ def serve(folders: list, # the folders of images
           *,
           host: str='127.0.0.1', # the address to listen on; any but loopback needs a token
           port: int=DEFAULT_PORT, # the port to listen on; 0 for any free one
-          token: str|None=None, # a secret every request must carry (default: $MEMERY_TOKEN)
+          token: str|None=None, # a secret every request must carry (default: $MEMERY_TOKEN, else a new one)
+          no_token: bool=False, # on loopback, let anyone on this machine in without a token
           update: bool=True, # index the folders in the background; else search their indexes as they are
           **kwargs): # fields of `Options` to change
     "Serve the browser app and the API for `folders` until interrupted."
     import uvicorn
-    token = token or os.environ.get('MEMERY_TOKEN') or None
-    exposed = host not in LOOPBACK_NAMES
+    if not 0 <= port <= 65535: raise MemeryError(f"port {port} is not one: give 0 to 65535, or 0 for any")
+    exposed, token = host not in LOOPBACK_NAMES, token or os.environ.get('MEMERY_TOKEN') or None
     if exposed and not token:
         raise MemeryError(f"--host {host} lets other machines see your images: "
                           "give a --token (or set MEMERY_TOKEN), which every request must then carry")
+    if no_token and (token or exposed): raise MemeryError("--no-token is for loopback alone, without a token")
+    if not no_token: token = token or secrets.token_urlsafe(24)
     library = Library(folders, options, **kwargs)
     sock = _bind(host, port)
     name = socket.gethostname() if host in ('0.0.0.0', '::') else f'[{host}]' if ':' in host else host
@@ -580,7 +632,7 @@ def serve(folders: list, # the folders of images
         print(f"memery: warning: listening on {host}: anyone who can reach this machine and has the token "
               f"can search and see {', '.join(str(f.path) for f in library.folders)}", file=sys.stderr)
     library.start(index=update)
-    app = make_app(library, token, None if exposed else LOOPBACK_NAMES)
+    app = make_app(library, token, None if exposed else LOOPBACK_NAMES, open_to_all=no_token)
     # keep-alive: uvicorn's 5 s would close connections a busy client is about to reuse,
     # failing its request (seen at 200 clients)
     config = uvicorn.Config(app, log_level='warning', access_log=False,

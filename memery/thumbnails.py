@@ -36,18 +36,37 @@ def thumbnail_type(data: bytes) -> str:
 
 # %% ../nbs/10_thumbnails.ipynb #8a659dfa
 MAX_THUMB_BYTES = 4_000_000 # a kept thumbnail bigger than this is not one of ours
+_NO_LINK = getattr(os, 'O_NOFOLLOW', 0)
 
-def _plain_dir(path: Path) -> bool:
-    "Is `path` a directory, and not a link to one?"
-    try: return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError: return False
+def _open_dir(name, # a directory's name in `dir_fd`, or a path
+              dir_fd: int|None=None, # the directory it is in, opened
+              make: bool=False, # make it if missing
+             ) -> int:
+    "A descriptor of directory `name`, opened without following a link; `OSError` if it is not one."
+    if make:
+        try: os.mkdir(name, dir_fd=dir_fd)
+        except FileExistsError: pass
+    return os.open(name, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0) | _NO_LINK, dir_fd=dir_fd)
 
-def _read_kept(path: Path) -> bytes|None:
-    "The thumbnail kept at `path`, if it is a plain file that looks like one of ours."
+def _readable_as(image: os.stat_result, # the image, as `os.stat` saw it
+                 folder_mode: int, # its folder's permissions
+                ) -> int:
+    "Permissions for a file showing `image`: its owner reads and writes it; others, as they may the image."
+    shared = image.st_mode & folder_mode & 0o066
+    # the file's group is this process's, which may not be the image's
+    if image.st_gid != (os.getegid() if hasattr(os, 'getegid') else image.st_gid): shared &= 0o006
+    return 0o600 | shared
+
+def _read_kept(dir_fd: int, name: str, mode: int) -> bytes|None:
+    "Thumbnail `name` kept in `dir_fd`, if a plain file that looks like one of ours, as private as `mode`."
     try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_THUMB_BYTES: return None
-        data = path.read_bytes()
+        flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | _NO_LINK
+        with open(os.open(name, flags, dir_fd=dir_fd), 'rb') as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_THUMB_BYTES: return None
+            # its image has been made more private since
+            if st.st_mode & 0o777 & ~mode: os.fchmod(f.fileno(), st.st_mode & mode & 0o777)
+            data = f.read(MAX_THUMB_BYTES)
     except OSError: return None
     return data if data[:3] == b'\xff\xd8\xff' or data[8:12] == b'WEBP' else None
 
@@ -56,8 +75,9 @@ class Thumbnails:
     def __init__(self, index, # the folder's index (`Results.index`): kept in its directory, if on disk
                  size: int=THUMB_SIZE, # pixels on a thumbnail's longer side
                 ):
-        self.size = size
-        self.location = index.location/'thumbnails' if index.on_disk else None # None: made afresh each time
+        self.size, self.root = size, index.root
+        # None: made afresh each time
+        self.location = index.location/'thumbnails' if index.on_disk else None
 
     def cached(self, path) -> Path|None:
         "Where the thumbnail of `path`, as it is now, is kept."
@@ -67,28 +87,52 @@ class Thumbnails:
         key = hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
         return self.location/key[:2]/f'{key}.thumb'
 
+    def _folder(self, cached: Path, make: bool) -> int:
+        "The folder of `cached`, opened from the index's directory down, no link followed (made if `make`)."
+        fds = [_open_dir(self.location.parent)]
+        try:
+            for name in (self.location.name, cached.parent.name): fds.append(_open_dir(name, fds[-1], make))
+            return fds.pop()
+        finally:
+            for fd in fds: os.close(fd)
+
     def __call__(self, path, make: bool=True) -> bytes:
         "The thumbnail of the image at `path`; empty if unreadable, or if not made yet and `make` is False."
         try:
             cached = self.cached(path)
-            kept = cached and _read_kept(cached)
+            mode = _readable_as(os.stat(path), os.stat(self.root).st_mode)
+            kept = cached and self._kept(cached, mode)
             if kept: return kept
             if not make: return b''
             data = thumbnail(path, self.size)
         except Exception: return b'' # unreadable, vanished, or not an image any more
-        if cached: self._keep(cached, data)
+        if cached: self._keep(cached, data, mode)
         return data
 
-    def _keep(self, cached: Path, data: bytes):
-        "Write `data` to `cached` whole (readers see all of it or nothing), if the cache is usable."
+    def _kept(self, cached: Path, mode: int) -> bytes|None:
+        "The thumbnail kept as `cached`, if there and sound."
+        try: folder = self._folder(cached, make=False)
+        except OSError: return None
+        try: return _read_kept(folder, cached.name, mode)
+        finally: os.close(folder)
+
+    def _keep(self, cached: Path, data: bytes, mode: int):
+        "Write `data` to `cached` whole (readers see all of it or nothing), as private as `mode`, if it can."
+        try: folder = self._folder(cached, make=True)
+        # a link, not a directory, a full or read-only disk: it costs speed, not the thumbnail
+        except OSError: return
+        part = f'{cached.stem}.{os.getpid()}-{threading.get_ident()}.part'
         try:
-            if not self.location.exists(): self.location.mkdir(parents=True)
-            if not _plain_dir(self.location): return # a link, or not a directory: keep nothing there
-            cached.parent.mkdir(exist_ok=True)
-            part = cached.with_suffix(f'.{os.getpid()}-{threading.get_ident()}.part')
-            part.write_bytes(data)
-            os.replace(part, cached)
-        except OSError: pass # a full or read-only disk costs speed, not the thumbnail
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINK
+            with open(os.open(part, flags, mode, dir_fd=folder), 'wb') as f:
+                # whatever the umask
+                os.fchmod(f.fileno(), mode)
+                f.write(data)
+            os.replace(part, cached.name, src_dir_fd=folder, dst_dir_fd=folder)
+        except OSError:
+            try: os.unlink(part, dir_fd=folder)
+            except OSError: pass
+        finally: os.close(folder)
 
     def many(self, paths: Sequence, # image files
              make: bool=True, # make the missing ones; if False, they come back empty

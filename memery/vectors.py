@@ -4,13 +4,13 @@
 
 # %% ../nbs/18_vectors.ipynb #adc65df5
 from __future__ import annotations
-import hmac, math, os, re, sqlite3, stat, struct, warnings
+import hmac, math, os, re, sqlite3, struct, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 import numpy as np
-from .fileutils import IndexDamageWarning, MemeryError, no_wider_than, signing_key
+from .fileutils import IndexDamageWarning, MemeryError, no_wider_than, open_regular, signing_key
 from .indexer import Index, Vectors
 from .schema import drop_vector_record, track_vector_changes
 
@@ -159,12 +159,6 @@ def _untrusted(index: Index, path: Path, what: str) -> None:
                   f"not used; searching the database instead, and the next `memery index {index.root}` "
                   "makes it again", IndexDamageWarning, stacklevel=3)
 
-def _open_plain(path: Path):
-    "`path` opened to read if a plain file, never through a link nor waiting on a pipe; None if it is gone."
-    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
-    try: return open(os.open(path, flags), 'rb')
-    except FileNotFoundError: return None
-
 def vector_file(index: Index) -> VectorFile|None:
     "The vector file, memory-mapped, and rows changed since written; None if it fails its record or is stale."
     record, changed = _vector_record(index, VECTOR_CHANGES_MAX)
@@ -175,15 +169,16 @@ def vector_file(index: Index) -> VectorFile|None:
     try:
         if not re.fullmatch(rf'{re.escape(index.name)}\.\d+\.vectors', name): raise ValueError
         if not str(gen).isdigit() or int(gen) > index.generation: raise ValueError
+        # never through a link, nor waiting on a pipe
+        try: f = open_regular(path, follow=False)
         # gone: replaced by a newer one since its record was read, so the database it is, this time
-        if (f := _open_plain(path)) is None: return None
+        except FileNotFoundError: return None
         st = os.fstat(f.fileno())
         identity = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, token)
         if identity in _vector_files:
             f.close()
             return replace(_vector_files[identity], changed=changed, as_of=int(record['generation']))
         try:
-            if not stat.S_ISREG(st.st_mode): raise ValueError
             magic, dim, _, count, written_at, tag = _VECTOR_HEADER.unpack(f.read(_VECTOR_HEADER.size))
             ids_at, size = _vector_layout(count, dim)
             got = (magic, dim, written_at, tag.hex(), st.st_size)
@@ -195,6 +190,11 @@ def vector_file(index: Index) -> VectorFile|None:
     except (OSError, ValueError, struct.error): return _untrusted(index, path, 'a vector file')
     found = VectorFile(path, written_at, np.memmap(f, '<i8', 'r', ids_at, (count,)),
                        np.memmap(f, '<f2', 'r', _VECTOR_START, (count, dim)), identity, f)
+    # written in order of id, each once: a rewritten id block would show one image many times, others never
+    if count > 1 and not np.all(found.ids[1:] > found.ids[:-1]):
+        f.close()
+        _forget_vector_file(index)
+        return _untrusted(index, path, 'a vector file')
     # one at a time: the files of an index's older generations are gone
     _vector_files.clear()
     _vector_files[identity] = found

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os, threading, time
 from pathlib import Path
 from typing import Callable
+from contextlib import closing
 from .core import IndexReport, index_flow
 from .fileutils import MemeryError, index_candidates, is_image_name
 from .loader import IGNORE_FILE, check_folder
@@ -37,6 +38,9 @@ class _Changed(FileSystemEventHandler):
 
     def on_any_event(self, event):
         if event.event_type in ('opened', 'closed_no_write'): return # reading is not changing
+        # a folder whose entries changed: each entry's own event says whether it matters
+        # (memery's index appearing in the folder does not)
+        if event.is_directory and event.event_type == 'modified': return
         paths = (event.src_path, getattr(event, 'dest_path', None))
         if any(self._matters(p) for p in paths if p): self.last = time.monotonic()
 
@@ -58,10 +62,12 @@ def watch_flow(folder: str|Path, # the folder of images
     "Index `folder`, then again after changes once quiet `quiet` s, until `stop` is set; keywords: `Options`."
     from watchdog.observers import Observer
     folder, stop, options = check_folder(folder), stop or threading.Event(), as_options(options, **kwargs)
-    def update():
-        report = index_flow(folder, options).report
+    def update() -> Path:
+        "Update the index, say so, and close it (a purge must leave no file open); its database's path."
+        with closing(index_flow(folder, options)) as index: report, db = index.report, index.db_path
         if on_update: on_update(report)
-    observer, watched, changed = None, None, None
+        return db
+    observer, watched, changed, db = None, None, None, None
     try:
         while not stop.is_set():
             # the first look, or the folder came back, or another one is there now
@@ -80,15 +86,17 @@ def watch_flow(folder: str|Path, # the folder of images
                 observer = Observer()
                 observer.schedule(changed, os.fspath(folder), recursive=True)
                 observer.start()
-                try: update()
+                try: db = update()
                 except MemeryError:
                     if _identity(folder) is None: continue # it went while being indexed
                     raise
                 last_update = time.monotonic()
-            elif (changed.last and time.monotonic() - changed.last >= quiet
-                  or time.monotonic() - last_update >= recheck):
+            # purged (`memery purge`): indexed afresh once the purge is over, as after a change
+            if not (changed.last or db.exists()): changed.last = time.monotonic()
+            if (changed.last and time.monotonic() - changed.last >= quiet
+                    or time.monotonic() - last_update >= recheck):
                 changed.last, last_update = None, time.monotonic()
-                try: update()
+                try: db = update()
                 except MemeryError:
                     if _identity(folder) is not None: raise
             stop.wait(0.1)

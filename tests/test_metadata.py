@@ -93,11 +93,11 @@ def test_api_filters_and_says_what_results_say(told):
     process = subprocess.Popen([MEMERY, 'serve', folder, '--port', '0', '--no-index', *COLOURS],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        url = process.stdout.readline().strip()
+        url, _, token = process.stdout.readline().strip().partition('?token=')
         assert url.startswith('http://'), process.stderr.read()
         def search(**fields):
             body = json.dumps({'text': 'red', 'n': 50, **fields}).encode()
-            request = urllib.request.Request(f'{url}api/search', body, {'Content-Type': 'application/json'})
+            request = urllib.request.Request(f'{url}api/search', body, {'Content-Type': 'application/json', 'X-Memery-Token': token})
             with urllib.request.urlopen(request, timeout=60) as answer: return json.load(answer)['results']
         [summer] = search(after='2019-06', before='2019-09')
         assert (Path(summer['path']).name, summer['taken'], summer['camera']) == (names['summer 2019'], '2019-07-14T18:03:22+01:00', 'Apple iPhone 12')

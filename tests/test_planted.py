@@ -217,7 +217,8 @@ else: print(*[m.path for m in search(index, Query('red', n=3), encoder_getter('m
     assert res.stdout.splitlines() == signed.stdout.splitlines() # the exact answer
     assert 'is not an Annoy tree' in res.stderr and str(tree) in res.stderr
 
-VECTOR_CASES = ['random bytes', 'cut short', 'count of 2**40', 'link to /dev/zero', 'a pipe', 'vectors of NaN', 'ids of other rows']
+VECTOR_CASES = ['random bytes', 'cut short', 'count of 2**40', 'link to /dev/zero', 'a pipe', 'vectors of NaN', 'ids of other rows',
+                'one id everywhere']
 
 @pytest.mark.parametrize('case', VECTOR_CASES)
 def test_damaged_or_planted_vector_file(indexed, env, case):
@@ -236,6 +237,8 @@ def test_damaged_or_planted_vector_file(indexed, env, case):
     elif case == 'link to /dev/zero': vectors.unlink(); vectors.symlink_to('/dev/zero')
     elif case == 'a pipe': vectors.unlink(); os.mkfifo(vectors)
     elif case == 'vectors of NaN': vectors.write_bytes(data[:64] + b'\xff\x7f' * (count * dim) + data[64 + 2 * count * dim:])
+    elif case == 'one id everywhere': # issue 22: one image shown many times, the others never, and never repaired
+        vectors.write_bytes(data[:-8 * count] + data[-8 * count:][:8] * count)
     else: vectors.write_bytes(data[:-8 * count] + np.array([10**9 + i for i in range(count - 2)] + [-1, 2**62], '<i8').tobytes())
     res = recall_as_is(indexed, env)
     check(res, folder)

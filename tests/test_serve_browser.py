@@ -24,11 +24,14 @@ class Server:
         env = dict(os.environ, XDG_CACHE_HOME=str(tmp/'.cache'))
         self.process = subprocess.Popen([MEMERY, 'serve', *map(str, folders), '--port', '0', *model, *args], stdout=subprocess.PIPE,
                                         stderr=self.log, text=True, env=env)
-        self.url = self.process.stdout.readline().strip() # the first line: where it listens, once it does
-        if not self.url.startswith('http://127.0.0.1:'): pytest.fail(f"memery serve printed {self.url!r}; log: {self.logged()}")
+        # the first line: where it listens, once it does, with the token it made
+        self.address = self.process.stdout.readline().strip()
+        if not self.address.startswith('http://127.0.0.1:'): pytest.fail(f"memery serve printed {self.address!r}; log: {self.logged()}")
+        self.url, _, self.token = self.address.partition('?token=')
 
     def status(self) -> dict:
-        with urllib.request.urlopen(f'{self.url}api/status', timeout=10) as r: return json.load(r)
+        request = urllib.request.Request(f'{self.url}api/status', headers={'X-Memery-Token': self.token})
+        with urllib.request.urlopen(request, timeout=10) as r: return json.load(r)
 
     def wait_indexed(self, timeout=120):
         for _ in range(int(timeout * 4)):
@@ -73,8 +76,10 @@ def browser(tmp_path_factory):
         b.close()
 
 
-def open_page(browser, url, width=1920, height=1080):
+def open_page(browser, url, width=1920, height=1080, token=None):
+    "A new page at `url`; with `token`, its requests carry it (else `url` must: the server's address as printed)."
     page = browser.new_page(viewport={'width': width, 'height': height})
+    if token: page.set_extra_http_headers({'X-Memery-Token': token})
     page.set_default_timeout(60_000)
     errors = []
     page.on('pageerror', lambda e: errors.append(str(e)))
@@ -110,7 +115,7 @@ def summary(page) -> str:
 
 
 def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
-    page = open_page(browser, server.url)
+    page = open_page(browser, server.address) # as the user does: the token goes into a cookie
     expect(page.locator('#folder')).to_be_visible() # two folders: a menu
     page.fill('#q', 'red')
     page.press('#q', 'Enter')
@@ -183,7 +188,7 @@ def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
 
 
 def test_bookmark_at_1366(server, browser, tmp_path):
-    page = open_page(browser, f'{server.url}?q=blue&not=purple', 1366, 768)
+    page = open_page(browser, f'{server.url}?q=blue&not=purple', 1366, 768, server.token)
     all_loaded(page, 60)
     assert names(page)[0].startswith('blue ')
     assert page.locator('#not').input_value() == 'purple'
@@ -199,7 +204,7 @@ def test_bookmark_at_1366(server, browser, tmp_path):
 
 def test_match_menu(server, browser, pictures, tmp_path):
     "The Match menu: by words only, only images whose words (here, file names) have the query's; by looks only, none are found by words."
-    page = open_page(browser, f'{server.url}?q=red&match=text')
+    page = open_page(browser, f'{server.url}?q=red&match=text', token=server.token)
     reds = sorted(p.name for p in pictures[0].iterdir() if p.name.startswith('red '))
     all_loaded(page, len(reds))
     assert sorted(names(page)) == reds and page.locator('#match').input_value() == 'text'
@@ -225,7 +230,7 @@ def test_match_menu(server, browser, pictures, tmp_path):
 
 def test_api_docs_page(server, browser, tmp_path):
     "/docs shows the OpenAPI schema with nothing loaded from elsewhere."
-    page = open_page(browser, f'{server.url}docs')
+    page = open_page(browser, f'{server.url}docs', token=server.token)
     expect(page.locator('.route')).to_have_count(5) # status, search by POST and by GET, thumbnails, images
     expect(page.locator('#routes')).to_contain_text('the id of an image to find images like')
     snap(page, tmp_path, 'serve-7-docs', full_page=True)
@@ -239,7 +244,7 @@ def test_search_while_indexing(browser, tmp_path):
     # a real CLIP (random weights) on the CPU: slow enough for the progress to be seen, and searched, on the way
     s = Server([big], tmp_path, '--device', 'cpu', model=['--model', 'ViT-B-32', '--pretrained', 'none'])
     try:
-        page = open_page(browser, s.url)
+        page = open_page(browser, s.address)
         expect(page.locator('#indexing')).to_be_visible()
         # some are indexed; a hang guard: loading the model and a first batch take 20 s on a busy 2-core machine
         expect(page.locator('#indexing-text')).to_contain_text(re.compile(r'Indexing big: [1-9][\d,]* of 301 images'),
@@ -267,7 +272,7 @@ def test_filters_by_date_person_and_place_sorted_by_date(browser, tmp_path):
     s = Server([tmp_path/'told'], tmp_path)
     try:
         s.wait_indexed()
-        page = open_page(browser, f'{s.url}?q=red&after=2019-06&before=2019-09', width=1366, height=768)
+        page = open_page(browser, f'{s.url}?q=red&after=2019-06&before=2019-09', width=1366, height=768, token=s.token)
         all_loaded(page, 1)
         assert names(page) == [told['summer 2019']]
         expect(page.locator('#grid .card .told')).to_have_text('2019-07-14')

@@ -1,6 +1,6 @@
 """`memery serve` as a real process, asked over raw HTTP: paths exactly as an attacker would send them (no client
 normalising `..` or percent-encodings on the way), bad uploads, Host headers, tokens, and the missing-extra message."""
-import base64, http.client, io, json, re, subprocess, sys
+import base64, http.client, io, json, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 from PIL import Image
@@ -21,12 +21,15 @@ def start(args, env=None) -> tuple[subprocess.Popen, str]:
 
 
 def ask(url: str, method: str, target: str, body: bytes = b'', headers: dict | None = None) -> tuple[int, bytes, dict]:
-    "Send `target` as it is, byte for byte, on the request line."
+    "Send `target` as it is, byte for byte, on the request line; with the token of `url` (as the server printed it), unless `headers` carry credentials."
     host, port = re.match(r'http://([^:/]+):(\d+)', url).groups()
+    headers = dict(headers or {})
+    token = url.partition('?token=')[2]
+    if token and not {'Authorization', 'Cookie', 'X-Memery-Token'} & set(headers): headers['X-Memery-Token'] = token
     conn = http.client.HTTPConnection('127.0.0.1', int(port), timeout=30)
     conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-    conn.putheader('Host', (headers or {}).pop('Host', f'{host}:{port}'))
-    for k, v in (headers or {}).items(): conn.putheader(k, v)
+    conn.putheader('Host', headers.pop('Host', f'{host}:{port}'))
+    for k, v in headers.items(): conn.putheader(k, v)
     if body: conn.putheader('Content-Length', str(len(body)))
     conn.endheaders(body or None)
     r = conn.getresponse()
@@ -132,7 +135,7 @@ def test_bad_parameters_are_one_line_4xx(served):
 def test_host_header_and_headers(served):
     url, _, _ = served
     assert ask(url, 'GET', '/api/status', headers={'Host': 'attacker.example:8765'})[0] == 400
-    assert ask(url, 'GET', '/api/status', headers={'Host': f"localhost:{url.rsplit(':', 1)[1].strip('/')}"})[0] == 200
+    assert ask(url, 'GET', '/api/status', headers={'Host': f"localhost:{url.split(':')[2].split('/')[0]}"})[0] == 200
     status, body, headers = ask(url, 'GET', '/')
     assert status == 200 and b'<script type="module" src="/static/app.js">' in body
     assert "default-src 'self'" in headers['content-security-policy'] and headers['x-content-type-options'] == 'nosniff'
@@ -265,3 +268,50 @@ def test_searches_from_the_first_second(tmp_path):
         empty = [body for _, body in answers if not body['results']]
         assert all(body['why_empty'] for body in empty), empty[:3]
         assert any(body['results'] for _, body in answers), "no search found anything while the folder was indexed"
+
+
+def test_private_by_default(served):
+    "Issue 22: a server started plainly makes a token and refuses every request without it, another local user's `curl` included."
+    url, folder, _ = served
+    base, _, token = url.partition('?token=')
+    assert len(token) >= 20, url
+    for target in ('/api/status', '/api/search?q=red', '/api/image/0-1', '/api/thumb/0-1', '/'):
+        status, body, _ = ask(base, 'GET', target)
+        assert status == 401 and b'needs its token' in body, (target, status, body)
+    assert ask(base, 'GET', '/api/status', headers={'Cookie': f'memery_token={token}'})[0] == 200
+
+
+def test_no_token_shows_only_what_others_may_read(tmp_path):
+    "With --no-token anyone on the machine may ask, so only images all users could read are served; a planted row naming a file that is not an image serves nothing."
+    import sqlite3, tempfile, time
+    public = Path(tempfile.mkdtemp(dir='/tmp', prefix='memery-public-'))
+    try:
+        public.chmod(0o755)
+        for name, colour in [('red.png', (230, 20, 20)), ('blue.png', (20, 20, 230))]: Image.new('RGB', (40, 40), colour).save(public/name)
+        (public/'blue.png').chmod(0o600)
+        (public/'notes.txt').write_text(SECRET)
+        process, url = start([public, '--no-token'])
+        try:
+            assert '?token=' not in url
+            for _ in range(300):
+                if not json.loads(ask(url, 'GET', '/api/status')[1])['folders'][0]['indexing']: break
+                time.sleep(0.1)
+            [db] = (public/'.memery').glob('*.sqlite3')
+            with sqlite3.connect(db, isolation_level=None) as con: # as anyone who can write to the folder could
+                con.execute("INSERT INTO images (path, size, mtime_ns, hash, status, vector) SELECT 'notes.txt', size, mtime_ns, 'x', status, vector FROM images WHERE path = 'red.png'")
+                con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            found = {r['path']: r['id'] for r in json.loads(ask(url, 'GET', '/api/search?q=red&n=10')[1])['results']}
+            assert set(found) == {'red.png', 'blue.png', 'notes.txt'}, found
+            codes = {name: [ask(url, 'GET', f'/api/{kind}/{id}')[0] for kind in ('image', 'thumb')] for name, id in found.items()}
+            assert codes == {'red.png': [200, 200], 'blue.png': [403, 403], 'notes.txt': [404, 404]}, codes
+            status, body, _ = ask(url, 'GET', f"/api/image/{found['notes.txt']}")
+            assert SECRET.encode() not in body and b'not an image' in body, body
+        finally:
+            process.terminate()
+            process.wait(10)
+    finally: shutil.rmtree(public)
+
+
+def test_port_out_of_range_is_a_usage_error():
+    res = subprocess.run([MEMERY, 'serve', '.', '--port', '80000'], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and '80000 is not from 0 to 65535' in res.stderr and 'unexpected' not in res.stderr, res.stderr
