@@ -11,7 +11,7 @@ from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
 from .fileutils import PRECISIONS, MemeryError, raw_companions, shown
 from .options import MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
-from .ranker import MATCH_SIDES, SORTS
+from .ranker import AUTO, MATCH_SIDES, SORTS
 
 # %% auto #0
 __all__ = ['OPTION_SPELLINGS', 'OPTION_METAVARS', 'QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors',
@@ -112,7 +112,13 @@ def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argume
         kw = dict(help=_help(docs[f.name] + ' (repeatable)' * many, f.default), metavar=metavar)
         if f.name == 'match': kw.update(choices=MATCH_SIDES)
         if f.name == 'sort': kw.update(choices=SORTS)
+        if f.name == 'n':
+            kind = _results_wanted
+            kw.update(metavar='N|auto')
         if many: kw.update(action='append', type=str, default=[])
+        elif kind is bool:
+            kw.update(action='store_true')
+            del kw['metavar']
         else: kw.update(type=kind, default=f.default)
         if spellings[0].startswith('-'): parser.add_argument(*spellings, dest=f.name, **kw)
         else: parser.add_argument(f.name, nargs='?', **kw)
@@ -121,6 +127,12 @@ def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argume
                              "and their folder and file names")
     parser.add_argument('--visual-only', dest='match', action='store_const', const='visual',
                         help="find images by their looks only")
+
+def _results_wanted(value: str) -> int|str:
+    "A number of results, or 'auto': as many as are relevant."
+    if value == AUTO: return value
+    try: return int(value)
+    except ValueError: raise argparse.ArgumentTypeError(f"{value!r} is neither a number nor 'auto'") from None
 
 def query_of(args: argparse.Namespace) -> Query:
     "The `Query` that parsed command-line arguments ask for."
@@ -141,6 +153,7 @@ EXAMPLES = {
   memery recall ~/Pictures --image trip/IMG_0042.jpg --not people   # more like this, without people
   memery recall ~/Pictures beach --like a.jpg --like b.jpg --dislike c.jpg   # a feedback round
   memery recall ~/Pictures 'a red car' --json --threshold 0.25
+  memery recall ~/Pictures 'red bicycle' -n auto --sort date   # all that are relevant, newest first
   memery recall ~/Screenshots 'acme plumbing invoice' --text-only   # by the words in them (memery index --ocr first)
   memery recall ~/Pictures receipt --folder ~/Screenshots --folder ~/Downloads   # one list over three folders
   memery recall ~/Pictures beach --after 2019-06 --before 2019-09   # taken in the summer of 2019
@@ -259,20 +272,24 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
 
 # %% ../nbs/07_cli.ipynb #3ccf1c34
 def recall(args) -> int:
-    "Search and print the results."
+    "Search and print the results: with -n auto, the relevant ones (JSON marks each, and has the others)."
     matches = search_flow([args.path, *args.folder], query_of(args), verbose=not args.quiet,
                           **option_keywords(args))
+    relevant = [m for m in matches if m.relevant is not False]
     if args.json:
         print(json.dumps([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched,
+                           **({'relevant': m.relevant} if m.relevant is not None else {}),
                            **({'snippet': m.snippet, 'fields': list(m.fields)} if m.snippet else {}),
                            **(m.about.to_dict() if m.about else {}),
                            **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
                           for m in matches], ensure_ascii=False))
-    elif args.null: sys.stdout.write(''.join(f"{m.path}\0" for m in matches))
+    elif args.null: sys.stdout.write(''.join(f"{m.path}\0" for m in relevant))
     else:
-        for m in matches: print(f"{m.score:.4f}\t" * args.scores + shown(m.path, path=True))
+        for m in relevant: print(f"{m.score:.4f}\t" * args.scores + shown(m.path, path=True))
+    if args.quiet: return 0
+    if matches.relevant: print(f"memery: about {matches.relevant} relevant", file=sys.stderr)
     # a pipe reads nothing; the user reads why
-    if not (matches or args.quiet): print(f"memery: {matches.why_empty()}", file=sys.stderr)
+    if not relevant: print(f"memery: {matches.why_empty()}", file=sys.stderr)
     return 0
 
 def index(args) -> int:

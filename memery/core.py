@@ -19,7 +19,7 @@ from .metadata import with_places, with_time
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
 from .vectors import refresh
-from .ranker import Match, Query, as_query, by_date, search
+from .ranker import AUTO, AUTO_AFTER, Match, Query, as_query, in_order, relevant_first, search
 from .words import TextReader
 
 # %% auto #0
@@ -310,9 +310,15 @@ class Results(Found):
         "What updating the index did before the search (the first folder's); None if it was not updated."
         return self.index.report
 
+    @property
+    def relevant(self) -> int|None:
+        "How many of them were judged relevant, if the query asked for the relevant ones (`n='auto'`)."
+        return sum(bool(m.relevant) for m in self) if self.query.n == AUTO or self.query.relevance else None
+
     def why_empty(self) -> str:
         "Why the search found nothing, in a sentence for the user; '' if it found something."
-        if self: return ''
+        if self and self.relevant != 0: return ''
+        if self: return "no image stands out as relevant to the query: a number for -n shows the closest"
         q, folders = self.query, ', '.join(str(i.folder) for i in self.indexes)
         if not any(i.count() for i in self.indexes): return f"no images are indexed in {folders}"
         if q.offset: return f"no results after the first {q.offset}"
@@ -351,14 +357,18 @@ def _searched(indexes: list[Index], query: Query, options: Options) -> Results:
         with index.said_if_damaged(): return search(index, query, lambda: encoder)
     if len(indexes) == 1: return Results(searched(indexes[0], query), query, indexes)
     # every folder's best, then the best of those
-    each = replace(query, n=None if query.n is None else query.n + query.offset, offset=0, sort='score')
+    auto = query.n == AUTO
+    n = query.n if query.n in (None, AUTO) else query.n + query.offset
+    each = replace(query, n=n, offset=0, sort='score')
     best = {}
     for m in (m for index in indexes for m in searched(index, each)):
         # a folder given inside another: its images once
         best.setdefault(os.path.realpath(m.path), m)
     # phrase matches first, then all-word matches, as in each folder
-    matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path))[query.offset:][:query.n]
-    return Results(by_date(matches) if query.sort == 'date' else matches, query, indexes)
+    matches = sorted(best.values(), key=lambda m: (-m.tier, -m.score, m.path))
+    if auto or query.relevance: matches = relevant_first(matches, AUTO_AFTER if auto else None)
+    matches = matches[query.offset:][:None if auto else query.n]
+    return Results(in_order(matches, query.sort), query, indexes)
 
 # %% ../nbs/00_core.ipynb #6ec79dd6
 def query_flow(folder: str|Path, # the folder of images
@@ -366,7 +376,8 @@ def query_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index, and how to update it
                **kwargs) -> list[str]:
     "Paths of the images in `folder` best matching the query, best first; keywords as for `search_flow`."
-    return [m.path for m in search_flow(folder, query, options, **kwargs)]
+    # asked for the relevant ones (n='auto'): those alone
+    return [m.path for m in search_flow(folder, query, options, **kwargs) if m.relevant is not False]
 
 # %% ../nbs/00_core.ipynb #db846ceb
 class Folder:

@@ -50,7 +50,7 @@ def shown(text, # a string from disk: a path, a name, a text read from an image 
     return ''.join(_escaped(c) if c == '\\' or unicodedata.category(c)[0] == 'C' else c for c in text)
 
 def _escaped(c: str) -> str:
-    "Character `c` as Python escapes it ('\\x1b', '\\n', '\\u202e'); by its code point where Python would not."
+    "Character `c` as Python escapes it ('\\x1b', '\\n', '\\u202e'); by code point where Python would not."
     quoted = repr(c)[1:-1]
     return quoted if quoted != c and c != '\\' else f'\\u{ord(c):04x}'
 

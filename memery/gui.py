@@ -41,6 +41,7 @@ class ResultGrid(anywidget.AnyWidget):
     selected = T.Int(-1).tag(sync=True) # the result shown larger; -1 for none
     preview = T.Bytes(b'').tag(sync=True) # the larger thumbnail of the selected result
     title = T.Unicode('').tag(sync=True) # the whole title of the tab it is in, shown as the tab's tooltip
+    relevant = T.Int(-1).tag(sync=True) # the first so many are relevant, and a line follows; -1: not judged
 
     # called with a result's number when its Similar button is clicked
     on_similar: Callable[[int], None]|None = None
@@ -110,6 +111,11 @@ def told(match: Match) -> str:
     place = about.place.split(',')[0].strip() if about.place else None
     return ' · '.join(p for p in (day, place) if p)
 
+def _relevant(matches) -> int:
+    "How many of `matches` were judged relevant; -1 if they were not judged (a duplicates tab's, say)."
+    judged = getattr(matches, 'relevant', None)
+    return -1 if judged is None else judged
+
 class ResultTab(W.VBox):
     "A search's results: a summary, *Refine* and *Close* buttons, the marks Refine will use, the thumbnails."
     def __init__(self, search: Search, # what the tab searched for
@@ -129,6 +135,7 @@ class ResultTab(W.VBox):
                                scores=[m.score for m in matches], thumbs=thumbs,
                                words=[m.snippet or '' for m in matches],
                                loading=bool(self._missing), title=search.description,
+                               relevant=_relevant(matches),
                                liked=[i for i, p in enumerate(paths) if p in liked],
                                disliked=[i for i, p in enumerate(paths) if p in disliked])
         # marked in earlier rounds, not among these results
@@ -145,7 +152,9 @@ class ResultTab(W.VBox):
         self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.description)}</b>"
                               f"{f' (round {search.round})' if search.round else ''} "
                               f"in <code>{html.escape(search.folder)}</code> · "
-                              f"searched in {seconds:.2f} s"
+                              + (f"about {_relevant(matches)} relevant · "
+                                 if _relevant(matches) >= 0 and matches else '')
+                              + f"searched in {seconds:.2f} s"
                               + (f" · {html.escape(matches.why_empty())}"
                                  if hasattr(matches, 'why_empty') and not matches else ''))
         self.marks = W.HTML()
@@ -422,9 +431,10 @@ def sidebar_query(self: AppPage) -> Query:
     "The `Query` the sidebar holds; `MemeryError` if it cannot be one (nothing to look for, a bad date)."
     # an empty box is no filter
     given = lambda box: box.value.strip() or None
+    # the relevant ones first, and a line where they end
     return Query(self.query.value, image=self.image.value, negative=self.negative.value, n=self.n.value,
                  match=self.match.value, after=given(self.after), before=given(self.before),
-                 person=given(self.person), near=given(self.near), sort=self.sort.value)
+                 person=given(self.person), near=given(self.near), sort=self.sort.value, relevance=True)
 
 @patch
 def search(self: AppPage):

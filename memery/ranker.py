@@ -13,13 +13,15 @@ from fastcore.basics import patch
 from .fileutils import MemeryError
 from .indexer import Index
 from .metadata import About, about_filter, period, place_position, utc_time
-from .vectors import nearest
+from .vectors import nearest, sample_scores
 from .words import WordHit, fts_term, query_terms, word_hits
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['MATCH_SIDES', 'SORTS', 'FUSION_POOL', 'PARTIAL_NUDGE', 'Query', 'as_query', 'unit', 'combine', 'rocchio', 'as_given',
-           'image_vector', 'query_vector', 'Match', 'fuse', 'search', 'filtered_ids', 'by_date']
+__all__ = ['MATCH_SIDES', 'SORTS', 'AUTO', 'FUSION_POOL', 'PARTIAL_NUDGE', 'SAMPLE', 'AUTO_TOP', 'AUTO_AFTER', 'ALPHA', 'CONF',
+           'CUT_CONF', 'COST', 'SKEW', 'MAX_SHARE', 'NULL_MARGIN', 'Query', 'as_query', 'unit', 'combine', 'rocchio',
+           'as_given', 'image_vector', 'query_vector', 'Match', 'fuse', 'search', 'filtered_ids', 'by_date', 'in_order',
+           'log_normal_tail', 'bulk_fit', 'bell_shaped', 'relevant_count', 'relevant_first']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -39,6 +41,7 @@ def _short(v) -> str:
 
 MATCH_SIDES = ('both', 'visual', 'text')
 SORTS = ('score', 'date')
+AUTO = 'auto' # as `n`: as many results as stand out as relevant (see "Where the relevant results end")
 
 @dataclass(frozen=True, repr=False)
 class Query:
@@ -53,7 +56,7 @@ class Query:
     disliked: tuple[str, ...] = () # images to find fewer like: results disliked in an earlier round
     exclude: tuple[str, ...] = () # images to leave out of the results
     threshold: float|None = None # leave out results whose cosine similarity to the query is below this
-    n: int|None = 20 # how many results, best first; 0 for all
+    n: int|str|None = 20 # how many results, best first; 0 for all; 'auto': the relevant ones
     offset: int = 0 # skip this many of the best results: `offset=20, n=20` is the second page
     match: str = 'both' # 'both': looks and words in/around images, fused; 'visual': looks; 'text': words
     after: str|None = None # taken on or after this year, month or day: '2019', '2019-06', '2019-06-14'
@@ -63,6 +66,7 @@ class Query:
     km: float = 25.0 # how near is near, in km
     person: str|None = None # with this person named in it (its face regions, IPTC, Lightroom's People|)
     sort: str = 'score' # 'score': best first; 'date': the best `n`, newest first
+    relevance: bool = False # judge which results are relevant: they come first, marked (`n='auto'` does too)
 
     def __post_init__(self):
         text, image = _texts(self.text), _paths(self.image)
@@ -83,8 +87,9 @@ class Query:
     def _check(self):
         if not isinstance(self.offset, int) or self.offset < 0:
             raise MemeryError(f"offset must be 0 or more, not {self.offset!r}")
-        if self.n is not None and (not isinstance(self.n, int) or self.n < 0):
-            raise MemeryError(f"n must be a positive number of results (or 0 for all), not {self.n!r}")
+        if self.n is not None and self.n != AUTO and (not isinstance(self.n, int) or self.n < 0):
+            raise MemeryError("n must be a positive number of results, 0 for all, or 'auto' for the "
+                              f"relevant ones, not {self.n!r}")
         if self.match not in MATCH_SIDES:
             raise MemeryError(f"match must be one of {', '.join(MATCH_SIDES)}, not {self.match!r}")
         if self.match == 'text' and not query_terms(self.text):
@@ -228,6 +233,7 @@ class Match:
     tier: int = field(default=0, repr=False)
     fields: tuple[str, ...] = () # where its words matched: 'names', 'text', 'people', 'place', 'caption', …
     about: About|None = field(default=None, repr=False) # what it says about itself, if its headers were read
+    relevant: bool|None = None # judged relevant, when the query asked for the relevant ones (`n='auto'`)
 
 # %% ../nbs/05_ranker.ipynb #9fe96ece
 FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
@@ -292,23 +298,31 @@ def search(index: Index, # the index to search
     # nothing indexed yet (a server's first moments): the query needs no vector
     if index.dim is None: return []
     left_out = {index.relative(as_given(index, p)) for p in (*query.exclude, query.image) if p} - {None}
-    k = None if query.n is None else query.n + query.offset + len(left_out)
+    auto = query.n == AUTO
+    judged = auto or query.relevance
+    wanted = AUTO_TOP if auto else query.n
+    k = None if wanted is None else wanted + query.offset + len(left_out)
     q = query_vector(index, query, get_encoder)
     among = filtered_ids(index, query)
     hits = _word_hits(index, query)
     if among is not None: hits = {i: h for i, h in hits.items() if i in among}
-    if query.match == 'text': found = _by_words(index, hits, q, len(query_terms(query.text)))
+    if query.match == 'text': found = pool = _by_words(index, hits, q, len(query_terms(query.text)))
     else:
         pool_size = k if not hits or k is None else max(k, FUSION_POOL)
+        # where the relevant ones end is judged from the best `AUTO_TOP`
+        if judged and pool_size is not None: pool_size = max(pool_size, AUTO_TOP)
         near = nearest(index, q, pool_size, exact, search_k, among=among)
         pool = [Match(n.path, n.score, n.id) for n in near]
         found = fuse(index, pool, hits, q, len(query_terms(query.text)), k) if hits else pool
     found = [m for m in found if m.path not in left_out and
              (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')]
-    found = found[query.offset:][:query.n]
+    if judged:
+        found = _judged(index, query, found, pool, q, get_encoder, among)
+        found = relevant_first(found, AUTO_AFTER if auto else None)
+    found = found[query.offset:][:None if auto else query.n]
     abouts = index.about_of([m.id for m in found])
     found = [replace(m, path=index.path(m.path), about=abouts.get(m.id)) for m in found]
-    return by_date(found) if query.sort == 'date' else found
+    return in_order(found, query.sort)
 
 def filtered_ids(index: Index, # the index searched
                  query: Query, # its after, before, taken, near (with km) and person
@@ -326,3 +340,128 @@ def by_date(matches: list[Match]) -> list[Match]:
         if m.about is None or m.about.taken is None: return ''
         return utc_time(m.about.taken, m.about.offset)
     return sorted(matches, key=when, reverse=True)
+
+def in_order(matches: list[Match], # best first; the relevant first, if judged
+             sort: str, # 'score' or 'date'
+            ) -> list[Match]:
+    "`matches` in the order `sort` asks for: by date, newest first, the relevant ones before the others."
+    if sort != 'date': return matches
+    relevant = [m for m in matches if m.relevant is not False]
+    return by_date(relevant) + by_date([m for m in matches if m.relevant is False])
+
+# %% ../nbs/05_ranker.ipynb #499a639b
+SAMPLE = 4096 # images sampled to fit the bulk: its median and 84% point to ~2% of its spread
+AUTO_TOP = 10_000 # best scores compared with the bulk: the most that can be called relevant
+AUTO_AFTER = 20 # results shown past the cut, marked not relevant, for a divider to follow
+ALPHA = 0.02 # chance, when nothing is relevant, of calling anything relevant
+CONF = 2.0 # the tail test raises the bulk's count by this many standard errors of its fit
+CUT_CONF = 1.0 # so does the cut, by this many: a lucky run of bulk scores below a few matches stays out
+COST = 2.0 # the cut maximises k - COST * E_k: expected matches minus expected others
+SKEW = 2.0 # half-spreads differing more than this are no bell (CLIP's differ by ~5%)
+MAX_SHARE = 0.25 # the refit believes at most this share of the sample relevant
+_LOOKS = 4.0 # the tail test looks at every k; so correlated are they that ~4 looks' Bonferroni holds ALPHA
+_HI = 0.841344746 # P(Z < 1): from the median to this point is one standard deviation of a normal
+# with no bell: the share of the way from an image's cosine to an empty text up to a perfect 1 that
+# the query must cover for the image to be relevant
+NULL_MARGIN = 0.5
+
+def log_normal_tail(z: np.ndarray) -> np.ndarray:
+    "log P(Z > z) for a standard normal, elementwise, without underflow far out (erfc's Chebyshev fit)."
+    x = np.asarray(z, np.float64) / np.sqrt(2.0)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.5 * a)
+    coefficients = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398,
+                    1.48851587, -0.82215223, 0.17087277)
+    # log erfc(|x|) = log t - x^2 + poly(t): finite where erfc itself underflows
+    log_erfc = np.log(t) - a * a + np.polynomial.polynomial.polyval(t, coefficients)
+    # erfc(-a) = 2 - erfc(a), near 2: nothing that matters is lost
+    return np.where(x >= 0, log_erfc, np.log(np.maximum(2.0 - np.exp(log_erfc), 1e-300))) - np.log(2.0)
+
+def bulk_fit(sample: np.ndarray, # scores of a random sample of the folder's images
+             share: float=0.0, # of them taken to be relevant, at the top
+            ) -> tuple[float, float]:
+    "Location and spread of the bulk of unrelated images' scores: the median, and from it to the 84% point."
+    s = np.sort(np.asarray(sample, np.float64))
+    keep = 1.0 - min(max(share, 0.0), MAX_SHARE)
+    def at(p):
+        i = p * keep * (len(s) - 1)
+        low = int(i)
+        return s[low] + (s[min(low + 1, len(s) - 1)] - s[low]) * (i - low)
+    middle = at(0.5)
+    spread = at(_HI) - middle
+    # all equal above the median: the spread below it
+    return middle, spread if spread > 0 else max(middle - at(1 - _HI), 1e-6)
+
+def bell_shaped(sample: np.ndarray) -> bool:
+    "Do the sample's spreads above and below its median agree within `SKEW` times, as a CLIP bulk's do?"
+    low, middle, high = np.quantile(np.asarray(sample, np.float64), [1 - _HI, 0.5, _HI])
+    return (middle - low) * SKEW >= high - middle and (high - middle) * SKEW >= middle - low
+
+# %% ../nbs/05_ranker.ipynb #804ef8b0
+def _log_poisson_tail(k: np.ndarray, e: np.ndarray, log_factorial: np.ndarray) -> np.ndarray:
+    "An upper bound on log P(Poisson(e) >= k), tight where e << k; log 1 where e nears k (no evidence)."
+    e = np.maximum(e, 1e-300)
+    r = np.minimum(e / (k + 1.0), 0.999)
+    first = -e + k * np.log(e) - log_factorial[k]
+    return np.where(r < 0.999, np.minimum(first - np.log1p(-r), 0.0), 0.0)
+
+def _expected_bulk(top: np.ndarray, middle: float, spread: float, total: int, sampled: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    "log E_k, how many unrelated images the fitted bulk puts at or above each top score, and its error."
+    z = (top - middle) / spread
+    log_tail = log_normal_tail(z)
+    # the median's and 84% point's sampling errors (a normal's quantile variances), times the hazard
+    hazard = np.exp(-0.5 * z * z - 0.5 * np.log(2 * np.pi) - log_tail)
+    error = hazard * np.sqrt(np.maximum(1.571 - 1.5 * z + 2.21 * z * z, 1.0) / sampled)
+    return np.log(max(total, 1)) + log_tail, error
+
+def relevant_count(top: np.ndarray, # the search's best scores, best first (all of them in a small folder)
+                   sample: np.ndarray, # the scores of a random sample of its images (`SAMPLE`, or all)
+                   total: int, # the images searched
+                  ) -> int|None:
+    "How many of the `top` scores stand out of the bulk `sample` shows (0 if none); None if it is no bell."
+    top = np.asarray(top, np.float64)
+    if not len(top) or len(sample) < 8: return 0
+    if not bell_shaped(sample): return None
+    k = np.arange(1, len(top) + 1)
+    log_factorial = np.concatenate(([0.0], np.cumsum(np.log(k, dtype=np.float64))))
+    found = 0
+    for _ in range(3):
+        middle, spread = bulk_fit(sample, found / total)
+        log_e, error = _expected_bulk(top, middle, spread, total - found, len(sample))
+        high = np.exp(np.minimum(log_e + CONF * error, 700.0))
+        if _log_poisson_tail(k, high, log_factorial).min() > np.log(ALPHA / _LOOKS): return 0
+        # the most the top runs ahead of the bulk's upper bound (a point estimate feeds the fit's error back)
+        ahead = int(max((k - high).max(), 0))
+        if ahead == found: break
+        found = ahead
+    gain = k - COST * np.exp(np.minimum(log_e + CUT_CONF * error, 700.0))
+    best = int(np.argmax(gain))
+    # something is there, but no image is more likely a match than not
+    return best + 1 if gain[best] > 0 else 0
+
+# %% ../nbs/05_ranker.ipynb #fcf31bfe
+def _null_scores(index: Index, ids: list[int], get_encoder: Callable[[], Encoder]) -> dict[int, float]:
+    "Each image's cosine to a text that says nothing: the model's own null."
+    null = unit(get_encoder().encode_texts([''])[0])
+    return {i: float(v @ null) for i, v in index.vectors_of(ids).items()}
+
+def _judged(index: Index, query: Query, found: list[Match], pool: list[Match], q: np.ndarray,
+            get_encoder: Callable[[], Encoder], among: set[int]|None) -> list[Match]:
+    "`found`, each marked relevant or not: by where the looks' scores (`pool`'s) stand out, or by a phrase."
+    # found by their words alone: each has them
+    if query.match == 'text': return [replace(m, relevant=True) for m in found]
+    total = len(among) if among is not None else index.count()
+    count = relevant_count([m.score for m in pool], sample_scores(index, q), total)
+    if count is None:
+        null = _null_scores(index, [m.id for m in pool], get_encoder)
+        floor = {i: s + NULL_MARGIN * (1 - s) for i, s in null.items()}
+        looks = {m.id for m in pool if m.score > floor.get(m.id, 1.0)}
+    else: looks = {m.id for m in pool[:count]}
+    return [replace(m, relevant=m.id in looks or m.tier == 3) for m in found]
+
+def relevant_first(matches: list[Match], # each marked relevant or not
+                   others: int|None=AUTO_AFTER, # how many of the others to keep after them; None: all
+                  ) -> list[Match]:
+    "The relevant `matches`, then the others (at most `others`, for a divider to follow), each in its order."
+    return [m for m in matches if m.relevant] + [m for m in matches if not m.relevant][:others]

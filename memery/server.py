@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import parse_qs
 from fastcore.basics import patch
 import memery
@@ -100,7 +100,8 @@ class SearchRequest(BaseModel):
     image_weight: float = Field(1.0, ge=0, le=10, description="how much the example image counts")
     negative_weight: float = Field(1.0, ge=0, le=10,
                                    description="how much each text to steer away from counts against")
-    n: int = Field(DEFAULT_RESULTS, ge=1, le=MAX_RESULTS, description="how many results")
+    n: Annotated[int, Field(ge=1, le=MAX_RESULTS)]|Literal['auto'] = Field(
+        DEFAULT_RESULTS, description="how many results; 'auto': the relevant ones, then 20 others")
     offset: int = Field(0, ge=0, le=1_000_000,
                         description="skip this many of the best results, to page through them")
     threshold: float|None = Field(None, ge=-1, le=1,
@@ -118,6 +119,8 @@ class SearchRequest(BaseModel):
     person: str|None = Field(None, max_length=200, description="with this person named in it")
     sort: Literal['score', 'date'] = Field('score', description="'score': best first; "
                                                                 "'date': the best n, newest first")
+    relevance: bool = Field(False, description="judge which results are relevant: they come first, marked "
+                                               "(n='auto' does too)")
 
     def query(self, image, # the example image's path: the request names it by id, or uploads it
               liked: list[str], # the paths of the images its `liked` ids name
@@ -128,7 +131,8 @@ class SearchRequest(BaseModel):
                      image_weight=self.image_weight, negative_weight=self.negative_weight, liked=liked,
                      disliked=disliked, exclude=disliked, threshold=self.threshold, n=self.n,
                      offset=self.offset, match=self.match, after=self.after, before=self.before,
-                     taken=self.taken, near=self.near, km=self.km, person=self.person, sort=self.sort)
+                     taken=self.taken, near=self.near, km=self.km, person=self.person, sort=self.sort,
+                     relevance=self.relevance)
 
 # %% ../nbs/11_server.ipynb #8354d96e
 def decode_upload(data: str) -> bytes:
@@ -281,11 +285,11 @@ def search(self: Library, request: SearchRequest) -> dict:
         results = folder.search(request.query(image=image, liked=paths(request.liked), disliked=disliked))
         why_empty = self._why_empty(served, results)
     found = [dict(id=image_id(served.number, m.id), path=Path(m.path).relative_to(served.path).as_posix(),
-                  score=round(m.score, 6), matched=m.matched, snippet=m.snippet,
+                  score=round(m.score, 6), matched=m.matched, snippet=m.snippet, relevant=m.relevant,
                   **{k: v for k, v in (m.about.to_dict() if m.about else {}).items() if k in ABOUT_SHOWN})
              for m in results]
     return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=why_empty,
-                seconds=round(time.perf_counter() - start, 4))
+                relevant=results.relevant, seconds=round(time.perf_counter() - start, 4))
 
 @patch
 def _why_empty(self: Library, served: Served, results) -> str|None:
@@ -354,6 +358,7 @@ class Result(BaseModel):
     title: str|None = Field(None, description="its title")
     width: int|None = Field(None, description="in pixels")
     height: int|None = Field(None, description="in pixels")
+    relevant: bool|None = Field(None, description="judged relevant, if asked (n='auto', relevance)")
 
 class Found(BaseModel):
     "A search's answer."
@@ -362,6 +367,7 @@ class Found(BaseModel):
     indexing: bool = Field(description="the folder is being indexed: a search again later may find more")
     why_empty: str|None = Field(None,
                                 description="why nothing was found, for the user; null when something was")
+    relevant: int|None = Field(None, description="how many results are relevant, when the search asked")
     seconds: float = Field(description="how long the search took")
 
 class Skipped(BaseModel):
@@ -417,9 +423,10 @@ def search_get(request: Request,
                                                                 description="'visual': by looks only; "
                                                                             "'text': by words only "
                                                                             "(in and around images)"),
+               relevance: bool = Param(False, description="judge which results are relevant: first, marked"),
               ) -> Found:
     body = SearchRequest(folder=folder, text=q, negatives=not_, image=image, liked=like, disliked=dislike,
-                         n=n, offset=offset, threshold=threshold, match=match)
+                         n=n, offset=offset, threshold=threshold, match=match, relevance=relevance)
     return _library(request).search(body)
 
 _JPEG = {200: {'content': {'image/jpeg': {}, 'image/webp': {}},

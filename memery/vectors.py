@@ -16,8 +16,8 @@ from .schema import drop_vector_record, track_vector_changes
 
 # %% auto #0
 __all__ = ['VECTOR_CACHE_SIZE', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'EXACT_LIMIT', 'SCANNED', 'RERANKED', 'AMONG_READ',
-           'all_vectors', 'VectorFile', 'write_vector_file', 'vector_file', 'build_tree', 'tree', 'approximate',
-           'refresh', 'Neighbour', 'default_search_k', 'nearest']
+           'SAMPLED', 'all_vectors', 'VectorFile', 'write_vector_file', 'vector_file', 'build_tree', 'tree',
+           'approximate', 'refresh', 'Neighbour', 'default_search_k', 'nearest', 'sample_scores']
 
 # %% ../nbs/18_vectors.ipynb #c596c06f
 _vector_cache: dict[str, Vectors] = {}
@@ -464,3 +464,20 @@ def nearest(index: Index, # the index to search
     found_by = tree(index) if approximate(images, exact) else None
     if found_by: return _approximate(index, found_by, vf, vector, k, search_k or default_search_k(k, images))
     return _scan(index, vf, vector, k) if vf is not None and k <= SCANNED else _exact(index, vector, k)
+
+# %% ../nbs/18_vectors.ipynb #3a52f65b
+SAMPLED = 4096 # images scored to show a query's bulk of unrelated ones
+
+def sample_scores(index: Index, # the index searched
+                  vector: np.ndarray, # a unit query vector
+                  size: int=SAMPLED, # images to score, at most
+                 ) -> np.ndarray:
+    "Cosines of `vector` to a random `size` of the index's images (all if fewer), the same ones each time."
+    rng = np.random.default_rng(0)
+    vf = None if index.scope else vector_file(index)
+    if vf is not None and len(vf.ids) > size:
+        matrix = np.asarray(vf.matrix[np.sort(rng.choice(len(vf.ids), size, replace=False))], np.float32)
+    else:
+        matrix = all_vectors(index).matrix
+        if len(matrix) > size: matrix = matrix[np.sort(rng.choice(len(matrix), size, replace=False))]
+    return matrix @ np.asarray(vector, np.float32)

@@ -329,3 +329,24 @@ def test_names_cannot_hijack_the_terminal(tmp_path, env):
     # the three are copies of each other: a group of three lines, one per copy
     dupes = memery('dupes', folder, *COLOURS, env=env).stdout.splitlines()
     assert len(dupes) == 3 and not any('\x1b' in line or '\x07' in line for line in dupes), dupes
+
+
+def test_n_auto_gives_the_queried_colour_family_only(tmp_path, env):
+    "`-n auto` on a folder of colour families under neutral names: each colour's family and nothing else, and nothing for a colour not there."
+    folder = tmp_path/'families'
+    families = {'red': [], 'green': [], 'blue': [], 'yellow': [], 'purple': []}
+    for shade in range(3):
+        for colour, names in families.items():
+            [made] = make_colour_folder(folder, [colour], seed=10 * shade + len(names))
+            names.append(made.rename(folder/f'IMG_{len(list(folder.glob("IMG_*"))):04d}.png').name)
+    assert memery('index', folder, *COLOURS, '-q', env=env).returncode == 0
+    for colour, names in families.items():
+        res = memery('recall', folder, colour, '-n', 'auto', *COLOURS, env=env)
+        assert res.returncode == 0 and sorted(Path(p).name for p in res.stdout.splitlines()) == sorted(names), (colour, res.stdout)
+        assert 'about 3 relevant' in res.stderr, res.stderr
+    absent = memery('recall', folder, 'cyan', '-n', 'auto', *COLOURS, env=env)
+    assert absent.returncode == 0 and absent.stdout == '' and 'no image stands out as relevant' in absent.stderr, absent.stderr
+    marked = json.loads(memery('recall', folder, 'red', '-n', 'auto', '--json', *COLOURS, env=env).stdout)
+    assert [r['relevant'] for r in marked] == [True] * 3 + [False] * 12
+    bad = memery('recall', folder, 'red', '-n', 'many', *COLOURS, env=env)
+    assert bad.returncode == 2 and "'many' is neither a number nor 'auto'" in bad.stderr, bad.stderr

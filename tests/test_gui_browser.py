@@ -185,7 +185,7 @@ def page_folder(page) -> Path:
     return Path(page.locator('input[placeholder="~/Pictures"]').input_value())
 
 
-def test_200_results_render_fast(page, tmp_path):
+def test_200_results_render_fast(page, lab, tmp_path):
     "A 200-result tab is on screen with every thumbnail decoded (how soon: benchmarks/gui_render.py)."
     start = time.perf_counter()
     search(page, 'green', n=200)
@@ -203,6 +203,13 @@ def test_200_results_render_fast(page, tmp_path):
     print(f"{seen} thumbnails in view in a 1500x1100 window with the file browser open")
     assert seen >= 15, seen
     snap(page, tmp_path, '4-200-results')
+    # where the relevant ones end: a line after the green pictures (their names say so), the others below it
+    greens = sum(p.name.startswith('green ') for p in lab['pictures'].iterdir())
+    cut = shown(page).locator('.memery-cut')
+    expect(cut).to_contain_text(f'about {greens} relevant above')
+    above = cut.evaluate("c => [...c.parentElement.children].indexOf(c)")
+    names = shown(page).locator('.memery-card .memery-name').all_text_contents()
+    assert above == greens and all(n.startswith('green ') for n in names[:above]), (above, greens, names[:above + 2])
 
     bar, tabs = page.locator('.widget-tab > .lm-TabBar'), page.locator('.widget-tab .lm-TabBar-tab').count()
     low = shown(page).locator('.memery-results').last.locator('.memery-card').nth(195)

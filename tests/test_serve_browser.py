@@ -124,6 +124,12 @@ def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
     assert first[0].startswith('red '), first[:5]
     assert '\nwords: [red]' in page.locator('#grid .card').nth(0).get_attribute('title') # found by its name too, and the card says so
     assert '?q=red' in page.url
+    # where the relevant ones end: the red pictures (their names say so), then a line, then the closest others
+    expect(page.locator('#grid .cut')).to_contain_text('relevant above')
+    above = page.evaluate("() => [...document.querySelectorAll('#grid > *')].findIndex(e => e.classList.contains('cut'))")
+    reds = sum(p.name.startswith('red ') for p in pictures[0].iterdir())
+    assert above == reds and all(n.startswith('red ') for n in first[:above]), (above, reds, first[:above + 2])
+    assert f'about {reds} relevant' in summary(page), summary(page)
     dense = visible_thumbnails(page)
     print(f"{dense} thumbnails in view at 1920x1080")
     assert dense >= 24, dense
@@ -162,7 +168,7 @@ def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
     expect(viewer).to_be_hidden()
 
     page.go_back() # the first search again
-    expect(page.locator('#summary')).to_have_text(re.compile(r'^60\+ results for “red” in pictures · \d+ ms$'))
+    expect(page.locator('#summary')).to_have_text(re.compile(r'^60\+ results for “red” in pictures · about \d+ relevant · \d+ ms$'))
     all_loaded(page, 60)
     assert names(page) == first and page.locator('#q').input_value() == 'red'
 
@@ -223,7 +229,7 @@ def test_match_menu(server, browser, pictures, tmp_path):
     assert not any('words:' in t for t in page.locator('#grid .card').evaluate_all('cs => cs.map(c => c.title)'))
     page.select_option('#match', label='looks + words')
     expect(page.locator('#grid .card').nth(0)).to_have_attribute('title', re.compile(r'words: \[red\]')) # found by both again
-    expect(page.locator('#summary')).to_have_text(re.compile(r'^60\+ results for “red” in pictures · \d+ ms$'))
+    expect(page.locator('#summary')).to_have_text(re.compile(r'^60\+ results for “red” in pictures · about \d+ relevant · \d+ ms$'))
     assert 'match=' not in page.url
     assert not page.errors, page.errors
 
@@ -296,7 +302,12 @@ def test_filters_by_date_person_and_place_sorted_by_date(browser, tmp_path):
         page.select_option('#sort', 'date')
         page.press('#q', 'Enter')
         all_loaded(page, 4)
-        assert names(page) == [told[k] for k in ('jenny', '2020', 'summer 2019', '2018')]
+        # the relevant ones newest first, then, past the line, the others newest first
+        newest = [told[k] for k in ('jenny', '2020', 'summer 2019', '2018')]
+        above = page.evaluate("() => [...document.querySelectorAll('#grid > *')].findIndex(e => e.classList.contains('cut'))")
+        shown = names(page)
+        above = len(shown) if above < 0 else above
+        assert sorted(shown) == sorted(newest) and all(sorted(part, key=newest.index) == part for part in (shown[:above], shown[above:])), (shown, above)
         expect(page.locator('#summary')).to_contain_text('newest first')
         snap(page, tmp_path, 'serve-8-filters')
         page.go_back() # the address bar held the search before

@@ -17,6 +17,7 @@ const state = {
   results: [], // [{id, path, score, matched, snippet}], best first
   marks: new Map(), // image id -> "like" | "dislike"; kept across feedback rounds
   more: false, // the last page was full: there may be more
+  relevant: null, // how many of the results are relevant, as the server judged (null: not judged)
   viewing: -1, // the result in the viewer
   busy: 0, // a counter of searches, so that only the latest one's results are shown
 };
@@ -98,7 +99,7 @@ async function search(q, { push = true, append = false } = {}) {
   }
   const body = { folder: q.folder, text: q.text || null, negatives: q.not ? [q.not] : [], match: q.match, image: q.image || null,
                  upload: state.upload ? state.upload.data : null, liked: q.like, disliked: q.dislike,
-                 n: PAGE, offset: append ? state.results.length : 0, sort: q.sort || "score",
+                 n: PAGE, offset: append ? state.results.length : 0, sort: q.sort || "score", relevance: true,
                  ...Object.fromEntries(FILTERS.filter((k) => q[k]).map((k) => [k, q[k]])) };
   say("");
   $("summary").textContent = append ? "Loading more…" : "Searching…";
@@ -109,6 +110,7 @@ async function search(q, { push = true, append = false } = {}) {
     state.more = found.results.length === PAGE;
     state.stale = found.indexing;
     state.why = found.why_empty;
+    state.relevant = found.relevant;
     draw(append ? found.results.length : null);
     summarize(found.seconds);
   } catch (e) {
@@ -130,8 +132,10 @@ function summarize(seconds) {
     (MATCHES[q.match] ? ` (${MATCHES[q.match]})` : "") + filtersSaid(q);
   const round = q.round ? ` · round ${q.round}` : "";
   const count = state.results.length ? `${state.results.length}${state.more ? "+" : ""}` : "No";
+  // where the relevant ones end: the grid's divider says it too
+  const relevant = state.results.length && state.relevant != null ? ` · about ${state.relevant} relevant` : "";
   $("summary").textContent = `${count} results for ${what || "your likes"}` +
-    (folder && state.folders.length > 1 ? ` in ${folder.name}` : "") + `${round} · ` + (seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`) +
+    (folder && state.folders.length > 1 ? ` in ${folder.name}` : "") + `${round}${relevant} · ` + (seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`) +
     (state.results.length || !state.why ? "" : ` · ${state.why}`);
 }
 
@@ -194,10 +198,22 @@ function draw(added) {
   const grid = $("grid");
   if (added === null) grid.replaceChildren(...state.results.map(card));
   else grid.append(...state.results.slice(-added).map((r, k) => card(r, state.results.length - added + k)));
+  showCut();
   $("hint").hidden = state.results.length > 0;
   if (!state.results.length) { $("hint").hidden = false; $("hint").textContent = "Nothing found."; }
   $("more").hidden = !state.more;
   showMarks();
+}
+
+// a line across the grid after the last relevant result (before the first, if none is)
+function showCut() {
+  document.querySelector("#grid .cut")?.remove();
+  const n = state.relevant;
+  if (n == null || !state.results.length || n >= state.results.length) return;
+  const cut = make("div", "cut", n ? `about ${n} relevant above · the closest others below` : "nothing stands out as relevant · the closest below");
+  cut.setAttribute("role", "separator");
+  const after = document.querySelector(`#grid .card[data-i="${n - 1}"]`);
+  if (after) after.after(cut); else $("grid").prepend(cut);
 }
 
 function mark(id, how) {

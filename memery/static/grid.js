@@ -102,6 +102,14 @@ function render({ model, el }) {
       if (told[i]) card.append(make("span", "memery-told", told[i]));
       return card;
     }));
+    // where the relevant ones end: a line across the grid (before the first result if none is relevant)
+    const relevant = model.get("relevant");
+    if (relevant >= 0 && relevant < names.length) {
+      const cut = make("div", "memery-cut", relevant ? `about ${relevant} relevant above · the closest others below`
+                                                     : "nothing stands out as relevant · the closest below");
+      cut.setAttribute("role", "separator");
+      if (relevant) cards.children[relevant - 1].after(cut); else cards.prepend(cut);
+    }
     fill();
     preview();
   }
