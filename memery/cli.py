@@ -9,7 +9,7 @@ from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
 from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
-from .fileutils import PRECISIONS, MemeryError, raw_companions, shown
+from .fileutils import PRECISIONS, MemeryError, json_text, raw_companions, shown
 from .options import MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
 from .ranker import AUTO, MATCH_SIDES, SORTS
 
@@ -277,12 +277,12 @@ def recall(args) -> int:
                           **option_keywords(args))
     relevant = [m for m in matches if m.relevant is not False]
     if args.json:
-        print(json.dumps([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched,
+        print(json_text([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched,
                            **({'relevant': m.relevant} if m.relevant is not None else {}),
                            **({'snippet': m.snippet, 'fields': list(m.fields)} if m.snippet else {}),
                            **(m.about.to_dict() if m.about else {}),
                            **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
-                          for m in matches], ensure_ascii=False))
+                          for m in matches]))
     elif args.null: sys.stdout.write(''.join(f"{m.path}\0" for m in relevant))
     else:
         for m in relevant: print(f"{m.score:.4f}\t" * args.scores + shown(m.path, path=True))
@@ -295,14 +295,14 @@ def recall(args) -> int:
 def index(args) -> int:
     "Bring the index up to date and report."
     idx = index_flow(args.path, verbose=not args.quiet, **option_keywords(args))
-    if args.json: print(json.dumps(idx.report.to_dict(), ensure_ascii=False))
+    if args.json: print(json_text(idx.report.to_dict()))
     if not (args.quiet or idx.report.changed): print(idx.report.summary(), file=sys.stderr)
     return 0
 
 def info(args) -> int:
     "Print what the folder's indexes hold, a line per model."
     infos = info_flow(args.path, **option_keywords(args))
-    if args.json: print(json.dumps([i.to_dict() for i in infos], ensure_ascii=False))
+    if args.json: print(json_text([i.to_dict() for i in infos]))
     elif infos: print('\n'.join(i.summary() for i in infos))
     elif not args.quiet:
         print(f"memery: {args.path} has no index{_of_model(args)} yet: `memery index {args.path}` makes one",
@@ -334,7 +334,7 @@ def serve(args) -> int:
 def dupes(args) -> int:
     "Print the groups of duplicates: the keeper, then each copy with its similarity."
     groups = dupes_flow(args.path, threshold=args.threshold, **option_keywords(args))
-    if args.json: print(json.dumps([g.to_dict() for g in groups], ensure_ascii=False))
+    if args.json: print(json_text([g.to_dict() for g in groups]))
     else:
         print('\n\n'.join('\n'.join([f"keep\t{shown(g.keeper, path=True)}",
                                      *(f"{d.score:.3f}\t{shown(d.path, path=True)}"
@@ -352,7 +352,7 @@ def watch(args) -> int:
     from memery.watch import watch_flow
     updates = []
     def report(r):
-        if args.json: print(json.dumps(r.to_dict(), ensure_ascii=False), flush=True)
+        if args.json: print(json_text(r.to_dict()), flush=True)
         if not args.quiet and r.changed: print('\n'.join(r.lines()), file=sys.stderr, flush=True)
         if not (args.quiet or updates):
             print(f"memery: watching {args.path} ({r.images} images indexed); Ctrl-C stops",

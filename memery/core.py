@@ -23,10 +23,13 @@ from .ranker import AUTO, AUTO_AFTER, Match, Query, as_query, in_order, relevant
 from .words import TextReader
 
 # %% auto #0
-__all__ = ['HEADER_BATCH', 'IndexReport', 'open_index', 'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder',
-           'prepare_model', 'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
+__all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'IndexReport', 'open_index', 'index_flow', 'Found', 'Results', 'search_flow',
+           'query_flow', 'Folder', 'prepare_model', 'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow',
+           'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
+SKIPPED_SHOWN = 100 # skipped files a report lists one by one; the rest are counted
+
 @dataclass
 class IndexReport:
     "What one `index_flow` run did."
@@ -76,9 +79,12 @@ class IndexReport:
                 f"in {self.seconds:.1f} s{where}")
 
     def lines(self) -> list[str]:
-        "Every skipped file and unreadable entry, with its reason, then the summary."
-        skipped = [f"skipped {shown(p, path=True)}: {shown(r)}" for p, r in self.skipped + self.problems]
-        return skipped + [self.summary()]
+        "The skipped files and unreadable entries (the first `SKIPPED_SHOWN`) and why; then the summary."
+        every = self.skipped + self.problems
+        lines = [f"skipped {shown(p, path=True)}: {shown(r)}" for p, r in every[:SKIPPED_SHOWN]]
+        if len(every) > SKIPPED_SHOWN:
+            lines.append(f"... and {len(every) - SKIPPED_SHOWN:,} more skipped (--json lists every one)")
+        return lines + [self.summary()]
 
     def to_dict(self) -> dict: return asdict(self)
 

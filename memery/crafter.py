@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_crafter.ipynb #fd5ef090
 from __future__ import annotations
-import ctypes, io, os, signal, sys, tempfile, threading, warnings
+import ctypes, io, os, signal, sys, tempfile, threading, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,10 +18,10 @@ from .fileutils import (OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError,
 from .metadata import About, read_about
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'PEAK_BYTES_PER_PIXEL', 'TEXT_TOO_BIG', 'MAX_REREAD', 'PILLOW', 'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG',
-           'ImageError', 'to_rgb', 'png_without_text', 'open_image', 'jpeg_draft_size', 'read_image', 'read_headers',
-           'image_type', 'Crafted', 'Failed', 'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start',
-           'end_with', 'craft']
+__all__ = ['MAX_PIXELS', 'PEAK_BYTES_PER_PIXEL', 'BIG_DECODE', 'DECODE_WAIT', 'TEXT_TOO_BIG', 'MAX_REREAD', 'PILLOW',
+           'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb', 'png_without_text', 'open_image',
+           'jpeg_draft_size', 'read_image', 'read_headers', 'image_type', 'Crafted', 'Failed', 'ImageFiles', 'Batch',
+           'collate', 'default_workers', 'worker_start', 'end_with', 'craft']
 
 # %% ../nbs/02_crafter.ipynb #50730e71
 class ImageError(MemeryError):
@@ -65,15 +65,42 @@ def _megapixels(n: int) -> str: return f"{n/1e6:.0f} MP" if n >= 1e7 else f"{n/1
 # bytes a decoded pixel may take at its peak: RGBA, and a copy while its colours are converted
 PEAK_BYTES_PER_PIXEL = 8
 
+BIG_DECODE = 256 << 20 # bytes a decode takes at its peak from which decodes take turns
+DECODE_WAIT = 60 # seconds a big decode waits for others to end before it is refused
+_big_decodes = threading.Condition()
+_reserved = 0 # bytes the big decodes under way may take
+
 def _check_pixels(size: tuple[int, int], max_pixels: int):
     if size[0] * size[1] > max_pixels:
         raise ImageError(f"too large to decode safely: {size[0]}x{size[1]} pixels "
                          f"({_megapixels(size[0]*size[1])}; the limit is {_megapixels(max_pixels)})")
-    need, free = size[0] * size[1] * PEAK_BYTES_PER_PIXEL, available_memory()
-    # half of what is free: other decodes run beside this one
-    if free is not None and need > free // 2:
-        raise ImageError(f"too large to decode with the memory free now: {size[0]}x{size[1]} pixels need "
-                         f"about {need/1e9:.1f} GB, and {free/1e9:.1f} GB is free")
+
+def _fits(need: int) -> bool:
+    "Does `need` fit in half the memory free now, less what the big decodes under way may still take?"
+    free = available_memory()
+    return free is None or need <= (free - _reserved) // 2
+
+@contextmanager
+def _memory_for(size: tuple[int, int]):
+    "Room to decode `size` pixels: big decodes take turns if together they would not fit; else `ImageError`."
+    global _reserved
+    need = size[0] * size[1] * PEAK_BYTES_PER_PIXEL
+    with _big_decodes:
+        deadline = time.monotonic() + DECODE_WAIT
+        # none under way to wait for, or none ended in time
+        while not _fits(need):
+            if not (_reserved and need >= BIG_DECODE and _big_decodes.wait(deadline - time.monotonic())):
+                free = (available_memory() or 0) / 1e9
+                raise ImageError(f"too large to decode with the memory free now: {size[0]}x{size[1]} pixels "
+                                 f"need about {need/1e9:.1f} GB, and {free:.1f} GB is free")
+        big = need >= BIG_DECODE
+        if big: _reserved += need
+    try: yield
+    finally:
+        if big:
+            with _big_decodes:
+                _reserved -= need
+                _big_decodes.notify_all()
 
 def _reason(e: Exception) -> str:
     if isinstance(e, UnidentifiedImageError):
@@ -107,16 +134,16 @@ def _open_raw(f, draft_size: int|None, max_pixels: int,
         except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError): pass
         return Image.fromarray(raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)), size
 
-# Pillow's refusals of a PNG's text chunks that would decompress past its limits
+# Pillow's refusals of a PNG's text chunks (or colour profile) that would decompress past its limits
 TEXT_TOO_BIG = ('Decompressed data too large', 'Too much memory used in text chunks')
 MAX_REREAD = 1 << 30 # bytes of a PNG read into memory to drop its text chunks
 
 def png_without_text(data: bytes) -> bytes:
-    "The PNG `data` without its text chunks (tEXt, zTXt, iTXt)."
+    "The PNG `data` without its text chunks (tEXt, zTXt, iTXt) and colour profile (iCCP)."
     kept, pos = [data[:8]], 8
     while pos + 8 <= len(data):
         end = pos + 12 + int.from_bytes(data[pos:pos + 4], 'big')
-        if data[pos + 4:pos + 8] not in (b'tEXt', b'zTXt', b'iTXt'): kept.append(data[pos:end])
+        if data[pos + 4:pos + 8] not in (b'tEXt', b'zTXt', b'iTXt', b'iCCP'): kept.append(data[pos:end])
         pos = end
     return b''.join(kept)
 
@@ -160,12 +187,13 @@ def _decoded(f, draft_size: int|None, max_pixels: int, keep_alpha: bool,
         size = im.size
         if draft_size and im.format == 'JPEG': im.draft('RGB', (draft_size, draft_size))
         _check_pixels(im.size, max_pixels)
-    im.load()
-    # in place: a copy of a poster would cost hundreds of MB
-    try: ImageOps.exif_transpose(im, in_place=True)
-    except Exception: pass # a broken EXIF block leaves the picture as stored
-    im = to_rgb(im, keep_alpha)
-    if draft_size and min(im.size) >= 2 * draft_size: im = im.reduce(min(im.size) // draft_size)
+    with _memory_for(im.size):
+        im.load()
+        # in place: a copy of a poster would cost hundreds of MB
+        try: ImageOps.exif_transpose(im, in_place=True)
+        except Exception: pass # a broken EXIF block leaves the picture as stored
+        im = to_rgb(im, keep_alpha)
+        if draft_size and min(im.size) >= 2 * draft_size: im = im.reduce(min(im.size) // draft_size)
     return im, size
 
 def open_image(f, # a path, or a binary file open for reading

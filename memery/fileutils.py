@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_fileutils.ipynb #0be631ae
 from __future__ import annotations
-import errno, hashlib, io, os, re, sqlite3, stat, sys, warnings
+import errno, hashlib, io, json, os, re, sqlite3, stat, sys, warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,13 +12,14 @@ from pathlib import Path
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
            'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
            'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning',
-           'RandomWeightsWarning', 'warn_random_weights', 'shown', 'optional_extensions', 'register_optional_formats',
-           'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions', 'is_image_name', 'NotRegular',
-           'open_regular', 'available_memory', 'content_hash', 'relative_path', 'safe_relative', 'resolved_inside',
-           'is_factory_name', 'model_key', 'with_precision', 'split_precision', 'user_cache_dir', 'user_config_dir',
-           'signing_key', 'folder_key', 'index_candidates', 'index_location', 'existing_index_dir', 'index_holder',
-           'no_wider_than', 'readable_by_others', 'index_name', 'index_file_paths', 'database_files', 'irregular',
-           'connect', 'connect_read_only', 'index_files', 'index_disk_usage', 'index_last_change', 'remove_index']
+           'RandomWeightsWarning', 'warn_random_weights', 'shown', 'unprintable', 'json_text', 'optional_extensions',
+           'register_optional_formats', 'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions',
+           'is_image_name', 'NotRegular', 'open_regular', 'available_memory', 'content_hash', 'relative_path',
+           'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision', 'split_precision',
+           'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location',
+           'existing_index_dir', 'index_holder', 'no_wider_than', 'readable_by_others', 'index_name',
+           'index_file_paths', 'database_files', 'irregular', 'connect', 'connect_read_only', 'index_files',
+           'index_disk_usage', 'index_last_change', 'remove_index']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -44,15 +45,25 @@ import unicodedata
 def shown(text, # a string from disk: a path, a name, a text read from an image or an index
           path: bool=False, # it is a path: one that starts with '-' is shown as './-…'
          ) -> str:
-    "`text` safe to print in a line: control characters and backslashes escaped, undecodable bytes as U+FFFD."
-    text = os.fsencode(str(text)).decode('utf-8', 'replace')
+    "`text` safe to print in a line: control characters, backslashes and undecodable bytes escaped."
+    text = os.fsencode(str(text)).decode('utf-8', 'surrogateescape')
     if path and text.startswith('-'): text = './' + text
-    return ''.join(_escaped(c) if c == '\\' or unicodedata.category(c)[0] == 'C' else c for c in text)
+    return ''.join(_escaped(c) if c == '\\' or unprintable(c) else c for c in text)
+
+def unprintable(c: str) -> bool:
+    "Could character `c` move, recolour or reorder what a terminal shows: a control, format or separator?"
+    return unicodedata.category(c)[0] == 'C' or c in '\u2028\u2029'
 
 def _escaped(c: str) -> str:
     "Character `c` as Python escapes it ('\\x1b', '\\n', '\\u202e'); by code point where Python would not."
+    # a byte that was not UTF-8, as `surrogateescape` holds it
+    if '\udc80' <= c <= '\udcff': return f'\\x{ord(c) - 0xdc00:02x}'
     quoted = repr(c)[1:-1]
     return quoted if quoted != c and c != '\\' else f'\\u{ord(c):04x}'
+
+def json_text(obj) -> str:
+    "`obj` as a line of JSON that cannot move or recolour a terminal: what `unprintable` finds, escaped."
+    return ''.join(json.dumps(c)[1:-1] if unprintable(c) else c for c in json.dumps(obj, ensure_ascii=False))
 
 # %% ../nbs/06_fileutils.ipynb #34d4c2a6
 PERMISSION_DENIED = "permission denied"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_loader.ipynb #3ccb0c0d
 from __future__ import annotations
-import os, stat
+import os, re, stat
 from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
@@ -13,8 +13,8 @@ from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, image_extensi
                               raw_supported, resolved_inside)
 
 # %% auto #0
-__all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'FileStat', 'Scan', 'printable', 'check_folder', 'IgnoreRules',
-           'ignore_rules', 'scan_folder', 'Known', 'Changes', 'diff_folder']
+__all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable', 'check_folder',
+           'IgnoreRules', 'ignore_rules', 'scan_folder', 'Known', 'Changes', 'diff_folder']
 
 # %% ../nbs/01_loader.ipynb #96b33b4d
 class FileStat(NamedTuple):
@@ -50,6 +50,9 @@ IGNORE_FILE = '.memeryignore'
 DEFAULT_IGNORED = ('@eaDir/', 'node_modules/', '.git/', 'System Volume Information/', '$RECYCLE.BIN/',
                    '#recycle/', '.Trash-*/', '.memery/')
 MAX_IGNORE_FILE = 1 << 20 # bytes of a .memeryignore that are read
+# runs of '*' in one pattern, at most: a regular expression's backtracking grows as a name's length to
+# their number (4 took 0.3 s a name, 5 took 21 s, 13 for ever)
+MAX_STARS = 3
 
 class IgnoreRules(NamedTuple):
     "The rules of one ignore file (or of `DEFAULT_IGNORED` and the caller's patterns)."
@@ -63,6 +66,10 @@ def ignore_rules(lines, # gitignore patterns, one per line
     "The rules of gitignore `lines`, and a note for each line that is not a pattern."
     good, bad = [], []
     for n, line in enumerate(lines, 1):
+        if len(re.findall(r'\*+', line)) > MAX_STARS:
+            bad.append(f"line {n} has more than {MAX_STARS} runs of '*': not used, "
+                       "as matching it could take hours")
+            continue
         try:
             pathspec.GitIgnoreSpec.from_lines([line])
             good.append(line)
@@ -94,6 +101,10 @@ def _ignored(rules: list[IgnoreRules], rel: str, is_dir: bool) -> bool:
     return False
 
 # %% ../nbs/01_loader.ipynb #5c806191
+def _stat_or_none(path) -> os.stat_result|None:
+    try: return os.stat(path)
+    except OSError: return None
+
 def scan_folder(folder, # the folder to scan
                 exclude=(), # folders not to enter (memery's own index directory)
                 follow_links: bool=False, # also follow links out of the folder (those inside it always are)
@@ -104,7 +115,8 @@ def scan_folder(folder, # the folder to scan
     "Find the images under `folder`, skipping hidden, ignored and `exclude`d entries and links out of it."
     check_folder(folder)
     inside = os.path.realpath(folder)
-    excluded = {os.path.realpath(e) for e in exclude}
+    # by identity, not by path: resolving each folder's path costs a look at each folder above it
+    excluded = {(st.st_dev, st.st_ino) for st in map(_stat_or_none, exclude) if st is not None}
     scan, rules = Scan(), [ignore_rules([*DEFAULT_IGNORED, *ignore])[0]]
     parts = [p for p in under.split('/') if p]
     for depth in range(len(parts)): # the ignore files of the folders above `under` hold for it too
@@ -140,7 +152,7 @@ def scan_folder(folder, # the folder to scan
                     continue
                 if entry.is_dir():
                     st = entry.stat()
-                    if os.path.realpath(entry.path) in excluded: continue
+                    if (st.st_dev, st.st_ino) in excluded: continue
                     if (st.st_dev, st.st_ino) in seen:
                         scan.problems.append((printable(entry_rel) + '/',
                                               "links to a folder already scanned"))

@@ -179,6 +179,13 @@ def schema_version(db: sqlite3.Connection) -> int:
     missing = IMAGE_COLUMNS - {column for _, column, *_ in db.execute('PRAGMA table_info(images)')}
     if missing:
         raise sqlite3.DatabaseError(f"its images table is not memery's (no {', '.join(sorted(missing))})")
+    # they would run with every change memery makes: a trigger can loop, or fill the disk
+    made = {name for name, _, _ in _VECTOR_TRIGGERS}
+    planted = [name for name, in db.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')")
+               if name not in made]
+    if planted:
+        raise sqlite3.DatabaseError("it holds triggers or views memery never makes "
+                                    f"({shown(', '.join(planted))[:80]}), which would run with its changes")
     return version
 
 # %% ../nbs/19_schema.ipynb #ea4008cf

@@ -1,6 +1,6 @@
 """Issue 22, trust's second pass: what a swapped file, a shared machine, a planted index or a concurrent `memery purge`
 can do to a real `memery` process. Each test is named after what it guards."""
-import json, os, sqlite3, subprocess, sys, threading, time
+import json, os, shutil, sqlite3, subprocess, sys, threading, time
 from pathlib import Path
 import numpy as np
 import pytest
@@ -214,3 +214,62 @@ def test_a_query_of_one_endless_word_is_read_as_far_as_the_model_reads(tmp_path,
     assert memery('index', folder, *model, env=env).returncode == 0
     res = memery('recall', folder, 'x' * 20_000, '--n', 1, *model, env=env, timeout=120) # a hang guard: it takes a second
     assert res.returncode == 0 and len(res.stdout.splitlines()) == 1, res.stderr[-2000:]
+
+
+def test_an_ignore_pattern_that_would_backtrack_for_ever_is_refused(tmp_path, env):
+    "A 27-letter line in .memeryignore once hung `memery index` (and every request of `memery serve`): it is refused with a note."
+    folder = tmp_path/'pics'
+    make_colour_folder(folder, ['red', 'blue'])
+    (folder/('a' * 40 + '.png')).write_bytes((folder/'red.png').read_bytes())
+    (folder/'.memeryignore').write_text('*a' * 12 + '*c\n*blue*\n')
+    res = memery('index', folder, *COLOURS, '--json', env=env, timeout=120) # a hang guard: it takes a second
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "line 1 has more than 3 runs of '*'" in res.stderr and json.loads(res.stdout)['images'] == 2, res.stderr # blue.png is ignored
+
+
+def test_a_trigger_planted_in_the_index_is_refused(tmp_path, env):
+    "A trigger someone planted in `.memery` would run with each of memery's changes (one that loops hung every update): the index is refused, in one line."
+    folder = tmp_path/'pics'
+    make_colour_folder(folder, ['red', 'blue'])
+    assert memery('index', folder, *COLOURS, env=env).returncode == 0
+    [db] = (folder/'.memery').glob('*.sqlite3')
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TRIGGER evil AFTER UPDATE ON meta BEGIN INSERT INTO meta SELECT 'x' || x, x FROM "
+                    "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c WHERE x < 0 LIMIT 1); END")
+    make_colour_folder(folder, ['green'])
+    for args in (['index', folder], ['recall', folder, 'red']):
+        res = memery(*args, *COLOURS, env=env, timeout=120) # a hang guard
+        assert res.returncode == 1 and "triggers or views memery never makes (evil)" in res.stderr and 'memery purge' in res.stderr, res.stderr
+
+
+def test_json_output_escapes_what_would_steer_a_terminal(tmp_path, env):
+    "C1 controls (a one-byte CSI), DEL and bidi overrides in names come out of --json escaped, and load back as they were."
+    folder = tmp_path/'pics'
+    make_colour_folder(folder, ['red'])
+    names = ['a\u009b2J\u009b31mRED.png', 'del\x7fx.png', 'rlo\u202egnp.png']
+    for name in names: (folder/name).write_bytes((folder/'red.png').read_bytes())
+    for command in (['recall', folder, 'red'], ['dupes', folder]):
+        res = memery(*command, '--json', *COLOURS, env=env)
+        assert res.returncode == 0, res.stderr
+        assert not any(c in res.stdout for c in '\u009b\x7f\u202e'), res.stdout
+        assert all(f'"{folder/name}"' in json.dumps(json.loads(res.stdout), ensure_ascii=False) for name in names)
+
+
+def test_planted_model_key_and_rows_are_shown_escaped(tmp_path, env):
+    "A model key planted in an index's meta table, and planted rows whose paths hold escape sequences, reach `memery info` and `memery dupes` escaped."
+    folder = tmp_path/'pics'
+    make_colour_folder(folder, ['red', 'blue'])
+    assert memery('index', folder, *COLOURS, env=env).returncode == 0
+    [db] = (folder/'.memery').glob('*.sqlite3')
+    planted = shutil.copy(db, db.with_name('planted-00000000.sqlite3'))
+    with sqlite3.connect(planted) as con: con.execute("UPDATE meta SET value = 'evil\x1b]0;pwned\x07\x1b[2J' WHERE key = 'model'")
+    with sqlite3.connect(db) as con: # two rows copying red.png's vector, under hostile names: a group of copies
+        for name in ('a\x1b[31m.png', 'b\nc.png'):
+            con.execute("INSERT INTO images (path, size, mtime_ns, hash, status, vector) "
+                        "SELECT ?, size, mtime_ns, hash, status, vector FROM images WHERE path = 'red.png'", (name,))
+        con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    for args in (['info', folder], ['dupes', folder, *COLOURS]):
+        res = memery(*args, env=env)
+        assert res.returncode == 0 and not any(c in res.stdout + res.stderr for c in '\x1b\x07'), (res.stdout, res.stderr)
+    assert 'planted-00000000.sqlite3: not an index memery can read' in memery('info', folder, env=env).stdout
+    assert 'a\\x1b[31m.png' in memery('dupes', folder, *COLOURS, env=env).stdout
