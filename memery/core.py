@@ -331,7 +331,8 @@ class Results(Found):
         if q.match == 'text':
             where = "its folder and file names" + (
                 " or its text" if all(i.reads_text for i in self.indexes) else
-                " (the text in images is not read here: index with OCR on to search it too)")
+                " (the text in its images is not read yet: `memery index --ocr` on it reads it, "
+                "for every search after)")
             return f"no image has the words {q.text!r} in {where}"
         if q.threshold is not None: return f"no image scores above the threshold {q.threshold:g}"
         return "no image matches"

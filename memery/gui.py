@@ -231,7 +231,8 @@ def _report_html(report) -> str:
     "An indexing report: its summary, and the files it skipped in a fold-out list."
     bad = report.skipped + report.problems
     items = ''.join(f"<li><code>{html.escape(p)}</code>: {html.escape(r)}</li>" for p, r in bad)
-    more = f"<details><summary>{len(bad)} files skipped</summary><ul>{items}</ul></details>" if bad else ''
+    said = f"{len(bad)} file{'' if len(bad) == 1 else 's'} skipped"
+    more = f"<details><summary>{said}</summary><ul>{items}</ul></details>" if bad else ''
     return html.escape(report.summary()) + more
 
 class AppPage(W.HBox):

@@ -181,8 +181,8 @@ def schema_version(db: sqlite3.Connection) -> int:
         raise sqlite3.DatabaseError(f"its images table is not memery's (no {', '.join(sorted(missing))})")
     # they would run with every change memery makes: a trigger can loop, or fill the disk
     made = {name for name, _, _ in _VECTOR_TRIGGERS}
-    planted = [name for name, in db.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')")
-               if name not in made]
+    kinds = "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')"
+    planted = [name for name, in db.execute(kinds) if name not in made]
     if planted:
         raise sqlite3.DatabaseError("it holds triggers or views memery never makes "
                                     f"({shown(', '.join(planted))[:80]}), which would run with its changes")

@@ -19,10 +19,10 @@ COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
 
 class Server:
     "`memery serve` in a process of its own, on a free port."
-    def __init__(self, folders, tmp: Path, *args, model=COLOURS):
-        self.log = open(tmp/'serve.log', 'w+')
+    def __init__(self, folders, tmp: Path, *args, model=COLOURS, port=0):
+        self.log = open(tmp/'serve.log', 'a+')
         env = dict(os.environ, XDG_CACHE_HOME=str(tmp/'.cache'))
-        self.process = subprocess.Popen([MEMERY, 'serve', *map(str, folders), '--port', '0', *model, *args], stdout=subprocess.PIPE,
+        self.process = subprocess.Popen([MEMERY, 'serve', *map(str, folders), '--port', str(port), *model, *args], stdout=subprocess.PIPE,
                                         stderr=self.log, text=True, env=env)
         # the first line: where it listens, once it does, with the token it made
         self.address = self.process.stdout.readline().strip()
@@ -320,3 +320,72 @@ def test_filters_by_date_person_and_place_sorted_by_date(browser, tmp_path):
         # the API's 400, said on the page
         expect(page.locator('#error')).to_contain_text('after must be a year, month or day')
     finally: s.stop()
+
+
+def test_keyboard_one_stop_for_the_grid_and_a_modal_viewer(server, browser):
+    "The grid is one Tab stop, arrow keys move between cards, Enter opens the viewer, focus stays in it until Esc, then returns."
+    page = open_page(browser, f'{server.url}?q=red', token=server.token)
+    all_loaded(page, 60)
+    active = lambda: page.evaluate("() => { const a = document.activeElement; return [a.id, a.dataset.i ?? null, !!a.closest('#viewer')]; }")
+    page.focus('#grid .card[data-i="0"]')
+    page.keyboard.press('Tab')
+    assert active()[0] == 'more', active() # past 60 cards in one press
+    page.focus('#grid .card[data-i="0"]')
+    page.keyboard.press('ArrowRight')
+    assert active()[1] == '1', active()
+    columns = page.evaluate("() => { const c = [...document.querySelectorAll('#grid .card')]; return c.filter(e => e.offsetTop === c[0].offsetTop).length; }")
+    page.keyboard.press('ArrowDown')
+    assert active()[1] == str(1 + columns), (active(), columns)
+    page.keyboard.press('Enter')
+    expect(page.locator('#viewer')).to_be_visible()
+    for _ in range(12):
+        assert active()[2], active() # focus stays inside the dialog
+        page.keyboard.press('Tab')
+    page.keyboard.press('Escape')
+    expect(page.locator('#viewer')).to_be_hidden()
+    assert active()[1] == str(1 + columns), active() # back on the card it opened from
+    assert page.locator('#summary').get_attribute('role') == 'status'
+    assert not page.errors, page.errors
+
+
+def test_a_server_that_stops_answering_is_one_clear_state(pictures, browser, tmp_path):
+    "The server stops: a new search says so, the old results are dimmed; once it answers again, the page searches again by itself."
+    from browser import free_port
+    port = free_port()
+    first = Server([pictures[1]], tmp_path, '--token', 'same-token', port=port)
+    try:
+        first.wait_indexed()
+        page = open_page(browser, f'{first.url}?q=red', token='same-token')
+        all_loaded(page, 30)
+    finally: first.stop()
+    page.fill('#q', 'blue')
+    page.press('#q', 'Enter')
+    expect(page.locator('#error')).to_contain_text('memery is not answering at this address: is `memery serve` still running?')
+    expect(page.locator('#grid')).to_have_class(re.compile(r'\bstale\b'))
+    again = Server([pictures[1]], tmp_path, '--token', 'same-token', port=port)
+    try:
+        expect(page.locator('#summary')).to_contain_text('results for “blue”', timeout=60_000)
+        expect(page.locator('#error')).to_have_text('')
+        expect(page.locator('#grid')).not_to_have_class(re.compile(r'\bstale\b'))
+        assert names(page)[0].startswith('blue ')
+    finally: again.stop()
+
+
+def test_the_page_says_what_it_searches_and_similar_starts_afresh(server, browser, pictures):
+    "Before any search the page names the folder and how many images it holds; Similar starts a search of its own: no marks carried over, its example named."
+    page = open_page(browser, server.address)
+    expect(page.locator('#hint')).to_contain_text(f"pictures ({len(list(pictures[0].glob('*.jpg')))} images): type what you remember")
+    expect(page.locator('a.docs')).to_have_attribute('href', '/docs')
+    page.fill('#q', 'red')
+    page.press('#q', 'Enter')
+    all_loaded(page, 60)
+    page.focus('#grid .card[data-i="1"]')
+    page.keyboard.press('l') # liked, from the keyboard
+    expect(page.locator('#marks')).to_have_text('1 liked, 0 disliked')
+    third = names(page)[2]
+    page.focus('#grid .card[data-i="2"]')
+    page.keyboard.press('s') # images like the third
+    expect(page.locator('#example-name')).to_have_text(third)
+    expect(page.locator('#feedback')).to_be_hidden()
+    all_loaded(page, 60)
+    assert not page.errors, page.errors

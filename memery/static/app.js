@@ -19,13 +19,20 @@ const state = {
   more: false, // the last page was full: there may be more
   relevant: null, // how many of the results are relevant, as the server judged (null: not judged)
   viewing: -1, // the result in the viewer
+  names: new Map(), // image id -> file name, of the results searched for similar ones
   busy: 0, // a counter of searches, so that only the latest one's results are shown
 };
 
 function say(message) { $("error").textContent = message || ""; }
 
+// the server did not answer at all: stopped, or restarting
+class Unreachable extends Error {
+  constructor() { super("memery is not answering at this address: is `memery serve` still running? This page searches again once it answers."); }
+}
+
 async function api(path, options) {
-  const response = await fetch(path, options);
+  let response;
+  try { response = await fetch(path, options); } catch { throw new Unreachable(); }
   let body = null;
   try { body = await response.json(); } catch { /* not JSON */ }
   if (!response.ok) throw new Error((body && body.error) || `${response.status} ${response.statusText}`);
@@ -78,7 +85,7 @@ function showQuery(q) {
 }
 
 function showExample(q) {
-  const example = state.upload || (q && q.image ? { url: `/api/thumb/${q.image}`, name: "a result" } : null);
+  const example = state.upload || (q && q.image ? { url: `/api/thumb/${q.image}`, name: state.names.get(q.image) || "a result" } : null);
   $("example").hidden = !example;
   if (example) {
     $("example-img").src = example.url || example.data;
@@ -102,6 +109,7 @@ async function search(q, { push = true, append = false } = {}) {
                  n: PAGE, offset: append ? state.results.length : 0, sort: q.sort || "score", relevance: true,
                  ...Object.fromEntries(FILTERS.filter((k) => q[k]).map((k) => [k, q[k]])) };
   say("");
+  $("grid").classList.remove("stale");
   $("summary").textContent = append ? "Loading more…" : "Searching…";
   try {
     const found = await api("/api/search", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -117,7 +125,25 @@ async function search(q, { push = true, append = false } = {}) {
     if (ticket !== state.busy) return;
     $("summary").textContent = "";
     say(e.message);
+    // what is on screen answers the search before: dimmed, and not taken for this one's
+    $("grid").classList.add("stale");
+    if (e instanceof Unreachable) waitForServer(() => search(q, { push: false, append }));
   }
+}
+
+// ask until the server answers again, then `then()`: once, however many searches failed meanwhile
+let waiting = null;
+function waitForServer(then) {
+  if (waiting) { waiting.then = then; return; }
+  waiting = { then };
+  const ask = async () => {
+    try { await api("/api/status"); } catch (e) { if (e instanceof Unreachable) { setTimeout(ask, 2000); return; } }
+    const { then } = waiting;
+    waiting = null;
+    say("");
+    then();
+  };
+  setTimeout(ask, 2000);
 }
 
 function filtersSaid(q) {
@@ -152,6 +178,9 @@ function similar(i) {
   const r = state.results[i];
   closeViewer();
   state.upload = null;
+  // a new search, not a feedback round: its marks start afresh, and its example is named
+  state.marks.clear();
+  state.names.set(r.id, r.path.split("/").pop());
   search({ folder: state.query.folder, text: "", not: "", match: "both", image: r.id, like: [], dislike: [], round: 0 });
 }
 
@@ -161,7 +190,8 @@ function card(r, i) {
   const c = make("figure", "card");
   c.dataset.i = i;
   c.dataset.id = r.id;
-  c.tabIndex = 0;
+  // one Tab stop for the grid: the card last focused; arrow keys move between cards
+  c.tabIndex = i === 0 ? 0 : -1;
   const name = r.path.split("/").pop();
   c.title = `${r.path}\nscore ${r.score.toFixed(3)}` + (r.snippet ? `\nwords: ${r.snippet}` : "") +
     (r.taken ? `\ntaken ${r.taken}` : "") + (r.place ? `\n${r.place}` : "") + (r.people ? `\n${r.people.join(", ")}` : "");
@@ -170,7 +200,11 @@ function card(r, i) {
   img.decoding = "async";
   img.alt = name;
   img.src = `/api/thumb/${encodeURIComponent(r.id)}`;
-  img.addEventListener("error", () => { img.classList.add("failed"); c.classList.add("failed"); });
+  img.addEventListener("error", () => {
+    img.classList.add("failed");
+    c.classList.add("failed");
+    c.title = `${r.path}\ncannot be read now: moved, deleted or damaged since it was indexed`;
+  });
   const caption = make("figcaption");
   caption.append(make("span", "score", r.score.toFixed(3)), make("span", "name", name));
   // when and where, as the photo says (a date from the file itself is not shown: it is when it was copied)
@@ -190,8 +224,29 @@ function card(r, i) {
               button("similar", "≈", "Similar: search for images like this one", () => similar(i)));
   c.append(img, caption, acts);
   c.addEventListener("click", () => openViewer(i));
-  c.addEventListener("keydown", (e) => { if (e.key === "Enter") openViewer(i); });
+  c.addEventListener("keydown", (e) => cardKey(e, i));
+  c.addEventListener("focus", () => rove(i));
+  acts.querySelectorAll("button").forEach((b) => { b.tabIndex = -1; });
   return c;
+}
+
+// the card that holds the grid's one Tab stop
+function rove(i) {
+  document.querySelectorAll('#grid .card[tabindex="0"]').forEach((c) => { if (Number(c.dataset.i) !== i) c.tabIndex = -1; });
+  const c = document.querySelector(`#grid .card[data-i="${i}"]`);
+  if (c) c.tabIndex = 0;
+}
+
+function cardKey(e, i) {
+  const cards = [...document.querySelectorAll("#grid .card")];
+  const columns = Math.max(1, cards.filter((c) => c.offsetTop === cards[0].offsetTop).length);
+  const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -i, End: cards.length - 1 - i }[e.key];
+  const acts = { Enter: () => openViewer(i), l: () => mark(state.results[i].id, "like"), d: () => mark(state.results[i].id, "dislike"),
+                 s: () => similar(i) };
+  if (step !== undefined) {
+    const to = cards[Math.min(cards.length - 1, Math.max(0, i + step))];
+    if (to) { e.preventDefault(); to.focus(); }
+  } else if (acts[e.key] && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); acts[e.key](); }
 }
 
 function draw(added) {
@@ -241,6 +296,9 @@ function openViewer(i) {
   state.viewing = i;
   const r = state.results[i], folder = state.folders[state.query.folder];
   $("viewer").hidden = false;
+  // a modal dialog: the page behind it is out of reach until it closes
+  for (const behind of document.querySelectorAll("body > header, body > main")) behind.inert = true;
+  if (!$("viewer").contains(document.activeElement)) $("v-close").focus();
   $("big").src = `/api/thumb/${encodeURIComponent(r.id)}?size=large`;
   $("big").alt = r.path;
   $("big-path").textContent = folder ? `${folder.path.replace(/\/$/, "")}/${r.path}` : r.path;
@@ -263,6 +321,7 @@ function closeViewer() {
   const i = state.viewing;
   state.viewing = -1;
   $("viewer").hidden = true;
+  for (const behind of document.querySelectorAll("body > header, body > main")) behind.inert = false;
   $("big").removeAttribute("src");
   document.querySelector(`.card[data-i="${i}"]`)?.focus({ preventScroll: true });
 }
@@ -306,6 +365,10 @@ async function refreshStatus() {
     if (state.query) select.value = String(state.query.folder);
   }
   const folder = status.folders[Number($("folder").value || 0)] || status.folders[0];
+  if (!state.results.length && folder) {
+    const held = folder.images ? `${folder.images.toLocaleString()} image${folder.images === 1 ? "" : "s"}` : "no images indexed yet";
+    $("hint").textContent = `${folder.name} (${held}): type what you remember of a picture, or drop an image on the page to find pictures like it.`;
+  }
   const running = status.folders.find((f) => f.indexing);
   $("indexing").hidden = !running;
   if (running) {
@@ -364,6 +427,13 @@ function wire() {
   $("viewer").addEventListener("click", (e) => { if (e.target === $("viewer")) closeViewer(); });
   document.addEventListener("keydown", (e) => {
     if (state.viewing < 0 || e.target.tagName === "INPUT") return;
+    if (e.key === "Tab") { // round the viewer's own buttons
+      const stops = [...$("viewer").querySelectorAll("button:not(:disabled), a[href]")];
+      const at = stops.indexOf(document.activeElement), to = (at + (e.shiftKey ? -1 : 1) + stops.length) % stops.length;
+      e.preventDefault();
+      stops[at < 0 ? 0 : to].focus();
+      return;
+    }
     const keys = { Escape: closeViewer, ArrowLeft: () => move(-1), ArrowRight: () => move(1),
                    l: () => mark(state.results[state.viewing].id, "like"), d: () => mark(state.results[state.viewing].id, "dislike"),
                    s: () => similar(state.viewing) };
