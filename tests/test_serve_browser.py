@@ -389,3 +389,59 @@ def test_the_page_says_what_it_searches_and_similar_starts_afresh(server, browse
     expect(page.locator('#feedback')).to_be_hidden()
     all_loaded(page, 60)
     assert not page.errors, page.errors
+
+
+def test_a_large_example_is_made_small_in_the_browser(server, browser, tmp_path):
+    "A 42 MP example is read and shrunk off the page's main thread: what is sent is a JPEG of at most 1024 pixels a side, and it finds its colour."
+    from PIL import Image
+    big = tmp_path/'big blue.jpg'
+    Image.new('RGB', (7500, 5600), (20, 20, 230)).save(big, quality=95)
+    page = open_page(browser, server.address)
+    sent = []
+    page.on('request', lambda r: sent.append(len(r.post_data or '')) if r.url.endswith('/api/search') else None)
+    page.set_input_files('#file', str(big))
+    expect(page.locator('#example-name')).to_have_text('big blue.jpg')
+    all_loaded(page, 60)
+    assert names(page)[0].startswith('blue '), names(page)[:3]
+    assert sent and max(sent) < 300_000, sent # base64 of a 1024 px JPEG, not of the 42 MP photo
+    assert not page.errors, page.errors
+
+
+def test_on_a_phone(server, browser):
+    "At 390x844 with touch: the header leaves the screen to the results, filters fold away, marks are in sight, the viewer is full width and swipes."
+    context = browser.new_context(viewport={'width': 390, 'height': 844}, is_mobile=True, has_touch=True,
+                                  extra_http_headers={'X-Memery-Token': server.token})
+    page = context.new_page()
+    page.goto(f'{server.url}?q=red')
+    all_loaded(page, 60)
+    header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().height")
+    assert header <= 120, header
+    expect(page.locator('#after')).to_be_hidden()
+    page.click('#filters')
+    expect(page.locator('#after')).to_be_visible()
+    page.click('#filters')
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#grid .card .acts')).opacity") == '1'
+    page.locator('#grid .card').nth(0).locator('img').tap()
+    expect(page.locator('#viewer')).to_be_visible()
+    page.wait_for_function("() => document.querySelector('#big').naturalWidth > 0")
+    width = page.evaluate("() => document.querySelector('#big').getBoundingClientRect().width")
+    assert width >= 350, width
+    first = page.locator('#big-path').inner_text()
+    page.evaluate("""() => {
+        const v = document.querySelector('#viewer'), at = (x) => [new Touch({identifier: 1, target: v, clientX: x, clientY: 400})];
+        v.dispatchEvent(new TouchEvent('touchstart', {changedTouches: at(300), bubbles: true}));
+        v.dispatchEvent(new TouchEvent('touchend', {changedTouches: at(100), bubbles: true}));
+    }""")
+    expect(page.locator('#big-path')).not_to_have_text(first) # swiped to the next
+    context.close()
+
+
+def test_the_next_page_loads_as_it_comes_into_view(server, browser):
+    "Scrolling to the end of the grid loads more results, without a click."
+    page = open_page(browser, f'{server.url}?q=red', 1366, 768, server.token)
+    all_loaded(page, 60)
+    page.mouse.move(600, 500)
+    page.mouse.wheel(0, 5000)
+    page.wait_for_function("() => document.querySelectorAll('#grid .card').length > 60")
+    assert len(set(names(page))) == len(names(page)) # no result twice
+    assert not page.errors, page.errors

@@ -21,6 +21,7 @@ const state = {
   viewing: -1, // the result in the viewer
   names: new Map(), // image id -> file name, of the results searched for similar ones
   busy: 0, // a counter of searches, so that only the latest one's results are shown
+  loading: false, // a search is on its way: the end of the grid coming into view does not ask for more yet
 };
 
 function say(message) { $("error").textContent = message || ""; }
@@ -98,6 +99,7 @@ function showExample(q) {
 async function search(q, { push = true, append = false } = {}) {
   if (!q.text && !q.image && !state.upload && !q.like.length) { say("Type what to look for, or give an example image."); return; }
   const ticket = ++state.busy;
+  state.loading = true;
   if (!append) {
     state.query = q;
     if (push === "replace") history.replaceState(null, "", toURL(q));
@@ -121,8 +123,10 @@ async function search(q, { push = true, append = false } = {}) {
     state.relevant = found.relevant;
     draw(append ? found.results.length : null);
     summarize(found.seconds);
+    state.loading = false;
   } catch (e) {
     if (ticket !== state.busy) return;
+    state.loading = false;
     $("summary").textContent = "";
     say(e.message);
     // what is on screen answers the search before: dimmed, and not taken for this one's
@@ -301,7 +305,9 @@ function openViewer(i) {
   if (!$("viewer").contains(document.activeElement)) $("v-close").focus();
   $("big").src = `/api/thumb/${encodeURIComponent(r.id)}?size=large`;
   $("big").alt = r.path;
-  $("big-path").textContent = folder ? `${folder.path.replace(/\/$/, "")}/${r.path}` : r.path;
+  // breaks between folders, not inside names
+  const path = (folder ? `${folder.path.replace(/\/$/, "")}/${r.path}` : r.path).split("/");
+  $("big-path").replaceChildren(...path.flatMap((part, k) => (k ? [make("wbr"), `/${part}`] : [part])));
   $("big-score").textContent = `score ${r.score.toFixed(3)}` + (r.snippet ? ` · words: ${r.snippet}` : "");
   $("v-open").href = `/api/image/${encodeURIComponent(r.id)}`;
   $("prev").disabled = i === 0;
@@ -333,17 +339,29 @@ const move = (step) => {
 
 // ---- example images: picked, dropped or pasted ----
 
+const SENT_SIDE = 1024; // pixels on the longer side of an example image as sent: the model reads far fewer
+
+// an example image, made small in a worker (the page stays responsive), then searched for
 function useImage(file) {
   if (!file || !file.type.startsWith("image/")) { say("That is not an image."); return; }
-  if (file.size > 20e6) { say(`That image is ${(file.size / 1e6).toFixed(1)} MB; the limit is 20 MB.`); return; }
-  const reader = new FileReader();
-  reader.onload = () => {
-    state.upload = { data: reader.result, name: file.name || "pasted image" };
-    const q = queryFromForm();
-    q.image = null;
-    search(q);
+  say("");
+  $("summary").textContent = "Reading the image…";
+  const worker = new Worker("/static/shrink.js");
+  worker.onmessage = ({ data }) => {
+    worker.terminate();
+    // one the browser cannot decode is sent as it is: the server may read it (HEIC, a RAW photo…)
+    const send = data.error ? file : data.blob;
+    if (send.size > 20e6) { say(`That image is ${(send.size / 1e6).toFixed(1)} MB; the limit is 20 MB.`); return; }
+    const reader = new FileReader();
+    reader.onload = () => {
+      state.upload = { data: reader.result, name: file.name || "pasted image" };
+      const q = queryFromForm();
+      q.image = null;
+      search(q);
+    };
+    reader.readAsDataURL(send);
   };
-  reader.readAsDataURL(file);
+  worker.postMessage({ file, side: SENT_SIDE });
 }
 
 // ---- folders, indexing progress and skipped files ----
@@ -418,6 +436,17 @@ function wire() {
   $("refine").addEventListener("click", refine);
   $("clear").addEventListener("click", () => { state.marks.clear(); showMarks(); });
   $("more").addEventListener("click", () => search(state.query, { append: true }));
+  // the next page loads as the user scrolls towards the end of the grid
+  let pending = false;
+  window.addEventListener("scroll", () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      const near = $("more").getBoundingClientRect().top < innerHeight + 400;
+      if (near && state.more && !state.loading && state.query && !$("more").hidden) search(state.query, { append: true });
+    });
+  }, { passive: true });
   $("prev").addEventListener("click", () => move(-1));
   $("next").addEventListener("click", () => move(1));
   $("v-close").addEventListener("click", closeViewer);
@@ -425,6 +454,18 @@ function wire() {
   $("v-dislike").addEventListener("click", () => mark(state.results[state.viewing].id, "dislike"));
   $("v-similar").addEventListener("click", () => similar(state.viewing));
   $("viewer").addEventListener("click", (e) => { if (e.target === $("viewer")) closeViewer(); });
+  // on a phone: swipe to the next or previous result
+  let touched = null;
+  $("viewer").addEventListener("touchstart", (e) => { touched = e.changedTouches[0]; }, { passive: true });
+  $("viewer").addEventListener("touchend", (e) => {
+    const dx = e.changedTouches[0].clientX - (touched ? touched.clientX : 0), dy = e.changedTouches[0].clientY - (touched ? touched.clientY : 0);
+    if (touched && Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) move(dx < 0 ? 1 : -1);
+    touched = null;
+  });
+  $("filters").addEventListener("click", () => {
+    const open = $("search").classList.toggle("open");
+    $("filters").setAttribute("aria-expanded", open);
+  });
   document.addEventListener("keydown", (e) => {
     if (state.viewing < 0 || e.target.tagName === "INPUT") return;
     if (e.key === "Tab") { // round the viewer's own buttons
