@@ -14,7 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 if TYPE_CHECKING: import torch # for annotations only: decoding needs no PyTorch
 from .fileutils import (OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError, NotRegular,
                               available_memory, content_hash, is_raw_name, open_regular,
-                              register_optional_formats, shown)
+                              register_optional_formats, shown, warnings_to)
 from .metadata import About, read_about
 
 # %% auto #0
@@ -155,24 +155,17 @@ def _all_bytes(f) -> bytes:
     return data
 
 # %% ../nbs/02_crafter.ipynb #d5be9c0c
-_decoding = threading.local()
 PILLOW = os.path.dirname(Image.__file__)
-
-def _keep_pillows_warnings(message, category, filename, lineno, file=None, line=None):
-    "Keep what Pillow warns about the file this thread decodes; show any other warning as before."
-    kept = getattr(_decoding, 'warnings', None)
-    if kept is not None and filename.startswith(PILLOW): kept.append(str(message))
-    else: _keep_pillows_warnings.show(message, category, filename, lineno, file, line)
 
 @contextmanager
 def _warnings_in_one_line(name):
     "Say what Pillow warns about file `name` in one warning, however many it gives (a TIFF can give 65,535)."
-    if warnings.showwarning is not _keep_pillows_warnings:
-        _keep_pillows_warnings.show, warnings.showwarning = warnings.showwarning, _keep_pillows_warnings
-    _decoding.warnings = kept = []
-    try: yield
+    kept = []
+    def pillows(message, category, filename):
+        return filename.startswith(PILLOW) and not kept.append(str(message))
+    try:
+        with warnings_to(pillows): yield
     finally:
-        _decoding.warnings = None
         if kept:
             more = f" (and {len(kept) - 1} more warnings)" if len(kept) > 1 else ''
             warnings.warn(f"{shown(name) if name else 'an image'}: {kept[0]}{more}", stacklevel=4)

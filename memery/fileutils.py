@@ -4,7 +4,9 @@
 
 # %% ../nbs/06_fileutils.ipynb #0be631ae
 from __future__ import annotations
-import errno, hashlib, io, json, os, re, sqlite3, stat, sys, warnings
+import errno, hashlib, io, json, os, re, sqlite3, stat, sys, threading, warnings
+from contextlib import contextmanager
+from typing import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,12 +14,12 @@ from pathlib import Path
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
            'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
            'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning',
-           'RandomWeightsWarning', 'warn_random_weights', 'shown', 'unprintable', 'json_text', 'optional_extensions',
-           'register_optional_formats', 'raw_supported', 'is_raw_name', 'image_extensions', 'raw_companions',
-           'is_image_name', 'NotRegular', 'open_regular', 'available_memory', 'content_hash', 'relative_path',
-           'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision', 'split_precision',
-           'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location',
-           'existing_index_dir', 'index_holder', 'no_wider_than', 'readable_by_others', 'index_name',
+           'RandomWeightsWarning', 'warn_random_weights', 'shown', 'unprintable', 'json_text', 'warnings_to',
+           'optional_extensions', 'register_optional_formats', 'raw_supported', 'is_raw_name', 'image_extensions',
+           'raw_companions', 'is_image_name', 'NotRegular', 'open_regular', 'available_memory', 'content_hash',
+           'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision',
+           'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates',
+           'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than', 'readable_by_others', 'index_name',
            'index_file_paths', 'database_files', 'irregular', 'connect', 'connect_read_only', 'index_files',
            'index_disk_usage', 'index_last_change', 'remove_index']
 
@@ -64,6 +66,27 @@ def _escaped(c: str) -> str:
 def json_text(obj) -> str:
     "`obj` as a line of JSON that cannot move or recolour a terminal: what `unprintable` finds, escaped."
     return ''.join(json.dumps(c)[1:-1] if unprintable(c) else c for c in json.dumps(obj, ensure_ascii=False))
+
+# %% ../nbs/06_fileutils.ipynb #37350c5c
+_handlers = threading.local()
+
+def _offered(message, category, filename, lineno, file=None, line=None):
+    "Give a warning to this thread's handlers, latest first, until one takes it; else show it as before."
+    for handler in reversed(getattr(_handlers, 'stack', [])):
+        if handler(message, category, filename): return
+    _offered.shown(message, category, filename, lineno, file, line)
+_offered.memery = True
+
+@contextmanager
+def warnings_to(handler: Callable, # (message, category, filename) -> True if it takes the warning
+               ):
+    "Offer the warnings this thread raises to `handler` first, while in the block."
+    if not getattr(warnings.showwarning, 'memery', False):
+        _offered.shown, warnings.showwarning = warnings.showwarning, _offered
+    stack = _handlers.__dict__.setdefault('stack', [])
+    stack.append(handler)
+    try: yield
+    finally: stack.remove(handler)
 
 # %% ../nbs/06_fileutils.ipynb #34d4c2a6
 PERMISSION_DENIED = "permission denied"

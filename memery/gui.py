@@ -13,7 +13,7 @@ import anywidget, ipywidgets as W, traitlets as T
 from fastcore.basics import patch
 import memery
 from .core import Match, Query, dupes_flow, index_flow, search_flow
-from .fileutils import MemeryError, user_cache_dir
+from .fileutils import MemeryError, user_cache_dir, warnings_to
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 
@@ -77,7 +77,7 @@ class Search:
     @property
     def description(self) -> str:
         "What the tab searched for, in a line."
-        if self.query is None: return '⧉ duplicates'
+        if self.query is None: return 'duplicates'
         q = self.query
         parts = [p for p in (q.text, q.image and f'≈ {Path(q.image).name}') if p]
         title = ' + '.join(parts) or f'{len(q.liked)} liked'
@@ -314,6 +314,8 @@ def _uploaded(self: AppPage, change):
     dest.parent.mkdir()
     dest.write_bytes(f['content'])
     self.image.value = str(dest)
+    # an image given is a search asked for
+    self.search()
 
 # %% ../nbs/08_gui.ipynb #272582b4
 def appPage(folder=None, # the folder of images; by default the last one searched
@@ -358,12 +360,16 @@ def _saying_errors(self: AppPage):
 
 @patch
 def _run(self: AppPage, search: Search):
-    with self._saying_errors():
+    said = []
+    # a warning of this thread is said in the sidebar, not in the output of whatever cell runs next
+    def to_sidebar(message, category, filename): return not said.append(str(message))
+    with self._saying_errors(), warnings_to(to_sidebar):
         start = time.perf_counter()
         with self._progress_bar(search.folder) as progress:
             results = search_flow(search.folder, search.query, self.options, progress=progress)
         seconds = time.perf_counter() - start
-        self.say(_report_html(results.report), markup=True) if results.report.changed else self.say('')
+        report = _report_html(results.report) if results.report.changed else ''
+        self.say(report + ''.join(f'<div>⚠ {html.escape(w)}</div>' for w in dict.fromkeys(said)), markup=True)
         tab = ResultTab(search, results, results.thumbnails(self.thumb_size),
                         results.thumbnails(PREVIEW_SIZE), seconds)
         self._add(tab)
@@ -382,7 +388,9 @@ def _progress_bar(self: AppPage, folder: str):
         with self._lock:
             if row not in self.jobs.children: self.jobs.children += (row,)
         bar.max, bar.value = total, done
-        label.value = f"Indexing {name}: {done} of {total} images"
+        # the model loads before the first batch: seconds, for a large one
+        said = f"{done} of {total} images" if done else f"getting the model ready for {total} images…"
+        label.value = f"Indexing {name}: {said}"
     try: yield progress
     finally:
         with self._lock: self.jobs.children = tuple(w for w in self.jobs.children if w is not row)
@@ -424,7 +432,7 @@ def clear(self: AppPage):
     "Empty the query, Not, Image and filter boxes, and sort best first, for a new search."
     for box in (self.query, self.negative, self.image, self.after, self.before, self.person, self.near):
         box.value = ''
-    self.sort.value = 'score'
+    self.sort.value, self.upload.value = 'score', ()
 
 # %% ../nbs/08_gui.ipynb #21509b3a
 @patch
@@ -510,4 +518,5 @@ def _run_duplicates(self: AppPage, search: Search):
         tab = DuplicatesTab(search, groups, groups.thumbnails(self.thumb_size),
                             groups.thumbnails(PREVIEW_SIZE), time.perf_counter() - start)
         self._add(tab)
+        self.say('')
         tab.load_thumbnails()

@@ -198,7 +198,9 @@ def image_vector(path, # the image: one of the index's, or any other file
     rel = index.relative(path)
     stored = None if rel is None else index.vector_of(rel)
     if stored is not None: return stored
-    if not Path(path).expanduser().is_file(): raise MemeryError(f"image not found: {path}")
+    if not Path(path).expanduser().is_file():
+        raise MemeryError(f"image not found: {path} (looked for from the working directory, {os.getcwd()}, "
+                          f"and in the folder searched, {index.folder})")
     from memery.crafter import ImageError, jpeg_draft_size, open_image
     enc = get_encoder()
     try: im, _ = open_image(Path(path).expanduser(), jpeg_draft_size(enc.image_size))

@@ -62,6 +62,9 @@ def test_watch_follows_copies_renames_and_deletions(tmp_path, env):
     for i in range(10): (folder/f'new {i:03d}.png').rename(folder/f'renamed {i:03d}.png')
     for i in range(10, 20): (folder/f'new {i:03d}.png').unlink()
     w.matches()
+    # the index is written before its update's report is printed: wait for the report too, then stop
+    deadline = time.monotonic() + 60
+    while not (w.reports and w.reports[-1]['images'] == 92) and time.monotonic() < deadline: time.sleep(0.05)
     status, err = w.stop()
     assert status == 0 and 'stopped watching' in err and 'Traceback' not in err, err
     total = lambda key: sum(r[key] for r in w.reports)
