@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage,
                               index_files, index_holder, index_last_change, index_location, index_name,
-                              irregular, remove_index, shown)
+                              file_identity, irregular, remove_index, shown)
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
@@ -231,10 +231,6 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     refresh(index)
 
 # %% ../nbs/00_core.ipynb #c1a562b4
-def _inode(path: Path) -> int|None:
-    try: return os.stat(path).st_ino
-    except OSError: return None
-
 def index_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index, and how to build it
                *,
@@ -246,14 +242,14 @@ def index_flow(folder: str|Path, # the folder of images
     start, options = time.perf_counter(), as_options(options, **kwargs)
     index = open_index(folder, options, create=True)
     # purged before this run holds the writer lock, it would index into a file no longer on disk
-    opened = _inode(index.db_path)
+    opened = file_identity(index.db_path)
     report = IndexReport(str(index.folder), read_only=index.read_only)
     if index.location != index_candidates(index.root, options.index_dir)[0]:
         report.location = str(index.location)
     try:
         if not index.read_only:
             with _writing(index, wait, verbose) as writing, index.said_if_damaged():
-                if writing and _inode(index.db_path) != opened:
+                if writing and file_identity(index.db_path) != opened:
                     raise MemeryError(f"the index {index.db_path} was purged as this run began: "
                                       "nothing was indexed; run it again")
                 if writing: _update(index, report, options, verbose, progress)

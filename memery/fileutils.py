@@ -16,12 +16,12 @@ __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 
            'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning',
            'RandomWeightsWarning', 'warn_random_weights', 'shown', 'unprintable', 'json_text', 'warnings_to',
            'optional_extensions', 'register_optional_formats', 'raw_supported', 'is_raw_name', 'image_extensions',
-           'raw_companions', 'is_image_name', 'NotRegular', 'open_regular', 'available_memory', 'content_hash',
-           'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision',
-           'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates',
-           'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than', 'readable_by_others', 'index_name',
-           'index_file_paths', 'database_files', 'irregular', 'connect', 'connect_read_only', 'index_files',
-           'index_disk_usage', 'index_last_change', 'remove_index']
+           'raw_companions', 'is_image_name', 'NotRegular', 'open_regular', 'file_identity', 'available_memory',
+           'content_hash', 'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key',
+           'with_precision', 'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key',
+           'index_candidates', 'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than',
+           'readable_by_others', 'index_name', 'index_file_paths', 'database_files', 'irregular', 'connect',
+           'connect_read_only', 'index_files', 'index_disk_usage', 'index_last_change', 'remove_index']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -154,10 +154,11 @@ class NotRegular(OSError):
 
 def open_regular(path, # the file to read
                  follow: bool=True, # follow a link at the end of `path` (an image may be one); else refuse it
+                 dir_fd: int|None=None, # the directory `path` is relative to, opened; None: the working one
                 ) -> io.BufferedReader:
     "`path` opened to read, if it is a regular file: never waiting on a pipe; `NotRegular` if it is not one."
     flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | (0 if follow else getattr(os, 'O_NOFOLLOW', 0))
-    try: fd = os.open(path, flags)
+    try: fd = os.open(path, flags, dir_fd=dir_fd)
     except OSError as e:
         if e.errno == errno.ELOOP: raise NotRegular(e.errno, "a link, where none may be", str(path)) from None
         raise
@@ -168,6 +169,12 @@ def open_regular(path, # the file to read
     # as `open(path)` names it: readers choose by its extension
     f.raw.name = os.fspath(path)
     return f
+
+def file_identity(path) -> tuple[int, int]|None:
+    "The (device, inode) of the file or folder at `path`, links followed; None if it is not there."
+    try: st = os.stat(path)
+    except OSError: return None
+    return st.st_dev, st.st_ino
 
 # %% ../nbs/06_fileutils.ipynb #11f04704
 def available_memory() -> int|None:

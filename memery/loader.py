@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
 from typing import NamedTuple
-from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, image_extensions, open_regular,
-                              raw_supported, resolved_inside)
+from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, file_identity, image_extensions,
+                              open_regular, raw_supported, resolved_inside)
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable', 'check_folder',
@@ -101,10 +101,6 @@ def _ignored(rules: list[IgnoreRules], rel: str, is_dir: bool) -> bool:
     return False
 
 # %% ../nbs/01_loader.ipynb #5c806191
-def _stat_or_none(path) -> os.stat_result|None:
-    try: return os.stat(path)
-    except OSError: return None
-
 def scan_folder(folder, # the folder to scan
                 exclude=(), # folders not to enter (memery's own index directory)
                 follow_links: bool=False, # also follow links out of the folder (those inside it always are)
@@ -116,7 +112,7 @@ def scan_folder(folder, # the folder to scan
     check_folder(folder)
     inside = os.path.realpath(folder)
     # by identity, not by path: resolving each folder's path costs a look at each folder above it
-    excluded = {(st.st_dev, st.st_ino) for st in map(_stat_or_none, exclude) if st is not None}
+    excluded = {file_identity(e) for e in exclude} - {None}
     scan, rules = Scan(), [ignore_rules([*DEFAULT_IGNORED, *ignore])[0]]
     parts = [p for p in under.split('/') if p]
     for depth in range(len(parts)): # the ignore files of the folders above `under` hold for it too

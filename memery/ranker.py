@@ -454,7 +454,7 @@ def _judged(index: Index, query: Query, found: list[Match], pool: list[Match], q
     # found by their words alone: each has them
     if query.match == 'text': return [replace(m, relevant=True) for m in found]
     total = len(among) if among is not None else index.count()
-    count = relevant_count([m.score for m in pool], sample_scores(index, q), total)
+    count = relevant_count([m.score for m in pool], sample_scores(index, q, SAMPLE), total)
     if count is None:
         null = _null_scores(index, [m.id for m in pool], get_encoder)
         floor = {i: s + NULL_MARGIN * (1 - s) for i, s in null.items()}

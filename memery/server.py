@@ -437,14 +437,15 @@ _JPEG = {200: {'content': {'image/jpeg': {}, 'image/webp': {}},
             responses=_JPEG | _IMAGE_ERRORS | _errors(_422="a size other than 'small' or 'large'"))
 def thumb(request: Request, id: str = IMAGE_ID,
           size: Literal['small', 'large'] = Param('small', description="which size")):
-    _shown_to_all(request, id)
+    # a thumbnail is a picture of its image: with no token, only one of an image all may read
+    if request.app.state.open_to_all: _shown_to_all(request, id, _library(request).file(id))
     data = _library(request).thumbnail(id, size)
     return Response(data, media_type=thumbnail_type(data), headers={'Cache-Control': 'private, max-age=600'})
 
 @router.get('/api/image/{id}', summary="The image file itself", response_class=Response,
             responses=_IMAGE_ERRORS | _errors(_403="a private image, asked of a server without a token"))
 def image(request: Request, id: str = IMAGE_ID):
-    path = _shown_to_all(request, id)
+    path = _shown_to_all(request, id, _library(request).file(id))
     # what is checked is what is sent, whatever the path names a moment later
     try: f = open_regular(path)
     except OSError: raise NotFound(f"image {id} cannot be read any more") from None
@@ -462,9 +463,8 @@ def _chunks(f, size: int):
             size -= len(chunk)
             yield chunk
 
-def _shown_to_all(request: Request, id: str) -> Path:
-    "The file of image `id`; `Private` if the server lets anyone in and other users could not read it."
-    path = _library(request).file(id)
+def _shown_to_all(request: Request, id: str, path: Path) -> Path:
+    "`path`, the file of image `id`; `Private` if the server lets anyone in and others could not read it."
     if request.app.state.open_to_all and not readable_by_others(path):
         raise Private(f"image {id} is private to you, and this server lets other users of this machine in "
                       "without a token: it is not shown (start it without --no-token)")

@@ -4,11 +4,12 @@
 
 # %% ../nbs/10_thumbnails.ipynb #1c14dd82
 from __future__ import annotations
-import hashlib, io, os, stat, threading
+import hashlib, io, os, threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 from PIL import Image
+from .fileutils import open_regular
 
 # %% auto #0
 __all__ = ['THUMB_SIZE', 'PREVIEW_SIZE', 'MAX_THUMB_BYTES', 'thumbnail', 'thumbnail_type', 'Thumbnails']
@@ -60,10 +61,9 @@ def _readable_as(image: os.stat_result, # the image, as `os.stat` saw it
 def _read_kept(dir_fd: int, name: str, mode: int) -> bytes|None:
     "Thumbnail `name` kept in `dir_fd`, if a plain file that looks like one of ours, as private as `mode`."
     try:
-        flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | _NO_LINK
-        with open(os.open(name, flags, dir_fd=dir_fd), 'rb') as f:
+        with open_regular(name, follow=False, dir_fd=dir_fd) as f:
             st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_THUMB_BYTES: return None
+            if st.st_size > MAX_THUMB_BYTES: return None
             # its image has been made more private since
             if st.st_mode & 0o777 & ~mode: os.fchmod(f.fileno(), st.st_mode & mode & 0o777)
             data = f.read(MAX_THUMB_BYTES)
@@ -79,10 +79,12 @@ class Thumbnails:
         # None: made afresh each time
         self.location = index.location/'thumbnails' if index.on_disk else None
 
-    def cached(self, path) -> Path|None:
+    def cached(self, path, # an image file
+               st: os.stat_result|None=None, # `path`'s, if already read
+              ) -> Path|None:
         "Where the thumbnail of `path`, as it is now, is kept."
         if self.location is None: return None
-        st = os.stat(path)
+        st = st or os.stat(path)
         ident = f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{self.size}"
         key = hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
         return self.location/key[:2]/f'{key}.thumb'
@@ -99,8 +101,9 @@ class Thumbnails:
     def __call__(self, path, make: bool=True) -> bytes:
         "The thumbnail of the image at `path`; empty if unreadable, or if not made yet and `make` is False."
         try:
-            cached = self.cached(path)
-            mode = _readable_as(os.stat(path), os.stat(self.root).st_mode)
+            st = os.stat(path)
+            cached = self.cached(path, st)
+            mode = _readable_as(st, os.stat(self.root).st_mode)
             kept = cached and self._kept(cached, mode)
             if kept: return kept
             if not make: return b''

@@ -16,8 +16,8 @@ from .schema import drop_vector_record, track_vector_changes
 
 # %% auto #0
 __all__ = ['VECTOR_CACHE_SIZE', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'EXACT_LIMIT', 'SCANNED', 'RERANKED', 'AMONG_READ',
-           'SAMPLED', 'all_vectors', 'VectorFile', 'write_vector_file', 'vector_file', 'build_tree', 'tree',
-           'approximate', 'refresh', 'Neighbour', 'default_search_k', 'nearest', 'sample_scores']
+           'all_vectors', 'VectorFile', 'write_vector_file', 'vector_file', 'build_tree', 'tree', 'approximate',
+           'refresh', 'Neighbour', 'default_search_k', 'nearest', 'sample_scores']
 
 # %% ../nbs/18_vectors.ipynb #c596c06f
 _vector_cache: dict[str, Vectors] = {}
@@ -466,11 +466,9 @@ def nearest(index: Index, # the index to search
     return _scan(index, vf, vector, k) if vf is not None and k <= SCANNED else _exact(index, vector, k)
 
 # %% ../nbs/18_vectors.ipynb #3a52f65b
-SAMPLED = 4096 # images scored to show a query's bulk of unrelated ones
-
 def sample_scores(index: Index, # the index searched
                   vector: np.ndarray, # a unit query vector
-                  size: int=SAMPLED, # images to score, at most
+                  size: int, # images to score, at most (`memery.ranker.SAMPLE` for the cut)
                  ) -> np.ndarray:
     "Cosines of `vector` to a random `size` of the index's images (all if fewer), the same ones each time."
     rng = np.random.default_rng(0)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 from contextlib import closing
 from .core import IndexReport, index_flow
-from .fileutils import MemeryError, index_candidates, is_image_name
+from .fileutils import MemeryError, file_identity, index_candidates, is_image_name
 from .loader import IGNORE_FILE, check_folder
 from .options import Options, as_options
 try: from watchdog.events import FileSystemEventHandler
@@ -45,11 +45,6 @@ class _Changed(FileSystemEventHandler):
         if any(self._matters(p) for p in paths if p): self.last = time.monotonic()
 
 # %% ../nbs/14_watch.ipynb #9074b330
-def _identity(folder: Path) -> tuple[int, int]|None:
-    try: st = os.stat(folder)
-    except OSError: return None
-    return st.st_dev, st.st_ino
-
 def watch_flow(folder: str|Path, # the folder of images
                options: Options|None=None, # which index, and how to build it
                *,
@@ -71,24 +66,25 @@ def watch_flow(folder: str|Path, # the folder of images
     try:
         while not stop.is_set():
             # the first look, or the folder came back, or another one is there now
-            if _identity(folder) != watched:
+            if file_identity(folder) != watched:
                 if observer:
                     observer.stop()
                     observer = None
-                if _identity(folder) is None:
+                if file_identity(folder) is None:
                     if on_wait and watched is not None:
                         on_wait(f"{folder} is gone; waiting for it to come back")
                     watched = None
                     stop.wait(1.0)
                     continue
-                watched, changed = _identity(folder), _Changed(index_candidates(folder, options.index_dir))
+                watched = file_identity(folder)
+                changed = _Changed(index_candidates(folder, options.index_dir))
                 # watching before the first update: nothing that happens meanwhile is missed
                 observer = Observer()
                 observer.schedule(changed, os.fspath(folder), recursive=True)
                 observer.start()
                 try: db = update()
                 except MemeryError:
-                    if _identity(folder) is None: continue # it went while being indexed
+                    if file_identity(folder) is None: continue # it went while being indexed
                     raise
                 last_update = time.monotonic()
             # purged (`memery purge`): indexed afresh once the purge is over, as after a change
@@ -98,7 +94,7 @@ def watch_flow(folder: str|Path, # the folder of images
                 changed.last, last_update = None, time.monotonic()
                 try: db = update()
                 except MemeryError:
-                    if _identity(folder) is not None: raise
+                    if file_identity(folder) is not None: raise
             stop.wait(0.1)
     finally:
         if observer:

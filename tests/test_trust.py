@@ -22,6 +22,15 @@ def memery(*args, env, timeout=300, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout, **kw)
 
 
+def indexed_swatches(tmp_path: Path, env) -> tuple[Path, Path]:
+    "A folder of a red and a blue swatch, indexed with the colour model, and its index's database."
+    folder = tmp_path/'pics'
+    make_colour_folder(folder, ['red', 'blue'])
+    assert memery('index', folder, *COLOURS, env=env).returncode == 0
+    [db] = (folder/'.memery').glob('*.sqlite3')
+    return folder, db
+
+
 def slow_folder(folder: Path, n: int = 100, side: int = 700) -> Path:
     "`n` large noisy PNGs, `a000.png`…: a second or more of decoding, in name order, with one worker."
     folder.mkdir(parents=True)
@@ -170,10 +179,7 @@ def test_thumbnails_are_never_wider_than_their_images(tmp_path, env):
 @pytest.mark.parametrize('case', ["another program's database", "another program's images table", 'schema version -3'])
 def test_a_database_that_is_not_memerys_is_refused_not_adopted(tmp_path, env, case):
     "An index file that is another program's database (a browser's history, say) is refused in one line naming the remedy, and left as it was."
-    folder = tmp_path/'pics'
-    make_colour_folder(folder, ['red', 'blue'])
-    assert memery('index', folder, *COLOURS, env=env).returncode == 0
-    [db] = (folder/'.memery').glob('*.sqlite3')
+    folder, db = indexed_swatches(tmp_path, env)
     if case == 'schema version -3':
         with sqlite3.connect(db) as con: con.execute("UPDATE meta SET value = '-3' WHERE key = 'schema_version'")
     elif case == "another program's images table":
@@ -229,10 +235,7 @@ def test_an_ignore_pattern_that_would_backtrack_for_ever_is_refused(tmp_path, en
 
 def test_a_trigger_planted_in_the_index_is_refused(tmp_path, env):
     "A trigger someone planted in `.memery` would run with each of memery's changes (one that loops hung every update): the index is refused, in one line."
-    folder = tmp_path/'pics'
-    make_colour_folder(folder, ['red', 'blue'])
-    assert memery('index', folder, *COLOURS, env=env).returncode == 0
-    [db] = (folder/'.memery').glob('*.sqlite3')
+    folder, db = indexed_swatches(tmp_path, env)
     with sqlite3.connect(db) as con:
         con.execute("CREATE TRIGGER evil AFTER UPDATE ON meta BEGIN INSERT INTO meta SELECT 'x' || x, x FROM "
                     "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c WHERE x < 0 LIMIT 1); END")
@@ -257,10 +260,7 @@ def test_json_output_escapes_what_would_steer_a_terminal(tmp_path, env):
 
 def test_planted_model_key_and_rows_are_shown_escaped(tmp_path, env):
     "A model key planted in an index's meta table, and planted rows whose paths hold escape sequences, reach `memery info` and `memery dupes` escaped."
-    folder = tmp_path/'pics'
-    make_colour_folder(folder, ['red', 'blue'])
-    assert memery('index', folder, *COLOURS, env=env).returncode == 0
-    [db] = (folder/'.memery').glob('*.sqlite3')
+    folder, db = indexed_swatches(tmp_path, env)
     planted = shutil.copy(db, db.with_name('planted-00000000.sqlite3'))
     with sqlite3.connect(planted) as con: con.execute("UPDATE meta SET value = 'evil\x1b]0;pwned\x07\x1b[2J' WHERE key = 'model'")
     with sqlite3.connect(db) as con: # two rows copying red.png's vector, under hostile names: a group of copies
