@@ -1,14 +1,18 @@
 """Finding pictures by their words: recall of phrase and two-keyword queries by looks alone, by words alone and fused
 (memery's tiers against reciprocal-rank fusion and normalised score mixing), whether visual queries keep their order,
-and what OCR costs per image, with and without text, and on indexing a folder of photos.
+and what OCR costs and reads: CPU seconds per text-heavy page before issue 27 and after, step by step, on the
+same pages in one run, with the words and characters read as printed; text turned a quarter or upside down;
+text-free photos; and `memery index` with and without --ocr, of text-free photos and of text-heavy pages.
 
     python benchmarks/words.py                 # the generated corpus (60 screenshots, 48 photos) and benchmarks/data/photos
     python benchmarks/words.py --screens 200   # a bigger corpus
+    python benchmarks/words.py --only-ocr      # OCR alone (a few minutes)
 
 The looks side is the colour model of `memery.testing` (no pretrained CLIP can be downloaded here), which cannot read:
 what finds a screenshot by its text is OCR and the fusion. Photos for the OCR cost come from `bash benchmarks/get_data.sh`.
 """
-import argparse, os, shutil, subprocess, sys, tempfile, time
+import argparse, os, resource, shutil, subprocess, sys, tempfile, time
+from collections import Counter
 from pathlib import Path
 import numpy as np
 from PIL import Image
@@ -53,16 +57,25 @@ def main():
     ap.add_argument('--photos-per-folder', type=int, default=8)
     ap.add_argument('--photos', default=str(Path(__file__).parent/'data'/'photos'))
     ap.add_argument('--variants', type=int, default=8, choices=range(1, 9), help="copies of each photo, turned or mirrored, in the indexing comparison")
+    ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads")
+    ap.add_argument('--only-ocr', action='store_true', help="OCR's costs and readings alone, not searches")
     args = ap.parse_args()
-    from memery.core import index_flow, search_flow
+    from memery.core import index_flow
     from memery.testing import make_words_folder
-    from memery.words import TextReader
     work = Path(tempfile.mkdtemp())
     corpus = make_words_folder(work/'corpus', screens=args.screens, photos_per_folder=args.photos_per_folder)
-    t = time.perf_counter()
-    report = index_flow(work/'corpus', model=COLOURS, pretrained=None, ocr=True).report
-    print(f"corpus: {len(corpus.screens)} screenshots, {len(corpus.photos)} photos; indexed with OCR in {time.perf_counter() - t:.1f} s ({report.read} read)")
+    if not args.only_ocr:
+        t = time.perf_counter()
+        report = index_flow(work/'corpus', model=COLOURS, pretrained=None, ocr=True).report
+        print(f"corpus: {len(corpus.screens)} screenshots, {len(corpus.photos)} photos; indexed with OCR in "
+              f"{time.perf_counter() - t:.1f} s ({report.read} read)")
+        search_recall(work, corpus)
+    ocr_costs(args, work, corpus)
+    shutil.rmtree(work)
 
+def search_recall(work, corpus):
+    "Print the recall of phrase and two-keyword queries, and whether visual queries keep the order of looks."
+    from memery.core import search_flow
     rng = np.random.default_rng(0)
     phrases, pairs = queries(corpus, rng)
     print(f"\n{len(phrases)} phrase queries, {len(pairs)} two-keyword queries (recall of the screenshot they came from)")
@@ -107,44 +120,194 @@ def main():
                      [m.path for m in search_flow(work/'corpus', q, model=COLOURS, pretrained=None, update=False, n=None, match='visual')])
     print(f"  purely visual queries ('a red photo'): memery's whole order is that of looks in {np.mean(exact):.2f} of {len(exact)}")
 
-    reader = TextReader(threads=1) # as in each decoding process
+# identifiers of code, among the prose of a page of documentation
+CODE = ['Vec<T>', 'HashMap<K, V>', 'iter()', 'fn', 'impl', 'Option<&str>', 'unwrap()', 'self.len()', '&mut',
+        'u32', 'Result<(), Error>', 'std::io', 'collect::<Vec<_>>()', 'Box<dyn Fn()>', 'i64', 'as_ref()',
+        '#[derive(Debug)]']
+BEFORE, AFTER = 'before: RapidOCR, batches of 6 lines', '+ Latin-like characters first'
+
+def doc_words(rng, n):
+    "`n` words of documentation: prose, identifiers of code, numbered sections."
+    from memery.testing import WORDS
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.12: out.append(str(rng.choice(CODE)))
+        elif r < 0.17: out.append(f"{rng.integers(1, 40)}.{rng.integers(1, 12)}")
+        else:
+            w = str(rng.choice(WORDS))
+            out.append(w.capitalize() if rng.random() < 0.1 else w + (',' if rng.random() < 0.08 else ''))
+    return ' '.join(out)
+
+def doc_page(seed, dark=False, size=(1280, 800), lines=42, site=None):
+    "A page of documentation and its lines: 30 in a sidebar (one `site`'s), a heading, `lines` more."
+    from PIL import ImageDraw
+    from memery.testing import pick_font
+    rng, (w, h) = np.random.default_rng(seed), size
+    side = rng if site is None else np.random.default_rng(site)
+    fg = (220, 220, 220) if dark else (30, 30, 30)
+    im = Image.new('RGB', size, (30, 31, 34) if dark else (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, 0, 230, h), fill=(40, 42, 46) if dark else (244, 244, 246))
+    truth = [doc_words(side, int(side.integers(1, 3))) for _ in range(30)]
+    small = pick_font((seed if site is None else site) + 1, 13)
+    for j, t in enumerate(truth): d.text((16, 14 + j * 26), t, fill=fg, font=small)
+    truth.append(f"{rng.integers(1, 20)}.{rng.integers(1, 9)} " + doc_words(rng, 4).title())
+    d.text((260, 14), truth[-1], fill=fg, font=pick_font(seed, 24))
+    body = pick_font(seed, int(rng.choice([13, 14, 15])))
+    for j in range(lines):
+        t = doc_words(rng, int(rng.integers(8, 15)))
+        # kept on the page
+        while d.textlength(t, font=body) > w - 280: t = t.rsplit(' ', 1)[0]
+        d.text((260, 56 + j * (h - 64) / lines), t, fill=fg, font=body)
+        truth.append(t)
+    return im, truth
+
+def cpu_seconds(children=False):
+    "CPU seconds (user and system) this process, or its waited-for children, have used."
+    r = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+def matched(text, truth):
+    "Words of `truth` (lines) read as printed in `text`, their characters, and all the words and characters."
+    got, want = Counter(text.split()), Counter(' '.join(truth).split())
+    both = got & want
+    return np.array([sum(both.values()), sum(len(w) * n for w, n in both.items()),
+                     sum(want.values()), sum(len(w) * n for w, n in want.items())])
+
+def before_read(threads=1):
+    "Reading before issue 27: RapidOCR's, lines in batches of 6 padded to the widest, all characters scored."
+    from rapidocr import EngineType, RapidOCR
+    from memery.words import DET_MODEL, READ_SIDE, REC_MODEL, _shrunk, _wheel_model
+    params = {'Global.log_level': 'error', 'Global.use_cls': False, 'Det.limit_type': 'max',
+              'Det.limit_side_len': READ_SIDE, 'EngineConfig.openvino.inference_num_threads': threads or -1}
+    for part, name in (('Det', DET_MODEL), ('Rec', REC_MODEL)):
+        params[f'{part}.engine_type'] = EngineType.OPENVINO
+        params[f'{part}.model_path'] = str(_wheel_model(name))
+    engine = RapidOCR(params=params)
+    return lambda im: '\n'.join(t for t in (engine(_shrunk(im, READ_SIDE)).txts or ()) if t.strip())
+
+def with_lines(reader, shared, lines, remember=False):
+    "`reader.read` with `lines` (a `LineReader`) in its `shared` models, remembering lines if `remember`."
+    def read(im):
+        shared['lines'] = lines
+        if not remember: lines.known.clear()
+        return reader.read(im)
+    return read
+
+def costs(read, pages, turn=0):
+    "CPU seconds per page `read` takes on `pages` (image, lines) turned `turn`° anticlockwise; what it read."
+    start, found = cpu_seconds(), 0
+    for im, truth in pages: found = found + matched(read(im.rotate(turn, expand=True) if turn else im), truth)
+    return (cpu_seconds() - start) / len(pages), found
+
+def print_costs(steps, names, pages):
+    "Print the CPU seconds per page of the `steps` named on `pages`, against the first's; what each read."
+    base = None
+    for name in names:
+        s, (w, c, nw, nc) = costs(steps[name], pages)
+        base = base or s
+        print(f"  {name:38} {s:5.2f} s ({base / s:4.2f}x)   words read as printed {w}/{nw}, "
+              f"characters {c}/{nc}")
+
+def ocr_costs(args, work, corpus):
+    "Print what OCR costs and reads, before issue 27 and after, step by step, on the same pages in one run."
+    from memery import words
+    from memery.words import LineReader, TextReader
+    pages = [doc_page(seed, dark=seed % 2) for seed in range(args.pages + 1)]
+    # the models are loaded and prepared on a first page before any is timed
+    warm, pages = pages[0], pages[1:]
+    screens = list(corpus.screens.items())[:args.pages]
+    light = [(Image.open(work/'corpus'/p).convert('RGB'), t) for p, t in screens]
+    # as in each decoding process
+    reader = TextReader(threads=1)
+    reader.read(warm[0])
+    everywhere = TextReader(threads=None)
+    everywhere.read(warm[0])
+    alone = LineReader(sure=np.inf)
+    steps = {BEFORE: before_read(1), 'before, with all the threads': before_read(None),
+             'each line alone, widths in steps': with_lines(reader, words._engines[1], alone),
+             AFTER: with_lines(reader, words._engines[1], LineReader()),
+             'after, with all the threads': with_lines(everywhere, words._engines[None],
+                                                       words._engines[None]['lines']),
+             'after, lines remembered': with_lines(reader, words._engines[1], LineReader(), remember=True)}
+    for read in steps.values(): read(warm[0])
+    chars = sum(len(' '.join(t)) for _, t in pages) / len(pages)
+    print(f"\nOCR of {len(pages)} text-heavy 1280x800 pages ({chars:.0f} characters each; light and dark; "
+          "five fonts), CPU seconds per page, one thread unless said:")
+    print_costs(steps, list(steps)[:-1], pages)
+    site = [doc_page(50 + k, site=7) for k in range(args.pages)]
+    print(f"\n{len(site)} text-heavy pages of one site (the same sidebar):")
+    print_costs(steps, [BEFORE, AFTER, 'after, lines remembered'], site)
+    print(f"\n{len(light)} light screenshots of {args.screens} (5 lines each):")
+    print_costs(steps, [BEFORE, AFTER], light)
+    print("\nText turned anticlockwise: words read as printed (recall), and CPU seconds per page")
+    for turn in (90, 180, 270):
+        for kind, group in (('text-heavy', pages[:4]), ('light', light)):
+            read = [costs(steps[name], group, turn) for name in (BEFORE, AFTER)]
+            said = [f"{w / n:5.3f} ({s:.2f} s)" for s, (w, _, n, _) in read]
+            print(f"  {turn:3}° {kind:10}  before {said[0]}   after {said[1]}")
+    text_free(args, work, corpus, reader)
+
+def text_free(args, work, corpus, reader):
+    "Print what OCR's look costs on text-free photos, upright and turned, and what `memery index --ocr` does."
     def per_image(images):
         reader(images[0])
-        times = []
+        spent = []
         for im in images:
-            t = time.perf_counter(); reader(im); times.append(time.perf_counter() - t)
-        return np.array(times)
-    shots = [Image.open(work/'corpus'/p).convert('RGB') for p in list(corpus.screens)[:20]]
+            start = cpu_seconds()
+            reader(im)
+            spent.append(cpu_seconds() - start)
+        return np.array(spent)
     photos = [Image.open(work/'corpus'/p).convert('RGB') for p in corpus.photos]
-    print("\nOCR per image, one thread (as in each of the decoding processes):")
-    for name, images in (('screenshots (text)', shots), ('generated photos (no text)', photos)):
-        s = per_image(images)
-        print(f"  {name:34} median {np.median(s)*1000:6.0f} ms   max {s.max()*1000:6.0f} ms")
+    turned = [p.rotate(90, expand=True) for p in photos]
+    print("\nOCR per text-free image (the look), CPU, one thread (as in each of the decoding processes):")
+    for name, images in (('generated photos', photos), ('generated photos, turned 90°', turned)):
+        s, read = per_image(images), sum(bool(reader(im)) for im in images)
+        print(f"  {name:34} median {np.median(s)*1000:4.0f} ms   max {s.max()*1000:4.0f} ms   "
+              f"read as text: {read}")
     real = sorted(Path(args.photos).glob('*.jpg'))
     if real:
         from memery.crafter import open_image
-        drafted = [open_image(p, 448)[0] for p in real] # as indexing decodes them for ViT-B-32
+        # as indexing decodes them for ViT-B-32
+        drafted = [open_image(p, 448)[0] for p in real]
         s = per_image(drafted)
         with_text = [p.name for p, im in zip(real, drafted) if reader(im)]
-        print(f"  {'real photos (' + str(len(real)) + ', decoded for the model)':34} median {np.median(s)*1000:6.0f} ms   max {s.max()*1000:6.0f} ms"
-              f"   (text found in {len(with_text)}: {', '.join(with_text)})")
-        source = work/'photo-source' # each photo up to eight times, turned and mirrored: distinct files, as many pixels to decode
+        print(f"  {f'real photos ({len(real)}, decoded for the model)':34} median {np.median(s)*1000:4.0f} ms"
+              f"   max {s.max()*1000:4.0f} ms   (text found in {len(with_text)}: {', '.join(with_text)})")
+        # each photo up to eight times, turned and mirrored: distinct files, as many pixels to decode
+        source = work/'photo-source'
         source.mkdir()
-        text_free = [p for p, im in zip(real, drafted) if not reader(im)] # the comparison is of a folder without text
+        # the comparison is of a folder without text
+        text_free = [p for p, im in zip(real, drafted) if not reader(im)]
         for p in text_free:
             im = Image.open(p)
             for k, turn in enumerate([None, *Image.Transpose][:args.variants]):
                 (im if turn is None else im.transpose(turn)).save(source/f'{p.stem}-{k}.jpg', quality=92)
-        times = {}
-        memery = [str(Path(sys.executable).parent/'memery'), 'index', str(work/'photos'), '--pretrained', 'none', '--quiet'] # as a user runs it
-        for ocr in (False, True, False, True):
-            shutil.rmtree(work/'photos', ignore_errors=True); shutil.copytree(source, work/'photos')
-            t = time.perf_counter(); subprocess.run(memery + ['--ocr'] * ocr, check=True, capture_output=True); times.setdefault(ocr, []).append(time.perf_counter() - t)
-        off, on = min(times[False]), min(times[True])
-        print(f"\n`memery index` of {len(text_free) * args.variants} text-free photos with ViT-B-32 (a new process each, best of 2): "
-              f"{off:.1f} s without --ocr, {on:.1f} s with it: {on / off:.2f}x")
+        off, on = index_costs(work, source)
+        print(f"\n`memery index` of {len(text_free) * args.variants} text-free photos with ViT-B-32 (a new "
+              f"process each, best of 2), CPU: {off:.1f} s without --ocr, {on:.1f} s with it: "
+              f"{on / off:.2f}x")
     else: print(f"(no photos in {args.photos}: bash benchmarks/get_data.sh fetches them)")
-    shutil.rmtree(work)
+    shots = work/'pages'
+    shots.mkdir()
+    for k in range(10): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
+    off, on = index_costs(work, shots)
+    print(f"`memery index` of 10 text-heavy pages with ViT-B-32, CPU: {off:.1f} s without --ocr, {on:.1f} s "
+          f"with it: {(on - off) / 10:.2f} s of OCR per page")
+
+def index_costs(work, source):
+    "CPU seconds (best of 2) of `memery index`, as run by a user, of a copy of `source`: without --ocr, with."
+    spent = {}
+    memery = [str(Path(sys.executable).parent/'memery'), 'index', str(work/'indexed'), '--pretrained', 'none',
+              '--quiet']
+    for ocr in (False, True, False, True):
+        shutil.rmtree(work/'indexed', ignore_errors=True)
+        shutil.copytree(source, work/'indexed')
+        start = cpu_seconds(children=True)
+        subprocess.run(memery + ['--ocr'] * ocr, check=True, capture_output=True)
+        spent.setdefault(ocr, []).append(cpu_seconds(children=True) - start)
+    return min(spent[False]), min(spent[True])
 
 if __name__ == '__main__':
     import warnings; warnings.simplefilter('ignore') # random weights, said loudly elsewhere

@@ -219,8 +219,10 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                      help="print the paths as they are, each ended by a NUL, for `xargs -0` "
                           "(lines show control characters in names escaped)")
     out.add_argument('--json', action='store_true',
-                     help="print a JSON list of {path, score, matched (visual, text or both)} "
-                          "(and snippet: the words that matched, fields: where; raw: the RAW photos paired "
+                     help="print a JSON list of {path, score, matched (visual, text or both), found_by "
+                          "(why: phrase, all words, words, looks…)} (and snippet: the words that matched, "
+                          "fields: where; "
+                          "a video's time, duration and moments, in seconds; raw: the RAW photos paired "
                           "with a JPEG; what it says of itself: taken, place, people, camera, "
                           "width, height…)")
     i = command('index', "index a folder, or bring its index up to date",
@@ -278,8 +280,12 @@ def recall(args) -> int:
     relevant = [m for m in matches if m.relevant is not False]
     if args.json:
         print(json_text([{'path': m.path, 'score': round(m.score, 6), 'matched': m.matched,
+                           'found_by': m.found_by,
                            **({'relevant': m.relevant} if m.relevant is not None else {}),
                            **({'snippet': m.snippet, 'fields': list(m.fields)} if m.snippet else {}),
+                           **({'time': m.time, 'duration': m.duration,
+                               'moments': [{'time': t, 'score': round(s, 6)} for t, s in m.moments]}
+                              if m.time is not None else {}),
                            **(m.about.to_dict() if m.about else {}),
                            **({'raw': raw} if (raw := raw_companions(m.path)) else {})}
                           for m in matches]))

@@ -5,13 +5,14 @@
 # %% ../nbs/00_core.ipynb #64f2e5db
 from __future__ import annotations
 import os, shutil, sys, time
+from itertools import chain, islice
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage,
                               index_files, index_holder, index_last_change, index_location, index_name,
-                              file_identity, irregular, remove_index, shown)
+                              file_identity, irregular, is_video_name, remove_index, shown)
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
@@ -23,8 +24,8 @@ from .ranker import AUTO, AUTO_AFTER, Match, Query, as_query, in_order, relevant
 from .words import TextReader
 
 # %% auto #0
-__all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'IndexReport', 'open_index', 'index_flow', 'Found', 'Results', 'search_flow',
-           'query_flow', 'Folder', 'prepare_model', 'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow',
+__all__ = ['SKIPPED_SHOWN', 'SAME_MOMENT', 'HEADER_BATCH', 'IndexReport', 'open_index', 'index_flow', 'Found', 'Results',
+           'search_flow', 'query_flow', 'Folder', 'prepare_model', 'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow',
            'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
@@ -136,25 +137,52 @@ def _reader(ocr: bool, images: int, batch_size: int, num_workers: int|None) -> T
 
 def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: bool, verbose: bool,
             progress: Callable|None) -> tuple[int, list[tuple[str, str]]]:
-    "Decode, encode and store the images at paths `todo` (with `ocr`, their text); how many, and the skipped."
+    "Decode, encode and store the images and videos at `todo` (with `ocr`, images' text); how many, the skipped."
     from memery.crafter import craft, jpeg_draft_size
     if progress: progress(0, len(todo))
     enc = encoder_getter(options.model_name, options.pretrained, options.device)(len(todo))
     batch_size, num_workers = options.batch_size or enc.batch_size, options.num_workers
-    reader = _reader(ocr, len(todo), batch_size, num_workers)
+    images, videos = [p for p in todo if not is_video_name(p)], [p for p in todo if is_video_name(p)]
+    reader = _reader(ocr, len(images), batch_size, num_workers) if images else None
+    batches = craft([index.root/rel for rel in images], enc.preprocess, batch_size, num_workers,
+                    jpeg_draft_size(enc.image_size), reader=reader, about=True) if images else []
     encoded, skipped = 0, []
-    batches = craft([index.root/rel for rel in todo], enc.preprocess, batch_size, num_workers,
-                    jpeg_draft_size(enc.image_size), reader=reader, about=True)
-    for batch in _tracked(batches, len(todo), f"indexing {index.folder}", verbose, progress):
-        vectors = enc.encode_images(batch.pixels) if batch.items else []
-        abouts = _dated(batch.items, todo, files)
-        entries = [Entry(todo[c.i], *files[todo[c.i]], c.hash, *c.size, vector=v, text=c.text, about=a)
-                   for c, v, a in zip(batch.items, vectors, abouts)]
-        entries += [Entry(todo[f.i], *files[todo[f.i]], f.hash, reason=f.reason) for f in batch.failures]
+    # a video is a batch of one file, however many moments it gives
+    for batch in _tracked(chain(batches, ([rel] for rel in videos)), len(todo), f"indexing {index.folder}",
+                          verbose, progress):
+        if isinstance(batch, list):
+            entries = [_video_entry(index, batch[0], files[batch[0]], enc, batch_size)]
+        else:
+            vectors = enc.encode_images(batch.pixels) if batch.items else []
+            abouts = _dated(batch.items, images, files)
+            entries = [Entry(images[c.i], *files[images[c.i]], c.hash, *c.size, vector=v, text=c.text, about=a)
+                       for c, v, a in zip(batch.items, vectors, abouts)]
+            entries += [Entry(images[f.i], *files[images[f.i]], f.hash, reason=f.reason)
+                        for f in batch.failures]
         index.add(entries)
-        encoded += len(batch.items)
-        skipped += [(todo[f.i], f.reason) for f in batch.failures]
+        encoded += sum(e.vector is not None for e in entries)
+        skipped += [(e.path, e.reason) for e in entries if e.vector is None]
     return encoded, skipped
+
+SAME_MOMENT = 0.97 # a moment this alike (cosine) the last kept of its video is not kept
+
+def _video_entry(index: Index, rel: str, stat, enc, batch_size: int) -> Entry:
+    "The entry of the video at `rel`: its moments' embeddings, those alike the one before left out; or why not."
+    from memery.crafter import Batch, Crafted
+    from memery.video import Video, VideoError
+    kept = []
+    try:
+        with Video(index.root/rel) as video:
+            moments = video.moments()
+            while chunk := list(islice(moments, batch_size)):
+                pixels = Batch([Crafted(0, enc.preprocess(m.image), None, None) for m in chunk]).pixels
+                for m, v in zip(chunk, enc.encode_images(pixels)):
+                    if not kept or float(v @ kept[-1][1]) < SAME_MOMENT: kept.append((m.time, v))
+            (first, vector), *rest = kept
+            about = with_places([with_time(video.about, stat[1])])[0]
+            return Entry(rel, *stat, video.hash, *video.size, vector=vector, time=first,
+                         duration=video.duration, moments=rest, about=about)
+    except VideoError as e: return Entry(rel, *stat, None, reason=str(e))
 
 def _tracked(batches, total: int, desc: str, verbose: bool, progress: Callable|None):
     "`batches` as they come; after each, a progress bar (if `verbose`) and `progress` hear of images done."
@@ -207,6 +235,7 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
                        include_hidden=options.include_hidden)
     changes = diff_folder(index.root, scan, index.known())
     index.apply(changes, scan.files)
+    index.drop_stray_moments()
     report.unchanged, report.moved = changes.unchanged, len(changes.moved)
     report.deleted, report.touched = len(changes.deleted), len(changes.touched)
     report.copied = len(changes.copied) + len(changes.linked)
@@ -327,8 +356,8 @@ class Results(Found):
         if q.match == 'text':
             where = "its folder and file names" + (
                 " or its text" if all(i.reads_text for i in self.indexes) else
-                " (the text in its images is not read yet: `memery index --ocr` on it reads it, "
-                "for every search after)")
+                " (the text in its images is not read yet: `memery index --ocr`, or 'read text in images' "
+                "in memery's apps, reads it for every search after)")
             return f"no image has the words {q.text!r} in {where}"
         if q.threshold is not None: return f"no image scores above the threshold {q.threshold:g}"
         return "no image matches"
@@ -432,9 +461,26 @@ class Folder:
     def thumbnail(self, id, # an image's row, as `Match.id` gives it
                   size: int, # pixels on the longer side, at most
                  ) -> bytes|None:
-        "A thumbnail of the image with row `id`, kept by the index; None if no such image, b'' if unreadable."
+        "A thumbnail of the image (or video moment) at row `id`, kept by the index; None if none, b'' if unreadable."
         path = self.file(id)
-        return None if path is None else _thumbnails(self.index, size)(path)
+        if path is None: return None
+        moment = self.index.times_of([id]).get(int(id))
+        return _thumbnails(self.index, size)(path, time=moment[0] if moment else None)
+
+    def moment(self, id, # a row, as `Match.id` gives it
+              ) -> tuple[float, float|None]|None:
+        "The (time, duration) in seconds of the video moment at row `id`; None if it is not one."
+        return self.index.times_of([id]).get(int(id)) if self.file(id) is not None else None
+
+    def duplicates(self, threshold: float=0.95, # the smallest cosine similarity of near-copies
+                  ) -> list[DuplicateGroup]:
+        "The folder's groups of duplicate images, largest first, with their rows (`memery.dupes`)."
+        return duplicate_groups(self.index, threshold)
+
+    @property
+    def reads_text(self) -> bool:
+        "Whether the text in its images is read (OCR) as they are indexed."
+        return self.index.reads_text
 
 def prepare_model(options: Options|None=None, **kwargs):
     "Load the model `options` name (exporting it), as indexing would: a front end learns at once if it can't."

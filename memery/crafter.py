@@ -19,9 +19,9 @@ from .metadata import About, read_about
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'PEAK_BYTES_PER_PIXEL', 'BIG_DECODE', 'DECODE_WAIT', 'TEXT_TOO_BIG', 'MAX_REREAD', 'PILLOW',
-           'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb', 'png_without_text', 'open_image',
-           'jpeg_draft_size', 'read_image', 'read_headers', 'image_type', 'Crafted', 'Failed', 'ImageFiles', 'Batch',
-           'collate', 'default_workers', 'worker_start', 'end_with', 'craft']
+           'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb', 'failure_reason', 'png_without_text',
+           'open_image', 'jpeg_draft_size', 'read_image', 'read_headers', 'image_type', 'Crafted', 'Failed',
+           'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start', 'end_with', 'craft']
 
 # %% ../nbs/02_crafter.ipynb #50730e71
 class ImageError(MemeryError):
@@ -102,7 +102,8 @@ def _memory_for(size: tuple[int, int]):
                 _reserved -= need
                 _big_decodes.notify_all()
 
-def _reason(e: Exception) -> str:
+def failure_reason(e: Exception) -> str:
+    "Why a file could not be read, for the user, from the exception its reading raised."
     if isinstance(e, UnidentifiedImageError):
         return "not an image Pillow can read (wrong extension, or corrupt)"
     if isinstance(e, PermissionError): return PERMISSION_DENIED
@@ -199,7 +200,7 @@ def open_image(f, # a path, or a binary file open for reading
     register_optional_formats()
     if isinstance(f, (str, os.PathLike)):
         try: opened = open_regular(f)
-        except OSError as e: raise ImageError(_reason(e)) from None
+        except OSError as e: raise ImageError(failure_reason(e)) from None
         with opened: return open_image(opened, draft_size, max_pixels, keep_alpha, headers)
     with _warnings_in_one_line(getattr(f, 'name', None)):
         return _opened(f, draft_size, max_pixels, keep_alpha, headers)
@@ -213,7 +214,7 @@ def _opened(f, draft_size, max_pixels, keep_alpha, headers) -> tuple[Image.Image
         stripped = io.BytesIO(png_without_text(_all_bytes(f)))
         return _decoded(stripped, draft_size, max_pixels, keep_alpha, headers)
     except ImageError: raise
-    except Exception as e: raise ImageError(_reason(e)) from None
+    except Exception as e: raise ImageError(failure_reason(e)) from None
 
 # %% ../nbs/02_crafter.ipynb #17b42be4
 def jpeg_draft_size(image_size: int|None) -> int|None:
@@ -228,7 +229,7 @@ def read_image(path, # an image file
               ) -> tuple[Image.Image, tuple[int, int], str]:
     "Fingerprint and decode the file at `path`: (RGB image, original size, content hash)."
     try: f = open_regular(path)
-    except OSError as e: raise ImageError(_reason(e)) from None
+    except OSError as e: raise ImageError(failure_reason(e)) from None
     with f:
         digest = content_hash(f)
         f.seek(0)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_dupes.ipynb #5f628c8d
 from __future__ import annotations
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 import numpy as np
 from .fileutils import MemeryError
 from .indexer import Index
@@ -66,12 +66,14 @@ class Duplicate:
     path: str # under the folder as the user named it
     score: float # cosine similarity to the keeper's embedding
     identical: bool # the same bytes as the keeper (by content fingerprint)
+    id: int|None = None # its row in the index, as `Match.id`
 
 @dataclass
 class DuplicateGroup:
     "Images that are copies or near-copies of each other, and the one to keep."
     keeper: str # the one memery would keep: the most pixels, then the oldest
     others: list[Duplicate] # the rest, most alike first
+    keeper_id: int|None = None # the keeper's row in the index
 
     def __len__(self): return 1 + len(self.others)
     def to_dict(self) -> dict: return asdict(self)
@@ -95,6 +97,12 @@ def duplicate_groups(index: Index, # the index of the folder
     if not 0 < threshold <= 1:
         raise MemeryError(f"the threshold must be above 0 and at most 1, not {threshold}")
     vecs, facts = index.vectors(), index.facts()
+    # a video is no copy of a photo, nor its moments copies of each other
+    moments = index.times_of(vecs.ids)
+    if moments:
+        keep = np.array([int(i) not in moments for i in vecs.ids], bool)
+        vecs = replace(vecs, ids=vecs.ids[keep], paths=[p for p, k in zip(vecs.paths, keep) if k],
+                       matrix=vecs.matrix[keep])
     m = vecs.matrix
     pairs = (exact_pairs if len(m) <= exact_limit else sketch_pairs)(m, threshold).tolist()
     fingerprints = [facts[int(i)].hash if int(i) in facts else None for i in vecs.ids]
@@ -109,7 +117,8 @@ def duplicate_groups(index: Index, # the index of the folder
     for members in _components(len(m), pairs):
         keeper, *others = sorted(members, key=rank)
         dupes = [Duplicate(index.path(vecs.paths[o]), round(float(np.clip(m[keeper] @ m[o], -1, 1)), 6),
-                           bool(fingerprints[o]) and fingerprints[o] == fingerprints[keeper]) for o in others]
+                           bool(fingerprints[o]) and fingerprints[o] == fingerprints[keeper],
+                           int(vecs.ids[o])) for o in others]
         ordered = sorted(dupes, key=lambda d: (not d.identical, -d.score, d.path))
-        groups.append(DuplicateGroup(index.path(vecs.paths[keeper]), ordered))
+        groups.append(DuplicateGroup(index.path(vecs.paths[keeper]), ordered, int(vecs.ids[keeper])))
     return sorted(groups, key=lambda g: (-len(g), g.keeper))

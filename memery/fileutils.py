@@ -12,16 +12,17 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 'BASE_EXTENSIONS', 'OPTIONAL_EXTENSIONS',
-           'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL', 'DEFAULT_PRETRAINED',
-           'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError', 'IndexDamageWarning',
-           'RandomWeightsWarning', 'warn_random_weights', 'shown', 'unprintable', 'json_text', 'warnings_to',
-           'optional_extensions', 'register_optional_formats', 'raw_supported', 'is_raw_name', 'image_extensions',
-           'raw_companions', 'is_image_name', 'NotRegular', 'open_regular', 'file_identity', 'available_memory',
-           'content_hash', 'relative_path', 'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key',
-           'with_precision', 'split_precision', 'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key',
-           'index_candidates', 'index_location', 'existing_index_dir', 'index_holder', 'no_wider_than',
-           'readable_by_others', 'index_name', 'index_file_paths', 'database_files', 'irregular', 'connect',
-           'connect_read_only', 'index_files', 'index_disk_usage', 'index_last_change', 'remove_index']
+           'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'VIDEO_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL',
+           'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError',
+           'IndexDamageWarning', 'RandomWeightsWarning', 'warn_random_weights', 'shown', 'unprintable', 'json_text',
+           'warnings_to', 'optional_extensions', 'register_optional_formats', 'installed', 'raw_supported',
+           'is_raw_name', 'video_supported', 'is_video_name', 'image_extensions', 'raw_companions', 'is_image_name',
+           'NotRegular', 'open_regular', 'file_identity', 'available_memory', 'content_hash', 'relative_path',
+           'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision', 'split_precision',
+           'user_cache_dir', 'user_config_dir', 'signing_key', 'folder_key', 'index_candidates', 'index_location',
+           'existing_index_dir', 'index_holder', 'no_wider_than', 'readable_by_others', 'index_name',
+           'index_file_paths', 'database_files', 'irregular', 'connect', 'connect_read_only', 'index_files',
+           'index_disk_usage', 'index_last_change', 'remove_index']
 
 # %% ../nbs/06_fileutils.ipynb #ae012a1a
 class MemeryError(Exception):
@@ -120,19 +121,35 @@ def register_optional_formats():
 RAW_EXTENSIONS = frozenset('.cr2 .cr3 .nef .arw .dng .orf .rw2 .raf'.split())
 
 @lru_cache(None)
+def installed(module: str) -> bool:
+    "Is `module` installed (found, not imported: an extra's library may take a second to import)?"
+    import importlib.util
+    return importlib.util.find_spec(module) is not None
+
 def raw_supported() -> bool:
     "Can RAW photos be read here (is the raw extra, `rawpy`, installed)?"
-    import importlib.util
-    return importlib.util.find_spec('rawpy') is not None
+    return installed('rawpy')
 
 def is_raw_name(name: str) -> bool:
     "Does the file name carry a camera RAW extension (in any case)?"
     return os.path.splitext(name)[1].lower() in RAW_EXTENSIONS
 
+# phones, cameras, screen recorders and the web; read by FFmpeg's libraries (the video extra, PyAV)
+VIDEO_EXTENSIONS = frozenset('.mp4 .m4v .mov .mkv .webm .avi .3gp .mts .m2ts .mpg .mpeg .wmv'.split())
+
+def video_supported() -> bool:
+    "Can videos be read here (is the video extra, PyAV, installed)?"
+    return installed('av')
+
+def is_video_name(name: str) -> bool:
+    "Does the file name carry a video extension (in any case)?"
+    return os.path.splitext(name)[1].lower() in VIDEO_EXTENSIONS
+
 @lru_cache(None)
 def image_extensions() -> frozenset[str]:
-    "Lower-case file extensions memery indexes."
-    return BASE_EXTENSIONS | optional_extensions() | (RAW_EXTENSIONS if raw_supported() else frozenset())
+    "Lower-case file extensions memery indexes: images, and videos where they can be read."
+    return (BASE_EXTENSIONS | optional_extensions() | (RAW_EXTENSIONS if raw_supported() else frozenset())
+            | (VIDEO_EXTENSIONS if video_supported() else frozenset()))
 
 # %% ../nbs/06_fileutils.ipynb #2c305abd
 def raw_companions(path, # an image, usually a JPEG

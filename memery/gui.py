@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_gui.ipynb #621cd015
 from __future__ import annotations
-import html, json, math, shutil, tempfile, threading, time, traceback, warnings, weakref
+import html, json, math, shutil, tempfile, threading, time, traceback, weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,14 +12,15 @@ from typing import Callable, Sequence
 import anywidget, ipywidgets as W, traitlets as T
 from fastcore.basics import patch
 import memery
-from .core import Match, Query, dupes_flow, index_flow, search_flow
+from .core import Match, Query, dupes_flow, index_flow, info_flow, search_flow
 from .fileutils import MemeryError, user_cache_dir, warnings_to
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
+from .words import need_ocr
 
 # %% auto #0
-__all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'FIRST_SCREEN', 'ResultGrid', 'Search', 'told', 'ResultTab', 'last_folder',
-           'AppPage', 'appPage', 'DuplicatesTab']
+__all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'FIRST_SCREEN', 'OCR_LABEL', 'TYPED', 'LONG_MESSAGE', 'ResultGrid', 'Search',
+           'tab_titles', 'told', 'ResultTab', 'last_folder', 'SidebarSubmit', 'AppPage', 'appPage', 'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
@@ -42,9 +43,13 @@ class ResultGrid(anywidget.AnyWidget):
     preview = T.Bytes(b'').tag(sync=True) # the larger thumbnail of the selected result
     title = T.Unicode('').tag(sync=True) # the whole title of the tab it is in, shown as the tab's tooltip
     relevant = T.Int(-1).tag(sync=True) # the first so many are relevant, and a line follows; -1: not judged
+    # a line across the grid before each result that starts a group (a duplicates tab's), '' for none
+    headings = T.List(T.Unicode()).tag(sync=True)
 
     # called with a result's number when its Similar button is clicked
     on_similar: Callable[[int], None]|None = None
+    # called when the × of the grid's tab is clicked
+    on_close: Callable[[], None]|None = None
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -52,6 +57,7 @@ class ResultGrid(anywidget.AnyWidget):
 
     def _message(self, _, content, buffers):
         if content.get('event') == 'similar' and self.on_similar: self.on_similar(int(content['index']))
+        if content.get('event') == 'close' and self.on_close: self.on_close()
 
 # %% ../nbs/08_gui.ipynb #27b89377
 # the sidebar's names for `Query.match`
@@ -99,8 +105,17 @@ class Search:
         "The next round: this search with the results `liked` and `disliked` among those `shown` this round."
         return replace(self, query=self.query.refined(liked, disliked, shown), round=self.round + 1)
 
+def tab_titles(searches: Sequence[Search]) -> list[str]:
+    "The searches' tab titles, told apart: by folder name if a title is another folder's too, then a count."
+    folders = {}
+    for s in searches: folders.setdefault(s.title, set()).add(s.folder)
+    named = [s.title + (f' · {Path(s.folder).name or s.folder}' if len(folders[s.title]) > 1 else '')
+             for s in searches]
+    return [t + (f' ({named[:i].count(t) + 1})' if t in named[:i] else '') for i, t in enumerate(named)]
+
 # %% ../nbs/08_gui.ipynb #34e3ea63
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
+OCR_LABEL = 'read text in images (OCR)' # the sidebar's box that has the text in a folder's images read
 
 def told(match: Match) -> str:
     "The day a result was taken (if its headers say) and its place's first part; '' if they say neither."
@@ -110,6 +125,13 @@ def told(match: Match) -> str:
     day = about.taken[:10] if about.taken and about.taken_from != 'file' else None
     place = about.place.split(',')[0].strip() if about.place else None
     return ' · '.join(p for p in (day, place) if p)
+
+def _folder_html(folder: str, # as typed in the sidebar
+                 width: int=40, # characters shown at most
+                ) -> str:
+    "`folder` as code, its start cut if longer than `width` characters, and the whole of it as a tooltip."
+    shown = folder if len(folder) <= width else '…' + folder[-(width - 1):]
+    return f'<code title="{html.escape(folder)}">{html.escape(shown)}</code>'
 
 def _relevant(matches) -> int:
     "How many of `matches` were judged relevant; -1 if they were not judged (a duplicates tab's, say)."
@@ -149,27 +171,40 @@ class ResultTab(W.VBox):
         for grid in (self.grid, self.pinned):
             grid.observe(lambda change, grid=grid: self._show_larger(grid, change.new), 'selected')
             grid.observe(self._count, ['liked', 'disliked'])
-        self.summary = W.HTML(f"{len(matches)} results for <b>{html.escape(search.description)}</b>"
+        why = matches.why_empty() if hasattr(matches, 'why_empty') and not matches else ''
+        # by words alone, in a folder whose text is not read: the sidebar can have it read
+        unread = (bool(why) and search.query is not None and search.query.match == 'text'
+                  and not all(i.reads_text for i in getattr(matches, 'indexes', [])))
+        # lines of text, not of widgets, if it wraps
+        self.summary = W.HTML(f"<div style='line-height:1.4'>{len(matches)} results for "
+                              f"<b>{html.escape(search.description)}</b>"
                               f"{f' (round {search.round})' if search.round else ''} "
-                              f"in <code>{html.escape(search.folder)}</code> · "
+                              f"in {_folder_html(search.folder)} · "
                               + (f"about {_relevant(matches)} relevant · "
                                  if _relevant(matches) >= 0 and matches else '')
                               + f"searched in {seconds:.2f} s"
-                              + (f" · {html.escape(matches.why_empty())}"
-                                 if hasattr(matches, 'why_empty') and not matches else ''))
+                              + (f" · {html.escape(why)}" if why else '')
+                              + (f" · or tick <i>{OCR_LABEL}</i> in the sidebar" if unread else '')
+                              + "</div>",
+                              layout=W.Layout(flex='1 1 auto', min_width='0'))
         self.marks = W.HTML()
-        self.refine_button = W.Button(description='Refine', icon='refresh',
+        # as wide as their words: they never wrap under the summary
+        fit = dict(width='auto', flex='none')
+        self.refine_button = W.Button(description='Refine', icon='refresh', layout=W.Layout(**fit),
                                       tooltip='A new tab, re-ranked by the images you liked and disliked')
-        self.close_button = W.Button(description='Close', icon='times', tooltip='Close this tab')
+        self.close_button = W.Button(description='Close', icon='times', tooltip='Close this tab',
+                                     layout=W.Layout(**fit))
         self.note = W.HTML() # what Refine has to say, beside it
-        header = W.HBox([self.summary, self.refine_button, self.close_button, self.note],
-                        layout=W.Layout(align_items='center', gap='8px', flex_flow='row wrap'))
+        header = W.HBox([self.summary, self.refine_button, self.close_button],
+                        layout=W.Layout(align_items='center', gap='8px'))
+        about_marks = W.HBox([self.marks, self.note], layout=W.Layout(gap='12px', flex_flow='row wrap'))
         self.earlier = W.HTML('<b>Marked in earlier rounds</b>, not among these results: '
                               'click ♥ or ✕ again to unmark', layout=self.pinned.layout)
         self._parts = [self.summary, self.marks, self.refine_button, self.close_button, self.note, header,
-                       self.earlier, self.pinned, self.grid]
+                       about_marks, self.earlier, self.pinned, self.grid]
         self._count()
-        super().__init__([header, self.marks, self.earlier, self.pinned, self.grid])
+        super().__init__([header, about_marks, self.earlier, self.pinned, self.grid],
+                         layout=W.Layout(gap='2px'))
 
     def marked(self) -> tuple[list[str], list[str]]:
         "Paths of the images liked, and of those disliked: among the results and the marks of earlier rounds."
@@ -235,6 +270,22 @@ def _report_html(report) -> str:
     more = f"<details><summary>{said}</summary><ul>{items}</ul></details>" if bad else ''
     return html.escape(report.summary()) + more
 
+# the sidebar's boxes that Enter searches from, by their names as `AppPage` attributes
+TYPED = ('folder', 'query', 'negative', 'image', 'after', 'before', 'person', 'near', 'n')
+
+class SidebarSubmit(anywidget.AnyWidget):
+    "Hears Enter in the sidebar's boxes and clicks on Search, and sends what every box shows at that moment."
+    _esm = STATIC/'sidebar.js'
+    # called with the boxes' texts by name (a box's name is in its class, `memery-box-<name>`)
+    on_search: Callable[[dict], None]|None = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_msg(self._message)
+
+    def _message(self, _, content, buffers):
+        if content.get('event') == 'search' and self.on_search: self.on_search(content['boxes'])
+
 class AppPage(W.HBox):
     "memery in a notebook: a sidebar to search with, and a tab of thumbnails per search."
     def __init__(self, folder=None, # the folder of images; by default the last one searched
@@ -244,12 +295,15 @@ class AppPage(W.HBox):
                  **kwargs): # fields of `Options` to change
         self.options = as_options(options, **kwargs)
         self.thumb_size, self.results, self.last_error = thumb_size, [], None
-        self._lock, self._threads = threading.Lock(), []
+        self._lock, self._threads, self._following = threading.Lock(), [], True
         self._uploads = Path(tempfile.mkdtemp(prefix='memery-upload-'))
         weakref.finalize(self, shutil.rmtree, self._uploads, ignore_errors=True)
         wide = dict(layout=W.Layout(width='auto', min_width='0'), style=dict(description_width='58px'))
         self.folder = W.Text(value=str(folder or last_folder()), placeholder='~/Pictures',
                              description='Folder', **wide)
+        self.ocr = W.Checkbox(description=OCR_LABEL, **wide,
+                              tooltip="Read the text in the folder's images, so that their words find them; "
+                                      "its index remembers it")
         self.query = W.Text(placeholder='a dog on a skateboard', description='Query', **wide)
         self.negative = W.Text(placeholder='people, text', description='Not', **wide)
         self.image = W.Text(placeholder='path of an example image', description='Image', **wide)
@@ -280,28 +334,76 @@ class AppPage(W.HBox):
                                      tooltip="A tab of the folder's copies and near-copies, "
                                              "each group with the one to keep (nothing is deleted)")
         self.jobs = W.VBox() # a progress bar per folder being indexed
-        self.message = W.HTML()
-        self.tabs = W.Tab(layout=W.Layout(flex='1', min_width='0', display='none')) # shown with its first tab
+        self.message = W.HTML() # a short message, in the sidebar
+        # a long one, across the results: the sidebar is too narrow for a paragraph
+        self.notice = W.HTML(layout=W.Layout(display='none'))
+        self.tabs = W.Tab(layout=W.Layout(display='none')) # shown with its first tab
+        self.submit = SidebarSubmit(layout=W.Layout(display='none'))
+        self.submit.on_search = lambda boxes: self.search(boxes)
+        for name in TYPED: getattr(self, name).add_class(f'memery-box-{name}')
+        self.search_button.add_class('memery-search')
         self.upload.observe(self._uploaded, 'value')
         self.tabs.observe(lambda change: self._follow(change), 'selected_index')
+        self.folder.observe(lambda _: self._show_ocr(), 'value')
+        self.ocr.observe(self._ocr_ticked, 'value')
         self.search_button.on_click(lambda _: self.search())
         self.clear_button.on_click(lambda _: self.clear())
         self.dupes_button.on_click(lambda _: self.duplicates())
-        # ipywidgets 8 deprecates on_submit, yet it is still the one way to hear Enter alone
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', DeprecationWarning)
-            for box in (self.folder, self.query, self.negative, self.image, self.after, self.before,
-                        self.person, self.near):
-                box.on_submit(lambda _: self.search())
         heading = W.HTML('<div style="line-height:1.3"><b style="font-size:1.15em">memery</b><br>'
                          '<span style="opacity:.7">search your images in plain language</span></div>')
-        sidebar = W.VBox([heading, self.folder, self.query, self.negative, self.image, self.upload,
+        sidebar = W.VBox([heading, self.folder, self.ocr, self.query, self.negative, self.image, self.upload,
                           self.match, self.after, self.before, self.person, self.near, self.sort, self.n,
                           W.HBox([self.search_button, self.clear_button], layout=W.Layout(gap='4px')),
-                          self.dupes_button, self.jobs, self.message],
+                          self.dupes_button, self.jobs, self.message, self.submit],
                          layout=W.Layout(width='270px', min_width='240px', gap='4px'))
-        super().__init__([sidebar, self.tabs],
+        sidebar.add_class('memery-sidebar')
+        results = W.VBox([self.notice, self.tabs], layout=W.Layout(flex='1', min_width='0', gap='8px'))
+        results.add_class('memery-results-area')
+        super().__init__([sidebar, results],
                          layout=W.Layout(width='100%', gap='12px', align_items='flex-start'))
+        self.add_class('memery-page')
+        self._show_ocr()
+
+# %% ../nbs/08_gui.ipynb #1a4ef866
+@patch
+def _show_ocr(self: AppPage):
+    "Tick the OCR box as the index of the folder in the folder box remembers: whether it reads images' text."
+    folder = self.folder.value.strip()
+    try: infos = info_flow(folder, self.options) if folder else []
+    except MemeryError: infos = []
+    # set first: the box's observer leaves alone a value the index already has
+    self._reads_text = bool(infos) and infos[0].reads_text
+    self.ocr.value = self._reads_text
+
+@patch
+def _ocr_ticked(self: AppPage, change):
+    if change.new != self._reads_text: self.read_text(change.new)
+
+@patch
+def read_text(self: AppPage, on: bool=True, # read the text in images from now on; False: stop
+             ):
+    "Have the index of the folder in the folder box read the text in its images from now on, or stop."
+    folder = self.folder.value.strip()
+    try:
+        if on: need_ocr()
+    except MemeryError as e:
+        self.say(str(e), error=True)
+        return self._show_ocr()
+    self.ocr.disabled = True
+    self.say(f"{'Reading' if on else 'No longer reading'} the text in the images of {folder}…")
+    self._in_background(self._run_ocr, folder, on)
+
+@patch
+def _run_ocr(self: AppPage, folder: str, on: bool):
+    try:
+        with self._saying_errors():
+            with self._progress_bar(folder, 'Reading the text in', 'the text reader') as progress:
+                index = index_flow(folder, as_options(self.options, ocr=on), progress=progress)
+            self.say(_report_html(index.report) if on else
+                     f"The text in images of {folder} is no longer read as they are indexed", markup=on)
+    finally:
+        self.ocr.disabled = False
+        self._show_ocr()
 
 # %% ../nbs/08_gui.ipynb #0e3ea31e
 @patch
@@ -325,23 +427,34 @@ def appPage(folder=None, # the folder of images; by default the last one searche
     return AppPage(folder, options, **kwargs)
 
 # %% ../nbs/08_gui.ipynb #c43dff4c
+LONG_MESSAGE = 160 # characters: a longer message is shown across the results, not in the sidebar
+
 @patch
 def say(self: AppPage, text: str, # the message
         error: bool=False, # show it as an error
         markup: bool=False, # `text` is HTML, not plain text
        ):
-    "Show a short message in the sidebar."
+    "Show a message: a short one in the sidebar, a long one (plain text) across the results."
     body = text if markup else html.escape(text)
-    self.message.value = f'<div style="color:#c62828">{body}</div>' if error else f'<div>{body}</div>'
+    shown = f'<div style="color:#c62828">{body}</div>' if error else f'<div>{body}</div>'
+    long = not markup and len(text) > LONG_MESSAGE
+    self.message.value, self.notice.value = ('', shown) if long else (shown, '')
+    self.notice.layout.display = None if long else 'none'
 
 # %% ../nbs/08_gui.ipynb #b1ffcf8c
 @patch
-def _start(self: AppPage, search: Search):
-    thread = threading.Thread(target=self._run if search.query else self._run_duplicates, args=(search,),
-                              daemon=True, name=f'memery: {search.title}')
+def _in_background(self: AppPage, work: Callable, *args):
+    "Run `work(*args)` in a thread of its own, which `wait` waits for."
+    thread = threading.Thread(target=work, args=args, daemon=True, name=f'memery: {work.__name__}')
     self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-    self.say(f"Searching for {search.title}…")
     thread.start()
+
+@patch
+def _start(self: AppPage, search: Search,
+           follow: bool=True, # the sidebar shows the new tab's search (not if it was started there)
+          ):
+    self.say(f"Searching for {search.title}…")
+    self._in_background(self._run if search.query else self._run_duplicates, search, follow)
 
 @patch
 def wait(self: AppPage, timeout: float|None=None):
@@ -359,7 +472,7 @@ def _saying_errors(self: AppPage):
         self.say(f"Unexpected error: {type(e).__name__}: {e} (the traceback is in last_error)", error=True)
 
 @patch
-def _run(self: AppPage, search: Search):
+def _run(self: AppPage, search: Search, follow: bool):
     said = []
     # a warning of this thread is said in the sidebar, not in the output of whatever cell runs next
     def to_sidebar(message, category, filename): return not said.append(str(message))
@@ -372,25 +485,28 @@ def _run(self: AppPage, search: Search):
         self.say(report + ''.join(f'<div>⚠ {html.escape(w)}</div>' for w in dict.fromkeys(said)), markup=True)
         tab = ResultTab(search, results, results.thumbnails(self.thumb_size),
                         results.thumbnails(PREVIEW_SIZE), seconds)
-        self._add(tab)
+        self._add(tab, follow)
         _remember(str(results.index.folder))
         tab.load_thumbnails()
 
 @patch
 @contextmanager
-def _progress_bar(self: AppPage, folder: str):
+def _progress_bar(self: AppPage, folder: str,
+                  doing: str='Indexing', # what is done to the folder's images
+                  readying: str='the model', # what loads before the first batch
+                 ):
     "Yield a `progress` callback that shows a bar for `folder` in the sidebar while images are encoded."
     bar = W.IntProgress(layout=W.Layout(width='100%'))
-    name = f"<code>{html.escape(folder if len(folder) <= 40 else '…' + folder[-39:])}</code>"
-    label = W.HTML(f"Indexing {name}")
+    name = _folder_html(folder)
+    label = W.HTML(f"{doing} {name}")
     row = W.VBox([label, bar])
     def progress(done, total):
         with self._lock:
             if row not in self.jobs.children: self.jobs.children += (row,)
         bar.max, bar.value = total, done
         # the model loads before the first batch: seconds, for a large one
-        said = f"{done} of {total} images" if done else f"getting the model ready for {total} images…"
-        label.value = f"Indexing {name}: {said}"
+        said = f"{done} of {total} images" if done else f"getting {readying} ready for {total} images…"
+        label.value = f"{doing} {name}: {said}"
     try: yield progress
     finally:
         with self._lock: self.jobs.children = tuple(w for w in self.jobs.children if w is not row)
@@ -398,25 +514,36 @@ def _progress_bar(self: AppPage, folder: str):
 
 # %% ../nbs/08_gui.ipynb #ecf6ad04
 @patch
-def _add(self: AppPage, tab: ResultTab):
+def _add(self: AppPage, tab: ResultTab,
+         follow: bool=True, # the sidebar shows its search
+        ):
     tab.refine_button.on_click(lambda _: self.refine(tab))
     tab.close_button.on_click(lambda _: self.close_tab(tab))
+    tab.grid.on_close = lambda: self.close_tab(tab)
     tab.grid.on_similar = lambda i: self.more_like_this(tab, tab.grid.paths[i])
     tab.pinned.on_similar = lambda i: self.more_like_this(tab, tab.pinned.paths[i])
     with self._lock:
         self.results.append(tab)
-        self._show_tabs(len(self.results) - 1)
+        self._show_tabs(len(self.results) - 1, follow)
 
 @patch
-def _show_tabs(self: AppPage, selected: int|None):
-    self.tabs.children = tuple(self.results)
-    self.tabs.titles = tuple(t.search.title for t in self.results)
-    self.tabs.selected_index = selected
+def _show_tabs(self: AppPage, selected: int|None,
+               follow: bool=True, # the sidebar shows the selected tab's search
+              ):
+    # ipywidgets selects a first tab itself, as it comes
+    self._following = follow
+    try:
+        self.tabs.children = tuple(self.results)
+        self.tabs.titles = tuple(tab_titles([t.search for t in self.results]))
+        self.tabs.selected_index = selected
+    finally: self._following = True
     self.tabs.layout.display = None if self.results else 'none'
 
 @patch
 def _follow(self: AppPage, change):
     "Show the selected tab's search in the sidebar: what the boxes hold is what that tab searched for."
+    # a search started in the sidebar: its boxes hold it, or what has been typed since
+    if not self._following: return
     if change.new is None or not 0 <= change.new < len(self.results): return
     search = self.results[change.new].search
     q = search.query
@@ -435,22 +562,34 @@ def clear(self: AppPage):
     self.sort.value, self.upload.value = 'score', ()
 
 # %% ../nbs/08_gui.ipynb #21509b3a
-@patch
-def sidebar_query(self: AppPage) -> Query:
-    "The `Query` the sidebar holds; `MemeryError` if it cannot be one (nothing to look for, a bad date)."
-    # an empty box is no filter
-    given = lambda box: box.value.strip() or None
-    # the relevant ones first, and a line where they end
-    return Query(self.query.value, image=self.image.value, negative=self.negative.value, n=self.n.value,
-                 match=self.match.value, after=given(self.after), before=given(self.before),
-                 person=given(self.person), near=given(self.near), sort=self.sort.value, relevance=True)
+def _whole(text: str, box: W.BoundedIntText) -> int:
+    "The whole number `text` says, kept within `box`'s bounds; `box`'s value if it says none."
+    try: return min(max(int(text), box.min), box.max)
+    except ValueError: return box.value
 
 @patch
-def search(self: AppPage):
+def sidebar_query(self: AppPage,
+                  typed: dict|None=None, # what the boxes show in the browser, by name, when newer
+                 ) -> Query:
+    "The `Query` the sidebar holds; `MemeryError` if it cannot be one (nothing to look for, a bad date)."
+    typed = typed or {}
+    shown = lambda name: typed.get(name, getattr(self, name).value)
+    # an empty box is no filter
+    given = lambda name: shown(name).strip() or None
+    n = _whole(typed['n'], self.n) if 'n' in typed else self.n.value
+    # the relevant ones first, and a line where they end
+    return Query(shown('query'), image=shown('image'), negative=shown('negative'), n=n,
+                 match=self.match.value, after=given('after'), before=given('before'),
+                 person=given('person'), near=given('near'), sort=self.sort.value, relevance=True)
+
+@patch
+def search(self: AppPage,
+           typed: dict|None=None, # what the boxes show in the browser, by name, when newer
+          ):
     "Search with what the sidebar holds, in a new tab."
-    try: query = self.sidebar_query()
+    try: query = self.sidebar_query(typed)
     except MemeryError as e: return self.say(str(e), error=True)
-    self._start(Search(self.folder.value.strip(), query))
+    self._start(Search((typed or {}).get('folder', self.folder.value).strip(), query), follow=False)
 
 # %% ../nbs/08_gui.ipynb #64798be1
 @patch
@@ -474,8 +613,11 @@ def more_like_this(self: AppPage, tab: ResultTab, # a tab of results
 def close_tab(self: AppPage, tab: ResultTab):
     "Remove `tab` and free its thumbnails."
     with self._lock:
+        # closed already: by its × and its Close button at once, say
+        if tab not in self.results: return
         i = self.results.index(tab)
         self.results.remove(tab)
+        # the next one, as the browser's tab bar selects it when it redraws the tabs after the closed one
         self._show_tabs(min(i, len(self.results) - 1) if self.results else None)
     tab.close()
 
@@ -491,25 +633,27 @@ class DuplicatesTab(ResultTab):
                    for p, s in [(g.keeper, 1.0), *((d.path, d.score) for d in g.others)]]
         super().__init__(search, matches, thumbnails, previews, seconds)
         self.groups = groups
-        self.grid.names = [f"{n + 1} · {'keep' if i == 0 else 'same bytes' if d.identical else 'copy'} · "
-                           f"{Path(p).name}"
-                           for n, g in enumerate(groups)
-                           for i, (p, d) in enumerate([(g.keeper, None), *((d.path, d) for d in g.others)])]
+        roles = [role for g in groups
+                 for role in ['keep', *('identical file' if d.identical else 'near-copy' for d in g.others)]]
+        self.grid.names = [f'{role} · {Path(m.path).name}' for role, m in zip(roles, matches)]
+        # in sight under each thumbnail, where a search's results show the day they were taken
+        self.grid.told = roles
+        self.grid.headings = [f'group {n + 1} · {len(g)} images' if i == 0 else ''
+                              for n, g in enumerate(groups) for i in range(len(g))]
         copies = sum(len(g) - 1 for g in groups)
-        self.summary.value = (f"{len(groups)} groups of duplicates "
-                              f"in <code>{html.escape(search.folder)}</code>: "
-                              f"{copies} images duplicate another. "
+        self.summary.value = (f"<div style='line-height:1.4'>{len(groups)} groups of duplicates "
+                              f"in {_folder_html(search.folder)}: {copies} images duplicate another. "
                               f"Each group starts with the one to keep; nothing is deleted · "
-                              f"found in {seconds:.2f} s")
+                              f"found in {seconds:.2f} s</div>")
         for w in (self.refine_button, self.marks): w.layout.display = 'none'
 
 @patch
 def duplicates(self: AppPage):
     "Open a tab of the folder's groups of duplicates."
-    self._start(Search(self.folder.value.strip(), None))
+    self._start(Search(self.folder.value.strip(), None), follow=False)
 
 @patch
-def _run_duplicates(self: AppPage, search: Search):
+def _run_duplicates(self: AppPage, search: Search, follow: bool):
     with self._saying_errors():
         start = time.perf_counter()
         with self._progress_bar(search.folder) as progress:
@@ -517,6 +661,6 @@ def _run_duplicates(self: AppPage, search: Search):
         groups = dupes_flow(search.folder, self.options)
         tab = DuplicatesTab(search, groups, groups.thumbnails(self.thumb_size),
                             groups.thumbnails(PREVIEW_SIZE), time.perf_counter() - start)
-        self._add(tab)
+        self._add(tab, follow)
         self.say('')
         tab.load_thumbnails()

@@ -13,13 +13,13 @@ import numpy as np
 from fastcore.basics import patch
 from filelock import FileLock, Timeout
 from .fileutils import (PASSING_REASONS, IndexDamageWarning, MemeryError, connect, connect_read_only,
-                              database_files, index_name, irregular, no_wider_than, relative_path,
-                              remove_index, resolved_inside, safe_relative)
+                              database_files, index_name, irregular, is_video_name, no_wider_than,
+                              relative_path, remove_index, resolved_inside, safe_relative)
 from .loader import Changes, FileStat, Known
 from .metadata import (ABOUT_COLUMNS, About, about_filter, about_from_row, copy_about, drop_about,
                              store_about, within)
-from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_vector_changes,
-                           schema_version, transaction, upgrade)
+from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_moments,
+                           mend_vector_changes, schema_version, transaction, upgrade)
 from .words import copy_words, drop_words, rename_words, set_words
 
 # %% auto #0
@@ -52,6 +52,9 @@ class Entry:
     reason: str|None = None # why it was skipped
     text: str|None = None # the text OCR read in it ('' for none); None if it was not read
     about: About|None = None # what its headers say about it; None if they were not read
+    time: float|None = None # a video's: the time of its first moment (`vector`), in seconds
+    duration: float|None = None # a video's: its length in seconds, if known
+    moments: list[tuple[float, np.ndarray]]|None = None # a video's: its other moments' (time, unit embedding)
 
 @dataclass
 class Vectors:
@@ -133,7 +136,8 @@ class Index:
             # recorded in the file: every later connection uses it
             if version == 0: db.execute('PRAGMA journal_mode=WAL')
             if version < SCHEMA_VERSION and upgrade(db, self.key): compact(db)
-            elif version == SCHEMA_VERSION and not self.read_only: mend_vector_changes(db) or mend_about(db)
+            elif version == SCHEMA_VERSION and not self.read_only:
+                mend_vector_changes(db) or mend_about(db) or mend_moments(db)
             model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
             if model != self.key:
                 raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
@@ -195,7 +199,8 @@ class Index:
 
     def count(self, status: str='ok') -> int:
         "Number of images with `status` 'ok' (searchable) or 'skipped'."
-        return self.rows('SELECT count(*) FROM images WHERE status = ?{scope}', (status,))[0][0]
+        sql = 'SELECT count(*) FROM images WHERE status = ? AND video IS NULL{scope}'
+        return self.rows(sql, (status,))[0][0]
 
     def skipped(self) -> list[tuple[str, str]]:
         "The (path, reason) of every image that could not be read."
@@ -240,7 +245,8 @@ def transaction(self: Index, bump: bool=True, # it changes what the index holds:
 
 def _blob(vector: np.ndarray) -> bytes: return np.asarray(vector, dtype='<f2').tobytes()
 
-_COLUMNS = 'path', 'size', 'mtime_ns', 'hash', 'width', 'height', 'status', 'reason', 'vector'
+_COLUMNS = ('path', 'size', 'mtime_ns', 'hash', 'width', 'height', 'status', 'reason', 'vector', 'time',
+            'duration')
 _UPSERT = f"ON CONFLICT (path) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS[1:])}"
 _INSERT_ROW = (f"INSERT INTO images ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
                f"{_UPSERT}")
@@ -259,7 +265,14 @@ def add(self: Index, entries: list[Entry]):
                                     f"which holds length {self.dim}")
         db.executemany(_INSERT_ROW, [(e.path, e.size, e.mtime_ns, e.hash, e.width, e.height,
                                       'skipped' if e.vector is None else 'ok', e.reason,
-                                      None if e.vector is None else _blob(e.vector)) for e in entries])
+                                      None if e.vector is None else _blob(e.vector), e.time, e.duration)
+                                     for e in entries])
+        # a video's moments, after its first: rows of their own, named after it, which go when it changes
+        db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}', [(e.path,) for e in entries])
+        db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
+                       f"VALUES (?, 0, 0, 'ok', ?, {_ID_OF}, ?, ?)",
+                       [(f'{e.path}//{round(t * 1000)}', _blob(v), e.path, t, e.duration)
+                        for e in entries if e.moments and e.vector is not None for t, v in e.moments])
         set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
         drop_about(db, [e.path for e in entries])
         store_about(db, [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None])
@@ -273,7 +286,7 @@ def known(self: Index) -> dict[str, Known]:
     # a vector is sound as `_sound_vector` says
     rows = self.rows("SELECT path, size, mtime_ns, hash, status, "
                      "CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
-                     "FROM images WHERE 1{scope}")
+                     "FROM images WHERE video IS NULL{scope}")
     dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
     return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
                Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
@@ -299,6 +312,10 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
     if not (changes.moved or changes.copied or changes.deleted or changes.touched): return
     # a touch changes no vector
     with self.transaction(bump=bool(changes.moved or changes.copied or changes.deleted)) as db:
+        # a video's moments first: they are found by its old path
+        db.executemany(f'UPDATE images SET path = ? || substr(path, ?) WHERE video = {_ID_OF}',
+                       [(new, len(old) + 1, old) for old, new in changes.moved])
+        db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}', [(p,) for p in changes.deleted])
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
                        [(new, *files[new], old) for old, new in changes.moved]
                        + [(p, *files[p], p) for p in changes.touched])
@@ -339,6 +356,10 @@ def _searchable(rows: list[tuple], dim: int) -> list[tuple]:
     "The (id, path, vector) `rows` that name a file inside the folder and hold a vector memery wrote."
     return [r for r in rows if safe_relative(r[1]) and _sound_vector(r[2], dim)]
 
+# a row's path as the search shows it: a video's moment is found as its video
+_PATH_SHOWN = ("CASE WHEN video IS NULL THEN path "
+               "ELSE (SELECT v.path FROM images AS v WHERE v.id = images.video) END")
+
 def unit_rows(m: np.ndarray) -> np.ndarray:
     "`m` (float32, scaled in place) with rows of length 1: float16 leaves them 1e-3 off; no cosine passes 1."
     # a tenth of `np.linalg.norm`'s time on 100,000 rows: it is part of every first search
@@ -350,7 +371,8 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
 def vector_rows(self: Index, whole: bool=False, # the whole folder's rows, not only a subfolder's
                ) -> Iterator[list[tuple[int, str, bytes]]]:
     "The (id, path, float16 vector) rows of the searchable images, in order of id, a batch at a time."
-    rows = self._cursor("SELECT id, path, vector FROM images WHERE status = 'ok'{scope} ORDER BY id",
+    rows = self._cursor(f"SELECT id, {_PATH_SHOWN}, vector FROM images "
+                        "WHERE status = 'ok'{scope} ORDER BY id",
                         whole=whole)
     dim, bad = self.dim or 0, 0
     while batch := rows.fetchmany(10_000):
@@ -369,9 +391,12 @@ def vectors(self: Index) -> Vectors:
 
 # %% ../nbs/04_indexer.ipynb #5f40b74e
 @patch
-def vector_of(self: Index, path: str) -> np.ndarray|None:
-    "The embedding of the image at relative `path`, if the index has one (one memery wrote)."
-    row = self.db.execute("SELECT id FROM images WHERE path = ?", (path,)).fetchone()
+def vector_of(self: Index, path: str, # relative to the folder, as the index names it
+              time: float|None=None, # a video's: the moment nearest this time, in seconds
+             ) -> np.ndarray|None:
+    "The embedding of the image (or video moment) at relative `path`, if the index has one (one memery wrote)."
+    row = self.db.execute(f"SELECT id FROM images WHERE path = ? OR video = {_ID_OF} "
+                          "ORDER BY abs(coalesce(time, 0) - ?) LIMIT 1", (path, path, time or 0)).fetchone()
     return self.vectors_of([row[0]]).get(row[0]) if row and isinstance(row[0], int) else None
 
 # with the ids as one JSON list: any number of them, in one parameter
@@ -393,10 +418,34 @@ def vectors_of(self: Index, ids, # row ids
 @patch
 def paths_of(self: Index, ids) -> dict[int, str]:
     "The relative paths of the rows `ids` (those that name a file inside the folder)."
-    rows = self.db.execute(f"SELECT id, path FROM images WHERE id {_AMONG}",
+    rows = self.db.execute(f"SELECT id, {_PATH_SHOWN} FROM images WHERE id {_AMONG}",
                            (json.dumps([int(i) for i in ids]),))
     return {i: p for i, p in rows if safe_relative(p) and p.startswith(self.scope)}
 
+
+@patch
+def times_of(self: Index, ids) -> dict[int, tuple[float, float|None]]:
+    "The (time, video's duration) in seconds of the video moments among the rows `ids`, by id."
+    rows = self.db.execute(f"SELECT id, time, duration, {_PATH_SHOWN} FROM images "
+                           f"WHERE time IS NOT NULL AND id {_AMONG}", (json.dumps([int(i) for i in ids]),))
+    # a time planted on an image does not make it a video
+    return {i: (float(t), float(d) if isinstance(d, (int, float)) else None) for i, t, d, p in rows
+            if isinstance(i, int) and isinstance(t, (int, float)) and isinstance(p, str) and is_video_name(p)}
+
+# moments whose video is not a video's row: planted, or left by a crash
+_STRAY = ("video IS NOT NULL AND (typeof(time) != 'real' OR video NOT IN "
+          "(SELECT id FROM images WHERE video IS NULL AND typeof(time) = 'real'))")
+
+@patch
+def drop_stray_moments(self: Index):
+    "Remove the moment rows that belong to no video."
+    if self.db.execute(f'SELECT 1 FROM images WHERE {_STRAY} LIMIT 1').fetchone():
+        with self.transaction() as db: db.execute(f'DELETE FROM images WHERE {_STRAY}')
+
+@patch(as_prop=True)
+def holds_videos(self: Index) -> bool:
+    "Does the index hold moments of videos?"
+    return self.db.execute('SELECT 1 FROM images WHERE video IS NOT NULL LIMIT 1').fetchone() is not None
 class Facts(NamedTuple):
     "What the index records of a searchable image, besides its vector."
     size: int # in bytes
@@ -408,7 +457,8 @@ class Facts(NamedTuple):
 @patch
 def facts(self: Index) -> dict[int, Facts]:
     "The `Facts` of every searchable image, by row id."
-    rows = self.rows("SELECT id, size, mtime_ns, hash, width, height FROM images WHERE status = 'ok'{scope}")
+    rows = self.rows("SELECT id, size, mtime_ns, hash, width, height FROM images "
+                     "WHERE status = 'ok' AND video IS NULL{scope}")
     return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest))
             for i, *rest in rows}
 
@@ -418,7 +468,8 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
               ) -> Path|None:
     "The file of the searchable image with row `id`, if a file inside the folder once links are resolved."
     try:
-        row = self.db.execute("SELECT path FROM images WHERE id = ? AND status = 'ok'", (int(id),)).fetchone()
+        row = self.db.execute(f"SELECT {_PATH_SHOWN} FROM images WHERE id = ? AND status = 'ok'",
+                              (int(id),)).fetchone()
         if row is None or not safe_relative(row[0]) or not row[0].startswith(self.scope): return None
         root = os.path.realpath(self.folder)
         real = resolved_inside(os.path.join(root, row[0][len(self.scope):]), root)
@@ -445,7 +496,8 @@ def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the t
 def without_about(self: Index) -> list[str]:
     "The paths of the searchable images whose headers have not been read (indexed by an older memery)."
     return [p for p, in self.rows("SELECT path FROM images LEFT JOIN about ON about.id = images.id "
-                                  "WHERE images.status = 'ok' AND about.id IS NULL{scope} ORDER BY path")]
+                                  "WHERE images.status = 'ok' AND about.id IS NULL AND video IS NULL{scope} "
+                                  "ORDER BY path")]
 
 @patch
 def set_about(self: Index, abouts: list[tuple[str, About]], # (relative path, what its headers say)

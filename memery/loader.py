@@ -10,7 +10,7 @@ import pathspec
 from pathlib import Path
 from typing import NamedTuple
 from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, file_identity, image_extensions,
-                              open_regular, raw_supported, resolved_inside)
+                              is_video_name, open_regular, raw_supported, resolved_inside)
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable', 'check_folder',
@@ -247,15 +247,18 @@ def diff_folder(folder, # the folder scanned
     if not fresh or not any(k.hash for k in known.values()):
         res.new, res.deleted = sorted(fresh), gone
         return res
+    # a video renamed an image (or the other way) is read again as what it is now
+    kind = lambda rel, h: (h, is_video_name(rel))
     gone_by_hash = {}
     for rel in gone:
-        if known[rel].hash: gone_by_hash.setdefault(known[rel].hash, rel)
-    ok_by_hash = {known[rel].hash: rel for rel in indexed_ok if known[rel].hash}
+        if known[rel].hash: gone_by_hash.setdefault(kind(rel, known[rel].hash), rel)
+    ok_by_hash = {kind(rel, known[rel].hash): rel for rel in indexed_ok if known[rel].hash}
     for rel in sorted(fresh):
         h = _fingerprint(folder, rel)
         if h is None:
             res.new.append(rel) # the crafter reports why it cannot be read
             continue
+        h = kind(rel, h)
         if h in gone_by_hash:
             old = gone_by_hash.pop(h)
             res.moved.append((old, rel))

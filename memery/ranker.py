@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 from pathlib import Path
 from fastcore.basics import patch
-from .fileutils import MemeryError
+from .fileutils import MemeryError, is_video_name
 from .indexer import Index
 from .metadata import About, about_filter, period, place_position, utc_time
 from .vectors import nearest, sample_scores
@@ -18,10 +18,11 @@ from .words import WordHit, fts_term, query_terms, word_hits
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['MATCH_SIDES', 'SORTS', 'AUTO', 'FUSION_POOL', 'PARTIAL_NUDGE', 'SAMPLE', 'AUTO_TOP', 'AUTO_AFTER', 'ALPHA', 'CONF',
-           'CUT_CONF', 'COST', 'SKEW', 'MAX_SHARE', 'NULL_MARGIN', 'Query', 'as_query', 'unit', 'combine', 'rocchio',
-           'as_given', 'image_vector', 'query_vector', 'Match', 'fuse', 'search', 'filtered_ids', 'by_date', 'in_order',
-           'log_normal_tail', 'bulk_fit', 'bell_shaped', 'relevant_count', 'relevant_first']
+__all__ = ['MATCH_SIDES', 'SORTS', 'AUTO', 'TIER_NAMES', 'FUSION_POOL', 'PARTIAL_NUDGE', 'MOMENT_POOL', 'SAMPLE', 'AUTO_TOP',
+           'AUTO_AFTER', 'ALPHA', 'CONF', 'CUT_CONF', 'COST', 'SKEW', 'MAX_SHARE', 'NULL_MARGIN', 'Query', 'as_query',
+           'unit', 'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match', 'fuse', 'search',
+           'by_video', 'filtered_ids', 'by_date', 'in_order', 'log_normal_tail', 'bulk_fit', 'bell_shaped',
+           'relevant_count', 'relevant_first']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -189,14 +190,26 @@ def as_given(index: Index, # the index searched
     if p.is_absolute() or p.exists() or not (index.folder/p).exists(): return p
     return index.folder/p
 
+def _seconds(text: str) -> float:
+    "The time in seconds of a moment's name (`VID.mp4#t=83.4`); a `MemeryError` if it is not one."
+    try: seconds = float(text[:40])
+    except ValueError: seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0 and len(text) <= 40):
+        raise MemeryError(f"not a time in seconds: {text[:40]!r} (as in VID.mp4#t=83.4)")
+    return seconds
+
 def image_vector(path, # the image: one of the index's, or any other file
                  index: Index, # the index to look it up in
                  get_encoder: Callable[[], Encoder], # returns the encoder, for an image not in the index
                 ) -> np.ndarray:
-    "The embedding of the image at `path`: from the index if it holds it, else encoded now."
-    path = as_given(index, path)
+    "The embedding of the image at `path` (a video's moment: `VID.mp4#t=83.4`): from the index, else made."
+    video, _, at = str(path).rpartition('#t=')
+    # a file of that very name is itself
+    moment = is_video_name(video) and not Path(path).expanduser().exists()
+    time = _seconds(at) if moment else None
+    path = as_given(index, video if moment else path)
     rel = index.relative(path)
-    stored = None if rel is None else index.vector_of(rel)
+    stored = None if rel is None else index.vector_of(rel, time)
     if stored is not None: return stored
     if not Path(path).expanduser().is_file():
         raise MemeryError(f"image not found: {path} (looked for from the working directory, {os.getcwd()}, "
@@ -236,6 +249,20 @@ class Match:
     fields: tuple[str, ...] = () # where its words matched: 'names', 'text', 'people', 'place', 'caption', …
     about: About|None = field(default=None, repr=False) # what it says about itself, if its headers were read
     relevant: bool|None = None # judged relevant, when the query asked for the relevant ones (`n='auto'`)
+    time: float|None = None # a video's: the time of its best moment, in seconds
+    duration: float|None = None # a video's: its length in seconds, if known
+    moments: tuple[tuple[float, float], ...] = () # a video's: its other moments found, (time, score)
+
+    @property
+    def found_by(self) -> str:
+        "Why it is in the list, for a user: 'phrase', 'all words', 'person or place', 'words', 'looks'…"
+        # a phrase of one word is a word
+        if self.tier == 3 and (self.snippet or '').count('[') < 2: return 'words'
+        if self.tier: return TIER_NAMES[self.tier]
+        return 'words' if self.matched == 'text' else 'looks + words' if self.snippet else 'looks'
+
+# what put an image in its tier (`Match.tier`), for front ends
+TIER_NAMES = {3: 'phrase', 2: 'all words', 1: 'person or place'}
 
 # %% ../nbs/05_ranker.ipynb #9fe96ece
 FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
@@ -311,13 +338,15 @@ def search(index: Index, # the index to search
     if query.match == 'text': found = pool = _by_words(index, hits, q, len(query_terms(query.text)))
     else:
         pool_size = k if not hits or k is None else max(k, FUSION_POOL)
+        # a video's moments are one result: more of them are looked at
+        if pool_size is not None and index.holds_videos: pool_size *= MOMENT_POOL
         # where the relevant ones end is judged from the best `AUTO_TOP`
         if judged and pool_size is not None: pool_size = max(pool_size, AUTO_TOP)
         near = nearest(index, q, pool_size, exact, search_k, among=among)
         pool = [Match(n.path, n.score, n.id) for n in near]
         found = fuse(index, pool, hits, q, len(query_terms(query.text)), k) if hits else pool
-    found = [m for m in found if m.path not in left_out and
-             (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')]
+    found = by_video(index, [m for m in found if m.path not in left_out and
+                             (query.threshold is None or m.score >= query.threshold or m.matched != 'visual')])
     if judged:
         found = _judged(index, query, found, pool, q, get_encoder, among)
         found = relevant_first(found, AUTO_AFTER if auto else None)
@@ -325,6 +354,21 @@ def search(index: Index, # the index to search
     abouts = index.about_of([m.id for m in found])
     found = [replace(m, path=index.path(m.path), about=abouts.get(m.id)) for m in found]
     return in_order(found, query.sort)
+
+MOMENT_POOL = 4 # a folder with videos looks at this many times more candidates
+
+def by_video(index: Index, # the index searched
+             found: list[Match], # best first, a video's moments named by its path
+            ) -> list[Match]:
+    "`found` with each video once, at its best moment, the others' (time, score) with it as `moments`."
+    times = index.times_of([m.id for m in found])
+    if not times: return found
+    best, others = {}, {}
+    for m in found:
+        if m.path in best: others[m.path].append((times.get(m.id, (0.0,))[0], m.score))
+        else: best[m.path], others[m.path] = m, []
+    return [replace(m, time=times[m.id][0], duration=times[m.id][1], moments=tuple(others[m.path]))
+            if m.id in times else m for m in best.values()]
 
 def filtered_ids(index: Index, # the index searched
                  query: Query, # its after, before, taken, near (with km) and person

@@ -12,8 +12,8 @@ from .words import path_words
 
 # %% auto #0
 __all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS', 'drop_vector_record',
-           'track_vector_changes', 'mend_vector_changes', 'mend_about', 'transaction', 'compact', 'in_memory',
-           'schema_version', 'upgrade']
+           'track_vector_changes', 'mend_vector_changes', 'mend_about', 'mend_moments', 'transaction', 'compact',
+           'in_memory', 'schema_version', 'upgrade']
 
 # %% ../nbs/19_schema.ipynb #84fa7192
 SCHEMA_V1 = """
@@ -130,8 +130,24 @@ def mend_about(db: sqlite3.Connection):
         if 'about' in tables and set(ABOUT_WORDS) <= columns: return
         _about_table(db)
 
+_MOMENT_COLUMNS = ('video INTEGER', 'time REAL', 'duration REAL')
+
+def _moments(db: sqlite3.Connection):
+    "Schema 6: videos' moments, rows of `images` with their frame's time and their video's row."
+    have = {row[1] for row in db.execute('PRAGMA table_info(images)')}
+    # a version set back keeps them
+    for column in _MOMENT_COLUMNS:
+        if column.split()[0] not in have: db.execute(f'ALTER TABLE images ADD COLUMN {column}')
+    db.execute('CREATE INDEX IF NOT EXISTS images_video ON images (video) WHERE video IS NOT NULL')
+
+def mend_moments(db: sqlite3.Connection):
+    "Remake schema 6's columns of `images` if missing (tampered)."
+    have = {row[1] for row in db.execute('PRAGMA table_info(images)')}
+    if {c.split()[0] for c in _MOMENT_COLUMNS} <= have: return
+    with transaction(db): _moments(db)
+
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
-MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table]
+MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51

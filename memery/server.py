@@ -16,13 +16,13 @@ from fastcore.basics import patch
 import memery
 from .core import Folder, IndexReport, Query, index_flow, prepare_model
 from .crafter import image_type
-from .fileutils import MemeryError, open_regular, readable_by_others
+from .fileutils import MemeryError, is_video_name, open_regular, readable_by_others
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
 
 try:
     from fastapi import APIRouter, FastAPI, Request
-    from fastapi import Path as PathParam, Query as Param
+    from fastapi import Header, Path as PathParam, Query as Param
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
     from pydantic import BaseModel, ConfigDict, Field
@@ -34,10 +34,11 @@ except ImportError as e: # the server's packages are an extra
 
 # %% auto #0
 __all__ = ['DEFAULT_RESULTS', 'MAX_RESULTS', 'MAX_UPLOAD', 'MAX_BODY', 'MAX_SKIPPED_LISTED', 'ABOUT_SHOWN', 'UPLOADS_AT_ONCE',
-           'UPLOAD_WAIT', 'THUMB_SIZES', 'STATIC', 'router', 'IMAGE_ID', 'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served',
-           'NotFound', 'TooLarge', 'Busy', 'Private', 'image_id', 'parse_id', 'SearchRequest', 'decode_upload',
-           'Library', 'Error', 'Result', 'Found', 'Skipped', 'FolderStatus', 'Status', 'status', 'search_post',
-           'search_get', 'thumb', 'image', 'Guard', 'make_app', 'serve']
+           'UPLOAD_WAIT', 'THUMB_SIZES', 'MAX_GROUPS_LISTED', 'STATIC', 'router', 'IMAGE_ID', 'VIDEO_TYPES',
+           'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served', 'NotFound', 'TooLarge', 'Busy', 'Private', 'image_id',
+           'parse_id', 'SearchRequest', 'decode_upload', 'Library', 'Error', 'Moment', 'Result', 'Twin', 'Duplicates',
+           'ReadText', 'TextReading', 'Found', 'Skipped', 'FolderStatus', 'Status', 'status', 'search_post',
+           'search_get', 'duplicates', 'read_text', 'thumb', 'image', 'video', 'Guard', 'make_app', 'serve']
 
 # %% ../nbs/11_server.ipynb #97e6443e
 @dataclass
@@ -58,7 +59,7 @@ class TooLarge(MemeryError):
     "An upload over the size limit."
 
 class Busy(MemeryError):
-    "Too many uploads being decoded at once: ask again in a moment."
+    "Too much at once (uploads being decoded, a folder being indexed): ask again in a moment."
 
 class Private(MemeryError):
     "An image other users of the machine could not read, asked of a server that lets them in without a token."
@@ -156,7 +157,9 @@ class Library:
                  **kwargs): # fields of `Options` to change
         if not folders: raise MemeryError("no folder given: name one or more folders of images")
         self.options = as_options(options, **kwargs)
-        self.model_error, self.thread, self.stopping = None, None, False
+        self.model_error, self.threads, self.stopping, self.updating = None, [], False, True
+        # one folder indexed at a time: two at once would only share the same cores
+        self.indexing_turn = threading.Lock()
         self.key, self.folders = self.options.key, []
         for number, path in enumerate(folders):
             # checks the folder, creating nothing
@@ -181,10 +184,16 @@ def start(self: Library, index: bool=True, # index the folders; if False, only l
     "Load the model and index the folders in a background thread; return at once."
     # waiting their turn counts as indexing, for the page's progress bar
     for served in self.folders: served.indexing = index
-    self.thread = threading.Thread(target=self._index_all, args=(index,), daemon=True,
-                                   name='memery: indexing')
-    self.thread.start()
+    self.updating = index
+    self._in_background(self._index_all, index)
     return self
+
+@patch
+def _in_background(self: Library, work, *args):
+    "Run `work(*args)` in a thread of its own, which `wait` waits for."
+    thread = threading.Thread(target=work, args=args, daemon=True, name='memery: indexing')
+    self.threads.append(thread)
+    thread.start()
 
 @patch
 def _index_all(self: Library, index: bool):
@@ -200,13 +209,17 @@ def _index_all(self: Library, index: bool):
 class _Stopped(Exception): "The server is stopping."
 
 @patch
-def _index(self: Library, served: Served):
+def _index(self: Library, served: Served,
+           options: Options|None=None, # how to index it, if not as the library's options say
+          ):
     def progress(done, total):
         # between batches: what is encoded so far is kept, and the next run goes on from there
         if self.stopping: raise _Stopped()
         served.done, served.total = done, total
     served.indexing, served.error = True, None
-    try: served.report = index_flow(served.path, self.options, progress=progress).report
+    try:
+        with self.indexing_turn: served.report = index_flow(served.path, options or self.options,
+                                                            progress=progress).report
     except _Stopped: pass
     except MemeryError as e: served.error = str(e)
     except Exception as e:
@@ -215,9 +228,25 @@ def _index(self: Library, served: Served):
     finally: served.indexing = False
 
 @patch
+def read_text(self: Library, number: int, # the folder
+              on: bool=True, # read the text in its images from now on; False: stop reading it
+             ) -> dict:
+    "Turn reading the text in folder `number`'s images (OCR) on or off, as its index remembers; read it now."
+    served = self.folder(number)
+    if self.model_error: raise MemeryError(self.model_error)
+    if not self.updating:
+        raise MemeryError(f"this server indexes nothing (--no-index): `memery index {served.path} --ocr` "
+                          "reads the text in its images")
+    # one run per folder: asked again and again, it does not pile up threads
+    if served.indexing: raise Busy(f"{served.path} is being indexed: ask again when it is done")
+    served.indexing = True
+    self._in_background(self._index, served, as_options(self.options, ocr=on))
+    return dict(folder=number, reads_text=on, indexing=True)
+
+@patch
 def wait(self: Library, timeout: float|None=None):
     "Wait for background indexing to finish (for scripts and tests)."
-    if self.thread: self.thread.join(timeout)
+    for thread in self.threads: thread.join(timeout)
 
 @patch
 def stop(self: Library, timeout: float|None=60):
@@ -234,13 +263,13 @@ def status(self: Library) -> dict:
     folders = []
     for served in self.folders:
         with self.open(served.number) as folder:
-            images, skipped = folder.images, folder.unreadable
+            images, skipped, reads_text = folder.images, folder.unreadable, folder.reads_text
             listed = folder.unreadable_files(MAX_SKIPPED_LISTED)
         folders.append(dict(folder=served.number, name=served.path.name or str(served.path),
                             path=str(served.path.absolute()), images=images, skipped=skipped,
                             skipped_files=[dict(path=p, reason=r) for p, r in listed],
                             indexing=served.indexing, done=served.done, total=served.total,
-                            error=served.error))
+                            error=served.error, reads_text=reads_text))
     return dict(version=memery.__version__, model=self.key, model_error=self.model_error, folders=folders)
 
 # %% ../nbs/11_server.ipynb #0c2ef61f
@@ -253,7 +282,9 @@ def _path_of(self: Library, folder: Folder, number: int, id: str) -> str:
     owner, row = parse_id(id)
     path = folder.image(row) if owner == number else None
     if path is None: raise NotFound(f"no image {id} in folder {number}")
-    return path
+    # a video's moment, as the ranker names one
+    moment = folder.moment(row)
+    return f"{path}#t={moment[0]}" if moment else path
 
 UPLOADS_AT_ONCE = 2 # uploaded images decoded at once, at most: each may take a large share of memory
 UPLOAD_WAIT = 10 # seconds an upload waits for its turn, before it is answered "busy"
@@ -285,7 +316,9 @@ def search(self: Library, request: SearchRequest) -> dict:
         results = folder.search(request.query(image=image, liked=paths(request.liked), disliked=disliked))
         why_empty = self._why_empty(served, results)
     found = [dict(id=image_id(served.number, m.id), path=Path(m.path).relative_to(served.path).as_posix(),
-                  score=round(m.score, 6), matched=m.matched, snippet=m.snippet, relevant=m.relevant,
+                  score=round(m.score, 6), matched=m.matched, found_by=m.found_by, snippet=m.snippet,
+                  relevant=m.relevant, time=m.time, duration=m.duration,
+                  moments=None if m.time is None else [dict(time=t, score=round(s, 6)) for t, s in m.moments],
                   **{k: v for k, v in (m.about.to_dict() if m.about else {}).items() if k in ABOUT_SHOWN})
              for m in results]
     return dict(folder=served.number, results=found, indexing=served.indexing, why_empty=why_empty,
@@ -313,6 +346,16 @@ def file(self: Library, id: str) -> Path:
     return path
 
 @patch
+def video_file(self: Library, id: str) -> Path:
+    "The file of the video whose moment has `id`, checked to lie inside its folder."
+    number, row = parse_id(id)
+    with self.open(number) as folder: path, moment = folder.file(row), folder.moment(row)
+    if path is None: raise NotFound(f"no image {id}")
+    # a planted row may name any file: only a video's is sent
+    if moment is None or not is_video_name(path.name): raise NotFound(f"{id} is an image, not a video's moment")
+    return path
+
+@patch
 def thumbnail(self: Library, id: str, size: str='small') -> bytes:
     "A thumbnail of the image with `id` (`memery.thumbnails`): 'small' for the grid, 'large' for the viewer."
     number, row = parse_id(id)
@@ -320,6 +363,24 @@ def thumbnail(self: Library, id: str, size: str='small') -> bytes:
     if data is None: raise NotFound(f"no image {id}")
     if not data: raise NotFound(f"image {id} cannot be read any more")
     return data
+
+# groups of duplicates in one answer, at most: the largest come first
+MAX_GROUPS_LISTED = 500
+
+@patch
+def duplicates(self: Library, number: int, # the folder
+               threshold: float=0.95, # the smallest cosine similarity of near-copies
+              ) -> dict:
+    "Folder `number`'s groups of duplicates, largest first, each member with its id; the keeper first in each."
+    start, served = time.perf_counter(), self.folder(number)
+    with self.open(number) as folder: groups = folder.duplicates(threshold)
+    def member(row, path, score, identical, keeper):
+        return dict(id=image_id(number, row), path=Path(path).relative_to(served.path).as_posix(),
+                    score=score, identical=identical, keeper=keeper)
+    listed = [[member(g.keeper_id, g.keeper, 1.0, False, True)]
+              + [member(d.id, d.path, d.score, d.identical, False) for d in g.others]
+              for g in groups[:MAX_GROUPS_LISTED]]
+    return dict(folder=number, groups=listed, total=len(groups), seconds=round(time.perf_counter() - start, 4))
 
 # %% ../nbs/11_server.ipynb #d1f8a39d
 STATIC = Path(memery.__file__).parent/'static' # the page's HTML, CSS and JavaScript
@@ -338,6 +399,11 @@ _SEARCH_ERRORS = _errors(_400="a query that cannot be answered", _404="an image 
 _IMAGE_ERRORS = _errors(_404="no such image, or it cannot be read")
 IMAGE_ID = PathParam(max_length=40, description="an image's id, as search results give it")
 
+class Moment(BaseModel):
+    "Another moment of a video found."
+    time: float = Field(description="in seconds from its start")
+    score: float = Field(description="its cosine similarity to the query")
+
 class Result(BaseModel):
     "One image found."
     id: str = Field(description="the image's id: ask /api/thumb/{id} and /api/image/{id} for it")
@@ -346,6 +412,9 @@ class Result(BaseModel):
     matched: str = Field(description="which side found it: 'visual' (its looks), "
                                      "'text' (its words: the text in it, its folder and file names) "
                                      "or 'both'")
+    found_by: str = Field(description="why it is there, in words for the user: 'phrase' (the query's words "
+                                      "in a row), 'all words', 'person or place', 'words', 'looks + words' "
+                                      "or 'looks'")
     snippet: str|None = Field(None, description="its words that matched the query, in [brackets]; "
                                                 "null when its looks alone found it")
     taken: str|None = Field(None, description="when it was taken, ISO 8601 (with its offset, if known)")
@@ -359,6 +428,38 @@ class Result(BaseModel):
     width: int|None = Field(None, description="in pixels")
     height: int|None = Field(None, description="in pixels")
     relevant: bool|None = Field(None, description="judged relevant, if asked (n='auto', relevance)")
+    time: float|None = Field(None, description="a video's: the time of its best moment, in seconds "
+                                               "(/api/video/{id} plays it)")
+    duration: float|None = Field(None, description="a video's: its length in seconds")
+    moments: list[Moment]|None = Field(None, description="a video's: its other moments found, best first")
+
+class Twin(BaseModel):
+    "An image in a group of duplicates."
+    id: str = Field(description="the image's id")
+    path: str = Field(description="its path, relative to its folder")
+    score: float = Field(description="its cosine similarity to the group's keeper (1 for the keeper)")
+    identical: bool = Field(description="the same bytes as the keeper")
+    keeper: bool = Field(description="the one memery would keep: the most pixels, then the oldest")
+
+class Duplicates(BaseModel):
+    "A folder's groups of copies and near-copies."
+    folder: int = Field(description="the folder")
+    groups: list[list[Twin]] = Field(description=f"largest first, the first {MAX_GROUPS_LISTED}; "
+                                                  "the keeper first in each")
+    total: int = Field(description="how many groups there are in all")
+    seconds: float = Field(description="how long finding them took")
+
+class ReadText(BaseModel):
+    "Reading the text in a folder's images (OCR), turned on or off."
+    model_config = ConfigDict(extra='forbid')
+    folder: int = Field(0, description="the folder")
+    on: bool = Field(True, description="read it from now on, and what is not read yet now; false: stop")
+
+class TextReading(BaseModel):
+    "What a folder does now."
+    folder: int = Field(description="the folder")
+    reads_text: bool = Field(description="the text in its images is read as they are indexed")
+    indexing: bool = Field(description="it is being read now: /api/status shows the progress")
 
 class Found(BaseModel):
     "A search's answer."
@@ -387,6 +488,7 @@ class FolderStatus(BaseModel):
     done: int = Field(description="images encoded so far in the current (or last) indexing run")
     total: int = Field(description="images to encode in that run")
     error: str|None = Field(description="why indexing failed, if it did")
+    reads_text: bool = Field(description="the text in its images is read (OCR) as they are indexed")
 
 class Status(BaseModel):
     "The server's folders and model."
@@ -432,6 +534,22 @@ def search_get(request: Request,
 _JPEG = {200: {'content': {'image/jpeg': {}, 'image/webp': {}},
                'description': "a JPEG, or a WebP for a picture with transparency"}}
 
+@router.get('/api/duplicates', summary="A folder's groups of copies and near-copies, from its index alone",
+            responses=_errors(_400="a threshold out of range", _404="a folder not served"))
+def duplicates(request: Request, folder: int = Param(0, ge=0, description="the folder"),
+               threshold: float = Param(0.95, gt=0, le=1, description="the smallest similarity of near-copies"),
+              ) -> Duplicates:
+    return _library(request).duplicates(folder, threshold)
+
+@router.post('/api/ocr', summary="Read the text in a folder's images (OCR) from now on, or stop",
+             responses=_errors(_403="asked of a server without a token", _404="a folder not served",
+                               _503="the folder is being indexed: ask again when it is done"))
+def read_text(request: Request, body: ReadText) -> TextReading:
+    if request.app.state.open_to_all:
+        raise Private("a server without a token lets other users in: "
+                      "they do not change how a folder is indexed")
+    return _library(request).read_text(body.folder, body.on)
+
 @router.get('/api/thumb/{id}', summary="A thumbnail: 'small' for a grid, 'large' for a viewer",
             response_class=Response,
             responses=_JPEG | _IMAGE_ERRORS | _errors(_422="a size other than 'small' or 'large'"))
@@ -455,6 +573,43 @@ def image(request: Request, id: str = IMAGE_ID):
         raise NotFound(f"image {id} is not an image any more")
     size = os.fstat(f.fileno()).st_size
     return StreamingResponse(_chunks(f, size), media_type=kind, headers={'content-length': str(size)})
+
+# what a browser is told a video is, by its extension: it decides whether it can play it
+VIDEO_TYPES = {'.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm',
+               '.mkv': 'video/x-matroska', '.3gp': 'video/3gpp', '.avi': 'video/x-msvideo',
+               '.mpg': 'video/mpeg', '.mpeg': 'video/mpeg', '.mts': 'video/mp2t', '.m2ts': 'video/mp2t',
+               '.wmv': 'video/x-ms-wmv'}
+
+@router.get('/api/video/{id}', summary="The video of a moment, whole or in the parts a player asks for",
+            response_class=Response, responses=_IMAGE_ERRORS | _errors(_416="a range outside the file"))
+def video(request: Request, id: str = IMAGE_ID,
+          asked: str|None = Header(None, alias='range', description="bytes=START-END, as players ask")):
+    path = _shown_to_all(request, id, _library(request).video_file(id))
+    try: f = open_regular(path)
+    except OSError: raise NotFound(f"video {id} cannot be read any more") from None
+    size = os.fstat(f.fileno()).st_size
+    kind = VIDEO_TYPES.get(path.suffix.lower(), 'application/octet-stream')
+    part = _byte_range(asked, size) if asked is not None else False
+    # not a range this server reads: the whole file, as HTTP says
+    if part is False:
+        return StreamingResponse(_chunks(f, size), media_type=kind,
+                                 headers={'content-length': str(size), 'accept-ranges': 'bytes'})
+    if part is None:
+        f.close()
+        return Response(status_code=416, headers={'content-range': f'bytes */{size}'})
+    start, end = part
+    f.seek(start)
+    return StreamingResponse(_chunks(f, end - start + 1), status_code=206, media_type=kind,
+                             headers={'content-length': str(end - start + 1), 'accept-ranges': 'bytes',
+                                      'content-range': f'bytes {start}-{end}/{size}'})
+
+def _byte_range(asked: str, size: int) -> tuple[int, int]|None|bool:
+    "The first range of a Range header, as (first, last) byte of `size`; None if unsatisfiable, False if not one."
+    m = re.fullmatch(r'\s*bytes\s*=\s*(\d{0,30})\s*-\s*(\d{0,30})\s*(?:,.*)?', asked)
+    if not m or not (m[1] or m[2]) or (m[1] and m[2] and int(m[2]) < int(m[1])): return False
+    if not m[1]: start, end = max(0, size - int(m[2])), size - 1 # the last bytes
+    else: start, end = int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)
+    return (start, end) if start <= end else None
 
 def _chunks(f, size: int):
     "The first `size` bytes of open file `f`, a MiB at a time; it is closed after."

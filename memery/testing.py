@@ -6,6 +6,7 @@
 from __future__ import annotations
 import ctypes, os, re, shutil, struct, subprocess, sys, tempfile, zlib
 from dataclasses import dataclass, field
+from fractions import Fraction
 from multiprocessing.util import Finalize
 from pathlib import Path
 import numpy as np
@@ -16,9 +17,9 @@ from .fileutils import image_extensions
 # %% auto #0
 __all__ = ['PALETTE', 'SYNONYMS', 'TINY_CLIP', 'PR_CAPBSET_DROP', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'WORDS', 'FONTS',
            'FOLDERS', 'SCRATCH_VARIABLE', 'XMP_WRAP', 'ColourCLIP', 'colour_tokenizer', 'ColourPixels', 'colour_model',
-           'make_colour_folder', 'copy_images', 'write_png_bomb', 'write_dng', 'Hostile', 'make_hostile_folder',
-           'tiny_clip', 'run_unprivileged', 'clip_like', 'text_like', 'WordsFolder', 'pick_font', 'make_words_folder',
-           'isolate_tests', 'make_told_folder']
+           'make_colour_folder', 'write_clip', 'copy_images', 'write_png_bomb', 'write_dng', 'Hostile',
+           'make_hostile_folder', 'tiny_clip', 'run_unprivileged', 'clip_like', 'text_like', 'WordsFolder', 'pick_font',
+           'make_words_folder', 'isolate_tests', 'make_told_folder']
 
 # %% ../nbs/09_testing.ipynb #b6d55efa
 PALETTE = {'red': (1, 0, 0), 'orange': (1, .55, 0), 'yellow': (1, 1, 0), 'green': (0, .6, 0),
@@ -82,6 +83,42 @@ def make_colour_folder(folder, # where to write them (created if missing)
         paths.append(folder/f'{name}{ext}')
         Image.fromarray(pixels).save(paths[-1])
     return paths
+
+# %% ../nbs/09_testing.ipynb #1d7a8d7e
+def write_clip(path, # where to write it: its extension picks the container (.mp4, .mkv, .avi…)
+               shots, # (seconds, palette colour name) of each shot, in order
+               fps: float=30, # frames per second
+               size=(320, 240), # width and height, even numbers
+               keyframes: float|None=None, # seconds between keyframes; None: where the encoder likes (cuts)
+               rotation: int|None=None, # display rotation in degrees counterclockwise, as phones record it
+               codec: str='libx264', # FFmpeg's encoder
+               times=None, # each frame's time in seconds, for a variable frame rate; None: `fps` regularly
+               title: str|None=None, # the container's title
+              ) -> Path:
+    "Write a video of `shots` of palette colours, a square moving across each; its path."
+    import av
+    path, (w, h) = Path(path), size
+    colours = [np.array(PALETTE[SYNONYMS.get(c, c)]) * 255
+               for seconds, c in shots for _ in range(round(seconds * fps))]
+    times = [k / fps for k in range(len(colours))] if times is None else list(times)[:len(colours)]
+    with av.open(str(path), 'w') as out:
+        if title: out.metadata['title'] = title
+        stream = out.add_stream(codec, rate=round(fps))
+        stream.width, stream.height, stream.pix_fmt = w, h, 'yuv420p'
+        # milliseconds: a variable frame rate's times fit
+        stream.codec_context.time_base = Fraction(1, 1000)
+        if keyframes: stream.codec_context.gop_size = max(1, round(keyframes * fps))
+        if rotation is not None: stream.set_display_rotation(rotation)
+        for k, (t, rgb) in enumerate(zip(times, colours)):
+            a = np.empty((h, w, 3), np.uint8)
+            a[:] = rgb.astype(np.uint8)
+            x = (7 * k) % max(1, w - h // 4)
+            a[h // 3:h // 3 + h // 4, x:x + h // 4] = 255 - a[0, 0]
+            frame = av.VideoFrame.from_ndarray(a, format='rgb24')
+            frame.pts, frame.time_base = round(t * 1000), Fraction(1, 1000)
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+    return path
 
 # %% ../nbs/09_testing.ipynb #1c75d19f
 def copy_images(src, # a folder of images

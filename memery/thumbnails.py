@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 from PIL import Image
-from .fileutils import open_regular
+from .fileutils import is_video_name, open_regular
 
 # %% auto #0
 __all__ = ['THUMB_SIZE', 'PREVIEW_SIZE', 'MAX_THUMB_BYTES', 'thumbnail', 'thumbnail_type', 'Thumbnails']
@@ -18,12 +18,16 @@ __all__ = ['THUMB_SIZE', 'PREVIEW_SIZE', 'MAX_THUMB_BYTES', 'thumbnail', 'thumbn
 THUMB_SIZE = 200 # pixels on a thumbnail's longer side
 PREVIEW_SIZE = 1200 # pixels on the longer side of the larger view of a clicked result
 
-def thumbnail(path, # an image file: a path, or a binary file open for reading
+def thumbnail(path, # an image file: a path, or a binary file open for reading; or a video's path
               size: int=THUMB_SIZE, # pixels on the longer side, at most
+              time: float|None=None, # a video's: the moment shown, in seconds (its start, if None)
              ) -> bytes:
     "A JPEG (WebP if transparent) of image `path`, at most `size` pixels a side; `ImageError` if unreadable."
     from memery.crafter import open_image
-    im, _ = open_image(path, draft_size=size, keep_alpha=True)
+    if isinstance(path, (str, os.PathLike)) and is_video_name(os.fspath(path)):
+        from memery.video import Video
+        with Video(path) as video: im = video.frame_at(time or 0.0, size)
+    else: im, _ = open_image(path, draft_size=size, keep_alpha=True)
     im.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()
     # transparent: it stays so
@@ -81,11 +85,13 @@ class Thumbnails:
 
     def cached(self, path, # an image file
                st: os.stat_result|None=None, # `path`'s, if already read
+               time: float|None=None, # a video's moment, in seconds
               ) -> Path|None:
         "Where the thumbnail of `path`, as it is now, is kept."
         if self.location is None: return None
         st = st or os.stat(path)
         ident = f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{self.size}"
+        if time: ident += f"\0{time}"
         key = hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
         return self.location/key[:2]/f'{key}.thumb'
 
@@ -98,16 +104,18 @@ class Thumbnails:
         finally:
             for fd in fds: os.close(fd)
 
-    def __call__(self, path, make: bool=True) -> bytes:
+    def __call__(self, path, make: bool=True,
+                 time: float|None=None, # a video's moment, in seconds
+                ) -> bytes:
         "The thumbnail of the image at `path`; empty if unreadable, or if not made yet and `make` is False."
         try:
             st = os.stat(path)
-            cached = self.cached(path, st)
+            cached = self.cached(path, st, time)
             mode = _readable_as(st, os.stat(self.root).st_mode)
             kept = cached and self._kept(cached, mode)
             if kept: return kept
             if not make: return b''
-            data = thumbnail(path, self.size)
+            data = thumbnail(path, self.size, time)
         except Exception: return b'' # unreadable, vanished, or not an image any more
         if cached: self._keep(cached, data, mode)
         return data

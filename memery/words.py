@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_words.ipynb #1de0274c
 from __future__ import annotations
-import importlib.util, os, re, sqlite3, threading, warnings
+import hashlib, importlib.util, math, os, re, sqlite3, threading, warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +16,10 @@ from .metadata import ABOUT_WORDS
 if TYPE_CHECKING: from PIL import Image
 
 # %% auto #0
-__all__ = ['STOPWORDS', 'WORD_COLUMNS', 'NAMING', 'WORD_HITS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'path_words',
-           'query_terms', 'fts_term', 'fts_phrase', 'WordHit', 'word_hits', 'drop_words', 'set_words', 'rename_words',
-           'copy_words', 'need_ocr', 'ocr_engine', 'TextReader']
+__all__ = ['STOPWORDS', 'WORD_COLUMNS', 'NAMING', 'WORD_HITS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'WIDTH_STEP',
+           'TEXT_SCORE', 'RETRY_SCORE', 'SURE', 'LINES_KEPT', 'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'path_words',
+           'query_terms', 'fts_term', 'fts_phrase', 'WordHit', 'tidy_snippet', 'word_hits', 'drop_words', 'set_words',
+           'rename_words', 'copy_words', 'need_ocr', 'ocr_engine', 'LineReader', 'TextReader']
 
 # %% ../nbs/15_words.ipynb #f0ae969b
 _SPLITS = re.compile(r'(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])')
@@ -78,6 +79,10 @@ class WordHit:
 
 WORD_HITS = 1000 # the most images a word search returns
 
+def tidy_snippet(snippet: str) -> str:
+    "`snippet` without its tokens of symbols alone (OCR's '●' of window buttons, rules of '────')."
+    return ' '.join(t for t in snippet.split() if t == '…' or any(c.isalnum() for c in t))
+
 def word_hits(index, # the index to search (`memery.indexer.Index`)
               text: str, # what the user typed
               limit: int=WORD_HITS, # the most images to return
@@ -113,7 +118,7 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
     named = set.intersection(*naming) if naming else set()
     fields = lambda i: tuple(c for c in columns if any(i in where_found[c, t] for t in terms))
     return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1),
-                       float(rank), str(snip), fields(i), i in named)
+                       float(rank), tidy_snippet(str(snip)), fields(i), i in named)
             for i, rank, snip in rows if isinstance(i, int) and isinstance(rank, (int, float))}
 
 # %% ../nbs/15_words.ipynb #87a03c0e
@@ -155,6 +160,13 @@ PROBE_SIDE = 448 # longest side of the image detection looks at first: large tex
 READ_SIDE = 1600 # longest side of the image text is read at, when some was found
 # an image with this share of its pixels of one exact colour was drawn by a computer: it is read straight away
 FLAT_SHARE = 0.25
+WIDTH_STEP = 128 # lines are recognised padded to a multiple of this many pixels, so that few widths recur
+TEXT_SCORE = 0.5 # a line read with a lower mean probability of its characters is dropped (RapidOCR's default)
+RETRY_SCORE = 0.9 # a line read with a lower one is read again upside down, and the likelier reading kept
+SURE = 16.0 # a character of the Latin-like scripts with a higher logit wins unchallenged by the others
+LINES_KEPT = 4096 # lines remembered with their readings: screenshots of an app or site repeat menus, sidebars
+SCRIPTS_END = 0x2E80 # characters before this code point (Latin, Greek, digits, signs) are scored first
+DET_MODEL, REC_MODEL = 'PP-OCRv6_det_small.onnx', 'PP-OCRv6_rec_small.onnx'
 
 def need_ocr():
     "Raise a `MemeryError` naming the `ocr` extra if it is missing (not importing it: that takes a second)."
@@ -164,19 +176,21 @@ def need_ocr():
         raise MemeryError(f"reading text in images (--ocr) needs the ocr extra ({missing} is missing): "
                           "pip install 'memery[ocr]'")
 
-def ocr_engine(threads: int|None=None, # CPU threads for each model; by default all
+def _wheel_model(name: str) -> Path:
+    "The path of PP-OCR's model file `name` in RapidOCR's wheel: nothing is downloaded."
+    import rapidocr
+    return Path(rapidocr.__file__).parent/'models'/name
+
+def ocr_engine(threads: int|None=None, # CPU threads for the detector; by default all
               ):
-    "RapidOCR with its PP-OCR models on OpenVINO, on CPU; a `MemeryError` naming the `ocr` extra if missing."
+    "PP-OCR's text detector in RapidOCR, on OpenVINO on CPU; a `MemeryError` if the `ocr` extra is missing."
     need_ocr()
     from rapidocr import EngineType, RapidOCR
-    import rapidocr
-    models = Path(rapidocr.__file__).parent/'models'
-    params = {'Global.log_level': 'error', 'Global.use_cls': False, 'Det.limit_type': 'max',
-              'Det.limit_side_len': READ_SIDE, 'EngineConfig.openvino.inference_num_threads': threads or -1}
-    for part, name in (('Det', 'PP-OCRv6_det_small.onnx'), ('Rec', 'PP-OCRv6_rec_small.onnx')):
-        # the wheel's own files: nothing is downloaded
-        params.update({f'{part}.engine_type': EngineType.OPENVINO, f'{part}.model_path': str(models/name)})
-    return RapidOCR(params=params)
+    return RapidOCR(params={'Global.log_level': 'error', 'Global.use_cls': False, 'Global.use_rec': False,
+                            'Det.limit_type': 'max', 'Det.limit_side_len': READ_SIDE,
+                            'Det.engine_type': EngineType.OPENVINO,
+                            'Det.model_path': str(_wheel_model(DET_MODEL)),
+                            'EngineConfig.openvino.inference_num_threads': threads or -1})
 
 def _flat(a: np.ndarray) -> bool:
     "Is `a` (H x W x 3, uint8) mostly one exact colour, as screens and pages are and photos never are?"
@@ -189,6 +203,13 @@ def _line_shaped(box: np.ndarray, side: int) -> bool:
     w, h = np.linalg.norm(box[1] - box[0]), np.linalg.norm(box[2] - box[1])
     return max(w, h) >= 2 * min(w, h) and min(w, h) <= side / 8
 
+def _across_share(boxes: np.ndarray) -> float:
+    "The share of the length of the detected quadrilaterals `boxes` in those whose long side runs across."
+    sides = np.diff(boxes[:, :3], axis=1)
+    lengths = np.linalg.norm(sides, axis=2)
+    long = sides[np.arange(len(boxes)), lengths.argmax(1)]
+    return lengths.max(1)[np.abs(long[:, 0]) >= np.abs(long[:, 1])].sum() / max(lengths.max(1).sum(), 1e-9)
+
 def _shrunk(im: Image.Image, side: int) -> np.ndarray:
     "`im` with its longest side at most `side`, as a BGR array (OpenCV's order, which RapidOCR expects)."
     if max(im.size) > side:
@@ -197,47 +218,162 @@ def _shrunk(im: Image.Image, side: int) -> np.ndarray:
         im.thumbnail((side, side), Image.Resampling.BILINEAR)
     return np.ascontiguousarray(np.asarray(im.convert('RGB'))[:, :, ::-1])
 
+# %% ../nbs/15_words.ipynb #e5a7a1e0
+def _upstream(node, kind: str):
+    "The first node of type `kind` met going up from OpenVINO's `node` through first inputs."
+    while node.get_type_name() != kind: node = node.input_value(0).get_node()
+    return node
+
+def _top_probability(logits: np.ndarray) -> np.ndarray:
+    "The softmax probability of the likeliest class of each row of `logits`."
+    return 1 / np.exp(logits - logits.max(1, keepdims=True)).sum(1)
+
+class LineReader:
+    "PP-OCR's line recogniser on OpenVINO, one thread, the characters of Latin-like scripts scored first."
+    def __init__(self, sure: float=SURE, # as `SURE`; infinity scores every character, as PP-OCR does
+                ):
+        import openvino as ov, openvino.opset13 as ops
+        core = ov.Core()
+        model = core.read_model(_wheel_model(REC_MODEL))
+        self.height, self.sure = model.inputs[0].get_partial_shape()[2].get_length(), sure
+        # the last layer (features times weights, plus bias) is taken out as arrays: the model ends before it
+        add = _upstream(model.get_results()[0].input_value(0).get_node(), 'Add')
+        matmul = _upstream(add, 'MatMul')
+        self.weights, self.bias = (n.input_value(1).get_node().get_data().astype(np.float32)
+                                   for n in (matmul, add))
+        # CTC's blank first, and last the space, which the model's list leaves out
+        chars = model.get_rt_info()['framework']['character'].value.splitlines()
+        self.chars = np.array(['', *chars, ' '], dtype=object)
+        self.is_latin = np.array([all(ord(c) < SCRIPTS_END for c in s) for s in self.chars])
+        self.latin = np.flatnonzero(self.is_latin)
+        features = matmul.input_value(0)
+        latin = ops.add(ops.matmul(features, ops.constant(self.weights[:, self.latin]), False, False),
+                        ops.constant(self.bias[self.latin]))
+        one = {'INFERENCE_NUM_THREADS': 1}
+        self.model = core.compile_model(ov.Model([features, latin.output(0)], model.get_parameters()), 'CPU',
+                                        one).create_infer_request()
+        columns = ops.parameter([-1, self.weights.shape[0]], np.float32)
+        every = ops.add(ops.matmul(columns, ops.constant(self.weights), False, False),
+                        ops.constant(self.bias))
+        self.every = core.compile_model(ov.Model([every.output(0)], [columns]), 'CPU',
+                                        one).create_infer_request()
+        # (shape, digest of the pixels) of the lines read last -> their reading
+        self.known: dict[tuple, tuple[str, float]] = {}
+
+    def _all_logits(self, features: np.ndarray) -> np.ndarray:
+        "Every character's logit for each row of `features`."
+        # rows padded to a multiple of 16, as many as a line has columns: few shapes recur
+        padded = np.zeros((-(-len(features) // 16) * 16, features.shape[1]), np.float32)
+        padded[:len(features)] = features
+        self.every.infer([padded])
+        return self.every.get_output_tensor().data[:len(features)]
+
+    def __call__(self, line: np.ndarray, # a crop of one line of text, BGR, upright
+                ) -> tuple[str, float]:
+        "The text on `line` and the mean probability of its characters; a line seen lately is not read again."
+        key = line.shape, hashlib.blake2b(line.tobytes(), digest_size=16).digest()
+        if key not in self.known:
+            if len(self.known) >= LINES_KEPT: del self.known[next(iter(self.known))]
+            self.known[key] = self._read(line)
+        return self.known[key]
+
+    def _read(self, line: np.ndarray) -> tuple[str, float]:
+        "The text on `line` (BGR, upright), and the mean probability of its characters."
+        import cv2
+        width = max(1, math.ceil(self.height * line.shape[1] / line.shape[0]))
+        x = np.zeros((1, 3, self.height, -(-width // WIDTH_STEP) * WIDTH_STEP), np.float32)
+        # scaled to -1..1 as PP-OCR was trained, in float32 (not numpy's float64), padded with 0
+        pixels = cv2.resize(line, (width, self.height)).transpose(2, 0, 1)
+        x[0, :, :, :width] = pixels * np.float32(1 / 127.5) - np.float32(1)
+        self.model.infer([x])
+        features, latin = (t.data[0] for t in self.model.output_tensors)
+        best = self.latin[latin.argmax(1)]
+        unsure = np.flatnonzero(latin.max(1) < self.sure)
+        every = self._all_logits(features[unsure]) if len(unsure) else latin[:0]
+        if not self.is_latin[every.argmax(1)].all():
+            # another script's character: the whole line is read with all of them
+            unsure, every = np.arange(len(features)), self._all_logits(features)
+        best[unsure] = every.argmax(1)
+        kept = np.flatnonzero((best != 0) & np.r_[True, best[1:] != best[:-1]])
+        if not len(kept): return '', 0.0
+        # each character's probability among those it was chosen from
+        row = np.full(len(best), -1)
+        row[unsure] = np.arange(len(unsure))
+        scored_all = row[kept] >= 0
+        probability = np.concatenate([_top_probability(latin[kept[~scored_all]]),
+                                      _top_probability(every[row[kept[scored_all]]])])
+        return ''.join(self.chars[best[kept]]).strip(), float(probability.mean())
+
 # %% ../nbs/15_words.ipynb #69373984
-# threads -> (engine, the lock of all who use it: a look changes its detector's size for a moment)
-_engines: dict[int|None, tuple] = {}
+# threads -> this process's engine for them, its line reader (made at the first read) and the lock of all
+# who use them (a look changes the detector's size for a moment)
+_engines: dict[int|None, dict] = {}
 _making_engine = threading.Lock()
 
 class TextReader:
     "Reads text in images only where a cheap look finds some. Picklable: each process loads its own models."
-    def __init__(self, threads: int|None=None, # CPU threads per model; default all (1 per decoder if several)
+    def __init__(self, threads: int|None=None, # CPU threads to detect with: all, or 1 per decoder if several
                 ):
         self.threads = threads
 
     # an image decoded again to be read needs no more pixels than this on its shorter side
     draft_size = READ_SIDE // 2
 
-    def _shared(self) -> tuple:
-        "This process's engine for `threads`, and its lock."
+    def _shared(self) -> dict:
+        "This process's engine for `threads`, its line reader and their lock."
         with _making_engine:
             if self.threads not in _engines:
-                _engines[self.threads] = ocr_engine(self.threads), threading.Lock()
+                _engines[self.threads] = {'engine': ocr_engine(self.threads), 'lines': None,
+                                          'lock': threading.Lock()}
         return _engines[self.threads]
 
     @property
-    def engine(self): return self._shared()[0]
+    def engine(self): return self._shared()['engine']
 
     def has_text(self, im: Image.Image) -> bool:
         "Does `im` seem to hold text? Detection alone, on `im` shrunk to `PROBE_SIDE`."
         a = _shrunk(im, PROBE_SIDE)
         if _flat(a): return True
-        engine, lock = self._shared()
-        with lock:
-            det = engine._load_det_model()
+        shared = self._shared()
+        with shared['lock']:
+            det = shared['engine']._load_det_model()
             det.limit_side_len = PROBE_SIDE
             try: found = det(a).boxes
             finally: det.limit_side_len = READ_SIDE
         return found is not None and any(_line_shaped(box, PROBE_SIDE) for box in found)
 
+    def _lines(self, page: np.ndarray, # the image, BGR
+               turned: bool=False, # turned a quarter already
+              ) -> list[np.ndarray]:
+        "The lines of text detected on `page`, top to bottom, each cut out upright or upside down."
+        from rapidocr.utils.process_img import apply_vertical_padding
+        engine = self._shared()['engine']
+        # a banner is padded to a shape detection reads, as RapidOCR does
+        page, _ = apply_vertical_padding(page, {}, engine.cfg.Global.width_height_ratio,
+                                         engine.cfg.Global.min_height)
+        boxes = engine._load_det_model()(page).boxes
+        if boxes is None: return []
+        if not turned and _across_share(boxes) < 0.5:
+            # lines up and down: the page is turned a quarter; those read downwards are then upside down
+            return self._lines(np.ascontiguousarray(np.rot90(page, -1)), turned=True)
+        return engine.crop_text_regions(page, boxes)
+
     def read(self, im: Image.Image) -> str:
-        "All the text in `im`, a line per box found, top to bottom."
-        engine, lock = self._shared()
-        with lock: out = engine(_shrunk(im, READ_SIDE))
-        return '\n'.join(t for t in (out.txts or ()) if t.strip())
+        "All the text in `im`, a line per box found, top to bottom, whichever way up the text is."
+        shared = self._shared()
+        texts, upside_down = [], 0
+        with shared['lock']:
+            if shared['lines'] is None: shared['lines'] = LineReader()
+            lines = self._lines(_shrunk(im, READ_SIDE))
+            for line in lines:
+                text, score = shared['lines'](line)
+                if score < RETRY_SCORE:
+                    turned_text, turned_score = shared['lines'](np.ascontiguousarray(line[::-1, ::-1]))
+                    if turned_score > score:
+                        text, score, upside_down = turned_text, turned_score, upside_down + 1
+                if score >= TEXT_SCORE and text: texts.append(text)
+        # an upside-down page's lines were found last line first
+        return '\n'.join(texts[::-1] if 2 * upside_down > len(lines) else texts)
 
     def __call__(self, im: Image.Image, # the image, perhaps decoded at a reduced size
                  full: Callable[[], Image.Image]|None=None, # full-size `im`, if smaller: text is read from it

@@ -350,3 +350,26 @@ def test_n_auto_gives_the_queried_colour_family_only(tmp_path, env):
     assert [r['relevant'] for r in marked] == [True] * 3 + [False] * 12
     bad = memery('recall', folder, 'red', '-n', 'many', *COLOURS, env=env)
     assert bad.returncode == 2 and "'many' is neither a number nor 'auto'" in bad.stderr, bad.stderr
+
+def test_a_video_is_found_at_its_moment(tmp_path, env):
+    "A clip whose colour changes at known times, beside a broken video and an image: the queried moment comes first, its time inside its shot; the broken one is skipped with its reason; the runs exit 0."
+    from memery.testing import write_clip
+    folder = tmp_path/'phone'
+    make_colour_folder(folder, ['red', 'green'])
+    write_clip(folder/'VID_0704.mp4', [(4, 'yellow'), (5, 'blue'), (6, 'purple')], keyframes=2)
+    write_clip(folder/'whole.mp4', [(2, 'cyan')])
+    (folder/'broken.mp4').write_bytes((folder/'whole.mp4').read_bytes()[:3000])
+    (folder/'whole.mp4').unlink()
+    res = memery('index', folder, '--json', *COLOURS, env=env)
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert [Path(p).name for p, _ in report['skipped']] == ['broken.mp4'], report['skipped']
+    assert 'not a video FFmpeg can read' in report['skipped'][0][1]
+    for colour, start, end in (('blue', 4, 9), ('purple', 9, 15), ('yellow', 0, 4)):
+        res = memery('recall', folder, colour, '--json', '-n', 3, *COLOURS, env=env)
+        assert res.returncode == 0, res.stderr
+        first = json.loads(res.stdout)[0]
+        assert Path(first['path']).name == 'VID_0704.mp4' and start <= first['time'] < end, (colour, first)
+        assert abs(first['duration'] - 15) < 0.1 and first['moments'] and set(first['moments'][0]) == {'time', 'score'}, first
+    plain = memery('recall', folder, 'blue', '-n', 1, *COLOURS, env=env)
+    assert plain.stdout == f"{folder/'VID_0704.mp4'}\n", plain.stdout # a video prints as its path

@@ -1,11 +1,12 @@
 """The notebook GUI in a real JupyterLab, driven in headless Chromium by Playwright (see browser.py for the browser it needs)."""
-import json, os, re, subprocess, sys, time, urllib.request
+import json, os, re, shutil, subprocess, sys, time, urllib.request
 from pathlib import Path
 import pytest
+from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 from memery.core import Query
 from memery.gui import Search
-from memery.testing import make_told_folder
+from memery.testing import make_told_folder, make_words_folder
 from browser import CHROMIUM, CHROMIUM_ARGS, free_port, make_picture_folder, need_chromium, snap
 
 need_chromium()
@@ -116,8 +117,14 @@ def results(page) -> list[tuple[float, str]]:
 
 
 def test_search_tabs_refine(page, tmp_path):
-    search(page, 'red', enter=True) # Enter searches
+    # typed as fast as keys go, the moment the page is there, and Enter: every key counts
+    page.click(QUERY)
+    page.keyboard.type('red', delay=0)
+    page.keyboard.press('Enter')
+    # typing on while the kernel starts its first search: the tab that arrives leaves the box alone
+    page.keyboard.type(' circle', delay=0)
     wait_for_tab(page, 1, 'red')
+    expect(page.locator(QUERY)).to_have_value('red circle')
     all_loaded(page, 12)
     red = results(page)
     assert [s for s, _ in red] == sorted((s for s, _ in red), reverse=True)
@@ -125,7 +132,7 @@ def test_search_tabs_refine(page, tmp_path):
     cards = shown(page).locator('.memery-card')
     expect(cards.first.locator('img')).to_be_visible()
     box = cards.first.locator('img').bounding_box()
-    assert 130 <= max(box['width'], box['height']) <= 210, box # thumbnails, shown at about their size
+    assert 85 <= max(box['width'], box['height']) <= 210, box # thumbnails, shown at no more than their size
     snap(page, tmp_path, '1-search')
 
     search(page, 'blue')
@@ -201,7 +208,7 @@ def test_200_results_render_fast(page, lab, tmp_path):
         return r.width > 0 && r.top >= Math.max(0, grid.top) && r.bottom <= Math.min(innerHeight, grid.bottom) && r.right <= innerWidth;
     }).length""")
     print(f"{seen} thumbnails in view in a 1500x1100 window with the file browser open")
-    assert seen >= 15, seen
+    assert seen >= 45, seen
     snap(page, tmp_path, '4-200-results')
     # where the relevant ones end: a line after the green pictures (their names say so), the others below it
     greens = sum(p.name.startswith('green ') for p in lab['pictures'].iterdir())
@@ -214,11 +221,14 @@ def test_200_results_render_fast(page, lab, tmp_path):
     bar, tabs = page.locator('.widget-tab > .lm-TabBar'), page.locator('.widget-tab .lm-TabBar-tab').count()
     low = shown(page).locator('.memery-results').last.locator('.memery-card').nth(195)
     low.scroll_into_view_if_needed() # far down the page: one scroll, the notebook's
-    expect(bar).not_to_be_in_viewport()
+    assert shown(page).bounding_box()['y'] < 0 # the tab's top is scrolled away
+    expect(bar).to_be_in_viewport() # but not its title: the tabs stay in sight
     low.hover()
     button(low, 'Similar').click()
     expect(page.locator('.widget-tab .lm-TabBar-tab')).to_have_count(tabs + 1)
-    expect(bar).to_be_in_viewport() # the new tab is brought into view
+    expect(bar).to_be_in_viewport() # the new tab is brought into view, its summary too, not under the bar
+    summary, under = shown(page).locator('.widget-html').first.bounding_box(), bar.bounding_box()
+    assert summary['y'] >= under['y'] + under['height'] - 1, (summary, under)
 
 
 def test_small_window(page, tmp_path):
@@ -314,3 +324,141 @@ def test_taken_when_with_whom_newest_first(page, lab, tmp_path):
     button(page, 'Clear').click()
     expect(box(page, '2019-06')).to_have_value('')
     folder.fill(pictures)
+
+
+def test_long_message_goes_across_the_results(page, lab):
+    "A long message (a paragraph, as the one on weights that cannot be downloaded) is not squeezed into the sidebar."
+    folder = box(page, '~/Pictures')
+    pictures = folder.input_value()
+    missing = '/no/such' + '/very long folder name' * 8
+    folder.fill(missing)
+    search(page, 'red')
+    wide = page.locator('.memery-results-area .widget-html', has_text=f'folder not found: {missing}')
+    expect(wide).to_be_visible()
+    assert wide.bounding_box()['width'] > 600, wide.bounding_box()
+    expect(page.locator('.memery-sidebar')).not_to_contain_text('folder not found')
+    folder.fill(pictures)
+    search(page, '') # a short one is in the sidebar, and takes the long one's place
+    expect(page.locator('.memery-sidebar .widget-html', has_text='nothing to search for')).to_be_visible()
+    expect(wide).to_be_hidden()
+
+
+def tab_titles(page) -> list[str]:
+    return page.locator('.widget-tab .lm-TabBar-tabLabel').all_inner_texts()
+
+
+def test_many_tabs_readable_told_apart_closable(page, lab, tmp_path):
+    "16 tabs keep readable titles in a bar that scrolls sideways; a title in two folders says which; × closes a tab."
+    folder = box(page, '~/Pictures')
+    pictures = folder.input_value()
+    tabs = page.locator('.widget-tab .lm-TabBar-tab')
+    make_picture_folder(lab['root']/'few', count=6)
+    folder.fill(str(lab['root']/'few'))
+    search(page, 'red', n=4)
+    # the first tab searched "red" in the other folder
+    expect(tabs.first).to_contain_text('red · pictures')
+    wait_for_tab(page, tabs.count(), 'red · few')
+    for colour in ['orange', 'yellow', 'cyan', 'purple', 'pink', 'brown', 'grey', 'black', 'green', 'blue']:
+        if tabs.count() >= 16: break
+        count, titled = tabs.count(), colour if colour not in tab_titles(page) else f'{colour} · few'
+        search(page, colour, n=4)
+        wait_for_tab(page, count + 1, titled)
+    assert tabs.count() >= 16
+    labels = page.locator('.widget-tab .lm-TabBar-tabLabel')
+    # every title whole (a search's title is 28 characters at most), none squeezed to a few letters
+    assert labels.evaluate_all("ls => ls.every(l => l.clientWidth >= 40 && (l.textContent.length > 28 || "
+                               "l.scrollWidth <= l.clientWidth))"), labels.all_inner_texts()
+    bar = page.locator('.widget-tab > .lm-TabBar')
+    assert bar.evaluate("b => b.scrollWidth > b.clientWidth") # it scrolls sideways
+    current = page.locator('.widget-tab .lm-TabBar-tab.lm-mod-current')
+    # the new tab is brought into view in the bar
+    page.wait_for_function("() => { const t = document.querySelector('.widget-tab .lm-TabBar-tab.lm-mod-current'); "
+                           "const r = t.getBoundingClientRect(), b = t.closest('.lm-TabBar').getBoundingClientRect(); "
+                           "return r.left >= b.left - 1 && r.right <= b.right + 1; }")
+    snap(page, tmp_path, '7-many-tabs')
+
+    def close_by_x(tab):
+        r = tab.bounding_box()
+        page.mouse.click(r['x'] + r['width'] - 10, r['y'] + r['height'] / 2)
+
+    count = tabs.count()
+    other = tabs.filter(has_text='red · few')
+    other.scroll_into_view_if_needed()
+    after = tab_titles(page)[tab_titles(page).index('red · few') + 1]
+    close_by_x(other)
+    expect(tabs).to_have_count(count - 1)
+    assert 'red · few' not in tab_titles(page)
+    expect(tabs.first).to_have_text('red') # told apart no more
+    # the next tab is on screen, and the sidebar shows its search
+    expect(current).to_have_text(after)
+    expect(page.locator(QUERY)).to_have_value(after)
+    on_screen = tab_titles(page)[-1]
+    tabs.last.click()
+    tabs.last.scroll_into_view_if_needed()
+    close_by_x(tabs.last)
+    expect(tabs).to_have_count(count - 2)
+    assert on_screen not in tab_titles(page)
+
+    page.set_viewport_size({'width': 1366, 'height': 768})
+    try:
+        refine, close = button(shown(page), 'Refine'), button(shown(page), 'Close')
+        r, c = refine.bounding_box(), close.bounding_box()
+        # beside Refine, whole, within the window
+        assert abs(r['y'] - c['y']) < 2 and c['height'] < 40 and c['x'] + c['width'] <= 1366, (r, c)
+    finally: page.set_viewport_size({'width': 1500, 'height': 1100})
+    folder.fill(pictures)
+
+
+def test_duplicates_in_groups(page, lab, tmp_path):
+    "Each group of duplicates under its own heading; each picture says what it is, in words any font shows."
+    dupes = make_picture_folder(lab['root']/'dupes', count=5)
+    first, second = sorted(dupes.iterdir())[:2]
+    shutil.copy(first, dupes/'copy one.jpg')
+    shutil.copy(first, dupes/'copy two.jpg')
+    with Image.open(second) as im: im.save(dupes/'saved again.jpg', quality=60)
+    folder = box(page, '~/Pictures')
+    pictures = folder.input_value()
+    folder.fill(str(dupes))
+    button(page, 'Duplicates').click()
+    wait_for_tab(page, page.locator('.widget-tab .lm-TabBar-tab').count(), 'duplicates')
+    all_loaded(page, 5)
+    groups = shown(page).locator('.memery-group')
+    expect(groups).to_have_text(['group 1 · 3 images', 'group 2 · 2 images'])
+    roles = ['keep', 'identical file', 'identical file', 'keep', 'near-copy']
+    expect(shown(page).locator('.memery-told')).to_have_text(roles)
+    # a line across the grid, between the first group's last picture and the second group's first
+    grid, heading = shown(page).locator('.memery-cards').last.bounding_box(), groups.nth(1).bounding_box()
+    cards = shown(page).locator('.memery-card')
+    assert heading['width'] > 0.9 * grid['width'], (heading, grid)
+    last, next_first = cards.nth(2).bounding_box(), cards.nth(3).bounding_box()
+    assert last['y'] + last['height'] <= heading['y'] < next_first['y'], (last, heading, next_first)
+    # its search done, the sidebar says no more that it is searching
+    expect(page.locator('.memery-sidebar')).not_to_contain_text('Searching')
+    # titles and labels in glyphs that common fonts have
+    assert '⧉' not in page.locator('.memery-page').inner_text() + ''.join(tab_titles(page))
+    snap(page, tmp_path, '8-duplicates')
+    folder.fill(pictures)
+
+
+def test_read_text_in_images(page, lab):
+    "The OCR box has the folder's text read in the background; a screenshot's word then finds it; each folder has its own."
+    words = make_words_folder(lab['root']/'words', screens=2, photos_per_folder=1)
+    shot, lines = next(iter(words.screens.items()))
+    folder = box(page, '~/Pictures')
+    pictures = folder.input_value()
+    ocr = page.get_by_role('checkbox', name='read text in images (OCR)')
+    folder.fill(str(lab['root']/'words'))
+    expect(ocr).not_to_be_checked()
+    ocr.check()
+    expect(page.locator('.memery-sidebar .widget-html', has_text='read by OCR')).to_be_visible()
+    expect(ocr).to_be_enabled()
+    expect(ocr).to_be_checked()
+    match = page.locator('.widget-dropdown', has=page.locator('label', has_text='Match')).locator('select')
+    match.select_option(label='words only')
+    count = page.locator('.widget-tab .lm-TabBar-tab').count()
+    search(page, lines[0].split()[0])
+    wait_for_tab(page, count + 1, f"{lines[0].split()[0]} (words only)")
+    expect(shown(page).locator('.memery-card .memery-name').first).to_have_text(Path(shot).name)
+    match.select_option(label='looks and words')
+    folder.fill(pictures)
+    expect(ocr).not_to_be_checked() # that folder's index does not read text

@@ -2,6 +2,7 @@
 import json, os, sqlite3, subprocess, sys
 from pathlib import Path
 import pytest
+from memery.schema import SCHEMA_VERSION
 from memery.testing import make_told_folder
 
 MEMERY = str(Path(sys.executable).parent/'memery')
@@ -77,7 +78,7 @@ def test_schema_4_index_upgrades_without_encoding(told):
     as_schema_4(db_path)
     assert recall(folder, 'red', '--after', '2019-06', '--before', '2019-09') == [names['summer 2019']]
     with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ('5',)
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
         assert db.execute('SELECT id, vector FROM images ORDER BY id').fetchall() == vectors
     again = json.loads(memery('index', folder, '--json').stdout)
     assert (again['encoded'], again['headers']) == (0, 0)

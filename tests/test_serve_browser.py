@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
+from memery.testing import make_words_folder
 from browser import CHROMIUM, CHROMIUM_ARGS, make_picture_folder, need_chromium, snap
 
 need_chromium()
@@ -110,6 +111,11 @@ def visible_thumbnails(page) -> int:
     }).length""")
 
 
+def first_is(page, colour: str):
+    "Wait until the first result is a picture of `colour` (its name starts with it)."
+    page.wait_for_function("c => document.querySelector('#grid .card .name')?.textContent.startsWith(c + ' ')", arg=colour)
+
+
 def summary(page) -> str:
     return page.locator('#summary').inner_text()
 
@@ -144,7 +150,8 @@ def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
         card.hover()
         card.get_by_role('button', name=re.compile('^Like')).click()
     expect(page.locator('#grid .card.liked')).to_have_count(2)
-    expect(page.locator('#marks')).to_have_text('2 liked, 0 disliked')
+    expect(page.locator('#marks .count')).to_have_text('2 liked, 0 disliked')
+    expect(page.locator('#marks .chip.like')).to_have_count(2) # each mark a chip, undone by its ×
     page.click('#refine')
     expect(page.locator('#summary')).to_contain_text('round 1')
     all_loaded(page, 60)
@@ -189,7 +196,7 @@ def test_search_refine_view_back_upload(server, browser, pictures, tmp_path):
         const drop = new DataTransfer(); drop.items.add(file);
         window.dispatchEvent(new DragEvent('drop', {dataTransfer: drop, bubbles: true, cancelable: true}));
     }""", __import__('base64').b64encode(green.read_bytes()).decode())
-    page.wait_for_function("() => document.querySelector('#grid .card .name')?.textContent.startsWith('green ')")
+    first_is(page, 'green')
     assert not page.errors, page.errors
 
 
@@ -237,7 +244,7 @@ def test_match_menu(server, browser, pictures, tmp_path):
 def test_api_docs_page(server, browser, tmp_path):
     "/docs shows the OpenAPI schema with nothing loaded from elsewhere."
     page = open_page(browser, f'{server.url}docs', token=server.token)
-    expect(page.locator('.route')).to_have_count(5) # status, search by POST and by GET, thumbnails, images
+    expect(page.locator('.route')).to_have_count(8) # status, search by POST and by GET, thumbnails, images, videos, duplicates, OCR
     expect(page.locator('#routes')).to_contain_text('the id of an image to find images like')
     snap(page, tmp_path, 'serve-7-docs', full_page=True)
     assert not page.errors, page.errors
@@ -381,7 +388,7 @@ def test_the_page_says_what_it_searches_and_similar_starts_afresh(server, browse
     all_loaded(page, 60)
     page.focus('#grid .card[data-i="1"]')
     page.keyboard.press('l') # liked, from the keyboard
-    expect(page.locator('#marks')).to_have_text('1 liked, 0 disliked')
+    expect(page.locator('#marks .count')).to_have_text('1 liked, 0 disliked')
     third = names(page)[2]
     page.focus('#grid .card[data-i="2"]')
     page.keyboard.press('s') # images like the third
@@ -445,3 +452,176 @@ def test_the_next_page_loads_as_it_comes_into_view(server, browser):
     page.wait_for_function("() => document.querySelectorAll('#grid .card').length > 60")
     assert len(set(names(page))) == len(names(page)) # no result twice
     assert not page.errors, page.errors
+
+
+def test_why_a_result_is_there_and_marks_undone(server, browser, tmp_path):
+    "A card says which tier put it there and the words it matched; scores show on demand; each mark is a chip that its × undoes."
+    page = open_page(browser, f'{server.url}?q=red', token=server.token)
+    all_loaded(page, 60)
+    first = page.locator('#grid .card').nth(0)
+    expect(first.locator('.why')).to_have_text('words') # its name has the word
+    expect(first.locator('.told')).to_contain_text('“red”')
+    expect(first.locator('.score')).to_be_hidden()
+    page.click('#scores')
+    first.hover()
+    expect(first.locator('.score')).to_be_visible()
+    page.click('#scores')
+    expect(first.locator('.score')).to_be_hidden()
+    # a card far down, found by its looks alone, says nothing of words
+    expect(page.locator('#grid .card').nth(59).locator('.why')).to_have_count(0)
+    first.click()
+    expect(page.locator('#big-words mark').first).to_have_text('red')
+    expect(page.locator('#big-score')).to_contain_text('words · score ')
+    page.keyboard.press('Escape')
+    disliked = names(page)[3]
+    page.focus('#grid .card[data-i="0"]')
+    page.keyboard.press('l')
+    page.focus('#grid .card[data-i="3"]')
+    page.keyboard.press('d')
+    expect(page.locator('#marks .chip')).to_have_count(2)
+    page.click('#refine')
+    expect(page.locator('#summary')).to_contain_text('round 1')
+    all_loaded(page, 60)
+    assert disliked not in names(page) # left out, and still in sight as a chip:
+    chip = page.locator('#marks .chip.dislike')
+    expect(chip).to_have_attribute('title', f'Disliked: {disliked}')
+    snap(page, tmp_path, 'serve-9-why-and-marks')
+    chip.get_by_role('button').click()
+    expect(page.locator('#marks .count')).to_have_text('1 liked, 0 disliked')
+    expect(page.locator('#marks .chip')).to_have_count(1)
+    assert not page.errors, page.errors
+
+
+def test_an_example_image_is_kept_in_the_address_bar(server, browser, tmp_path):
+    "An uploaded example is named in the address bar by its content: reload keeps it, Back and Forward step over it, removing it clears its results."
+    page = open_page(browser, f'{server.url}?q=red', token=server.token)
+    all_loaded(page, 60)
+    blue = tmp_path/'my blue.png'
+    Image.new('RGB', (64, 64), (0, 0, 235)).save(blue)
+    page.fill('#q', '')
+    page.set_input_files('#file', str(blue))
+    page.wait_for_url(re.compile(r'upload=\w+'))
+    first_is(page, 'blue')
+    all_loaded(page, 60)
+    by_example = names(page)
+    page.reload()
+    expect(page.locator('#example-name')).to_have_text('my blue.png')
+    all_loaded(page, 60)
+    assert names(page) == by_example
+    page.go_back()
+    expect(page.locator('#q')).to_have_value('red')
+    expect(page.locator('#example')).to_be_hidden()
+    first_is(page, 'red')
+    page.go_forward()
+    expect(page.locator('#example-name')).to_have_text('my blue.png')
+    first_is(page, 'blue')
+    page.click('#example-drop')
+    expect(page.locator('#grid .card')).to_have_count(0)
+    expect(page.locator('#hint')).to_contain_text('type what you remember')
+    assert 'upload=' not in page.url
+    # an address whose example this browser does not keep says so, and searches nothing
+    other = open_page(browser, f'{server.url}?upload=somethingelse', token=server.token)
+    expect(other.locator('#error')).to_contain_text('not kept by this browser')
+    expect(other.locator('#grid .card')).to_have_count(0)
+    assert not page.errors, page.errors
+
+
+def test_viewer_layout_and_duplicates(server, browser, tmp_path):
+    "A small image fills the viewer; 'As shot' keeps the pictures' shapes; Duplicates shows the folder's groups, the one to keep first."
+    page = open_page(browser, f'{server.url}?q=green', token=server.token)
+    all_loaded(page, 60)
+    page.locator('#grid .card').nth(0).click()
+    page.wait_for_function("() => document.getElementById('big').naturalWidth > 0")
+    shown, natural = page.evaluate("() => [document.getElementById('big').getBoundingClientRect().width, document.getElementById('big').naturalWidth]")
+    assert shown > 1.5 * natural, (shown, natural) # 480 px pictures, shown larger at 1920x1080
+    page.keyboard.press('Escape')
+    page.click('#layout')
+    all_loaded(page, 60)
+    ratio = page.evaluate("() => { const r = document.querySelector('#grid .card').getBoundingClientRect(); return r.width / r.height; }")
+    assert abs(ratio - 480 / 360) < 0.1, ratio
+    page.focus('#grid .card[data-i="0"]')
+    page.keyboard.press('ArrowDown') # the next row down, whatever the shapes
+    assert page.evaluate("() => document.activeElement.getBoundingClientRect().top > document.querySelector('#grid .card').getBoundingClientRect().bottom - 1")
+    snap(page, tmp_path, 'serve-10-as-shot')
+    page.reload()
+    expect(page.locator('#layout')).to_have_attribute('aria-pressed', 'true') # as the user left it
+    page.click('#layout')
+
+    page.click('#dupes')
+    expect(page.locator('#summary')).to_contain_text('groups of duplicates in pictures')
+    page.wait_for_url(re.compile(r'\?dupes'))
+    groups = page.locator('#grid .group')
+    expect(groups.first).to_contain_text(re.compile(r'^Group 1 · \d+ images'))
+    count = groups.count()
+    assert count >= 2, count
+    # each group opens with its keeper
+    keepers = page.evaluate("() => [...document.querySelectorAll('#grid .group')].map(g => g.nextElementSibling.querySelector('.why').textContent)")
+    assert keepers == ['keep'] * count, keepers
+    expect(page.locator('#grid .card .why', has_text=re.compile(r'^\d+% alike$')).first).to_be_visible()
+    expect(page.locator('#grid .card .acts .like').first).to_be_hidden()
+    all_loaded(page, page.locator('#grid .card').count())
+    snap(page, tmp_path, 'serve-11-duplicates')
+    page.go_back()
+    first_is(page, 'green')
+    expect(page.locator('#grid .group')).to_have_count(0)
+    assert not page.errors, page.errors
+
+
+def test_reading_the_text_in_images_from_the_page(browser, tmp_path):
+    "A words search that finds nothing because the text in images is not read offers to read it; once read, the search finds the screenshot."
+    made = make_words_folder(tmp_path/'screens', screens=1, photos_per_folder=1)
+    [(screen, lines)] = made.screens.items()
+    word = lines[0].split()[0]
+    server = Server([tmp_path/'screens'], tmp_path)
+    try:
+        server.wait_indexed()
+        page = open_page(browser, f'{server.url}?q={word}&match=text', token=server.token)
+        expect(page.locator('#summary')).to_contain_text('not read yet')
+        expect(page.locator('#ocr')).not_to_be_checked()
+        page.click('#read-now')
+        expect(page.locator('#indexing-text')).to_contain_text('Reading the text in the images of screens')
+        # read, the same search runs again by itself
+        expect(page.locator('#grid .card')).to_have_count(1, timeout=120_000)
+        expect(page.locator('#grid .card .name')).to_have_text(screen.split('/')[-1])
+        expect(page.locator('#ocr')).to_be_checked()
+        assert server.status()['folders'][0]['reads_text']
+        page.click('#ocr') # and off again: remembered by the index
+        page.wait_for_function("() => !document.getElementById('ocr').checked")
+        for _ in range(200):
+            if not server.status()['folders'][0]['reads_text']: break
+            time.sleep(0.1)
+        assert not server.status()['folders'][0]['reads_text']
+        assert not page.errors, page.errors
+    finally: server.stop()
+    assert 'Traceback' not in server.logged(), server.logged()
+
+
+def test_a_video_plays_from_its_moment(browser, tmp_path):
+    "A video is found at its moment: its card shows the time, and the viewer plays it from there (HTTP ranges, token-checked)."
+    from memery.testing import make_colour_folder, write_clip
+    folder = tmp_path/'phone'
+    make_colour_folder(folder, ['red', 'green'])
+    write_clip(folder/'VID_0704.mp4', [(3, 'yellow'), (4, 'blue'), (5, 'purple')], keyframes=1)
+    server = Server([folder], tmp_path)
+    try:
+        server.wait_indexed()
+        page = open_page(browser, f'{server.url}?q=blue', token=server.token)
+        first = page.locator('#grid .card').nth(0)
+        expect(first.locator('.clock')).to_have_text(re.compile(r'^▶ 0:0[3-6] / 0:12$'))
+        moment = next(r for r in json.loads(urllib.request.urlopen(urllib.request.Request(
+            f'{server.url}api/search?q=blue&n=1', headers={'X-Memery-Token': server.token}), timeout=30).read())['results'])
+        first.click()
+        expect(page.locator('#film')).to_be_visible()
+        # it plays, from the moment found
+        page.wait_for_function("t => { const v = document.getElementById('film'); return v.readyState >= 2 && v.currentTime >= t - 0.05; }",
+                               arg=moment['time'])
+        page.wait_for_function("t => document.getElementById('film').currentTime > t + 0.2", arg=moment['time'])
+        assert page.evaluate("() => document.getElementById('film').error") is None
+        expect(page.locator('#big-score')).to_contain_text('at 0:0')
+        snap(page, tmp_path, 'serve-12-video')
+        page.keyboard.press('Escape')
+        expect(page.locator('#viewer')).to_be_hidden()
+        assert page.evaluate("() => document.getElementById('film').paused")
+        assert not page.errors, page.errors
+    finally: server.stop()
+    assert 'Traceback' not in server.logged(), server.logged()

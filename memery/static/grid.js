@@ -90,7 +90,7 @@ function render({ model, el }) {
       frame.addEventListener("click", () => select(i));
       return frame;
     });
-    cards.replaceChildren(...names.map((name, i) => {
+    const figures = names.map((name, i) => {
       const card = make("figure", "memery-card");
       card.dataset.index = i;
       const frame = frames[i];
@@ -101,15 +101,24 @@ function render({ model, el }) {
       // when and where, as its headers say: always in sight, under the hover caption
       if (told[i]) card.append(make("span", "memery-told", told[i]));
       return card;
-    }));
+    });
+    cards.replaceChildren(...figures);
     // where the relevant ones end: a line across the grid (before the first result if none is relevant)
     const relevant = model.get("relevant");
     if (relevant >= 0 && relevant < names.length) {
       const cut = make("div", "memery-cut", relevant ? `about ${relevant} relevant above · the closest others below`
                                                      : "nothing stands out as relevant · the closest below");
       cut.setAttribute("role", "separator");
-      if (relevant) cards.children[relevant - 1].after(cut); else cards.prepend(cut);
+      if (relevant) figures[relevant - 1].after(cut); else cards.prepend(cut);
     }
+    // groups (of duplicates): a heading across the grid before each group's first picture
+    (model.get("headings") || []).forEach((text, i) => {
+      if (!text || !figures[i]) return;
+      const heading = make("div", "memery-group", text);
+      heading.setAttribute("role", "heading");
+      heading.setAttribute("aria-level", "3");
+      figures[i].before(heading);
+    });
     fill();
     preview();
   }
@@ -167,23 +176,63 @@ function render({ model, el }) {
   });
   aside.addEventListener("click", (e) => { if (e.target === aside) select(-1); });
 
+  // the tab this grid is in: its panel, and its header among the tab bar's
+  const panelOf = () => el.closest(".widget-tab-contents > .lm-Widget");
+  const headerOf = (tabs) => {
+    const panel = panelOf();
+    return tabs.querySelectorAll(".lm-TabBar-tab")[[...panel.parentElement.children].indexOf(panel)];
+  };
+  const showInBar = (tabs, header) => {
+    // scrolled within the tab bar only: the page stays where it is
+    const bar = tabs.querySelector(".lm-TabBar"), b = bar.getBoundingClientRect(), r = header.getBoundingClientRect();
+    if (r.left < b.left) bar.scrollLeft -= b.left - r.left;
+    else if (r.right > b.right) bar.scrollLeft += r.right - b.right;
+  };
   function placeTab() {
-    // a tab's full title as its tooltip, and a new tab's header brought into view
-    const panel = el.closest(".widget-tab-contents > .lm-Widget"), tabs = el.closest(".widget-tab");
-    if (!panel || !tabs) return false;
-    const tab = tabs.querySelectorAll(".lm-TabBar-tab")[[...panel.parentElement.children].indexOf(panel)];
+    // a tab's full title as its tooltip
+    const tabs = el.closest(".widget-tab");
+    if (!panelOf() || !tabs) return false;
+    const tab = headerOf(tabs);
     if (tab && tab.title !== model.get("title")) tab.title = model.get("title"); // only on a change: no endless mutations
+    // titles that come or change move the tabs: the one on screen stays in sight in the bar
+    if (tab && tab.classList.contains("lm-mod-current")) showInBar(tabs, tab);
     return true;
   }
-  let tries = 0;
+  // ipywidgets' tabs cannot be closed: grid.css draws a × at each tab's right end, and a press there closes
+  // the tab
+  const CLOSE_ZONE = 24; // pixels at a tab's right end: the × and the padding around it
+  const PRESSES = ["pointerdown", "mousedown", "click"];
+  const closeTab = (e) => {
+    const tab = e.target.closest(".lm-TabBar-tab");
+    if (!tab || !panelOf() || e.clientX < tab.getBoundingClientRect().right - CLOSE_ZONE) return;
+    // Lumino would select the tab on the press, and the sidebar would show its search on its way out
+    e.stopPropagation();
+    if (e.type === "click" && tab === headerOf(e.currentTarget)) model.send({ event: "close" });
+  };
+  let tries = 0, closer = null, watcher = null;
   const attach = () => {
     if (placeTab()) {
-      const bar = el.closest(".widget-tab").querySelector(".lm-TabBar-content");
+      const tabs = el.closest(".widget-tab"), bar = tabs.querySelector(".lm-TabBar-content");
       // Lumino redraws its tabs (and their empty tooltips) as tabs come and go: set this one's again each time
-      if (bar) new MutationObserver(placeTab).observe(bar, { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] });
-      // the first time its tab is on screen (a new tab is selected a moment after it is made), bring its header into view
-      const panel = el.closest(".widget-tab-contents > .lm-Widget"), tabs = el.closest(".widget-tab");
-      const reveal = () => !panel.classList.contains("lm-mod-hidden") && (tabs.querySelector(".lm-TabBar").scrollIntoView({ block: "nearest" }), true);
+      if (bar) {
+        watcher = new MutationObserver(placeTab);
+        const changes = { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] };
+        watcher.observe(bar, changes);
+      }
+      closer = tabs;
+      for (const type of PRESSES) tabs.addEventListener(type, closeTab, true);
+      // the first time its tab is on screen (a new tab is selected a moment after it is made), bring its
+      // top into view, and its header into the tab bar's view, which scrolls sideways when tabs are many
+      const panel = panelOf(), tabBar = tabs.querySelector(".lm-TabBar");
+      const reveal = () => {
+        if (panel.classList.contains("lm-mod-hidden")) return false;
+        // the bar sticks to the top while the tabs' top is scrolled away above it, and the summary with it
+        if (tabBar.getBoundingClientRect().top > tabs.getBoundingClientRect().top + 1) tabs.scrollIntoView();
+        else tabBar.scrollIntoView({ block: "nearest" });
+        const header = headerOf(tabs);
+        if (header) showInBar(tabs, header);
+        return true;
+      };
       if (!reveal()) {
         const shown = new MutationObserver(() => reveal() && shown.disconnect());
         shown.observe(panel, { attributes: true, attributeFilter: ["class"] });
@@ -193,6 +242,8 @@ function render({ model, el }) {
   attach();
 
   model.on("change:names", draw);
+  model.on("change:told", draw);
+  model.on("change:headings", draw);
   model.on("change:thumbs", fill);
   model.on("change:loading", fill);
   model.on("change:liked", marks);
@@ -204,6 +255,8 @@ function render({ model, el }) {
   return () => {
     release();
     aside.remove();
+    if (watcher) watcher.disconnect();
+    if (closer) for (const type of PRESSES) closer.removeEventListener(type, closeTab, true);
   };
 }
 export default { render };
