@@ -306,6 +306,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'memery.gui._state_file': ('gui.html#_state_file', 'memery/gui.py'),
                             'memery.gui._whole': ('gui.html#_whole', 'memery/gui.py'),
                             'memery.gui.appPage': ('gui.html#apppage', 'memery/gui.py'),
+                            'memery.gui.clock': ('gui.html#clock', 'memery/gui.py'),
                             'memery.gui.last_folder': ('gui.html#last_folder', 'memery/gui.py'),
                             'memery.gui.tab_titles': ('gui.html#tab_titles', 'memery/gui.py'),
                             'memery.gui.told': ('gui.html#told', 'memery/gui.py')},

@@ -20,7 +20,8 @@ from .words import need_ocr
 
 # %% auto #0
 __all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'FIRST_SCREEN', 'OCR_LABEL', 'TYPED', 'LONG_MESSAGE', 'ResultGrid', 'Search',
-           'tab_titles', 'told', 'ResultTab', 'last_folder', 'SidebarSubmit', 'AppPage', 'appPage', 'DuplicatesTab']
+           'tab_titles', 'clock', 'told', 'ResultTab', 'last_folder', 'SidebarSubmit', 'AppPage', 'appPage',
+           'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
@@ -117,14 +118,19 @@ def tab_titles(searches: Sequence[Search]) -> list[str]:
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
 OCR_LABEL = 'read text in images (OCR)' # the sidebar's box that has the text in a folder's images read
 
+def clock(seconds: float) -> str:
+    "`seconds` as a player shows them: 1:23, or 1:02:03."
+    s = int(seconds)
+    return f'{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}' if s >= 3600 else f'{s // 60}:{s % 60:02d}'
+
 def told(match: Match) -> str:
-    "The day a result was taken (if its headers say) and its place's first part; '' if they say neither."
+    "A video's moment, the day a result was taken (if its headers say) and its place's first part; or ''."
     about = match.about
-    if about is None: return ''
+    moment = f'▶ {clock(match.time)}' if match.time is not None else None
     # a file's own date says when it was copied as often as when it was taken
-    day = about.taken[:10] if about.taken and about.taken_from != 'file' else None
-    place = about.place.split(',')[0].strip() if about.place else None
-    return ' · '.join(p for p in (day, place) if p)
+    day = about.taken[:10] if about and about.taken and about.taken_from != 'file' else None
+    place = about.place.split(',')[0].strip() if about and about.place else None
+    return ' · '.join(p for p in (moment, day, place) if p)
 
 def _folder_html(folder: str, # as typed in the sidebar
                  width: int=40, # characters shown at most
@@ -150,7 +156,9 @@ class ResultTab(W.VBox):
         paths = [m.path for m in matches]
         # a duplicates tab has no marks
         liked, disliked = (search.query.liked, search.query.disliked) if search.query else ((), ())
-        thumbs = thumbnails.many(paths, make=False)
+        # a video's, of its moment
+        self._times = [m.time for m in matches]
+        thumbs = thumbnails.many(paths, make=False, times=self._times)
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
         self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths,
                                told=[told(m) for m in matches],
@@ -233,13 +241,15 @@ class ResultTab(W.VBox):
         "Make the missing thumbnails, `first` then `chunk` at a time, shown as made; stop if the tab closes."
         while self._missing and not self._closed:
             todo, self._missing = self._missing[:first], self._missing[first:]
-            made = dict(zip(todo, self.thumbnails.many([self.matches[i].path for i in todo])))
+            made = dict(zip(todo, self.thumbnails.many([self.matches[i].path for i in todo],
+                                                       times=[self._times[i] for i in todo])))
             self.grid.thumbs = [made.get(i, t) for i, t in enumerate(self.grid.thumbs)]
             first = chunk
         self.grid.loading = False
 
     def _show_larger(self, grid: ResultGrid, i: int):
-        grid.preview = b'' if i < 0 else self.previews(grid.paths[i])
+        moment = self._times[i] if grid is self.grid and 0 <= i < len(self._times) else None
+        grid.preview = b'' if i < 0 else self.previews(grid.paths[i], time=moment)
 
     def close(self):
         "Close the tab and its widgets, freeing the thumbnails in kernel and browser."

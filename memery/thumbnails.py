@@ -147,7 +147,8 @@ class Thumbnails:
 
     def many(self, paths: Sequence, # image files
              make: bool=True, # make the missing ones; if False, they come back empty
+             times: Sequence|None=None, # each one's moment in seconds, for videos (None for an image)
             ) -> list[bytes]:
         "Thumbnails of `paths`, made in parallel (Pillow decodes outside Python's lock)."
         with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
-            return list(pool.map(lambda p: self(p, make), paths))
+            return list(pool.map(lambda p, t: self(p, make, t), paths, times or [None] * len(paths)))
