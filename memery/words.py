@@ -86,10 +86,12 @@ def tidy_snippet(snippet: str) -> str:
 def word_hits(index, # the index to search (`memery.indexer.Index`)
               text: str, # what the user typed
               limit: int=WORD_HITS, # the most images to return
+              prefix: bool=False, # the last word matches the start of a word too ('invoi': 'invoice4410')
              ) -> dict[int, WordHit]:
     "The searchable images whose words match any of `text`'s, by row id, best (BM25) first."
     terms = query_terms(text)
     if not terms: return {}
+    term = lambda t: fts_term(t) + ('*' if prefix and t == terms[-1] else '')
     weights = ', '.join(map(str, WORD_COLUMNS.values()))
     found = (f"SELECT words.rowid, bm25(words, {weights}), snippet(words, -1, '[', ']', '…', 12) "
              f"FROM words JOIN images")
@@ -97,13 +99,13 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
     columns = [c for c, weight in WORD_COLUMNS.items() if weight]
     try:
         rows = index.rows(f"{found} {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}",
-                          (' OR '.join(map(fts_term, terms)),))
+                          (' OR '.join(map(term, terms)),))
         ids = {r[0] for r in rows}
         def matching(q):
             "The images among the ranked ones whose words match FTS query `q`: a posting list, fast."
             if not q: return set()
             return {i for i, in index.db.execute('SELECT rowid FROM words WHERE words MATCH ?', (q,))} & ids
-        where_found = {(c, t): matching(f'{c} : {fts_term(t)}') for c in columns for t in terms}
+        where_found = {(c, t): matching(f'{c} : {term(t)}') for c in columns for t in terms}
         having = {t: set().union(*(where_found[c, t] for c in columns)) for t in terms}
         counts = Counter(i for t in terms for i in having[t])
         phrase = matching(fts_phrase(text))
