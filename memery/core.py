@@ -464,13 +464,13 @@ class Folder:
         "A thumbnail of the image (or video moment) at row `id`, kept by the index; None if none, b'' if unreadable."
         path = self.file(id)
         if path is None: return None
-        moment = self.index.times_of([id]).get(int(id))
+        moment = self.moment(id)
         return _thumbnails(self.index, size)(path, time=moment[0] if moment else None)
 
     def moment(self, id, # a row, as `Match.id` gives it
               ) -> tuple[float, float|None]|None:
-        "The (time, duration) in seconds of the video moment at row `id`; None if it is not one."
-        return self.index.times_of([id]).get(int(id)) if self.file(id) is not None else None
+        "The (time, duration) in seconds of the video moment at row `id` (a row `file` vouched for); or None."
+        return self.index.times_of([id]).get(int(id))
 
     def duplicates(self, threshold: float=0.95, # the smallest cosine similarity of near-copies
                   ) -> list[DuplicateGroup]:

@@ -98,7 +98,7 @@ def duplicate_groups(index: Index, # the index of the folder
         raise MemeryError(f"the threshold must be above 0 and at most 1, not {threshold}")
     vecs, facts = index.vectors(), index.facts()
     # a video is no copy of a photo, nor its moments copies of each other
-    moments = index.times_of(vecs.ids)
+    moments = index.times_of(vecs.ids) if index.holds_videos else {}
     if moments:
         keep = np.array([int(i) not in moments for i in vecs.ids], bool)
         vecs = replace(vecs, ids=vecs.ids[keep], paths=[p for p, k in zip(vecs.paths, keep) if k],

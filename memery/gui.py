@@ -157,8 +157,7 @@ class ResultTab(W.VBox):
         # a duplicates tab has no marks
         liked, disliked = (search.query.liked, search.query.disliked) if search.query else ((), ())
         # a video's, of its moment
-        self._times = [m.time for m in matches]
-        thumbs = thumbnails.many(paths, make=False, times=self._times)
+        thumbs = thumbnails.many(paths, make=False, times=[m.time for m in matches])
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
         self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths,
                                told=[told(m) for m in matches],
@@ -242,13 +241,13 @@ class ResultTab(W.VBox):
         while self._missing and not self._closed:
             todo, self._missing = self._missing[:first], self._missing[first:]
             made = dict(zip(todo, self.thumbnails.many([self.matches[i].path for i in todo],
-                                                       times=[self._times[i] for i in todo])))
+                                                       times=[self.matches[i].time for i in todo])))
             self.grid.thumbs = [made.get(i, t) for i, t in enumerate(self.grid.thumbs)]
             first = chunk
         self.grid.loading = False
 
     def _show_larger(self, grid: ResultGrid, i: int):
-        moment = self._times[i] if grid is self.grid and 0 <= i < len(self._times) else None
+        moment = self.matches[i].time if grid is self.grid and 0 <= i < len(self.matches) else None
         grid.preview = b'' if i < 0 else self.previews(grid.paths[i], time=moment)
 
     def close(self):

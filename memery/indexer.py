@@ -268,7 +268,8 @@ def add(self: Index, entries: list[Entry]):
                                       None if e.vector is None else _blob(e.vector), e.time, e.duration)
                                      for e in entries])
         # a video's moments, after its first: rows of their own, named after it, which go when it changes
-        db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}', [(e.path,) for e in entries])
+        db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}',
+                       [(e.path,) for e in entries if is_video_name(e.path)])
         db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
                        f"VALUES (?, 0, 0, 'ok', ?, {_ID_OF}, ?, ?)",
                        [(f'{e.path}//{round(t * 1000)}', _blob(v), e.path, t, e.duration)

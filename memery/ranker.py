@@ -273,9 +273,9 @@ PARTIAL_NUDGE = 1.0
 def _word_hits(index: Index, query: Query) -> dict[int, WordHit]:
     "The images whose words match the query's, without those whose words match its negative texts."
     if query.match == 'visual' or not query.text: return {}
-    hits = word_hits(index, query.text)
+    hits, terms = word_hits(index, query.text), len(query_terms(query.text))
     # no image has all the words: the last may be typed in part ('invoi'), or glued to digits ('invoice4410')
-    if not any(h.terms >= len(query_terms(query.text)) for h in hits.values()):
+    if not any(h.terms >= terms for h in hits.values()):
         hits = word_hits(index, query.text, prefix=True) or hits
     if hits and query.negative:
         hits = {i: h for i, h in hits.items() if i not in word_hits(index, ' '.join(query.negative))}

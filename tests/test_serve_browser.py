@@ -5,6 +5,7 @@ with its keys, the back button, a search by an uploaded image and by a dropped o
 and a folder searched while it is being indexed in the background.
 """
 import json, os, re, subprocess, sys, time, urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 import pytest
 from PIL import Image
@@ -30,9 +31,12 @@ class Server:
         if not self.address.startswith('http://127.0.0.1:'): pytest.fail(f"memery serve printed {self.address!r}; log: {self.logged()}")
         self.url, _, self.token = self.address.partition('?token=')
 
-    def status(self) -> dict:
-        request = urllib.request.Request(f'{self.url}api/status', headers={'X-Memery-Token': self.token})
-        with urllib.request.urlopen(request, timeout=10) as r: return json.load(r)
+    def get(self, path: str, timeout: float = 10) -> dict:
+        "The API's JSON answer at `path` (as 'api/status'), asked with the token."
+        request = urllib.request.Request(f'{self.url}{path}', headers={'X-Memery-Token': self.token})
+        with urllib.request.urlopen(request, timeout=timeout) as r: return json.load(r)
+
+    def status(self) -> dict: return self.get('api/status')
 
     def wait_indexed(self, timeout=120):
         for _ in range(int(timeout * 4)):
@@ -54,6 +58,17 @@ class Server:
         self.log.close()
 
 
+@contextmanager
+def indexed_server(folders, tmp: Path):
+    "`memery serve` of `folders`, once they are indexed; stopped after, its log free of tracebacks."
+    server = Server(folders, tmp)
+    try:
+        server.wait_indexed()
+        yield server
+    finally: server.stop()
+    assert 'Traceback' not in server.logged(), server.logged()
+
+
 @pytest.fixture(scope='module')
 def pictures(tmp_path_factory):
     root = tmp_path_factory.mktemp('serve')
@@ -62,11 +77,7 @@ def pictures(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def server(pictures, tmp_path_factory):
-    s = Server(pictures, tmp_path_factory.mktemp('server'))
-    s.wait_indexed()
-    yield s
-    s.stop()
-    assert 'Traceback' not in s.logged(), s.logged()
+    with indexed_server(pictures, tmp_path_factory.mktemp('server')) as s: yield s
 
 
 @pytest.fixture(scope='module')
@@ -282,9 +293,7 @@ def test_filters_by_date_person_and_place_sorted_by_date(browser, tmp_path):
     "Photos that say when, where and who: the page filters by date, person and place, sorts newest first, shows date and place."
     from memery.testing import make_told_folder
     told = make_told_folder(tmp_path/'told')
-    s = Server([tmp_path/'told'], tmp_path)
-    try:
-        s.wait_indexed()
+    with indexed_server([tmp_path/'told'], tmp_path) as s:
         page = open_page(browser, f'{s.url}?q=red&after=2019-06&before=2019-09', width=1366, height=768, token=s.token)
         all_loaded(page, 1)
         assert names(page) == [told['summer 2019']]
@@ -326,7 +335,6 @@ def test_filters_by_date_person_and_place_sorted_by_date(browser, tmp_path):
         page.press('#q', 'Enter')
         # the API's 400, said on the page
         expect(page.locator('#error')).to_contain_text('after must be a year, month or day')
-    finally: s.stop()
 
 
 def test_keyboard_one_stop_for_the_grid_and_a_modal_viewer(server, browser):
@@ -572,9 +580,7 @@ def test_reading_the_text_in_images_from_the_page(browser, tmp_path):
     made = make_words_folder(tmp_path/'screens', screens=1, photos_per_folder=1)
     [(screen, lines)] = made.screens.items()
     word = lines[0].split()[0]
-    server = Server([tmp_path/'screens'], tmp_path)
-    try:
-        server.wait_indexed()
+    with indexed_server([tmp_path/'screens'], tmp_path) as server:
         page = open_page(browser, f'{server.url}?q={word}&match=text', token=server.token)
         expect(page.locator('#summary')).to_contain_text('not read yet')
         expect(page.locator('#ocr')).not_to_be_checked()
@@ -592,8 +598,6 @@ def test_reading_the_text_in_images_from_the_page(browser, tmp_path):
             time.sleep(0.1)
         assert not server.status()['folders'][0]['reads_text']
         assert not page.errors, page.errors
-    finally: server.stop()
-    assert 'Traceback' not in server.logged(), server.logged()
 
 
 def test_a_video_plays_from_its_moment(browser, tmp_path):
@@ -602,14 +606,11 @@ def test_a_video_plays_from_its_moment(browser, tmp_path):
     folder = tmp_path/'phone'
     make_colour_folder(folder, ['red', 'green'])
     write_clip(folder/'VID_0704.mp4', [(3, 'yellow'), (4, 'blue'), (5, 'purple')], keyframes=1)
-    server = Server([folder], tmp_path)
-    try:
-        server.wait_indexed()
+    with indexed_server([folder], tmp_path) as server:
         page = open_page(browser, f'{server.url}?q=blue', token=server.token)
         first = page.locator('#grid .card').nth(0)
         expect(first.locator('.clock')).to_have_text(re.compile(r'^▶ 0:0[3-6] / 0:12$'))
-        moment = next(r for r in json.loads(urllib.request.urlopen(urllib.request.Request(
-            f'{server.url}api/search?q=blue&n=1', headers={'X-Memery-Token': server.token}), timeout=30).read())['results'])
+        moment = server.get('api/search?q=blue&n=1', timeout=30)['results'][0]
         first.click()
         expect(page.locator('#film')).to_be_visible()
         # it plays, from the moment found
@@ -623,5 +624,3 @@ def test_a_video_plays_from_its_moment(browser, tmp_path):
         expect(page.locator('#viewer')).to_be_hidden()
         assert page.evaluate("() => document.getElementById('film').paused")
         assert not page.errors, page.errors
-    finally: server.stop()
-    assert 'Traceback' not in server.logged(), server.logged()
