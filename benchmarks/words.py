@@ -4,14 +4,20 @@ and what OCR costs and reads: CPU seconds per text-heavy page before issue 27 an
 same pages in one run, with the words and characters read as printed; text turned a quarter or upside down;
 text-free photos; and `memery index` with and without --ocr, of text-free photos and of text-heavy pages.
 
+Then recall@5 of queries typed as people type them (phrase, two words, the last word in part, a word a letter off,
+screenshots turned), words alone and fused, on the generated corpus and on text-heavy pages of documentation;
+with --before REV, memery at git revision REV answers them too, on a copy of the same index.
+
     python benchmarks/words.py                 # the generated corpus (60 screenshots, 48 photos) and benchmarks/data/photos
     python benchmarks/words.py --screens 200   # a bigger corpus
     python benchmarks/words.py --only-ocr      # OCR alone (a few minutes)
+    python benchmarks/words.py --only-search --before HEAD   # the searches alone, before and after a change
+    python benchmarks/words.py --latency 20000 --before HEAD # ms to match a query's words in 20,000 text-heavy pages
 
 The looks side is the colour model of `memery.testing` (no pretrained CLIP can be downloaded here), which cannot read:
 what finds a screenshot by its text is OCR and the fusion. Photos for the OCR cost come from `bash benchmarks/get_data.sh`.
 """
-import argparse, os, resource, shutil, subprocess, sys, tempfile, time
+import argparse, json, os, re, resource, shutil, subprocess, sys, tempfile, time
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -59,10 +65,16 @@ def main():
     ap.add_argument('--variants', type=int, default=8, choices=range(1, 9), help="copies of each photo, turned or mirrored, in the indexing comparison")
     ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads")
     ap.add_argument('--only-ocr', action='store_true', help="OCR's costs and readings alone, not searches")
+    ap.add_argument('--only-search', action='store_true', help="searches alone, not OCR's costs")
+    ap.add_argument('--latency', type=int, default=0, metavar='N', help="time matching words in N text-heavy screenshots (20000)")
+    ap.add_argument('--before', help="a git revision (HEAD, a commit) whose memery answers the forgiving queries too")
     args = ap.parse_args()
     from memery.core import index_flow
     from memery.testing import make_words_folder
     work = Path(tempfile.mkdtemp())
+    if args.latency:
+        latency(work, args.latency, args.before)
+        return shutil.rmtree(work)
     corpus = make_words_folder(work/'corpus', screens=args.screens, photos_per_folder=args.photos_per_folder)
     if not args.only_ocr:
         t = time.perf_counter()
@@ -70,7 +82,8 @@ def main():
         print(f"corpus: {len(corpus.screens)} screenshots, {len(corpus.photos)} photos; indexed with OCR in "
               f"{time.perf_counter() - t:.1f} s ({report.read} read)")
         search_recall(work, corpus)
-    ocr_costs(args, work, corpus)
+        forgiving_recall(work, corpus, args.before)
+    if not args.only_search: ocr_costs(args, work, corpus)
     shutil.rmtree(work)
 
 def search_recall(work, corpus):
@@ -119,6 +132,202 @@ def search_recall(work, corpus):
         exact.append([m.path for m in search_flow(work/'corpus', q, model=COLOURS, pretrained=None, update=False, n=None)] ==
                      [m.path for m in search_flow(work/'corpus', q, model=COLOURS, pretrained=None, update=False, n=None, match='visual')])
     print(f"  purely visual queries ('a red photo'): memery's whole order is that of looks in {np.mean(exact):.2f} of {len(exact)}")
+
+# ---------------------------------------------------------------- forgiving queries, typed as people type them
+
+KINDS = ('phrase', 'two words', 'prefix', 'misspelt', 'rotated')
+
+def typed(text):
+    "`text` as people type it: lower case, punctuation gone, a section's number without its dot ('19.1': '191')."
+    return ' '.join(re.findall(r'[a-z0-9]+', re.sub(r'(?<=\d)\.(?=\d)', '', text.lower())))
+
+def misspelt(word, rng):
+    "`word` with one letter changed, dropped, added or two swapped, never the first (typists' mistakes)."
+    i = int(rng.integers(1, len(word) - 1))
+    c = str(rng.choice(list('abcdefghijklmnopqrstuvwxyz')))
+    kind = rng.integers(4)
+    if kind == 0: out = word[:i] + c + word[i + 1:]
+    elif kind == 1: out = word[:i] + word[i + 1:]
+    elif kind == 2: out = word[:i] + c + word[i:]
+    else: out = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return out if out != word else word[:i] + word[i + 1:]
+
+def kinds_of_queries(screens, rng, length=3, body=slice(None)):
+    "Queries of each of `KINDS` but rotated, (query, the screenshot it came from), from `screens`' lines."
+    out = {k: [] for k in KINDS}
+    words_of = {p: set(typed(' '.join(t)).split()) for p, t in screens.items()}
+    for path, lines in screens.items():
+        lines = [typed(l).split() for l in lines[body]]
+        lines = [l for l in lines if len(l) >= length]
+        line = lines[rng.integers(len(lines))]
+        start = int(rng.integers(len(line) - length + 1))
+        words = line[start:start + length]
+        out['phrase'].append((' '.join(words), path))
+        if len(words[-1]) >= 5: out['prefix'].append((' '.join(words[:-1] + [words[-1][:len(words[-1]) // 2 + 1]]), path))
+        long = [k for k, w in enumerate(words) if len(w) >= 6 and w.isalpha()]
+        if long:
+            k = int(rng.choice(long))
+            wrong = misspelt(words[k], rng)
+            if not any(wrong in s for s in words_of.values()):
+                out['misspelt'].append((' '.join(words[:k] + [wrong] + words[k + 1:]), path))
+        for _ in range(50):
+            a, b = rng.choice(len(lines), 2, replace=False)
+            w1, w2 = str(rng.choice(lines[a])), str(rng.choice(lines[b]))
+            if len(w1) > 2 and len(w2) > 2 and w1 != w2 and sum(w1 in s and w2 in s for s in words_of.values()) == 1:
+                out['two words'].append((f'{w1} {w2}', path))
+                break
+    return out
+
+def answers(folder, qs):
+    "The top 5 of each query of `qs` (text, match) in `folder`, as relative paths."
+    from memery.core import search_flow
+    return [[os.path.relpath(m.path, folder) for m in search_flow(folder, q, model=COLOURS, pretrained=None, update=False,
+                                                                  n=5, match=match)] for q, match in qs]
+
+def aged(folder):
+    "Record the indexes under `folder` (a copy) as of the schema this memery reads, if newer, for it to search them."
+    import sqlite3
+    from memery.schema import SCHEMA_VERSION
+    for path in Path(folder).rglob('*.sqlite3'):
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) > ?",
+                       (SCHEMA_VERSION, SCHEMA_VERSION))
+        db.close()
+
+def in_revision(rev, code, folder, stdin):
+    "What Python `code` prints, given this folder, a copy of `folder` and `stdin`, run by memery at git revision `rev`."
+    root = Path(__file__).resolve().parent.parent
+    old = Path(tempfile.mkdtemp())
+    archive = subprocess.run(['git', '-C', str(root), 'archive', rev, 'memery'], capture_output=True, check=True).stdout
+    subprocess.run(['tar', '-x', '-C', str(old)], input=archive, check=True)
+    # a later schema may only add what it does not read
+    shutil.copytree(folder, old/'copy')
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from words import aged; aged(sys.argv[2])\n" + code
+    env = {**os.environ, 'PYTHONPATH': str(old)}
+    # run where no other memery is at hand
+    said = subprocess.run([sys.executable, '-c', code, str(Path(__file__).parent), str(old/'copy')], env=env,
+                          input=stdin, capture_output=True, text=True, cwd=old)
+    shutil.rmtree(old)
+    if said.returncode: sys.exit(f"memery at {rev} failed: {said.stderr[-2000:]}")
+    return said.stdout
+
+def answers_before(rev, folder, qs):
+    "As `answers`, by memery as it was at git revision `rev` (a copy of its package, in a process of its own)."
+    code = ("import json, sys, warnings; warnings.simplefilter('ignore'); sys.path.insert(0, sys.argv[1])\n"
+            "from words import answers\n"
+            "print(json.dumps(answers(sys.argv[2], json.loads(sys.stdin.read()))))")
+    return json.loads(in_revision(rev, code, folder, json.dumps(qs)))
+
+def forgiving_recall(work, corpus, before=None):
+    "Print recall@5 of phrase, two-word, prefix, misspelt and rotated queries, words alone and fused; before too."
+    from memery.core import index_flow
+    from memery.testing import make_words_folder
+    rng = np.random.default_rng(1)
+    # screenshots turned a quarter either way, or upside down (text read turned)
+    turned = make_words_folder(work/'turned', screens=24, photos_per_folder=4, seed=1)
+    for k, rel in enumerate(turned.screens):
+        Image.open(work/'turned'/rel).rotate((90, 180, 270)[k % 3], expand=True).save(work/'turned'/rel)
+    index_flow(work/'turned', model=COLOURS, pretrained=None, ocr=True)
+    # text-heavy pages of documentation: code identifiers, numbered headings, sidebars
+    docs = {}
+    (work/'docs').mkdir()
+    for k in range(24):
+        im, truth = doc_page(200 + k, dark=k % 2)
+        im.save(work/'docs'/f'page-{k}.png')
+        docs[f'page-{k}.png'] = truth
+    t = time.perf_counter()
+    index_flow(work/'docs', model=COLOURS, pretrained=None, ocr=True)
+    print(f"\ntext-heavy pages: {len(docs)} indexed with OCR in {time.perf_counter() - t:.0f} s")
+    sets = {'generated screenshots': (work/'corpus', kinds_of_queries(corpus.screens, rng)),
+            'text-heavy pages (4 words)': (work/'docs', kinds_of_queries(docs, rng, 4, slice(30, None))),
+            'text-heavy headings (4 words)': (work/'docs', {'phrase': [(' '.join(typed(t[30]).split()[:4]), p)
+                                                                       for p, t in docs.items()]})}
+    sets['generated screenshots'][1]['rotated'] = kinds_of_queries(turned.screens, rng)['phrase']
+    print("recall@5, as typed by people (lower case, no punctuation, '19.1' as '191'); "
+          f"{'before (' + before + ') -> ' if before else ''}now")
+    print(f"{'':32} {'kind':10} {'queries':>7} {'words alone':>18} {'fused (default)':>18}  ms a search (mean)")
+    for name, (folder, qs) in sets.items():
+        for kind, pairs in qs.items():
+            if not pairs: continue
+            folder_of = work/'turned' if kind == 'rotated' else folder
+            asked = [(q, m) for q, _ in pairs for m in ('text', 'both')]
+            t = time.perf_counter()
+            now = answers(folder_of, asked)
+            spent = (time.perf_counter() - t) / len(asked)
+            got = lambda said: [np.mean([a in said[2 * i + m] for i, (_, a) in enumerate(pairs)]) for m in (0, 1)]
+            r = got(now)
+            cells = [f'{x:.3f}' for x in r]
+            if before:
+                b = got(answers_before(before, folder_of, asked))
+                cells = [f'{y:.3f} -> {x:.3f}' for x, y in zip(r, b)]
+            print(f"{name:32} {kind:10} {len(pairs):7} {cells[0]:>18} {cells[1]:>18}  {spent * 1000:.0f} ms")
+
+# ---------------------------------------------------------------- how long words take to match, on a big folder
+
+def zipf_pages(images, rng, lines=60):
+    "The text of `images` pages: made-up words (50,000, as often as Zipf's law says), `doc_words`, a heading each."
+    letters = np.array(list('abcdefghijklmnopqrstuvwxyz'))
+    vocabulary = np.array([''.join(rng.choice(letters, rng.integers(3, 11))) for _ in range(50_000)])
+    p = 1 / np.arange(1, len(vocabulary) + 1)
+    drawn = vocabulary[rng.choice(len(vocabulary), (images, lines, 7), p=p / p.sum())]
+    return [f"{rng.integers(1, 40)}.{rng.integers(1, 12)} {' '.join(page[0][:4])}\n" +
+            '\n'.join(' '.join(line) + ' ' + doc_words(rng, 1) for line in page) for page in drawn]
+
+def latency_queries(page, rng):
+    "Queries of each kind from `page`'s text, as people type them."
+    lines = [typed(l).split() for l in page.splitlines()]
+    line = lines[5]
+    rare = sorted({w for l in lines[1:] for w in l if len(w) >= 6 and w.isalpha()}, key=lambda w: -len(w))
+    glued = next((w for l in lines for w in l if re.fullmatch(r'[a-z]+\d+', w)), 'u32')
+    return {'phrase': ' '.join(line[2:5]), 'heading': ' '.join(lines[0][:3]), 'two words': f'{rare[0]} {rare[1]}',
+            'prefix': ' '.join(line[2:4] + [line[4][:3]]), 'misspelt': ' '.join(line[2:4] + [misspelt(rare[2], rng)]),
+            'glued': glued, 'one word a letter off': misspelt(rare[3], rng), 'visual (no word matches)': 'a photo of a sunset'}
+
+def timed_queries(location, queries):
+    "Median milliseconds of matching each of `queries`' words in the index at `location`, as this memery does."
+    from memery.indexer import Index
+    from memery import words
+    index = Index(location, 'test-model/none', 'big')
+    if hasattr(words, 'query_hits'): match = lambda q: words.query_hits(index, q)
+    else: # before: the ranker's
+        from memery.ranker import Query, _word_hits
+        match = lambda q: _word_hits(index, Query(q))
+    out = {}
+    for name, q in queries.items():
+        match(q)
+        spent = []
+        for _ in range(5):
+            t = time.perf_counter()
+            match(q)
+            spent.append(time.perf_counter() - t)
+        out[name] = 1000 * float(np.median(spent))
+    return out
+
+def latency(work, images, before=None):
+    "Print how long matching words takes in a folder of `images` text-heavy screenshots (60 lines each), before too."
+    from memery.indexer import Entry, Index
+    rng = np.random.default_rng(3)
+    index = Index(work/'big', 'test-model/none', 'big')
+    v = rng.standard_normal((images, 8)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    pages = zipf_pages(images, rng)
+    t = time.perf_counter()
+    # in batches, as indexing stores them
+    for start in range(0, images, 256):
+        index.add([Entry(f'shots/{k}.png', 1, 1, f'h{k}', vector=v[k], text=pages[k])
+                   for k in range(start, min(start + 256, images))])
+    index.db.close()
+    queries = latency_queries(pages[7], rng)
+    print(f"\nmatching words in {images:,} text-heavy screenshots (60 lines of 8 words each, Zipf's law over 50,000; "
+          f"indexed in {time.perf_counter() - t:.0f} s), median ms" + (f", before ({before}) -> now:" if before else ':'))
+    now = timed_queries(work/'big', queries)
+    if before:
+        code = ("import json, sys, warnings; warnings.simplefilter('ignore'); sys.path.insert(0, sys.argv[1])\n"
+                "from words import timed_queries\n"
+                "print(json.dumps(timed_queries(sys.argv[2], json.loads(sys.stdin.read()))))")
+        was = json.loads(in_revision(before, code, work/'big', json.dumps(queries)))
+    for name, ms in now.items():
+        print(f"  {name:26} {queries[name]!r:36} " + (f"{was[name]:6.1f} -> " if before else '') + f"{ms:6.1f}")
 
 # identifiers of code, among the prose of a page of documentation
 CODE = ['Vec<T>', 'HashMap<K, V>', 'iter()', 'fn', 'impl', 'Option<&str>', 'unwrap()', 'self.len()', '&mut',

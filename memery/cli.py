@@ -10,14 +10,14 @@ from typing import get_args, get_origin, get_type_hints
 from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
 from .fileutils import PRECISIONS, MemeryError, json_text, raw_companions, shown
-from .options import MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
+from .options import LOCAL_RAY, MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
 from .ranker import AUTO, MATCH_SIDES, SORTS
 
 # %% auto #0
 __all__ = ['OPTION_SPELLINGS', 'OPTION_METAVARS', 'QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors',
            'whole_number', 'similarity', 'pretrained_arg', 'add_options_arguments', 'option_keywords',
            'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'info', 'purge', 'serve', 'dupes',
-           'watch', 'may_ask_for_help', 'main']
+           'watch', 'export_embeddings', 'import_embeddings', 'may_ask_for_help', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _docments_of(f, read: bool=True) -> dict:
@@ -81,6 +81,8 @@ def add_options_arguments(parser: argparse.ArgumentParser, # the parser to add t
         elif f.name in OPTION_LIMITS: kw.update(type=whole_number(*OPTION_LIMITS[f.name]), metavar='N')
         elif f.name == 'pretrained': kw.update(type=pretrained_arg)
         elif f.name == 'precision': kw.update(choices=PRECISIONS, metavar=None)
+        # `--ray` alone: a Ray of this machine's own
+        elif f.name == 'ray': kw.update(nargs='?', const=LOCAL_RAY, metavar='ADDRESS')
         group.add_argument(*OPTION_SPELLINGS.get(f.name, [f"--{f.name.replace('_', '-')}"]), **kw)
         if f.name == 'ocr':
             group.add_argument('--no-ocr', dest='ocr', action='store_const', const=False,
@@ -184,6 +186,15 @@ EXAMPLES = {
   memery serve ~/Pictures ~/Screenshots --port 9000      # a menu of folders
   memery serve ~/Pictures --host 0.0.0.0 --token SECRET  # other machines, with your own token
   memery serve ~/Pictures --no-token                     # anyone on this machine: only what all may read""",
+    'export': """examples:
+  memery export ~/Pictures ~/emb     # img_emb/img_emb_0.npy, metadata/metadata_0.parquet, memery.json
+  autofaiss build_index --embeddings ~/emb/img_emb --index_path knn.index   # clip-retrieval's tools
+  memery export ~/Pictures ~/emb-l14 --model ViT-L-14 --pretrained datacomp_xl_s13b_b90k""",
+    'import': """examples:
+  clip-retrieval inference --input_dataset ~/Pictures --output_folder ~/emb   # on a GPU machine
+  memery import ~/emb ~/Pictures --model ViT-B-32 --pretrained openai         # the model that made them
+  memery recall ~/Pictures 'a red car' --model ViT-B-32 --pretrained openai   # as if memery indexed it
+  memery import ~/emb ~/Pictures     # a memery export names its model itself (memery.json)""",
 }
 
 def _described(command: str, description: str) -> dict:
@@ -270,6 +281,29 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                         "above 0 and at most 1 (default: 0.95)")
     d.add_argument('--json', action='store_true',
                    help="print a JSON list of {keeper, others: [{path, score, identical}]}")
+    e = command('export', "write a folder's embeddings in clip-retrieval's layout",
+                "Write the embeddings of PATH's index (for the model named) to OUT as clip-retrieval does: "
+                "img_emb/img_emb_N.npy (float16) and metadata/metadata_N.parquet (image_path, absolute, "
+                "then what memery knows of each image), which autofaiss and clip back read. "
+                "OUT must be new, empty, or an earlier export, which is replaced. "
+                "Needs the exchange extra: pip install 'memery[exchange]'.")
+    e.add_argument('out', metavar='OUT', help="the folder to write")
+    e.add_argument('--part-rows', type=whole_number(1, 10**9), metavar='N',
+                   help="rows per part (default: a million, as clip-retrieval writes them)")
+    e.add_argument('--json', action='store_true', help="print what was written as JSON on stdout")
+    m = sub.add_parser('import', parents=[shared],
+                       help="index a folder from embeddings in clip-retrieval's layout",
+                       **_described('import',
+                                    "Store the embeddings in OUT (clip-retrieval's layout: img_emb/*.npy and "
+                                    "metadata/*.parquet) in PATH's index for the model named with --model "
+                                    "and --pretrained, which made them; image_path names each image: "
+                                    "relative to PATH or absolute under it. Rows naming nothing in PATH are "
+                                    "skipped, with why. Needs the exchange extra: "
+                                    "pip install 'memery[exchange]'."))
+    m.add_argument('source', metavar='OUT', help="a folder in clip-retrieval's layout")
+    m.add_argument('path', help="folder of images")
+    m.add_argument('--json', action='store_true',
+                   help="print the report as JSON on stdout (every skipped row, with why)")
     return parser
 
 # %% ../nbs/07_cli.ipynb #3ccf1c34
@@ -371,8 +405,34 @@ def watch(args) -> int:
             print(f"memery: stopped watching {args.path}; its index is consistent", file=sys.stderr)
     return 0
 
+def export_embeddings(args) -> int:
+    "Write the index's embeddings in clip-retrieval's layout, and say what was written."
+    # pyarrow is the exchange extra's
+    from memery.exchange import export_flow
+    rows = {'part_rows': args.part_rows} if args.part_rows else {}
+    report = export_flow(args.path, args.out, **rows, **option_keywords(args))
+    if args.json: print(json_text(report.to_dict()))
+    if not args.quiet: print(report.summary(), file=sys.stderr)
+    return 0
+
+def import_embeddings(args) -> int:
+    "Store embeddings in clip-retrieval's layout in the folder's index, and report the rows skipped."
+    from memery.exchange import import_flow, named_model
+    given = option_keywords(args)
+    # the layout does not say which model made the vectors; a memery export does
+    if not any(name in given for name in ('model', 'pretrained')):
+        said = named_model(args.source)
+        if said is None:
+            raise MemeryError(f"{args.source} does not say which model made its vectors: "
+                              "name it with --model M (and --pretrained P)")
+        given |= said
+    report = import_flow(args.source, args.path, verbose=not args.quiet, **given)
+    if args.json: print(json_text(report.to_dict()))
+    if not args.quiet: print('\n'.join(report.lines()), file=sys.stderr)
+    return 0
+
 COMMANDS = {'recall': recall, 'index': index, 'info': info, 'purge': purge, 'serve': serve, 'dupes': dupes,
-            'watch': watch}
+            'watch': watch, 'export': export_embeddings, 'import': import_embeddings}
 
 # %% ../nbs/07_cli.ipynb #cc046ca4
 def may_ask_for_help(argv: list[str]) -> bool:

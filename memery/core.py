@@ -4,29 +4,28 @@
 
 # %% ../nbs/00_core.ipynb #64f2e5db
 from __future__ import annotations
-import os, shutil, sys, time
-from itertools import chain, islice
-from contextlib import ExitStack, closing, contextmanager
+import math, os, shutil, sys, time
+from contextlib import ExitStack, closing, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage,
                               index_files, index_holder, index_last_change, index_location, index_name,
                               file_identity, irregular, is_video_name, remove_index, shown)
 from .dupes import DuplicateGroup, duplicate_groups
-from .indexer import Entry, Index, IndexBusy
+from .indexer import UNFINISHED, Entry, Index, IndexBusy
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .metadata import with_places, with_time
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
 from .vectors import refresh
 from .ranker import AUTO, AUTO_AFTER, Match, Query, as_query, in_order, relevant_first, search
-from .words import TextReader
+from .words import READ_SIDE, TextReader
 
 # %% auto #0
-__all__ = ['SKIPPED_SHOWN', 'SAME_MOMENT', 'HEADER_BATCH', 'IndexReport', 'open_index', 'index_flow', 'Found', 'Results',
-           'search_flow', 'query_flow', 'Folder', 'prepare_model', 'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow',
-           'with_parameter_docs']
+__all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'SAME_MOMENT', 'CHUNK_SECONDS', 'READ_EVERY', 'IndexReport', 'open_index',
+           'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder', 'prepare_model', 'dupes_flow',
+           'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 SKIPPED_SHOWN = 100 # skipped files a report lists one by one; the rest are counted
@@ -43,6 +42,7 @@ class IndexReport:
     touched: int = 0 # a new date, the same content (a restore, a copy without dates): kept their embeddings
     deleted: int = 0 # gone from the folder: left the index
     read: int = 0 # images whose text OCR read in this run (with OCR on)
+    moments: int = 0 # moments of videos encoded in this run (the videos are among `encoded`)
     headers: int = 0 # images indexed before memery read headers, whose headers were read in this run
     skipped: list[tuple[str, str]] = field(default_factory=list) # images unreadable this run: (path, reason)
     problems: list[tuple[str, str]] = field(default_factory=list) # unreadable folder entries: (path, reason)
@@ -136,66 +136,94 @@ def _reader(ocr: bool, images: int, batch_size: int, num_workers: int|None) -> T
     return reader
 
 def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: bool, verbose: bool,
-            progress: Callable|None) -> tuple[int, list[tuple[str, str]]]:
-    "Decode, encode and store the images and videos at `todo` (with `ocr`, images' text); how many, the skipped."
-    from memery.crafter import craft, jpeg_draft_size
-    if progress: progress(0, len(todo))
-    enc = encoder_getter(options.model_name, options.pretrained, options.device)(len(todo))
-    batch_size, num_workers = options.batch_size or enc.batch_size, options.num_workers
+            progress: Callable|None) -> tuple[int, list[tuple[str, str]], int]:
+    "Decode, encode, store the images and videos at `todo` (`ocr`: their text); how many, skipped, moments."
     images, videos = [p for p in todo if not is_video_name(p)], [p for p in todo if is_video_name(p)]
-    reader = _reader(ocr, len(images), batch_size, num_workers) if images else None
-    batches = craft([index.root/rel for rel in images], enc.preprocess, batch_size, num_workers,
-                    jpeg_draft_size(enc.image_size), reader=reader, about=True) if images else []
-    encoded, skipped = 0, []
-    # a video is a batch of one file, however many moments it gives
-    for batch in _tracked(chain(batches, ([rel] for rel in videos)), len(todo), f"indexing {index.folder}",
-                          verbose, progress):
-        if isinstance(batch, list):
-            entries = [_video_entry(index, batch[0], files[batch[0]], enc, batch_size)]
-        else:
-            vectors = enc.encode_images(batch.pixels) if batch.items else []
+    shares = _shares(index, videos)
+    total = len(images) + sum(shares.values())
+    if progress: progress(0, total)
+    # Ray's actors load the whole model: so does this process, whose transform they are given
+    enc = encoder_getter(options.model_name, options.pretrained, options.device)(
+        None if options.ray else len(todo))
+    batch_size, num_workers = options.batch_size or enc.batch_size, options.num_workers
+    # on Ray, each decoding task reads text with one thread
+    reader = _reader(ocr, len(images), batch_size, 1 if options.ray else num_workers) if images else None
+    # videos are decoded here: their frames are read with all threads
+    frames_reader = _reader(ocr, len(videos), batch_size, 0) if videos else None
+    batches = _encoded(index, images, enc, options, batch_size, reader) if images else []
+    encoded, skipped, moments = 0, [], 0
+    with _Progress(total, f"indexing {index.folder}", verbose, progress) as bar:
+        for batch, vectors in batches:
             abouts = _dated(batch.items, images, files)
             entries = [Entry(images[c.i], *files[images[c.i]], c.hash, *c.size, vector=v, text=c.text, about=a)
                        for c, v, a in zip(batch.items, vectors, abouts)]
             entries += [Entry(images[f.i], *files[images[f.i]], f.hash, reason=f.reason)
                         for f in batch.failures]
-        index.add(entries)
-        encoded += sum(e.vector is not None for e in entries)
-        skipped += [(e.path, e.reason) for e in entries if e.vector is None]
-    return encoded, skipped
+            index.add(entries)
+            encoded += len(batch.items)
+            skipped += [(e.path, e.reason) for e in entries if e.vector is None]
+            bar.to(bar.done + len(batch))
+        with _decoder(videos, num_workers) as decoder:
+            for rel in videos:
+                start = bar.done
+                tell = lambda part: bar.to(start + min(shares[rel], int(shares[rel] * part)))
+                read, reason = _read_video(index, rel, files[rel], enc, batch_size, tell, frames_reader,
+                                           decoder)
+                encoded, moments = encoded + (reason is None), moments + read
+                if reason is not None: skipped.append((rel, reason))
+                bar.to(start + shares[rel])
+    return encoded, skipped, moments
 
-SAME_MOMENT = 0.97 # a moment this alike (cosine) the last kept of its video is not kept
+def _encoded(index: Index, images: list[str], enc, options: Options, batch_size: int,
+             reader: TextReader|None) -> Iterator[tuple]:
+    "Each `Batch` of the images at relative paths `images` decoded, with its images' vectors: here, or on Ray."
+    from memery.crafter import craft, jpeg_draft_size
+    paths, draft_size = [index.root/rel for rel in images], jpeg_draft_size(enc.image_size)
+    if options.ray:
+        from memery.distributed import ray_encoded
+        yield from ray_encoded(paths, enc.preprocess, options, batch_size, draft_size, reader)
+        return
+    for batch in craft(paths, enc.preprocess, batch_size, options.num_workers, draft_size, reader=reader,
+                       about=True):
+        yield batch, enc.encode_images(batch.pixels) if batch.items else []
 
-def _video_entry(index: Index, rel: str, stat, enc, batch_size: int) -> Entry:
-    "The entry of the video at `rel`: its moments' embeddings, those alike the one before left out; or why not."
-    from memery.crafter import Batch, Crafted
-    from memery.video import Video, VideoError
-    kept = []
-    try:
-        with Video(index.root/rel) as video:
-            moments = video.moments()
-            while chunk := list(islice(moments, batch_size)):
-                pixels = Batch([Crafted(0, enc.preprocess(m.image), None, None) for m in chunk]).pixels
-                for m, v in zip(chunk, enc.encode_images(pixels)):
-                    if not kept or float(v @ kept[-1][1]) < SAME_MOMENT: kept.append((m.time, v))
-            (first, vector), *rest = kept
-            about = with_places([with_time(video.about, stat[1])])[0]
-            return Entry(rel, *stat, video.hash, *video.size, vector=vector, time=first,
-                         duration=video.duration, moments=rest, about=about)
-    except VideoError as e: return Entry(rel, *stat, None, reason=str(e))
+def _decoder(videos: list[str], num_workers: int|None):
+    "A process decoding `videos` (`memery.video.Decoder`), unless there are none or `num_workers` is 0."
+    if not videos or num_workers == 0: return nullcontext()
+    from memery.video import Decoder
+    return Decoder()
+
+def _shares(index: Index, videos: list[str]) -> dict[str, int]:
+    "What each of `videos` counts for in the progress: the moments it may give, by its duration."
+    if not videos: return {}
+    from memery.video import MAX_MOMENTS, MOMENT_EVERY, duration_of
+    lengths = {rel: duration_of(index.root/rel) or 0 for rel in videos}
+    return {rel: max(1, min(MAX_MOMENTS, math.ceil(d / MOMENT_EVERY))) for rel, d in lengths.items()}
+
+class _Progress:
+    "A progress bar on stderr (if `verbose`) and the `progress` callback, told how much of `total` is done."
+    def __init__(self, total: int, desc: str, verbose: bool, progress: Callable|None):
+        # only where there is something to encode: a search of an indexed folder never imports it
+        from tqdm.auto import tqdm
+        self.done, self.total, self.progress = 0, total, progress
+        self.bar = tqdm(total=total, unit='img', desc=desc, disable=not verbose, file=sys.stderr,
+                        dynamic_ncols=True)
+
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.bar.close()
+
+    def to(self, done: int):
+        "`done` of the total are done: the callback hears it, even if no more than before (it may stop)."
+        self.bar.update(done - self.done)
+        self.done = done
+        if self.progress: self.progress(done, self.total)
 
 def _tracked(batches, total: int, desc: str, verbose: bool, progress: Callable|None):
     "`batches` as they come; after each, a progress bar (if `verbose`) and `progress` hear of images done."
-    # only where there is something to encode: a search of an indexed folder never imports it
-    from tqdm.auto import tqdm
-    done = 0
-    with tqdm(total=total, unit='img', desc=desc, disable=not verbose, file=sys.stderr,
-              dynamic_ncols=True) as bar:
+    with _Progress(total, desc, verbose, progress) as bar:
         for batch in batches:
             yield batch
-            done += len(batch)
-            bar.update(len(batch))
-            if progress: progress(done, total)
+            bar.to(bar.done + len(batch))
 
 def _read_texts(index: Index, todo: list[str], options: Options, verbose: bool,
                 progress: Callable|None) -> int:
@@ -244,12 +272,14 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     # remembered from now on
     if ocr is not None and ocr != remembered: index.set_meta('ocr', 'on' if ocr else 'off')
     ocr = remembered if ocr is None else ocr
-    if changes.to_encode:
-        report.encoded, report.skipped = _encode(index, changes.to_encode, scan.files, options, ocr,
-                                                 verbose, progress)
+    # OCR just turned on: videos are read again, their frames' text with them
+    videos = [p for p in index.unread() if is_video_name(p) and p in scan.files] if ocr else []
+    if todo := changes.to_encode + sorted(set(videos) - set(changes.to_encode)):
+        encoded = _encode(index, todo, scan.files, options, ocr, verbose, progress)
+        report.encoded, report.skipped, report.moments = encoded
     report.read = report.encoded if ocr else 0
     # OCR just turned on, or interrupted
-    if ocr and (unread := index.unread()):
+    if ocr and (unread := [p for p in index.unread() if not is_video_name(p)]):
         report.read += _read_texts(index, unread, options, verbose, progress)
     # indexed by a memery that did not read them
     if bare := index.without_about():
@@ -410,6 +440,78 @@ def query_flow(folder: str|Path, # the folder of images
     "Paths of the images in `folder` best matching the query, best first; keywords as for `search_flow`."
     # asked for the relevant ones (n='auto'): those alone
     return [m.path for m in search_flow(folder, query, options, **kwargs) if m.relevant is not False]
+
+# %% ../nbs/00_core.ipynb #bcdbd4b0
+SAME_MOMENT = 0.97 # a moment this alike (cosine) the last kept of its video is not kept
+CHUNK_SECONDS = 5.0 # seconds of work: a video's moments are stored at least this often, if they come slowly
+
+def _chunks(items, size: int, seconds: float):
+    "`items` in lists of `size`, or fewer where gathering them took `seconds`."
+    chunk, began = [], time.monotonic()
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size or time.monotonic() - began >= seconds:
+            yield chunk
+            chunk, began = [], time.monotonic()
+    if chunk: yield chunk
+
+def _read_video(index: Index, rel: str, stat, enc, batch_size: int,
+                tell: Callable[[float], None], # hears how much of the video is read and stored (0 to 1)
+                reader: TextReader|None=None, # reads the text in its moments' frames, if OCR is on
+                decoder=None, # a `memery.video.Decoder` to decode in; None: in this process
+               ) -> tuple[int, str|None]:
+    "Encode and store the video at `rel`'s moments in chunks, from where a run stopped: how many, or why not."
+    from memery.crafter import Batch, Crafted
+    from memery.video import FRAME_SIDE, Video, VideoError
+    stored, point, texts = 0, None, _FrameTexts(reader)
+    try:
+        with Video(index.root/rel) as video:
+            point = index.resume_point(rel)
+            # the same file as when it stopped: on from there
+            if point and (point.size, point.mtime_ns, point.hash) != (*stat, video.hash): point = None
+            last = point.vector if point else None
+            # a frame to be read for its text is kept as large as the reader reads
+            side = READ_SIDE if reader else FRAME_SIDE
+            sampling = dict(side=side, after=point.time, kept=point.kept) if point else dict(side=side)
+            moments = decoder.moments(video.path, **sampling) if decoder else video.moments(**sampling)
+            for chunk in _chunks(moments, batch_size, CHUNK_SECONDS):
+                pixels = Batch([Crafted(0, enc.preprocess(m.image), None, None) for m in chunk]).pixels
+                kept = []
+                for m, v in zip(chunk, enc.encode_images(pixels)):
+                    if last is None or float(v @ last) < SAME_MOMENT: kept.append((m.time, v, texts(m)))
+                    last = kept[-1][1] if kept else last
+                if point or stored: index.add_moments(rel, kept)
+                else:
+                    (first, vector, text), *rest = kept
+                    about = with_places([with_time(video.about, stat[1])])[0]
+                    index.add([Entry(rel, *stat, video.hash, *video.size, vector=vector, time=first,
+                                     text=text, duration=video.duration, moments=rest, about=about,
+                                     reason=UNFINISHED)])
+                stored += len(kept)
+                tell(chunk[-1].time / video.duration if video.duration else 0.0)
+            index.add_moments(rel, [], finished=True)
+            return stored, None
+    except VideoError as e:
+        # damaged further on (its decoder crashed, say): what came before stands
+        if point or stored:
+            index.add_moments(rel, [], finished=True)
+            return stored, None
+        index.add([Entry(rel, *stat, None, reason=str(e))])
+        return 0, str(e)
+
+READ_EVERY = 10.0 # seconds of a video: its frames' text is read once in this time at most
+
+class _FrameTexts:
+    "The text in moments' frames, read where a quick look finds some, once per `READ_EVERY` s at most."
+    def __init__(self, reader: TextReader|None):
+        self.reader, self.last = reader, -math.inf
+
+    def __call__(self, moment) -> str|None:
+        "The text in `moment`'s frame; '' if none, or too soon after the last read; None without a reader."
+        if self.reader is None: return None
+        if moment.time - self.last < READ_EVERY or not self.reader.has_text(moment.image): return ''
+        self.last = moment.time
+        return self.reader.read(moment.image)
 
 # %% ../nbs/00_core.ipynb #db846ceb
 class Folder:

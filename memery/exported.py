@@ -12,9 +12,10 @@ from .fileutils import MemeryError, is_factory_name, model_key, split_precision,
 
 # %% auto #0
 __all__ = ['CLIP_MERGES', 'CLEANINGS', 'MAX_PIECE', 'EXPORT_FORMAT', 'MAX_DELTA', 'RESAMPLING', 'STALE_AFTER', 'HALF_MADE_AFTER',
-           'QUICK_LOAD_MAX', 'QUANTIZED_IMAGE', 'clip_bpe_file', 'clip_merges', 'ClipTokenizer', 'export_key',
-           'export_dir', 'prepare_picture', 'prune_exports', 'export_model', 'ExportWarning', 'ExportedText',
-           'ExportedImage', 'exported', 'quantized_image']
+           'QUICK_LOAD_MAX', 'MIN_INT8_COSINE', 'FIDELITY_FILE', 'QUANTIZED_IMAGE', 'clip_bpe_file', 'clip_merges',
+           'ClipTokenizer', 'export_key', 'export_dir', 'prepare_picture', 'prune_exports', 'export_model',
+           'ExportWarning', 'ExportedText', 'ExportedImage', 'exported', 'probe_pictures', 'fidelity',
+           'quantize_weights', 'quantized_image']
 
 # %% ../nbs/12_exported.ipynb #3832e256
 def _byte_symbols() -> dict[int, str]:
@@ -477,7 +478,7 @@ def _load_export(folder: Path, key: str, part: str) -> ExportedText|ExportedImag
         try:
             if part == 'text': tower = ExportedText(folder, manifest)
             else:
-                graph = 'image.onnx' if part == 'image' else _quantized_or_say_why(folder).name
+                graph = 'image.onnx' if part == 'image' else _quantized_or_say_why(folder, manifest).name
                 tower = ExportedImage(folder, manifest, graph)
             _exports[folder, part] = tower
             _mark_used(folder)
@@ -501,32 +502,134 @@ def exported(model_name: str, # an open_clip model name, or `module:factory`
     kind = 'image-int8' if part == 'image' and precision == 'int8' else part
     return _load_export(export_dir(key), key, kind)
 
+# %% ../nbs/12_exported.ipynb #c1e497e7
+MIN_INT8_COSINE = 0.995 # the lowest cosine of int8's vectors with full precision's, on the probes, accepted
+FIDELITY_FILE = 'image-int8-7bit.fidelity.json' # the quantized tower's verdict: its lowest cosine
+
+def probe_pictures(n: int=8, # how many
+                  ) -> list:
+    "Pictures with photos' and screenshots' structure, drawn (always the same), and noise: to check towers."
+    from PIL import Image, ImageDraw, ImageFilter
+    rng, pictures = np.random.default_rng(1), []
+    for i in range(n):
+        w, h = [(320, 240), (240, 320), (224, 224), (400, 300)][i % 4]
+        kind = i % 6
+        if kind == 0: # a sky, a sun, a horizon
+            sky = np.linspace(rng.uniform(40, 120, 3), rng.uniform(150, 255, 3), h)[:, None, :]
+            im = Image.fromarray(np.broadcast_to(sky, (h, w, 3)).astype(np.uint8))
+            draw = ImageDraw.Draw(im)
+            draw.ellipse([w * .6, h * .1, w * .8, h * .1 + w * .2], fill=(255, 230, 120))
+            draw.rectangle([0, h * .7, w, h], fill=tuple(int(c) for c in rng.integers(20, 120, 3)))
+        elif kind == 1: # a soft texture: grass, sand, fur
+            coarse = rng.integers(0, 256, (h // 16, w // 16, 3), dtype=np.uint8)
+            im = Image.fromarray(coarse).resize((w, h), Image.Resampling.BICUBIC)
+        elif kind == 2: # a page of text lines
+            im = Image.new('RGB', (w, h), (250, 250, 245))
+            draw = ImageDraw.Draw(im)
+            words = ['receipt', 'total', 'paid', 'invoice', 'plumber', 'Tuesday', '$1,284.50', 'memery']
+            for y in range(12, h - 12, 14):
+                draw.text((10, y), ' '.join(rng.choice(words, 5)), fill=(20, 20, 20))
+        elif kind == 3: # a dark scene with lights
+            im = Image.new('RGB', (w, h), (10, 10, 25))
+            draw = ImageDraw.Draw(im)
+            for x, y in rng.uniform(0, 1, (12, 2)) * (w, h):
+                draw.ellipse([x - 4, y - 4, x + 4, y + 4], fill=(255, 220, 150))
+            im = im.filter(ImageFilter.GaussianBlur(2))
+        elif kind == 4: # shapes on a colour field
+            im = Image.new('RGB', (w, h), tuple(int(c) for c in rng.integers(0, 256, 3)))
+            draw = ImageDraw.Draw(im)
+            for _ in range(5):
+                x, y = rng.uniform(0, 1, 2) * (w, h)
+                colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+                draw.rectangle([x, y, x + w / 4, y + h / 5], fill=colour)
+        else: im = Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
+        pictures.append(im)
+    return pictures
+
+def fidelity(folder: Path, # an export's directory, with its image tower
+             manifest: dict, # its manifest, checked
+             quantized: Path, # the tower quantized
+            ) -> float:
+    "The lowest cosine between the `quantized` tower's vectors of the probe pictures and the full tower's."
+    import onnxruntime
+    pixels = np.stack([prepare_picture(p, manifest['picture']) for p in probe_pictures()])
+    full = _session(folder/'image.onnx').run(None, {'pixels': pixels})[0]
+    made = onnxruntime.InferenceSession(quantized, providers=['CPUExecutionProvider'])
+    vectors = made.run(None, {'pixels': pixels})[0]
+    cosines = (vectors * full).sum(1) / np.linalg.norm(vectors, axis=1) / np.linalg.norm(full, axis=1)
+    # NaN, a tower that gives nothing: the worst
+    return float(np.nan_to_num(cosines.min(), nan=-1.0))
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+def _verdict(folder: Path, quantized: Path) -> float|None:
+    "The lowest cosine measured of the `quantized` tower as it is now, if recorded soundly; else None."
+    try:
+        with open(folder/FIDELITY_FILE) as f: said = json.loads(f.read(4096))
+        cosine = said['cosine']
+        sound = said['file'] == _stamp(quantized) and type(cosine) is float and -1 <= cosine <= 1
+    except (OSError, ValueError, TypeError, KeyError): return None
+    return cosine if sound else None
+
+def _said(folder: Path, quantized: Path, cosine: float) -> float:
+    "Record `cosine` as the `quantized` tower's verdict (if the cache can be written); return it."
+    scratch = folder/f'.{FIDELITY_FILE}.{os.getpid()}.tmp'
+    try:
+        scratch.write_text(json.dumps({'cosine': cosine, 'file': _stamp(quantized)}))
+        os.replace(scratch, folder/FIDELITY_FILE)
+    except OSError: scratch.unlink(missing_ok=True)
+    return cosine
+
+def _accepted(quantized: Path, cosine: float, bound: float, manifest: dict) -> Path:
+    "`quantized`, if its vectors' lowest cosine with full precision's reaches `bound`; else `MemeryError`."
+    if cosine >= bound: return quantized
+    model = manifest['key'].split('\n')[0]
+    raise MemeryError(f"int8 is refused for {model}: on this machine its image vectors were at a cosine of "
+                      f"{cosine:.4f} with full precision's (at least {bound} is needed); "
+                      "index without --precision int8")
+
 # %% ../nbs/12_exported.ipynb #1913c244
 QUANTIZED_IMAGE = 'image-int8-7bit.onnx' # the image tower's file, its weights quantized to 7 bits of an int8
 
-def quantized_image(folder: Path, # an export's directory, with its image tower
-                   ) -> Path:
-    "The export's image tower with its weights quantized to 8-bit integers, made once; its file."
-    final = folder/QUANTIZED_IMAGE
-    if final.is_file() and not final.is_symlink(): return final
-    import onnx
+def quantize_weights(whole: Path, # a graph, its weights inside
+                     quantized: Path, # where to write it quantized
+                    ):
+    "onnxruntime's dynamic quantization: weights to 7 bits of an int8 per channel, activations as they come."
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    quantize_dynamic(whole, quantized, per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+
+def quantized_image(folder: Path, # an export's directory, with its image tower
+                    manifest: dict, # its manifest, checked
+                    quantize=quantize_weights, # (graph, quantized graph) -> None: how it is quantized
+                    bound: float=MIN_INT8_COSINE, # the lowest cosine with full precision's vectors accepted
+                   ) -> Path:
+    "The export's image tower quantized to 8-bit integers, made and checked once; its file, or `MemeryError`."
+    final = folder/QUANTIZED_IMAGE
+    if final.is_file() and not final.is_symlink():
+        cosine = _verdict(folder, final)
+        if cosine is None: cosine = _said(folder, final, fidelity(folder, manifest, final))
+        return _accepted(final, cosine, bound, manifest)
+    import onnx
     with tempfile.TemporaryDirectory(dir=folder, prefix='.quantizing-') as work:
         # with its weights inside: the quantizer reads one file
-        whole = Path(work)/'image.onnx'
+        whole, made = Path(work)/'image.onnx', Path(work)/final.name
         onnx.save(onnx.load(folder/'image.onnx'), whole)
         # the quantizer advises on pre-processing at every run
         logging.disable(logging.WARNING)
-        try: quantize_dynamic(whole, Path(work)/final.name, per_channel=True, reduce_range=True,
-                              weight_type=QuantType.QInt8)
+        try: quantize(whole, made)
         finally: logging.disable(logging.NOTSET)
-        os.replace(Path(work)/final.name, final)
+        cosine = fidelity(folder, manifest, made)
+        os.replace(made, final)
+    _said(folder, final, cosine)
     # made by an earlier memery with 8-bit weights, which saturate on CPUs without VNNI
     (folder/'image-int8.onnx').unlink(missing_ok=True)
-    return final
+    return _accepted(final, cosine, bound, manifest)
 
-def _quantized_or_say_why(folder: Path) -> Path:
-    try: return quantized_image(folder)
+def _quantized_or_say_why(folder: Path, manifest: dict) -> Path:
+    try: return quantized_image(folder, manifest)
+    except MemeryError: raise # refused: it says why
     except Exception as e:
         raise MemeryError(f"the image tower exported in {folder} cannot be quantized to int8 ({_reason(e)}); "
                           "index at full precision instead") from None

@@ -4,7 +4,8 @@
 
 # %% ../nbs/08_gui.ipynb #621cd015
 from __future__ import annotations
-import html, json, math, shutil, tempfile, threading, time, traceback, weakref
+import html, json, math, os, shutil, tempfile, threading, time, traceback, weakref
+from urllib.parse import quote
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,15 +14,15 @@ import anywidget, ipywidgets as W, traitlets as T
 from fastcore.basics import patch
 import memery
 from .core import Match, Query, dupes_flow, index_flow, info_flow, search_flow
-from .fileutils import MemeryError, user_cache_dir, warnings_to
+from .fileutils import MemeryError, open_regular, user_cache_dir, warnings_to
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
 from .words import need_ocr
 
 # %% auto #0
-__all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'FIRST_SCREEN', 'OCR_LABEL', 'TYPED', 'LONG_MESSAGE', 'ResultGrid', 'Search',
-           'tab_titles', 'clock', 'told', 'ResultTab', 'last_folder', 'SidebarSubmit', 'AppPage', 'appPage',
-           'DuplicatesTab']
+__all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'SMALL_VIDEO', 'FIRST_SCREEN', 'OCR_LABEL', 'TYPED', 'LONG_MESSAGE',
+           'ResultGrid', 'Search', 'tab_titles', 'jupyter_url', 'playable', 'clock', 'told', 'ResultTab', 'last_folder',
+           'SidebarSubmit', 'AppPage', 'appPage', 'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
@@ -42,6 +43,12 @@ class ResultGrid(anywidget.AnyWidget):
     disliked = T.List(T.Int()).tag(sync=True)
     selected = T.Int(-1).tag(sync=True) # the result shown larger; -1 for none
     preview = T.Bytes(b'').tag(sync=True) # the larger thumbnail of the selected result
+    # the selected result's video, played from its moment: where the Jupyter server serves it, or its bytes
+    video_for = T.Int(-1).tag(sync=True) # the result the video fields are of; -1: none
+    video_url = T.Unicode('').tag(sync=True)
+    video_data = T.Bytes(b'').tag(sync=True)
+    video_time = T.Float(0.0).tag(sync=True) # seconds: where it starts
+    video_note = T.Unicode('').tag(sync=True) # why it does not play here, if it does not
     title = T.Unicode('').tag(sync=True) # the whole title of the tab it is in, shown as the tab's tooltip
     relevant = T.Int(-1).tag(sync=True) # the first so many are relevant, and a line follows; -1: not judged
     # a line across the grid before each result that starts a group (a duplicates tab's), '' for none
@@ -113,6 +120,48 @@ def tab_titles(searches: Sequence[Search]) -> list[str]:
     named = [s.title + (f' · {Path(s.folder).name or s.folder}' if len(folders[s.title]) > 1 else '')
              for s in searches]
     return [t + (f' ({named[:i].count(t) + 1})' if t in named[:i] else '') for i, t in enumerate(named)]
+
+# %% ../nbs/08_gui.ipynb #e133f2fa
+SMALL_VIDEO = 64 << 20 # bytes: a video Jupyter cannot serve is sent to the browser whole up to this size
+
+def _running(pid) -> bool:
+    try: os.kill(int(pid), 0)
+    except PermissionError: return True
+    except (OSError, TypeError, ValueError, OverflowError): return False
+    return True
+
+def jupyter_url(path, # a file
+               ) -> str|None:
+    "The URL path at which the Jupyter server of this kernel serves the file at `path`; None if none does."
+    from jupyter_core.paths import jupyter_runtime_dir
+    real, here, served = Path(os.path.realpath(path)), Path(os.path.realpath(os.getcwd())), []
+    for info in Path(jupyter_runtime_dir()).glob('jpserver-*.json'):
+        try: server = json.loads(info.read_text())
+        except (OSError, ValueError): continue
+        if not isinstance(server, dict) or not isinstance(server.get('root_dir'), str): continue
+        root = Path(os.path.realpath(server['root_dir']))
+        parts = real.relative_to(root).parts if real.is_relative_to(root) else ()
+        # hidden files are not served
+        if parts and not any(p.startswith('.') for p in parts) and _running(server.get('pid')):
+            base = str(server.get('base_url') or '/')
+            served.append((here.is_relative_to(root), len(root.parts), base, parts))
+    if not served: return None
+    # the server whose folder holds this notebook's, the nearest root
+    *_, base, parts = max(served)
+    return base.rstrip('/') + '/files/' + '/'.join(quote(p) for p in parts)
+
+def playable(path, # a video file
+            ) -> tuple[str, bytes, str]:
+    "Where the browser can play the video at `path`: (a URL, b'', ''), ('', its bytes, ''), or why not."
+    try: url = jupyter_url(path)
+    except Exception: url = None # a runtime folder that cannot be read: as if none
+    if url: return url, b'', ''
+    try:
+        with open_regular(path) as f:
+            if os.fstat(f.fileno()).st_size <= SMALL_VIDEO: return '', f.read(SMALL_VIDEO + 1), ''
+    except OSError: return '', b'', 'the video cannot be read now'
+    return '', b'', (f"too large to send to the notebook ({SMALL_VIDEO >> 20} MB at most) and outside the "
+                     "folder Jupyter serves: open it from its path, or start Jupyter in a folder holding it")
 
 # %% ../nbs/08_gui.ipynb #34e3ea63
 FIRST_SCREEN = 12 # thumbnails in the first chunk made for a tab: what the screen shows first
@@ -248,7 +297,12 @@ class ResultTab(W.VBox):
 
     def _show_larger(self, grid: ResultGrid, i: int):
         moment = self.matches[i].time if grid is self.grid and 0 <= i < len(self.matches) else None
-        grid.preview = b'' if i < 0 else self.previews(grid.paths[i], time=moment)
+        url, data, note = playable(grid.paths[i]) if moment is not None else ('', b'', '')
+        # at once: the browser never plays one result's video in another's view
+        with grid.hold_sync():
+            grid.video_for, grid.video_url, grid.video_data = i if moment is not None else -1, url, data
+            grid.video_time, grid.video_note = moment or 0.0, note
+            grid.preview = b'' if i < 0 else self.previews(grid.paths[i], time=moment)
 
     def close(self):
         "Close the tab and its widgets, freeing the thumbnails in kernel and browser."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import hashlib, json, os, re, sqlite3, stat, time, warnings
+import hashlib, json, math, os, re, sqlite3, stat, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -23,8 +23,8 @@ from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_moment
 from .words import copy_words, drop_words, rename_words, set_words
 
 # %% auto #0
-__all__ = ['MAX_DIM', 'UNREADABLE_VECTOR', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'Entry', 'Vectors', 'Index', 'unit_rows',
-           'Facts']
+__all__ = ['MAX_DIM', 'UNFINISHED', 'UNREADABLE_VECTOR', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'Entry', 'Vectors',
+           'Index', 'unit_rows', 'Facts', 'Resume']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 MAX_DIM = 65_536 # embeddings longer than this are not a model's: the index is damaged
@@ -268,19 +268,46 @@ def add(self: Index, entries: list[Entry]):
                                       None if e.vector is None else _blob(e.vector), e.time, e.duration)
                                      for e in entries])
         # a video's moments, after its first: rows of their own, named after it, which go when it changes
-        db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}',
-                       [(e.path,) for e in entries if is_video_name(e.path)])
-        db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
-                       f"VALUES (?, 0, 0, 'ok', ?, {_ID_OF}, ?, ?)",
-                       [(f'{e.path}//{round(t * 1000)}', _blob(v), e.path, t, e.duration)
-                        for e in entries if e.moments and e.vector is not None for t, v in e.moments])
+        _drop_moments(db, [e.path for e in entries if is_video_name(e.path)])
+        for e in entries:
+            if e.moments and e.vector is not None: _store_moments(db, e.path, e.moments)
         set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
         drop_about(db, [e.path for e in entries])
         store_about(db, [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None])
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 
+def _drop_moments(db, videos: list[str]):
+    "Remove the moments of the `videos` (relative paths), and their words."
+    names = [p for v in videos for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (v,))]
+    drop_words(db, names)
+    db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}', [(v,) for v in videos])
+
+def _copy_moments(db, pairs: list[tuple[str, str]]):
+    "Give the copy of each video in `pairs` (original, copy: its row copied) the original's moments, words."
+    videos = [(src, new) for src, new in pairs if is_video_name(new)]
+    _drop_moments(db, [new for _, new in videos])
+    moments = [(p, new + p[len(src):], new) for src, new in videos
+               for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (src,))]
+    db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
+                   f"SELECT ?, 0, 0, status, vector, {_ID_OF}, time, duration FROM images WHERE path = ?",
+                   [(new, video, old) for old, new, video in moments])
+    copy_words(db, [(old, new) for old, new, _ in moments])
+
+def _store_moments(db, video: str, moments: list[tuple]):
+    "Rows for `moments` of the `video` stored: (time, unit embedding[, text read in its frame, if any])."
+    names = [(f'{video}//{round(m[0] * 1000)}', *m) for m in moments]
+    # a planted row of the same name goes, rather than failing the batch
+    drop_words(db, [name for name, *_ in names])
+    db.executemany('DELETE FROM images WHERE path = ?', [(name,) for name, *_ in names])
+    db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
+                   f"SELECT ?, 0, 0, 'ok', ?, id, ?, duration FROM images WHERE path = ?",
+                   [(name, _blob(v), t, video) for name, t, v, *_ in names])
+    set_words(db, [(name, text, True) for name, t, v, *text in names for text in text if text])
+
 # %% ../nbs/04_indexer.ipynb #746edc0d
+UNFINISHED = 'unfinished' # the `reason` of a video whose moments are still being read: searchable, not done
+
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
@@ -289,7 +316,9 @@ def known(self: Index) -> dict[str, Known]:
                      "CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
                      "FROM images WHERE video IS NULL{scope}")
     dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
-    return {p: Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
+    # a video whose reading was cut short is read on from where it stopped (`resume_point`)
+    return {p: Known(s, m, h, False, retry=True) if st == 'ok' and reason == UNFINISHED else
+               Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
                Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
 
 UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is read again
@@ -316,13 +345,14 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
         # a video's moments first: they are found by its old path
         db.executemany(f'UPDATE images SET path = ? || substr(path, ?) WHERE video = {_ID_OF}',
                        [(new, len(old) + 1, old) for old, new in changes.moved])
-        db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}', [(p,) for p in changes.deleted])
+        _drop_moments(db, [p for p in changes.deleted if is_video_name(p)])
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
                        [(new, *files[new], old) for old, new in changes.moved]
                        + [(p, *files[p], p) for p in changes.touched])
         # the text goes with it
         rename_words(db, changes.moved)
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
+        _copy_moments(db, changes.copied)
         copy_words(db, changes.copied)
         copy_about(db, changes.copied)
         drop_words(db, changes.deleted)
@@ -338,6 +368,7 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
     if not links: return
     with self.transaction() as db:
         db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
+        _copy_moments(db, links)
         copy_words(db, links)
         copy_about(db, links)
 
@@ -463,6 +494,41 @@ def facts(self: Index) -> dict[int, Facts]:
     return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest))
             for i, *rest in rows}
 
+# %% ../nbs/04_indexer.ipynb #985e0997
+class Resume(NamedTuple):
+    "Where reading a video stopped: its file as it was then, and its last moment stored."
+    size: int # in bytes
+    mtime_ns: int # modification time
+    hash: str # content fingerprint
+    time: float # of the last moment stored, in seconds
+    kept: int # moments stored
+    vector: np.ndarray # the last moment's embedding
+
+@patch
+def resume_point(self: Index, path: str, # a video's relative path
+                ) -> Resume|None:
+    "Where reading the video at `path` stopped, if it is unfinished (and its rows are sound)."
+    row = self.db.execute("SELECT id, size, mtime_ns, hash FROM images WHERE path = ? AND status = 'ok' "
+                          "AND reason = ? AND video IS NULL", (path, UNFINISHED)).fetchone()
+    last = row and self.db.execute('SELECT time, vector, count(*) OVER () FROM images '
+                                   'WHERE id = ? OR video = ? ORDER BY time DESC LIMIT 1', row[:1] * 2).fetchone()
+    if not last or not all(isinstance(v, int) for v in row[1:3]) or not isinstance(row[3], str): return None
+    time, blob, kept = last
+    if not (isinstance(time, float) and math.isfinite(time)) or not _sound_vector(blob, self.dim or 0):
+        return None
+    return Resume(*row[1:], time, kept, np.frombuffer(blob, '<f2').astype(np.float32))
+
+@patch
+def add_moments(self: Index, path: str, # a video's relative path, its row stored by `add`
+                moments: list[tuple], # (time, unit embedding[, text read in its frame]) after those stored
+                finished: bool=False, # they are its last: the video is done
+               ):
+    "Store more moments of the video at `path`, as reading it goes on."
+    with self.transaction(bump=bool(moments)) as db:
+        _store_moments(db, path, moments)
+        if finished:
+            db.execute('UPDATE images SET reason = NULL WHERE path = ? AND reason = ?', (path, UNFINISHED))
+
 # %% ../nbs/04_indexer.ipynb #1de8a7f4
 @patch
 def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results give them
@@ -508,9 +574,12 @@ def set_about(self: Index, abouts: list[tuple[str, About]], # (relative path, wh
 
 @patch
 def about_of(self: Index, ids) -> dict[int, About]:
-    "What the images with row `ids` say about themselves, by id (those whose headers were read)."
-    rows = self.db.execute(f"SELECT id, {', '.join(ABOUT_COLUMNS)}, width, height FROM about JOIN images "
-                           f"USING (id) WHERE id {_AMONG}", (json.dumps([int(i) for i in ids]),))
+    "What the images with row `ids` (a moment: its video) say about themselves, by id, if headers were read."
+    columns = ', '.join('about.' + c for c in ABOUT_COLUMNS)
+    rows = self.db.execute(f"SELECT m.id, {columns}, v.width, v.height "
+                           f"FROM images AS m JOIN images AS v ON v.id = coalesce(m.video, m.id) "
+                           f"JOIN about ON about.id = v.id WHERE m.id {_AMONG}",
+                           (json.dumps([int(i) for i in ids]),))
     return {i: about_from_row(rest) for i, *rest in rows if isinstance(i, int)}
 
 @patch
@@ -523,7 +592,11 @@ def ids_about(self: Index, conditions: tuple[str, tuple], # SQL on `about` and i
     # the ids alone are in that index
     rows = self.rows(f"SELECT about.id{', lat, lon' * bool(near)} FROM about CROSS JOIN images "
                      f"ON images.id = about.id WHERE images.status = 'ok'{where}{{scope}}", params)
-    return {r[0] for r in within(rows, near) if isinstance(r[0], int)}
+    found = {r[0] for r in within(rows, near) if isinstance(r[0], int)}
+    # a video's moments were filmed when and where it was
+    if not found or not self.holds_videos: return found
+    moments = self.db.execute(f'SELECT id FROM images WHERE video {_AMONG}', (json.dumps(list(found)),))
+    return found | {i for i, in moments}
 
 @patch
 def set_meta(self: Index, key: str, # the name of the value

@@ -16,8 +16,8 @@ __all__ = ['ABOUT_WORDS', 'MAX_TEXT', 'MAX_NAME', 'MAX_ITEMS', 'MAX_XMP', 'MAX_J
            'STORED', 'ABOUT_COLUMNS', 'About', 'clean', 'clean_list', 'exif_time', 'utc_offset', 'file_time',
            'with_time', 'period', 'place_position', 'utc_time', 'gps_position', 'distance_km', 'folded', 'Gazetteer',
            'gazetteer', 'with_places', 'xmp_values', 'from_xmp', 'from_parameters', 'from_comfy', 'user_comment',
-           'merged', 'read_about', 'drop_about', 'store_about', 'copy_about', 'about_from_row', 'about_filter',
-           'within']
+           'merged', 'read_about', 'iso6709', 'from_video_tags', 'drop_about', 'store_about', 'copy_about',
+           'about_from_row', 'about_filter', 'within']
 
 # %% ../nbs/20_metadata.ipynb #1bcda82e
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class About:
     "What an image's file says about itself."
     taken: str|None = None # when it was taken, local time, ISO 8601 ('2019-07-14T18:03:22')
     offset: str|None = None # the offset of that local time from UTC ('+01:00'), when the file says
-    taken_from: str|None = None # where `taken` comes from: 'exif', 'xmp', or 'file' (its modification time)
+    taken_from: str|None = None # where `taken` comes from: 'exif', 'xmp', 'video' (tags), 'file' (its date)
     lat: float|None = None # GPS latitude, degrees north
     lon: float|None = None # GPS longitude, degrees east
     place: str|None = None # the place at the GPS position: town, county, region, country
@@ -457,6 +457,54 @@ def _xmp_packet(im) -> bytes|str|None:
     packet = im.info.get('xmp') or im.info.get('XML:com.adobe.xmp')
     if packet is None and hasattr(im, 'tag_v2'): packet = im.tag_v2.get(_XMP_TAG)
     return packet
+
+# %% ../nbs/20_metadata.ipynb #9f48788f
+# latitude, longitude, and perhaps an altitude and a reference system
+_ISO6709 = re.compile(r'([+-])(\d{1,6}(?:\.\d+)?)([+-])(\d{1,7}(?:\.\d+)?)'
+                      r'(?:[+-]\d+(?:\.\d+)?)?(?:CRS[\w:]*)?/?')
+_ZERO_DATES = ('1970-01-01T00:00:00', '1904-01-01T00:00:00') # clocks never set
+
+def _iso_degrees(number: str, # ISO 6709's DD.D, DDMM.M or DDMMSS.S (DDD… for a longitude), unsigned
+                 digits: int, # digits of whole degrees: 2 for a latitude, 3 for a longitude
+                ) -> float|None:
+    whole, value = len(number.split('.')[0]), float(number)
+    if whole <= digits: return value
+    minutes, seconds = (value % 100, 0.0) if whole == digits + 2 else (value // 100 % 100, value % 100)
+    if whole not in (digits + 2, digits + 4) or minutes >= 60 or seconds >= 60: return None
+    return value // 100 ** ((whole - digits) // 2) + minutes / 60 + seconds / 3600
+
+def iso6709(value, # a position as ISO 6709 writes it: '+48.8584+002.2945+035.000/'
+           ) -> tuple[float, float]|None:
+    "The (latitude, longitude) of an ISO 6709 position, if one on Earth (not the 0, 0 of a missing fix)."
+    m = _ISO6709.fullmatch(clean(value, 64) or '')
+    lat, lon = (_iso_degrees(m[2], 2), _iso_degrees(m[4], 3)) if m else (None, None)
+    if lat is None or lon is None: return None
+    lat, lon = -lat if m[1] == '-' else lat, -lon if m[3] == '-' else lon
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat == lon == 0: return None
+    return round(lat, 6), round(lon, 6)
+
+def _video_time(tags: dict) -> tuple[str|None, str|None]:
+    "The local time and offset a video was filmed at, as its tags say."
+    local = tags.get('com.apple.quicktime.creationdate')
+    if (taken := exif_time(local)) and taken not in _ZERO_DATES:
+        offset = re.search(r'[+-]\d\d:?\d\d$', clean(local, 64) or '')
+        return taken, utc_offset(offset[0]) if offset else None
+    utc = exif_time(tags.get('creation_time'))
+    if utc is None or utc in _ZERO_DATES: return None, None
+    dated = file_time(int(datetime.fromisoformat(utc).replace(tzinfo=timezone.utc).timestamp() * 1e9))
+    return dated.taken, dated.offset
+
+def from_video_tags(tags: dict, # a video container's tags (and its stream's), as FFmpeg reads them
+                   ) -> About:
+    "What a video's tags say: when and where it was filmed, by which camera, its title."
+    text = lambda *keys: next((v for k in keys if (v := clean(tags.get(k), MAX_NAME))), None)
+    taken, offset = _video_time(tags)
+    position = iso6709(text('com.apple.quicktime.location.ISO6709', 'location', 'location-eng'))
+    make = text('com.apple.quicktime.make', 'com.android.manufacturer', 'make') or ''
+    model = text('com.apple.quicktime.model', 'com.android.model', 'model') or ''
+    camera = model if model.casefold().startswith(make.casefold()) else f"{make} {model}"
+    return About(taken, offset, 'video' if taken else None, *(position or (None, None)),
+                 camera=clean(camera, MAX_NAME), title=clean(tags.get('title')))
 
 # %% ../nbs/20_metadata.ipynb #e8480a3b
 # the fields kept in the table `about`; the size is the image's own, kept with its row in `images`

@@ -10,10 +10,11 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryErr
                               split_precision, with_precision)
 
 # %% auto #0
-__all__ = ['OPTION_LIMITS', 'OPTION_NAMES', 'MODEL_OPTIONS', 'Options', 'as_options', 'split_options']
+__all__ = ['OPTION_LIMITS', 'LOCAL_RAY', 'OPTION_NAMES', 'MODEL_OPTIONS', 'Options', 'as_options', 'split_options']
 
 # %% ../nbs/17_options.ipynb #778478e9
 OPTION_LIMITS = {'num_workers': (0, 64), 'batch_size': (1, 4096)} # the whole numbers allowed, from and to
+LOCAL_RAY = 'local' # `Options.ray` for a Ray started on this machine for the run, and stopped after
 
 @dataclass(frozen=True, repr=False)
 class Options:
@@ -29,6 +30,7 @@ class Options:
     ocr: bool|None = None # OCR images for this index from now on (ocr extra); False: stop; None: as before
     num_workers: int|None = None # decoding processes; by default one per CPU core
     batch_size: int|None = None # images per batch; by default suited to the device
+    ray: str|None = None # decode and encode on Ray Data (ray extra): 'local' (--ray alone), or a cluster's address
 
     def __post_init__(self):
         if not isinstance(self.model, str) or not self.model.strip():
@@ -50,6 +52,8 @@ class Options:
             value = getattr(self, name)
             if not (isinstance(value, bool) or value is None and name == 'ocr'):
                 raise MemeryError(f"{name} must be True or False, not {value!r}")
+        if self.ray is not None and (not isinstance(self.ray, str) or not self.ray.strip()):
+            raise MemeryError(f"ray must be {LOCAL_RAY!r} or a Ray cluster's address, not {self.ray!r}")
         if not all(isinstance(p, str) for p in self.ignore):
             raise MemeryError(f"ignore must hold gitignore patterns, not {self.ignore!r}")
         for name, (low, high) in OPTION_LIMITS.items():

@@ -14,15 +14,15 @@ from .fileutils import MemeryError, is_video_name
 from .indexer import Index
 from .metadata import About, about_filter, period, place_position, utc_time
 from .vectors import nearest, sample_scores
-from .words import WordHit, fts_term, query_terms, word_hits
+from .words import PHRASE, TIER_NAMES, WordHit, best_hits, fts_term, query_hits, query_terms
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['MATCH_SIDES', 'SORTS', 'AUTO', 'TIER_NAMES', 'FUSION_POOL', 'PARTIAL_NUDGE', 'MOMENT_POOL', 'SAMPLE', 'AUTO_TOP',
-           'AUTO_AFTER', 'ALPHA', 'CONF', 'CUT_CONF', 'COST', 'SKEW', 'MAX_SHARE', 'NULL_MARGIN', 'Query', 'as_query',
-           'unit', 'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match', 'fuse', 'search',
-           'by_video', 'filtered_ids', 'by_date', 'in_order', 'log_normal_tail', 'bulk_fit', 'bell_shaped',
-           'relevant_count', 'relevant_first']
+__all__ = ['MATCH_SIDES', 'SORTS', 'AUTO', 'FUSION_POOL', 'PARTIAL_NUDGE', 'MOMENT_POOL', 'SAMPLE', 'AUTO_TOP', 'AUTO_AFTER',
+           'ALPHA', 'CONF', 'CUT_CONF', 'COST', 'SKEW', 'MAX_SHARE', 'NULL_MARGIN', 'Query', 'as_query', 'unit',
+           'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match', 'fuse', 'search', 'by_video',
+           'filtered_ids', 'by_date', 'in_order', 'log_normal_tail', 'bulk_fit', 'bell_shaped', 'relevant_count',
+           'relevant_first']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -244,7 +244,7 @@ class Match:
     id: int|None = field(default=None, repr=False) # its row in the index (`Index.image_file` gives its file)
     matched: str = 'visual' # which side found it: 'visual' (its looks), 'text' (its words), or 'both'
     snippet: str|None = None # its words that matched, in [brackets], when words did
-    # 3: the query's words as a phrase, 2: all of them, 1: the people and places it names, 0: looks first
+    # what its words put it above the looks' ranking for (`memery.words.TIER_NAMES`); 0: looks first
     tier: int = field(default=0, repr=False)
     fields: tuple[str, ...] = () # where its words matched: 'names', 'text', 'people', 'place', 'caption', …
     about: About|None = field(default=None, repr=False) # what it says about itself, if its headers were read
@@ -257,12 +257,9 @@ class Match:
     def found_by(self) -> str:
         "Why it is in the list, for a user: 'phrase', 'all words', 'person or place', 'words', 'looks'…"
         # a phrase of one word is a word
-        if self.tier == 3 and (self.snippet or '').count('[') < 2: return 'words'
+        if self.tier == PHRASE and (self.snippet or '').count('[') < 2: return 'words'
         if self.tier: return TIER_NAMES[self.tier]
         return 'words' if self.matched == 'text' else 'looks + words' if self.snippet else 'looks'
-
-# what put an image in its tier (`Match.tier`), for front ends
-TIER_NAMES = {3: 'phrase', 2: 'all words', 1: 'person or place'}
 
 # %% ../nbs/05_ranker.ipynb #9fe96ece
 FUSION_POOL = 100 # at least this many images by looks are fused with those found by words
@@ -270,31 +267,16 @@ FUSION_POOL = 100 # at least this many images by looks are fused with those foun
 # in standard deviations of the looks' scores
 PARTIAL_NUDGE = 1.0
 
-def _word_hits(index: Index, query: Query) -> dict[int, WordHit]:
-    "The images whose words match the query's, without those whose words match its negative texts."
-    if query.match == 'visual' or not query.text: return {}
-    hits, terms = word_hits(index, query.text), len(query_terms(query.text))
-    # no image has all the words: the last may be typed in part ('invoi'), or glued to digits ('invoice4410')
-    if not any(h.terms >= terms for h in hits.values()):
-        hits = word_hits(index, query.text, prefix=True) or hits
-    if hits and query.negative:
-        hits = {i: h for i, h in hits.items() if i not in word_hits(index, ' '.join(query.negative))}
-    return hits
-
-def _tier(hit: WordHit|None, terms: int) -> int:
-    return 0 if hit is None else 3 if hit.phrase else 2 if hit.terms >= terms else 1 if hit.named else 0
-
 def _scored(index: Index, ids, q: np.ndarray) -> dict[int, tuple[str, float]]:
     "The path and cosine of the searchable images with row `ids`."
     vectors, paths = index.vectors_of(ids), index.paths_of(ids)
     return {i: (paths[i], float(np.clip(v @ q, -1, 1))) for i, v in vectors.items() if i in paths}
 
 def _by_words(index: Index, hits: dict[int, WordHit], q: np.ndarray, terms: int) -> list[Match]:
-    "The images found by words, best first: phrase, then all words, then most words; BM25 within each."
+    "The images found by words, best first (`memery.words.best_hits`): by tier, then the most words, BM25."
     scored = _scored(index, list(hits), q)
-    order = sorted((h for h in hits.values() if h.id in scored),
-                   key=lambda h: (-_tier(h, terms), -h.terms, h.rank))
-    return [Match(*scored[h.id], h.id, 'text', h.snippet, _tier(h, terms), h.fields) for h in order]
+    order = best_hits([h for h in hits.values() if h.id in scored], terms)
+    return [Match(*scored[h.id], h.id, 'text', h.snippet, h.tier(terms), h.fields) for h in order]
 
 def fuse(index: Index, # the index searched
          pool: list[Match], # the best images by looks, best first
@@ -308,7 +290,7 @@ def fuse(index: Index, # the index searched
     looks.update(_scored(index, [i for i in hits if i not in looks], q))
     scores = np.array([m.score for m in pool] or [0.0])
     spread = max(float(scores.std()), 1e-6)
-    tier = {i: _tier(h, terms) for i, h in hits.items()}
+    tier = {i: h.tier(terms) for i, h in hits.items()}
     share = {i: h.terms / terms if terms else 0 for i, h in hits.items()}
     counted = {i for i in hits if tier[i] or share[i] >= 0.5} # a stray word is not a match
     nudge = {i: PARTIAL_NUDGE * spread * share[i] for i in counted}
@@ -336,7 +318,8 @@ def search(index: Index, # the index to search
     k = None if wanted is None else wanted + query.offset + len(left_out)
     q = query_vector(index, query, get_encoder)
     among = filtered_ids(index, query)
-    hits = _word_hits(index, query)
+    # the images whose words match the query's, without those whose words match its negative texts
+    hits = query_hits(index, query.text, query.negative) if query.match != 'visual' and query.text else {}
     if among is not None: hits = {i: h for i, h in hits.items() if i in among}
     if query.match == 'text': found = pool = _by_words(index, hits, q, len(query_terms(query.text)))
     else:
@@ -507,7 +490,7 @@ def _judged(index: Index, query: Query, found: list[Match], pool: list[Match], q
         floor = {i: s + NULL_MARGIN * (1 - s) for i, s in null.items()}
         looks = {m.id for m in pool if m.score > floor.get(m.id, 1.0)}
     else: looks = {m.id for m in pool[:count]}
-    return [replace(m, relevant=m.id in looks or m.tier == 3) for m in found]
+    return [replace(m, relevant=m.id in looks or m.tier == PHRASE) for m in found]
 
 def relevant_first(matches: list[Match], # each marked relevant or not
                    others: int|None=AUTO_AFTER, # how many of the others to keep after them; None: all

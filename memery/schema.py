@@ -11,7 +11,7 @@ from .metadata import ABOUT_WORDS
 from .words import path_words
 
 # %% auto #0
-__all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS', 'drop_vector_record',
+__all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'ANNOY_RECORDS', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS', 'drop_vector_record',
            'track_vector_changes', 'mend_vector_changes', 'mend_about', 'mend_moments', 'transaction', 'compact',
            'in_memory', 'schema_version', 'upgrade']
 
@@ -146,8 +146,15 @@ def mend_moments(db: sqlite3.Connection):
     if {c.split()[0] for c in _MOMENT_COLUMNS} <= have: return
     with transaction(db): _moments(db)
 
+ANNOY_RECORDS = ('annoy_file', 'annoy_generation', 'annoy_signature')
+
+def _no_annoy(db: sqlite3.Connection):
+    "Schema 7: no Annoy tree; its table and records go (its file goes at the next update)."
+    db.execute('DROP TABLE IF EXISTS annoy_items')
+    db.execute(f"DELETE FROM meta WHERE key IN {ANNOY_RECORDS}")
+
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
-MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments]
+MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51

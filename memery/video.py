@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_video.ipynb #4c8eca9d
 from __future__ import annotations
-import math
+import math, os, sys
 from dataclasses import dataclass
 from typing import Iterator
 import numpy as np
@@ -12,11 +12,11 @@ from fastcore.basics import patch
 from PIL import Image
 from .crafter import MAX_PIXELS, ImageError, failure_reason
 from .fileutils import MemeryError, content_hash, installed, open_regular
-from .metadata import About, clean
+from .metadata import from_video_tags
 
 # %% auto #0
-__all__ = ['MOMENT_GAP', 'MOMENT_EVERY', 'MAX_MOMENTS', 'FRAME_SIDE', 'CUT', 'LOOK_EVERY', 'need_video', 'VideoError', 'Moment',
-           'Video']
+__all__ = ['MOMENT_GAP', 'MOMENT_EVERY', 'MAX_MOMENTS', 'FRAME_SIDE', 'CUT', 'LOOK_EVERY', 'SAME_TIME', 'AHEAD', 'need_video',
+           'VideoError', 'Moment', 'Video', 'duration_of', 'Decoder']
 
 # %% ../nbs/21_video.ipynb #32d2bcbb
 MOMENT_GAP = 2.0 # seconds: moments are at least this far apart
@@ -44,6 +44,11 @@ class Moment:
 def _reason(e: Exception) -> str:
     "FFmpeg's complaint, in a few words."
     return (getattr(e, 'strerror', None) or str(e)).strip().rstrip('.') or type(e).__name__
+
+def _length(container, stream) -> float|None:
+    "The duration in seconds of `stream` in `container`, as their headers say; None if they do not."
+    if stream.duration: return float(stream.duration * stream.time_base)
+    return container.duration / 1e6 if container.duration else None
 
 class Video:
     "A video file opened to sample its moments: its size, duration and fingerprint, then `moments()`."
@@ -78,11 +83,9 @@ class Video:
         self.stream.thread_type = 'AUTO'
         base, start = self.stream.time_base, self.stream.start_time or 0
         self._time = lambda pts: float((pts - start) * base)
-        # its title, for the words side of a search, as a photo's
-        self.about = About(title=clean(self.container.metadata.get('title')))
-        length = self.stream.duration
-        self.duration = (self._time(length + start) if length else
-                         self.container.duration / 1e6 if self.container.duration else None)
+        # when and where it was filmed, its camera and title: for filters and words, as a photo's
+        self.about = from_video_tags({**self.stream.metadata, **self.container.metadata})
+        self.duration = _length(self.container, self.stream)
 
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
@@ -92,6 +95,16 @@ class Video:
         if getattr(self, 'container', None) is not None: self.container.close()
         self.file.close()
 
+def duration_of(path, # a video file
+               ) -> float|None:
+    "The duration in seconds of the video at `path`, from its headers alone; None if they cannot say."
+    try:
+        import av
+        with open_regular(path) as f, av.open(f, metadata_errors='ignore') as container:
+            return _length(container, container.streams.video[0]) if container.streams.video else None
+    # whatever is wrong with it is said when it is read
+    except Exception: return None
+
 # %% ../nbs/21_video.ipynb #855c815a
 class _Sampling:
     "Where sampling a video stands: what is kept, and the last frame looked at."
@@ -99,6 +112,9 @@ class _Sampling:
         self.every, self.gap, self.cap, self.side = every, gap, cap, side
         self.kept, self.last, self.small, self.looked, self.cut = 0, -math.inf, None, -math.inf, False
         self.fed = -math.inf # the time of the last keyframe given to the decoder
+        self.after = -math.inf # resumed: the time of the last moment kept before, and of none again
+
+SAME_TIME = 5e-4 # seconds: a frame this near a moment's time (kept to the millisecond) is its frame
 
 def _small(frame) -> np.ndarray:
     "A tiny grey copy of `frame`, to compare with the next."
@@ -128,6 +144,10 @@ def _looked_at(self: Video, packets: list, s: _Sampling) -> Iterator[Moment]:
                 # a cut seen too soon after the last moment is kept in mind: the new shot gets one
                 s.cut = s.cut or (s.small is not None and np.abs(small - s.small).mean() > CUT)
                 s.small, s.looked = small, t
+            if t <= s.after + SAME_TIME:
+                # resumed: the frames up to the last moment kept are looked at for cuts, as they were
+                if t >= s.after - SAME_TIME: s.last, s.cut = t, False
+                continue
             if t - s.last >= s.every or (s.cut and t - s.last >= s.gap):
                 s.kept, s.last, s.cut = s.kept + 1, t, False
                 yield Moment(round(t, 3), _upright(frame, s.side))
@@ -137,20 +157,25 @@ def moments(self: Video, every: float=MOMENT_EVERY, # seconds: inside a long sho
             gap: float=MOMENT_GAP, # seconds between moments, at least
             cap: int=MAX_MOMENTS, # moments at most; a long video's spread over it
             side: int=FRAME_SIDE, # pixels on a kept frame's longer side, at most
+            after: float|None=None, # seconds: go on after the moment kept at this time, as if never stopped
+            kept: int=0, # with `after`: how many moments were kept up to it
            ) -> Iterator[Moment]:
     "The video's moments, in order: its keyframes `gap` apart, and inside long shots every `every` s and cuts."
     import av
     if self.duration: every, gap = max(every, self.duration / cap), max(gap, self.duration / cap)
     s, group, codec = _Sampling(every, gap, cap, side), [], self.stream.codec_context
+    if after is not None:
+        s.after, s.last, s.kept = after, after, kept
+        self._seek(after)
     try:
         for packet in self.container.demux(self.stream):
             if packet.pts is None: continue
             if packet.is_keyframe and group:
-                start = self._time(group[0].pts)
+                start, end = self._time(group[0].pts), self._time(packet.pts)
                 # a short group: its keyframe alone, if `gap` after the last; a long one: all but the frames
-                # no other depends on
-                long = self._time(packet.pts) - start > gap
-                if long or start - s.fed >= gap:
+                # no other depends on. Resumed, the groups that end before `after` are passed over
+                long = end - start > gap
+                if end > s.after + SAME_TIME and (long or start - s.fed >= gap):
                     codec.skip_frame, s.fed = 'NONREF' if long else 'NONKEY', start
                     yield from self._looked_at(group, s)
                 group = []
@@ -162,14 +187,20 @@ def moments(self: Video, every: float=MOMENT_EVERY, # seconds: inside a long sho
     if not s.kept: raise VideoError("no frame of it could be decoded")
 
 @patch
+def _seek(self: Video, time: float):
+    "Go to the keyframe at or before `time` seconds (if the container can): decoding goes on from there."
+    import av
+    base, start = self.stream.time_base, self.stream.start_time or 0
+    try: self.container.seek(start + int(max(0.0, time) / base), stream=self.stream, backward=True)
+    except av.error.FFmpegError: pass
+
+@patch
 def frame_at(self: Video, time: float=0.0, # seconds from the start
              side: int=FRAME_SIDE, # pixels on the frame's longer side, at most
             ) -> Image.Image:
     "The frame shown at `time` (the first after it, or the last), upright, at most `side` pixels a side."
     import av
-    base, start = self.stream.time_base, self.stream.start_time or 0
-    try: self.container.seek(start + int(max(0.0, time) / base), stream=self.stream, backward=True)
-    except av.error.FFmpegError: pass
+    self._seek(time)
     last = None
     try:
         for frame in self.container.decode(self.stream):
@@ -179,3 +210,81 @@ def frame_at(self: Video, time: float=0.0, # seconds from the start
     except av.error.FFmpegError: pass
     if last is None: raise VideoError(f"no frame of it could be decoded at {time:g} s")
     return _upright(last, side)
+
+# %% ../nbs/21_video.ipynb #07432a61
+AHEAD = 8 # moments a decoding process gets ready before they are asked for
+
+def _decoding(tasks, results, parent: int):
+    "In a decoding process: the moments of each (path, keywords) of `tasks`, then None; or why not."
+    from memery.crafter import end_with
+    end_with(parent)
+    # started: what fails from now on is a video's
+    results.put(True)
+    for path, kwargs in iter(tasks.get, None):
+        try:
+            with Video(path) as video:
+                for m in video.moments(**kwargs): results.put((m.time, m.image))
+            results.put(None)
+        except VideoError as e: results.put(str(e))
+        except Exception as e: results.put(f"not a video FFmpeg can read ({_reason(e)})")
+
+def _spawnable() -> bool:
+    "Can a process be spawned from this one? Not from a script read from stdin, which it would run again."
+    main = getattr(sys.modules.get('__main__'), '__file__', None)
+    return main is None or os.path.isfile(main)
+
+class Decoder:
+    "A process decoding videos' moments, a video at a time, `AHEAD` moments ahead of the reader at most."
+    def __init__(self): self.process, self.here = None, False
+
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+
+    def close(self):
+        "End the process, if one runs."
+        if self.process is None: return
+        if self.process.is_alive(): self.process.kill()
+        self.process.join()
+        self.process = None
+
+    def moments(self, path, # a video file
+                **kwargs, # as for `Video.moments`
+               ) -> Iterator[Moment]:
+        "`Video(path).moments(**kwargs)`, decoded in the process (in this one, if a process cannot start)."
+        import queue
+        if self.process is None and not self.here: self._start()
+        if self.here:
+            with Video(path) as video: yield from video.moments(**kwargs)
+            return
+        self.tasks.put((str(path), kwargs))
+        done = False
+        try:
+            while True:
+                try: got = self.results.get(timeout=1)
+                except queue.Empty:
+                    if self.process.is_alive(): continue
+                    raise VideoError("its decoder crashed") from None
+                if got is None or isinstance(got, str): break
+                yield Moment(*got)
+            done = True
+            if isinstance(got, str): raise VideoError(got)
+        finally:
+            # left before its end: the process is still at it
+            if not done: self.close()
+
+    def _start(self):
+        "Start the process; if it ends before it is ready, decode here from now on."
+        import multiprocessing, queue
+        from memery.crafter import worker_start
+        context = worker_start() or multiprocessing.get_context()
+        self.here = context.get_start_method() != 'fork' and not _spawnable()
+        if self.here: return
+        self.tasks, self.results = context.Queue(), context.Queue(AHEAD)
+        self.process = context.Process(target=_decoding, args=(self.tasks, self.results, os.getpid()),
+                                       daemon=True)
+        self.process.start()
+        while self.process.is_alive():
+            try: return self.results.get(timeout=1)
+            except queue.Empty: pass
+        self.close()
+        self.here = True

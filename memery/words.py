@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_words.ipynb #1de0274c
 from __future__ import annotations
-import hashlib, importlib.util, math, os, re, sqlite3, threading, warnings
+import hashlib, importlib.util, itertools, math, os, re, sqlite3, threading, warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +16,12 @@ from .metadata import ABOUT_WORDS
 if TYPE_CHECKING: from PIL import Image
 
 # %% auto #0
-__all__ = ['STOPWORDS', 'WORD_COLUMNS', 'NAMING', 'WORD_HITS', 'PROBE_SIDE', 'READ_SIDE', 'FLAT_SHARE', 'WIDTH_STEP',
+__all__ = ['STOPWORDS', 'FORMS_KEPT', 'WORD_COLUMNS', 'NAMING', 'TIER_NAMES', 'PHRASE', 'WORD_HITS', 'NEAR', 'NEARLY_FROM',
+           'NEARLY_UP_TO', 'NEARLY_KEPT', 'PROBE_SIDE', 'LOOK_LEAST', 'READ_SIDE', 'FLAT_SHARE', 'WIDTH_STEP',
            'TEXT_SCORE', 'RETRY_SCORE', 'SURE', 'LINES_KEPT', 'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'path_words',
-           'query_terms', 'fts_term', 'fts_phrase', 'WordHit', 'tidy_snippet', 'word_hits', 'drop_words', 'set_words',
-           'rename_words', 'copy_words', 'need_ocr', 'ocr_engine', 'LineReader', 'TextReader']
+           'query_terms', 'fts_term', 'number_forms', 'word_forms', 'term_forms', 'fts_phrase', 'letter_off',
+           'ocr_slips', 'WordHit', 'best_hits', 'tidy_snippet', 'nearly_words', 'word_hits', 'query_hits', 'drop_words',
+           'set_words', 'rename_words', 'copy_words', 'need_ocr', 'ocr_engine', 'LineReader', 'TextReader']
 
 # %% ../nbs/15_words.ipynb #f0ae969b
 _SPLITS = re.compile(r'(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])')
@@ -42,7 +44,8 @@ STOPWORDS = frozenset("a an and are as at be but by do for from has have in into
                       "will with you your".split())
 
 def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r'\w+', _SPLITS.sub(' ', text or '').lower()) if w.strip('_')]
+    "`text`'s words as the full-text table splits them: at all but letters and digits; in lower case."
+    return re.findall(r'[^\W_]+', (text or '').lower())
 
 def query_terms(text: str|None, # what the user typed
                ) -> list[str]:
@@ -54,10 +57,53 @@ def fts_term(word: str) -> str:
     # FTS5's parser stops at a NUL, and would find the quotes unclosed
     return '"' + word.replace('\0', ' ').replace('"', '""') + '"'
 
-def fts_phrase(text: str) -> str|None:
-    "An FTS5 query for all of `text`'s words in a row, in order (common words too); None if under two words."
+# %% ../nbs/15_words.ipynb #d6a201fd
+# OCR's slips: a letter read for one it looks like, two for one, one for two (in lower case, as the table keeps)
+_SLIPS = (('i', 'l'), ('l', 'i'), ('i', '1'), ('l', '1'), ('1', 'l'), ('o', '0'), ('0', 'o'), ('s', '5'),
+          ('5', 's'), ('b', '8'), ('rn', 'm'), ('m', 'rn'), ('vv', 'w'), ('w', 'vv'), ('cl', 'd'), ('d', 'cl'),
+          ('ii', 'u'))
+_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
+
+def number_forms(word: str) -> list[str]:
+    "A number of 2-4 digits typed without its dot as the numbers it may be: '191' is '1.91' or '19.1'."
+    if not (word.isascii() and word.isdigit() and 2 <= len(word) <= 4): return []
+    return [f'{word[:i]} {word[i:]}' for i in range(1, len(word))]
+
+_GLUED = re.compile(r'(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])')
+FORMS_KEPT = 32 # the most combinations of the forms of a query's words looked for in a row, or near
+
+def word_forms(word: str) -> list[str]:
+    "`word` as it may be printed: itself, its letters and digits apart ('u32': 'u 32'), a number with a dot."
+    apart = _GLUED.sub(' ', word)
+    return [word, *[apart] * (apart != word), *number_forms(word)]
+
+def term_forms(term: str, # one of a query's words (`query_terms`)
+               prefix: bool=False, # it also matches the start of a word
+              ) -> list[str]:
+    "FTS5 phrases that match `term` in its forms (`word_forms`); with `prefix`, the first starts words too."
+    return [fts_term(f) + '*' * (prefix and k == 0) for k, f in enumerate(word_forms(term))]
+
+def fts_phrase(text: str, # what the user typed
+               prefix: bool=False, # the last word also matches the start of a word
+              ) -> str|None:
+    "An FTS5 query for `text`'s words in a row, in order (common words too), in their forms; None for one."
     words = _words(text)
-    return fts_term(' '.join(words)) if len(words) > 1 else None
+    if len(words) < 2: return None
+    spelt = itertools.islice(itertools.product(*map(word_forms, words)), FORMS_KEPT)
+    return ' OR '.join(fts_term(' '.join(s)) + '*' * prefix for s in spelt)
+
+def letter_off(word: str) -> set[str]:
+    "Words a letter off `word`: one changed, two swapped, one added or dropped after the first; OCR's slips."
+    changed = {word[:i] + c + word[i + 1:] for i in range(len(word)) for c in _ALPHABET}
+    added = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in _ALPHABET}
+    dropped = {word[:i] + word[i + 1:] for i in range(1, len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    return (changed | added | dropped | swapped | ocr_slips(word)) - {word}
+
+def ocr_slips(word: str) -> set[str]:
+    "What OCR may read for `word`: a letter for one it looks like ('l' for 'i', '0' for 'o'), 'rn' for 'm'."
+    return {word[:i] + b + word[i + len(a):] for a, b in _SLIPS
+            for i in range(len(word)) if word.startswith(a, i)} - {word}
 
 # %% ../nbs/15_words.ipynb #b170fa1b
 # the columns of an index's `words`, with their weights in BM25
@@ -70,45 +116,111 @@ NAMING = ('people', 'place')
 class WordHit:
     "How the words of an image (its path's, the text read in it, what it says of itself) match a query."
     id: int # the image's row
-    terms: int # how many of the query's words it has
+    terms: int # how many of the query's words it has (a letter off, or as typed)
     phrase: bool # it has the query's words in a row, in order
     rank: float # BM25, as SQLite gives it: lower is better
     snippet: str # its words around the matches, which are in [brackets]
     fields: tuple[str, ...] = () # the columns of `words` that matched ('names', 'text', 'people', …)
     named: bool = False # the query's words that name people or places here, all of them name them in it
+    near: bool = False # it has all the query's words (two or more) within `NEAR` words of each other
+    nearly: int = 0 # how many of the query's words it has only a letter off (`letter_off`)
+
+    def tier(self, terms: int, # how many words the query has that can match (`query_terms`)
+            ) -> int:
+        "The tier of a search this match puts its image in (`TIER_NAMES`); 0: none, the looks' ranking."
+        # a word a letter off counts only near the others, one of them as typed
+        if self.nearly: return 1 if self.near and self.nearly < self.terms else 0
+        if self.phrase: return PHRASE
+        return 4 if self.near else 3 if self.terms >= terms else 2 if self.named else 0
+
+# what puts an image in a tier of a search, above the looks' ranking, best first; for front ends
+TIER_NAMES = {5: 'phrase', 4: 'words near each other', 3: 'all words', 2: 'person or place',
+              1: 'words, one a letter off'}
+PHRASE = 5 # the tier of the query's words as a phrase
+
+def best_hits(hits: list[WordHit], # an image's match each
+              terms: int, # how many words the query has that can match (`query_terms`)
+             ) -> list[WordHit]:
+    "`hits` best first: by tier, then the most of the query's words, the fewest a letter off, BM25."
+    return sorted(hits, key=lambda h: (-h.tier(terms), -h.terms, h.nearly, h.rank))
 
 WORD_HITS = 1000 # the most images a word search returns
+NEAR = 8 # words near each other have at most this many others between the first and the last
+NEARLY_FROM = 5 # a query's word of this many letters or more also matches words a letter off it
+NEARLY_UP_TO = 30 # and of this many at most: a longer one is no word, and its variants would fill memory
+NEARLY_KEPT = 16 # the most words a letter off each of the query's that are looked for
 
 def tidy_snippet(snippet: str) -> str:
     "`snippet` without its tokens of symbols alone (OCR's '●' of window buttons, rules of '────')."
     return ' '.join(t for t in snippet.split() if t == '…' or any(c.isalnum() for c in t))
 
+def _group(forms: list[str]) -> str:
+    return '(' + ' OR '.join(forms) + ')'
+
+def _near(forms: list[list[str]]) -> str|None:
+    "An FTS5 query for one of each list of `forms` (FTS5 phrases), all within `NEAR` words."
+    if len(forms) < 2: return None
+    return ' OR '.join(f"NEAR({' '.join(c)}, {NEAR})"
+                       for c in itertools.islice(itertools.product(*forms), FORMS_KEPT))
+
+def _near_off(forms: dict[str, list[str]], off: dict[str, list[str]]) -> str|None:
+    "An FTS5 query for the words of `forms` near each other, one of them a letter off (in its `off` forms)."
+    if len(forms) < 2: return None
+    combos = (c for t in forms for w in off[t]
+              for c in itertools.product(*([w] if t == u else forms[u] for u in forms)))
+    near = [f"NEAR({' '.join(c)}, {NEAR})" for c in itertools.islice(combos, 2 * FORMS_KEPT)]
+    return ' OR '.join(near) or None
+
+def nearly_words(index, # the index to search (`memery.indexer.Index`)
+                 term: str, # one of a query's words
+                ) -> list[str]:
+    "The words a letter off `term` that images of `index` have, if it is long enough to tell them apart."
+    if not NEARLY_FROM <= len(term) <= NEARLY_UP_TO or term.isdigit(): return []
+    had = lambda w: index.db.execute('SELECT 1 FROM words WHERE words MATCH ? LIMIT 1', (fts_term(w),)).fetchone()
+    # a word some image has as typed is the one meant: only OCR may have misread it elsewhere
+    candidates = ocr_slips(term) if had(term) else letter_off(term)
+    return list(itertools.islice((w for w in sorted(candidates) if had(w)), NEARLY_KEPT))
+
 def word_hits(index, # the index to search (`memery.indexer.Index`)
               text: str, # what the user typed
               limit: int=WORD_HITS, # the most images to return
               prefix: bool=False, # the last word matches the start of a word too ('invoi': 'invoice4410')
+              nearly: bool=False, # words of `NEARLY_FROM` letters or more match words a letter off them too
              ) -> dict[int, WordHit]:
     "The searchable images whose words match any of `text`'s, by row id, best (BM25) first."
     terms = query_terms(text)
     if not terms: return {}
-    term = lambda t: fts_term(t) + ('*' if prefix and t == terms[-1] else '')
     weights = ', '.join(map(str, WORD_COLUMNS.values()))
-    found = (f"SELECT words.rowid, bm25(words, {weights}), snippet(words, -1, '[', ']', '…', 12) "
-             f"FROM words JOIN images")
-    where = "ON images.id = words.rowid WHERE words MATCH ? AND images.status = 'ok'"
+    found = "SELECT words.rowid, words.rank, snippet(words, -1, '[', ']', '…', 12) FROM words JOIN images"
+    # ranked by FTS5 itself: a snippet is made for the best `limit` alone, not all that match (4x faster)
+    where = (f"ON images.id = words.rowid WHERE words MATCH ? AND words.rank MATCH 'bm25({weights})' "
+             f"AND images.status = 'ok'")
     columns = [c for c, weight in WORD_COLUMNS.items() if weight]
     try:
-        rows = index.rows(f"{found} {where}{{scope}} ORDER BY 2 LIMIT {int(limit)}",
-                          (' OR '.join(map(term, terms)),))
+        # a start of one or two letters would match nearly every image
+        prefix = prefix and len(terms[-1]) > 2
+        forms = {t: term_forms(t, prefix and t == terms[-1]) for t in terms}
+        off = {t: [fts_term(w) for w in nearly_words(index, t)] if nearly else [] for t in terms}
+        rows = index.rows(f"{found} {where}{{scope}} ORDER BY words.rank LIMIT {int(limit)}",
+                          (' OR '.join(_group(forms[t] + off[t]) for t in terms),))
         ids = {r[0] for r in rows}
         def matching(q):
             "The images among the ranked ones whose words match FTS query `q`: a posting list, fast."
             if not q: return set()
             return {i for i, in index.db.execute('SELECT rowid FROM words WHERE words MATCH ?', (q,))} & ids
-        where_found = {(c, t): matching(f'{c} : {term(t)}') for c in columns for t in terms}
+        where_found = {(c, t): matching(f'{c} : {_group(forms[t])}') for c in columns for t in terms}
         having = {t: set().union(*(where_found[c, t] for c in columns)) for t in terms}
-        counts = Counter(i for t in terms for i in having[t])
-        phrase = matching(fts_phrase(text))
+        # a letter off counts only where the word as typed is missing
+        having_off = {t: matching(off[t] and _group(off[t])) - having[t] for t in terms}
+        counts = Counter(i for t in terms for i in having[t] | having_off[t])
+        offs = Counter(i for t in terms for i in having_off[t])
+        # in a row, or near each other, only where all the words are: the rest need not be looked at
+        every = {i for i, n in counts.items() if n == len(terms)}
+        typed_last = prefix and _words(text)[-1] == terms[-1]
+        phrase = matching(fts_phrase(text, typed_last)) if every - set(offs) else set()
+        near = matching(_near([forms[t] for t in terms])) if every - set(offs) else set()
+        # near each other with one word a letter off (read so where it is near, as typed elsewhere)
+        near_off = matching(_near_off(forms, off)) if every and any(off.values()) else set()
     # planted, or damaged: the vectors still answer
     except sqlite3.DatabaseError as e:
         warnings.warn(f"{index.db_path}: its words cannot be searched ({e}): searching by looks alone; "
@@ -118,10 +230,27 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
     naming = [set().union(*(where_found[c, t] for c in NAMING)) for t in terms]
     naming = [n for n in naming if n]
     named = set.intersection(*naming) if naming else set()
-    fields = lambda i: tuple(c for c in columns if any(i in where_found[c, t] for t in terms))
-    return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1),
-                       float(rank), tidy_snippet(str(snip)), fields(i), i in named)
+    in_column = {c: set().union(*(where_found[c, t] for t in terms)) for c in columns}
+    fields = lambda i: tuple(c for c in columns if i in in_column[c])
+    return {i: WordHit(i, counts[i], i in phrase or (len(terms) == 1 and counts[i] == 1 and not offs[i]),
+                       float(rank), tidy_snippet(str(snip)), fields(i), i in named,
+                       i in near or i in near_off, offs[i])
             for i, rank, snip in rows if isinstance(i, int) and isinstance(rank, (int, float))}
+
+# %% ../nbs/15_words.ipynb #c4df8b9d
+def query_hits(index, # the index to search (`memery.indexer.Index`)
+               text: str, # what the user typed
+               negative: tuple[str, ...]=(), # texts to steer away from: images with their words are left out
+               limit: int=WORD_HITS, # the most images to return
+              ) -> dict[int, WordHit]:
+    "`word_hits` of `text`, forgiving (a word in part, a letter off) where as typed they find no close match."
+    hits, terms = word_hits(index, text, limit), len(query_terms(text))
+    everything = any(h.terms >= terms for h in hits.values())
+    if not any(h.phrase or h.near for h in hits.values()):
+        hits = word_hits(index, text, limit, prefix=not everything, nearly=True) or hits
+    if hits and negative:
+        hits = {i: h for i, h in hits.items() if i not in word_hits(index, ' '.join(negative))}
+    return hits
 
 # %% ../nbs/15_words.ipynb #87a03c0e
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
@@ -159,6 +288,7 @@ def copy_words(db: sqlite3.Connection, # an index's database, in a transaction
 
 # %% ../nbs/15_words.ipynb #2ce21825
 PROBE_SIDE = 448 # longest side of the image detection looks at first: large text only, cheaply
+LOOK_LEAST = 96 # an image decoded smaller (its shorter side) is decoded again for the look: too blurred
 READ_SIDE = 1600 # longest side of the image text is read at, when some was found
 # an image with this share of its pixels of one exact colour was drawn by a computer: it is read straight away
 FLAT_SHARE = 0.25
@@ -381,5 +511,7 @@ class TextReader:
                  full: Callable[[], Image.Image]|None=None, # full-size `im`, if smaller: text is read from it
                 ) -> str:
         "The text in `im` ('' if none), read from `full()` if it has some."
+        # decoded for a model's tiny input (a test's): the look needs more pixels
+        if full is not None and min(im.size) < LOOK_LEAST: im, full = full(), None
         if not self.has_text(im): return ''
         return self.read(full() if full is not None and max(im.size) < READ_SIDE else im)

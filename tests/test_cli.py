@@ -373,3 +373,37 @@ def test_a_video_is_found_at_its_moment(tmp_path, env):
         assert abs(first['duration'] - 15) < 0.1 and first['moments'] and set(first['moments'][0]) == {'time', 'score'}, first
     plain = memery('recall', folder, 'blue', '-n', 1, *COLOURS, env=env)
     assert plain.stdout == f"{folder/'VID_0704.mp4'}\n", plain.stdout # a video prints as its path
+
+def _tagged(src: Path, dest: Path, tags: dict) -> Path:
+    "`src` copied to `dest` with these container tags, as a phone writes them."
+    import av
+    with av.open(str(src)) as clip, av.open(str(dest), 'w', options={'movflags': 'use_metadata_tags'}) as out:
+        stream = out.add_stream_from_template(clip.streams.video[0])
+        out.metadata.update(tags)
+        for packet in clip.demux(clip.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = stream
+                out.mux(packet)
+    src.unlink()
+    return dest
+
+def test_a_video_is_found_by_when_and_where_it_was_filmed(tmp_path, env):
+    "A phone's video tagged with its date and place (ISO 6709) is found by date and place filters, not by its file's date, and its best moment, not its first, carries its date, place and size."
+    from memery.testing import write_clip
+    folder = tmp_path/'phone'
+    make_colour_folder(folder, ['purple'])
+    _tagged(write_clip(folder/'raw.mp4', [(4, 'yellow'), (5, 'purple')], keyframes=2), folder/'IMG_0001.MOV',
+            {'com.apple.quicktime.creationdate': '2019-07-14T18:03:22+0200',
+             'com.apple.quicktime.location.ISO6709': '+48.8584+002.2945+035.000/'})
+    write_clip(folder/'today.mp4', [(3, 'purple')])
+    assert memery('index', folder, '-q', *COLOURS, env=env).returncode == 0
+    res = memery('recall', folder, 'purple', '--taken', '2019-07', '--json', *COLOURS, env=env)
+    assert res.returncode == 0, res.stderr
+    found = json.loads(res.stdout)
+    assert [Path(m['path']).name for m in found] == ['IMG_0001.MOV'], found
+    best = found[0]
+    assert best['time'] >= 4 and best['taken'] == '2019-07-14T18:03:22+02:00' and best['taken_from'] == 'video', best
+    assert (best['lat'], best['lon'], best['width'], best['height']) == (48.8584, 2.2945, 320, 240), best
+    assert best['place'].endswith('France'), best
+    near = memery('recall', folder, 'purple', '--near', 'Paris', '--km', '20', *COLOURS, env=env)
+    assert near.returncode == 0 and near.stdout == f"{folder/'IMG_0001.MOV'}\n", near.stdout

@@ -462,3 +462,36 @@ def test_read_text_in_images(page, lab):
     match.select_option(label='looks and words')
     folder.fill(pictures)
     expect(ocr).not_to_be_checked() # that folder's index does not read text
+
+
+def test_a_video_plays_from_its_moment(page, lab, tmp_path):
+    "A video result's larger view plays it from its moment: at the Jupyter server's files/ URL inside its root, from its bytes outside."
+    from memery.testing import write_clip
+    inside, outside = lab['root']/'films', tmp_path/'films'
+    for films in (inside, outside):
+        films.mkdir()
+        write_clip(films/'party.mp4', [(4, 'yellow'), (5, 'blue'), (6, 'purple')], keyframes=2)
+    folder = box(page, '~/Pictures')
+    pictures = folder.input_value()
+    for films, source in ((inside, '/files/films/party.mp4#t='), (outside, 'blob:')):
+        folder.fill(str(films))
+        count = page.locator('.widget-tab .lm-TabBar-tab').count()
+        search(page, 'blue')
+        wait_for_tab(page, count + 1, re.compile(r'^blue')) # 'blue · films' beside another folder's 'blue'
+        card = shown(page).locator('.memery-card').first
+        expect(card.locator('.memery-told')).to_have_text(re.compile(r'^▶ 0:0[4-8]$')) # inside the blue shot
+        card.locator('.memery-thumb').click()
+        film = page.locator('.memery-preview:not([hidden]) video')
+        expect(film).to_be_visible()
+        assert film.get_attribute('src').startswith(source), film.get_attribute('src')
+        moment = float(film.get_attribute('src').split('#t=')[1])
+        assert 4 <= moment < 9, moment
+        # it plays, from the moment found
+        page.wait_for_function("t => { const v = document.querySelector('.memery-preview:not([hidden]) video'); "
+                               "return v && v.readyState >= 2 && v.currentTime >= t - 0.05 && v.currentTime < t + 1; }", arg=moment)
+        page.wait_for_function("t => document.querySelector('.memery-preview:not([hidden]) video').currentTime > t + 0.2", arg=moment)
+        assert film.evaluate('v => v.error') is None
+        snap(page, tmp_path, f'10-video-{source[:5].strip("/:")}')
+        page.keyboard.press('Escape')
+        expect(page.locator('.memery-preview:not([hidden])')).to_have_count(0)
+    folder.fill(pictures)

@@ -184,38 +184,49 @@ def test_index_folder_that_is_a_link(indexed, env, tmp_path):
     check(res, folder, names=folder/'.memery')
     assert res.returncode == 1 and '--index-dir' in res.stderr
 
-TREE_CASES = ['random bytes', 'half', 'empty', 'link to /dev/zero', 'planted items']
+CODES_CASES = ['random bytes', 'half', 'empty', 'link to /dev/zero', 'writable by all', 'of another vector file',
+               'of another generation', 'planted beside it']
 
-@pytest.mark.parametrize('case', TREE_CASES)
-def test_damaged_or_planted_annoy_tree(indexed, env, case):
-    "A tree this user's memery did not sign is never loaded into Annoy: the search is exact, and says so."
+@pytest.mark.parametrize('case', CODES_CASES)
+def test_damaged_or_planted_first_pass(indexed, env, case):
+    "Codes this user's memery did not sign for the vector file in use are never loaded into faiss: the search is exact, and says so."
     folder = indexed.parent.parent
     build = f"""
 from memery.core import open_index
 from memery.ranker import Query, search
 from memery.models import encoder_getter
-from memery.vectors import build_tree
+from memery.vectors import build_ann, write_vector_file
 import sys
 index = open_index({str(folder)!r}, model='memery.testing:colour_model', pretrained=None)
-if sys.argv[1] == 'build': print(build_tree(index))
+if sys.argv[1] == 'build': print(build_ann(index))
+elif sys.argv[1] == 'rewrite': print(write_vector_file(index))
 else: print(*[m.path for m in search(index, Query('red', n=3), encoder_getter('memery.testing:colour_model', None), exact=False)], sep='\\n')
 """
     def python(action): return subprocess.run([sys.executable, '-c', build, action], capture_output=True, text=True, env=env, timeout=300)
-    tree = Path(python('build').stdout.strip())
+    codes = Path(python('build').stdout.strip())
     signed = python('search')
     assert signed.returncode == 0 and signed.stderr == '' and signed.stdout.splitlines()[0] == str(folder/'red.png'), signed.stderr
-    size, rng = tree.stat().st_size, np.random.default_rng(2)
-    if case == 'random bytes': tree.write_bytes(rng.bytes(size))
-    elif case == 'half': tree.write_bytes(tree.read_bytes()[:size // 2])
-    elif case == 'empty': tree.write_bytes(b'')
-    elif case == 'link to /dev/zero': tree.unlink(); tree.symlink_to('/dev/zero')
-    else: # a larger tree of random nodes, with an item map to match
-        tree.write_bytes(rng.bytes(size * 8))
-        sql(indexed, 'DELETE FROM annoy_items', *[f'INSERT INTO annoy_items VALUES ({i}, {i % 8 + 1})' for i in range(200)], bump=False)
+    size, rng = codes.stat().st_size, np.random.default_rng(2)
+    if case == 'random bytes': codes.write_bytes(rng.bytes(size))
+    elif case == 'half': codes.write_bytes(codes.read_bytes()[:size // 2])
+    elif case == 'empty': codes.write_bytes(b'')
+    elif case == 'link to /dev/zero': codes.unlink(); codes.symlink_to('/dev/zero')
+    elif case == 'writable by all': codes.chmod(0o666)
+    elif case == 'of another vector file': # signed, for the vector file before this one
+        codes.rename(codes.with_suffix('.old'))
+        python('rewrite')
+        codes.with_suffix('.old').rename(codes)
+    elif case == 'of another generation':
+        sql(indexed, "UPDATE images SET mtime_ns = mtime_ns WHERE path = 'red.png'")
+        vectors = Path(python('rewrite').stdout.strip())
+        codes = codes.rename(codes.with_name(vectors.name.replace('.vectors', '.ann')))
+    else: # beside the signed file, planted files that no search opens
+        for name in (codes.name + '.tmp', codes.name.replace('.ann', '0.ann'), 'x.ann'): (codes.parent/name).write_bytes(rng.bytes(size))
     res = python('search')
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == signed.stdout.splitlines() # the exact answer
-    assert 'is not an Annoy tree' in res.stderr and str(tree) in res.stderr
+    if case == 'planted beside it': assert res.stderr == '', res.stderr
+    else: assert 'is not a first-pass file' in res.stderr and str(codes) in res.stderr, res.stderr
 
 VECTOR_CASES = ['random bytes', 'cut short', 'count of 2**40', 'link to /dev/zero', 'a pipe', 'vectors of NaN', 'ids of other rows',
                 'one id everywhere']

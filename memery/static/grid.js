@@ -13,7 +13,7 @@ function render({ model, el }) {
   el.append(cards);
   // the larger view lives on the page's body: inside a notebook's panels, "fixed" would be fixed to the panel, not the window
   document.body.append(aside);
-  let frames = [], thumbUrls = [], previewUrl = null;
+  let frames = [], thumbUrls = [], previewUrl = null, filmUrl = null;
   const isWebp = (view) => view.byteLength > 12 && String.fromCharCode(view.getUint8(8), view.getUint8(9), view.getUint8(10), view.getUint8(11)) === "WEBP";
   const blobUrl = (view) => URL.createObjectURL(new Blob([view], { type: isWebp(view) ? "image/webp" : "image/jpeg" }));
 
@@ -61,7 +61,7 @@ function render({ model, el }) {
     });
   }
 
-  const release = () => thumbUrls.concat([previewUrl]).forEach((u) => u && URL.revokeObjectURL(u));
+  const release = () => thumbUrls.concat([previewUrl, filmUrl]).forEach((u) => u && URL.revokeObjectURL(u));
 
   function fill() {
     // thumbnails arrive in chunks: show each new one once, and say which are still coming
@@ -123,6 +123,23 @@ function render({ model, el }) {
     preview();
   }
 
+  function film(i) {
+    // the selected result's video, from its moment: at the URL the Jupyter server serves it at, or from its bytes
+    if (filmUrl) URL.revokeObjectURL(filmUrl);
+    filmUrl = null;
+    const url = model.get("video_url"), data = model.get("video_data"), t = model.get("video_time");
+    if (model.get("video_for") !== i || !(url || size(data))) return null;
+    const video = make("video", "memery-film");
+    Object.assign(video, { controls: true, muted: true, playsInline: true, preload: "auto" });
+    if (!url) filmUrl = URL.createObjectURL(new Blob([data]));
+    video.src = `${url || filmUrl}#t=${t}`;
+    if (previewUrl || thumbUrls[i]) video.poster = previewUrl || thumbUrls[i];
+    // where the fragment is not honoured
+    video.addEventListener("loadedmetadata", () => { if (video.currentTime < t - 0.05) video.currentTime = t; }, { once: true });
+    video.play().catch(() => { /* the browser waits for a click */ });
+    return video;
+  }
+
   function preview() {
     // the larger view is an overlay on the whole window: Esc closes it, the arrow keys step through the results
     const i = model.get("selected"), paths = model.get("paths");
@@ -144,8 +161,8 @@ function render({ model, el }) {
         b.addEventListener("click", () => select(to));
         return b;
       };
-      const img = make("img");
-      if (previewUrl || thumbUrls[i]) img.src = previewUrl || thumbUrls[i];
+      const img = film(i) || make("img");
+      if (img.tagName === "IMG" && (previewUrl || thumbUrls[i])) img.src = previewUrl || thumbUrls[i];
       img.alt = model.get("names")[i];
       const about = make("div", "memery-path", paths[i]);
       const score = make("span", "memery-score", Number.isFinite(model.get("scores")[i]) ? `score ${model.get("scores")[i].toFixed(3)}` : "");
@@ -154,7 +171,10 @@ function render({ model, el }) {
       const figure = make("figure", "memery-view");
       const caption = make("figcaption");
       const words = model.get("words")[i]; // the words that found it, under its path
-      caption.append(about, ...(words ? [make("div", "memery-words", `words: ${words}`)] : []), actions);
+      // a video that cannot play here says why
+      const note = model.get("video_for") === i ? model.get("video_note") : "";
+      caption.append(about, ...(words ? [make("div", "memery-words", `words: ${words}`)] : []),
+                     ...(note ? [make("div", "memery-words", note)] : []), actions);
       figure.append(img, caption);
       aside.append(close, step("memery-prev", "‹", i - 1, "Previous (←)"), figure, step("memery-next", "›", i + 1, "Next (→)"));
       if (!aside.contains(document.activeElement)) aside.focus({ preventScroll: true });
@@ -250,6 +270,7 @@ function render({ model, el }) {
   model.on("change:disliked", marks);
   model.on("change:selected", preview);
   model.on("change:preview", preview);
+  model.on("change:video_for", preview);
   model.on("change:title", placeTab);
   draw();
   return () => {
