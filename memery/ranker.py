@@ -306,7 +306,7 @@ def search(index: Index, # the index to search
            query: Query, # what to search for
            get_encoder: Callable[[], Encoder], # returns the encoder, if the query has texts or outside images
            exact: bool|None=None, # as for `nearest`
-           search_k: int|None=None, # as for `nearest`
+           candidates: int|None=None, # as for `nearest`
           ) -> list[Match]:
     "The images of `index` that best match `query`, best first, with paths under its folder."
     # nothing indexed yet (a server's first moments): the query needs no vector
@@ -328,7 +328,7 @@ def search(index: Index, # the index to search
         if pool_size is not None and index.holds_videos: pool_size *= MOMENT_POOL
         # where the relevant ones end is judged from the best `AUTO_TOP`
         if judged and pool_size is not None: pool_size = max(pool_size, AUTO_TOP)
-        near = nearest(index, q, pool_size, exact, search_k, among=among)
+        near = nearest(index, q, pool_size, exact, candidates, among=among)
         pool = [Match(n.path, n.score, n.id) for n in near]
         found = fuse(index, pool, hits, q, len(query_terms(query.text)), k) if hits else pool
     found = by_video(index, [m for m in found if m.path not in left_out and
