@@ -25,6 +25,10 @@ the float16 file, in slices. Exact search at 10M needs 10 GB of memory, so only 
     python benchmarks/scale.py                                   # 100,000
     python benchmarks/scale.py --sizes 1000000 --candidates numpy memery memery-ann faiss-ivf
     python benchmarks/scale.py --sizes 10000000                  # needs 30 GB of disk
+    python benchmarks/scale.py --sizes 10000000 --before HEAD    # memery-ann as at HEAD too, on the same vectors
+
+With --before REV, memery at git revision REV builds its own codes of the same vector file (in a copy of the index
+that shares the file) and is measured beside this one, alternately: `memery-ann (REV)`.
 """
 import argparse, json, os, shutil, struct, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -157,17 +161,45 @@ def direct(work: Path, n: int, dim: int, queries: np.ndarray) -> list[set]:
     (work/'direct').touch()
     return index, [set(rows.tolist()) for _, rows in best]
 
+def build_before(work: Path) -> dict:
+    "Build the codes of the index in `work` with the memery first on the path (another revision's); the seconds."
+    from memery.vectors import build_ann
+    from revisions import aged
+    # a later schema only adds what an earlier memery does not read
+    aged(work)
+    wall, cpu = built(lambda: build_ann(memery_index(work)))
+    return {'build_s': wall, 'build_cpu_s': cpu}
+
+def copy_for(rev: str, work: Path) -> tuple[Path, dict]:
+    "A copy of the index in `work` sharing its vector file, and the environment that runs memery at `rev` on it."
+    from revisions import package_at
+    copy = work/'before'
+    (copy/'photos').mkdir(parents=True)
+    (copy/'index').mkdir()
+    for f in (work/'index').iterdir():
+        if f.suffix == '.vectors': os.link(f, copy/'index'/f.name)
+        elif f.suffix != '.ann': shutil.copy2(f, copy/'index'/f.name)
+    if (work/'direct').exists(): (copy/'direct').touch()
+    shutil.copy2(work/'queries.npy', copy/'queries.npy')
+    return copy, {**os.environ, 'PYTHONPATH': str(package_at(rev))}
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--sizes', type=int, nargs='+', default=[100_000])
     p.add_argument('--candidates', nargs='+', default=['numpy', 'memery', 'memery-ann', 'faiss-ivf', 'faiss-hnsw'])
     p.add_argument('--dim', type=int, default=512)
     p.add_argument('--direct', action='store_true', help='write the vector file directly (the default above 2,000,000)')
+    p.add_argument('--before', metavar='REV', help="memery-ann as at git revision REV too, on the same vectors")
+    p.add_argument('--rounds', type=int, default=1, help="times each candidate is measured, alternately (medians)")
     p.add_argument('--run', nargs=3, help=argparse.SUPPRESS) # one candidate, in its own process: name, folder, size
+    p.add_argument('--build', help=argparse.SUPPRESS) # the codes of the index in this folder, by the memery on the path
     args = p.parse_args()
     if args.run:
         name, work, n = args.run
         print(json.dumps(run(name, Path(work), int(n))))
+        return
+    if args.build:
+        print(json.dumps(build_before(Path(args.build))))
         return
     from memery.indexer import Entry, Index
     from memery.vectors import build_ann, write_vector_file
@@ -196,20 +228,38 @@ def main():
             builds['memery'] = built(lambda: write_vector_file(index))
         if 'memery-ann' in candidates: builds['memery-ann'] = built(lambda: build_ann(index))
         index.close()
+        runs = {name: (work, os.environ) for name in candidates}
+        if args.before and 'memery-ann' in candidates:
+            copy, env = copy_for(args.before, work)
+            said = subprocess.run([sys.executable, __file__, '--build', str(copy)], env=env, capture_output=True, text=True)
+            if said.returncode: sys.exit(f"memery at {args.before} failed to build its codes: {said.stderr[-2000:]}")
+            before = json.loads(said.stdout.strip().splitlines()[-1])
+            name = f'memery-ann ({args.before})'
+            builds[name] = before['build_s'], before['build_cpu_s']
+            runs[name] = copy, env
+            candidates = [*candidates, name]
         print(f"\n{n:,} images of {args.dim} dimensions, {QUERIES} text-like queries ({stored})")
-        print(f"  {'candidate':<11} {'build s':>8} {'cpu s':>7} {'open s':>7} {'memory MB':>10} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>7} {'recall@10':>10}")
-        baseline = None
-        for name in candidates:
-            res = subprocess.run([sys.executable, __file__, '--run', name, str(work), str(n)], capture_output=True, text=True)
-            if res.returncode:
-                print(f"  {name:<11} failed: {(res.stderr.strip().splitlines() or ['?'])[-1]}"); continue
-            r = json.loads(res.stdout.strip().splitlines()[-1])
+        print(f"  {'candidate':<18} {'build s':>8} {'cpu s':>7} {'open s':>7} {'memory MB':>10} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>7} {'recall@10':>10}")
+        baseline, measured = None, {name: [] for name in candidates}
+        for _ in range(args.rounds):
+            for name in candidates:
+                folder, env = runs[name]
+                res = subprocess.run([sys.executable, __file__, '--run', name.split(' ')[0], str(folder), str(n)],
+                                     capture_output=True, text=True, env=env)
+                if res.returncode:
+                    print(f"  {name:<18} failed: {(res.stderr.strip().splitlines() or ['?'])[-1]}"); continue
+                measured[name].append(json.loads(res.stdout.strip().splitlines()[-1]))
+        for name, rs in measured.items():
+            if not rs: continue
+            # the medians of the rounds, the answers of the first
+            r = {**rs[0], **{key: float(np.median([x[key] for x in rs])) for key in rs[0] if key != 'found'}}
             recall = np.mean([len(truth[i] & set(f)) / 10 for i, f in enumerate(r['found'])])
             build, cpu = builds.get(name, (r.get('build_s'), r.get('build_cpu_s')))
             baseline = baseline or r['p50_ms']
-            print(f"  {name:<11} {'' if build is None else f'{build:.1f}':>8} {'' if cpu is None else f'{cpu:.1f}':>7} "
+            print(f"  {name:<18} {'' if build is None else f'{build:.1f}':>8} {'' if cpu is None else f'{cpu:.1f}':>7} "
                   f"{r.get('open_s', float('nan')):>7.2f} {r['memory_mb']:>10.0f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['cpu_ms']:>7.1f} {recall:>10.3f}"
                   f"   p50 {r['p50_ms'] / baseline:.2f}x {candidates[0]}'s", flush=True)
         shutil.rmtree(work) # gigabytes at each size
+        if args.before and 'memery-ann' in args.candidates: shutil.rmtree(env['PYTHONPATH'])
 
 if __name__ == '__main__': main()

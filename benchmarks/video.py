@@ -14,7 +14,9 @@ CLIP, on a camera-like clip tinted another colour every 4 s, which it tells apar
 storing, not the model): how often the progress moves (wall seconds and seconds of video
 between two calls), and a run stopped half-way (`KeyboardInterrupt` from the progress callback) then resumed, against
 a run never stopped: the work lost, and the moments (the same, none encoded twice). With `--ocr`, the cost of reading
-the text in a slideshow's frames (`--ocr` indexing against indexing without it), per minute of video.
+the text in a slideshow's frames (`--ocr` indexing against indexing without it), per minute of video, and OCR turned
+on later (`--ocr` after a run without it): the frames of the moments kept read again, nothing encoded, against a
+first run with OCR on.
 
     python benchmarks/video.py               # 60 s clips at 1920x1080
     python benchmarks/video.py --seconds 20 --size 1280x720
@@ -180,7 +182,7 @@ def text_read(args, w: int, h: int, work: Path):
     from memery.testing import make_words_folder
     slides = make_words_folder(work/'slides', screens=8, photos_per_folder=0)
     pictures = [Image.open(work/'slides'/rel).convert('RGB').resize((w, h)) for rel in slides.screens]
-    for name in ('plain', 'read'):
+    for name in ('plain', 'read', 'later'):
         (work/name).mkdir()
         with av.open(str(work/name/'talk.mp4'), 'w') as out:
             s = out.add_stream('libx264', rate=args.fps, options={'preset': 'veryfast'})
@@ -191,11 +193,18 @@ def text_read(args, w: int, h: int, work: Path):
             out.mux(s.encode())
     plain, plain_wall = indexed(work/'plain')
     read, read_wall = indexed(work/'read', ocr=True)
-    words = read.db.execute("SELECT count(*) FROM words WHERE text != ''").fetchone()[0]
+    indexed(work/'later')
+    later, later_wall = indexed(work/'later', ocr=True)
+    texts = lambda index: index.db.execute("SELECT time, text FROM images JOIN words ON words.rowid = images.id "
+                                           "WHERE text != '' ORDER BY time").fetchall()
+    words = len(texts(read))
     minutes = args.ocr / 60
     print(f"\n{args.ocr:g} s slideshow at {w}x{h} (a new slide every 15 s): indexed in {plain_wall:.1f} s without OCR, "
           f"{read_wall:.1f} s with it ({read_wall / plain_wall:.1f}x); OCR costs {(read_wall - plain_wall) / minutes:.1f} s "
           f"per minute of video; {read.report.moments} moments, {words} with text read")
+    print(f"OCR turned on later: {later_wall:.1f} s ({later.report.encoded} encoded, {later.report.read} read) against "
+          f"{read_wall:.1f} s for a first run with OCR on ({later_wall / read_wall:.2f}x); "
+          f"the same text at the same times: {texts(later) == texts(read)}")
 
 def decoded_apart(args, w: int, h: int, work: Path):
     "A clip indexed with ViT-B-32, decoded in this process and in a decoding process of its own."

@@ -1,8 +1,9 @@
 """Finding pictures by their words: recall of phrase and two-keyword queries by looks alone, by words alone and fused
 (memery's tiers against reciprocal-rank fusion and normalised score mixing), whether visual queries keep their order,
-and what OCR costs and reads: CPU seconds per text-heavy page before issue 27 and after, step by step, on the
-same pages in one run, with the words and characters read as printed; text turned a quarter or upside down;
-text-free photos; and `memery index` with and without --ocr, of text-free photos and of text-heavy pages.
+and what OCR costs and reads: CPU seconds per text-heavy page, per screenshot and per text-free photo, and the
+words and characters read as printed, by memery at --ocr-before and by this one, on the same images in one run
+(each in a process of its own; with --f32 in float32 too, as CPUs without AMX compute); text turned a quarter or
+upside down; and `memery index` of text-heavy pages with and without --ocr, before and after.
 
 Then recall@5 of queries typed as people type them (phrase, two words, the last word in part, a word a letter off,
 screenshots turned), words alone and fused, on the generated corpus and on text-heavy pages of documentation;
@@ -11,6 +12,7 @@ with --before REV, memery at git revision REV answers them too, on a copy of the
     python benchmarks/words.py                 # the generated corpus (60 screenshots, 48 photos) and benchmarks/data/photos
     python benchmarks/words.py --screens 200   # a bigger corpus
     python benchmarks/words.py --only-ocr      # OCR alone (a few minutes)
+    python benchmarks/words.py --only-ocr --f32  # and in float32, as CPUs without AMX compute
     python benchmarks/words.py --only-search --before HEAD   # the searches alone, before and after a change
     python benchmarks/words.py --latency 20000 --before HEAD # ms to match a query's words in 20,000 text-heavy pages
 
@@ -22,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 import numpy as np
 from PIL import Image
+from revisions import package_at
 
 COLOURS = 'memery.testing:colour_model'
 
@@ -63,7 +66,10 @@ def main():
     ap.add_argument('--photos-per-folder', type=int, default=8)
     ap.add_argument('--photos', default=str(Path(__file__).parent/'data'/'photos'))
     ap.add_argument('--variants', type=int, default=8, choices=range(1, 9), help="copies of each photo, turned or mirrored, in the indexing comparison")
-    ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads")
+    ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads (and as many of each other set)")
+    ap.add_argument('--index-pages', type=int, default=10, help="text-heavy pages `memery index` reads, with --ocr and without")
+    ap.add_argument('--ocr-before', default=OCR_BEFORE, help="the git revision whose OCR is compared (%(default)s: before its second pass)")
+    ap.add_argument('--f32', action='store_true', help="OCR in float32 too, as on CPUs without AMX (a few minutes more)")
     ap.add_argument('--only-ocr', action='store_true', help="OCR's costs and readings alone, not searches")
     ap.add_argument('--only-search', action='store_true', help="searches alone, not OCR's costs")
     ap.add_argument('--latency', type=int, default=0, metavar='N', help="time matching words in N text-heavy screenshots (20000)")
@@ -135,7 +141,7 @@ def search_recall(work, corpus):
 
 # ---------------------------------------------------------------- forgiving queries, typed as people type them
 
-KINDS = ('phrase', 'two words', 'prefix', 'misspelt', 'rotated')
+KINDS = ('phrase', 'two words', 'prefix', 'past stem', 'alone', 'misspelt', 'rotated')
 
 def typed(text):
     "`text` as people type it: lower case, punctuation gone, a section's number without its dot ('19.1': '191')."
@@ -152,6 +158,18 @@ def misspelt(word, rng):
     else: out = word[:i] + word[i + 1] + word[i] + word[i + 2:]
     return out if out != word else word[:i] + word[i + 1:]
 
+def past_stem(word):
+    "A start of `word` two letters past its stem, which SQLite's stemmed prefix query misses ('weddi'), or None."
+    import sqlite3
+    db = sqlite3.connect(':memory:')
+    db.execute("CREATE VIRTUAL TABLE w USING fts5(t, tokenize = 'porter unicode61 remove_diacritics 2')")
+    db.execute('INSERT INTO w VALUES (?)', (word,))
+    missed = (word[:k] for k in range(4, len(word))
+              if not db.execute('SELECT 1 FROM w WHERE w MATCH ?', (f'"{word[:k]}"*',)).fetchone())
+    # one letter past it ('wedd') is a letter off the stem, which that tier finds
+    next(missed, None)
+    return next(missed, None)
+
 def kinds_of_queries(screens, rng, length=3, body=slice(None)):
     "Queries of each of `KINDS` but rotated, (query, the screenshot it came from), from `screens`' lines."
     out = {k: [] for k in KINDS}
@@ -164,6 +182,10 @@ def kinds_of_queries(screens, rng, length=3, body=slice(None)):
         words = line[start:start + length]
         out['phrase'].append((' '.join(words), path))
         if len(words[-1]) >= 5: out['prefix'].append((' '.join(words[:-1] + [words[-1][:len(words[-1]) // 2 + 1]]), path))
+        # alone: its rarest word typed past its stem, where 5 screenshots at most have it (recall@5 if it is found)
+        held = {w: sum(w in s for s in words_of.values()) for l in lines for w in l}
+        alone = sorted((held[w], w) for w in held if held[w] <= 5 and len(w) >= 6 and w.isalpha() and past_stem(w))
+        if alone: out['alone'].append((past_stem(alone[0][1]), path))
         long = [k for k, w in enumerate(words) if len(w) >= 6 and w.isalpha()]
         if long:
             k = int(rng.choice(long))
@@ -175,6 +197,11 @@ def kinds_of_queries(screens, rng, length=3, body=slice(None)):
             w1, w2 = str(rng.choice(lines[a])), str(rng.choice(lines[b]))
             if len(w1) > 2 and len(w2) > 2 and w1 != w2 and sum(w1 in s and w2 in s for s in words_of.values()) == 1:
                 out['two words'].append((f'{w1} {w2}', path))
+                # the second typed in part past its stem ('wedd' of 'wedding', kept as 'wed'), where the first
+                # alone is on more screenshots than the 5 looked at
+                cut = past_stem(w2)
+                if cut and sum(w1 in s for s in words_of.values()) > 5:
+                    out['past stem'].append((f'{w1} {cut}', path))
                 break
     return out
 
@@ -184,25 +211,12 @@ def answers(folder, qs):
     return [[os.path.relpath(m.path, folder) for m in search_flow(folder, q, model=COLOURS, pretrained=None, update=False,
                                                                   n=5, match=match)] for q, match in qs]
 
-def aged(folder):
-    "Record the indexes under `folder` (a copy) as of the schema this memery reads, if newer, for it to search them."
-    import sqlite3
-    from memery.schema import SCHEMA_VERSION
-    for path in Path(folder).rglob('*.sqlite3'):
-        with sqlite3.connect(path) as db:
-            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) > ?",
-                       (SCHEMA_VERSION, SCHEMA_VERSION))
-        db.close()
-
 def in_revision(rev, code, folder, stdin):
     "What Python `code` prints, given this folder, a copy of `folder` and `stdin`, run by memery at git revision `rev`."
-    root = Path(__file__).resolve().parent.parent
-    old = Path(tempfile.mkdtemp())
-    archive = subprocess.run(['git', '-C', str(root), 'archive', rev, 'memery'], capture_output=True, check=True).stdout
-    subprocess.run(['tar', '-x', '-C', str(old)], input=archive, check=True)
+    old = package_at(rev)
     # a later schema may only add what it does not read
     shutil.copytree(folder, old/'copy')
-    code = "import sys; sys.path.insert(0, sys.argv[1]); from words import aged; aged(sys.argv[2])\n" + code
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from revisions import aged; aged(sys.argv[2])\n" + code
     env = {**os.environ, 'PYTHONPATH': str(old)}
     # run where no other memery is at hand
     said = subprocess.run([sys.executable, '-c', code, str(Path(__file__).parent), str(old/'copy')], env=env,
@@ -280,8 +294,9 @@ def latency_queries(page, rng):
     rare = sorted({w for l in lines[1:] for w in l if len(w) >= 6 and w.isalpha()}, key=lambda w: -len(w))
     glued = next((w for l in lines for w in l if re.fullmatch(r'[a-z]+\d+', w)), 'u32')
     return {'phrase': ' '.join(line[2:5]), 'heading': ' '.join(lines[0][:3]), 'two words': f'{rare[0]} {rare[1]}',
-            'prefix': ' '.join(line[2:4] + [line[4][:3]]), 'misspelt': ' '.join(line[2:4] + [misspelt(rare[2], rng)]),
-            'glued': glued, 'one word a letter off': misspelt(rare[3], rng), 'visual (no word matches)': 'a photo of a sunset'}
+            'prefix': ' '.join(line[2:4] + [line[4][:3]]), 'past stem': past_stem('wedding'),
+            'misspelt': ' '.join(line[2:4] + [misspelt(rare[2], rng)]),
+            'glued': glued, 'its digits alone': re.sub(r'[a-z]+', '', glued), 'one word a letter off': misspelt(rare[3], rng), 'visual (no word matches)': 'a photo of a sunset'}
 
 def timed_queries(location, queries):
     "Median milliseconds of matching each of `queries`' words in the index at `location`, as this memery does."
@@ -320,12 +335,14 @@ def latency(work, images, before=None):
     queries = latency_queries(pages[7], rng)
     print(f"\nmatching words in {images:,} text-heavy screenshots (60 lines of 8 words each, Zipf's law over 50,000; "
           f"indexed in {time.perf_counter() - t:.0f} s), median ms" + (f", before ({before}) -> now:" if before else ':'))
-    now = timed_queries(work/'big', queries)
-    if before:
-        code = ("import json, sys, warnings; warnings.simplefilter('ignore'); sys.path.insert(0, sys.argv[1])\n"
-                "from words import timed_queries\n"
-                "print(json.dumps(timed_queries(sys.argv[2], json.loads(sys.stdin.read()))))")
-        was = json.loads(in_revision(before, code, work/'big', json.dumps(queries)))
+    # in a process of its own, as the one before is: not beside the pages made here (a slower Python)
+    timer = ("import json, sys, warnings; warnings.simplefilter('ignore'); sys.path.insert(0, sys.argv[1])\n"
+             "from words import timed_queries\n"
+             "print(json.dumps(timed_queries(sys.argv[2], json.loads(sys.stdin.read()))))")
+    del pages
+    now = json.loads(subprocess.run([sys.executable, '-c', timer, str(Path(__file__).parent), str(work/'big')],
+                                    input=json.dumps(queries), capture_output=True, text=True, check=True).stdout)
+    if before: was = json.loads(in_revision(before, timer, work/'big', json.dumps(queries)))
     for name, ms in now.items():
         print(f"  {name:26} {queries[name]!r:36} " + (f"{was[name]:6.1f} -> " if before else '') + f"{ms:6.1f}")
 
@@ -333,7 +350,6 @@ def latency(work, images, before=None):
 CODE = ['Vec<T>', 'HashMap<K, V>', 'iter()', 'fn', 'impl', 'Option<&str>', 'unwrap()', 'self.len()', '&mut',
         'u32', 'Result<(), Error>', 'std::io', 'collect::<Vec<_>>()', 'Box<dyn Fn()>', 'i64', 'as_ref()',
         '#[derive(Debug)]']
-BEFORE, AFTER = 'before: RapidOCR, batches of 6 lines', '+ Latin-like characters first'
 
 def doc_words(rng, n):
     "`n` words of documentation: prose, identifiers of code, numbered sections."
@@ -372,6 +388,18 @@ def doc_page(seed, dark=False, size=(1280, 800), lines=42, site=None):
         truth.append(t)
     return im, truth
 
+# git revision and module of the reader before this chapter's second pass (issue 27): LineReader in memery.words
+OCR_BEFORE = 'cfb1ae6'
+F32 = "import openvino as ov\n" \
+      "_compile = ov.Core.compile_model\n" \
+      "def compile_f32(self, model, device_name='CPU', config=None, **kw):\n" \
+      "    return _compile(self, model, device_name, {**(config or {}), 'INFERENCE_PRECISION_HINT': 'f32'}, **kw)\n" \
+      "ov.Core.compile_model = compile_f32\n"
+
+def as_on(precision):
+    "Python code that makes OpenVINO compute in `precision` ('f32': float32, as CPUs without AMX do), or nothing."
+    return F32 if precision == 'f32' else ''
+
 def cpu_seconds(children=False):
     "CPU seconds (user and system) this process, or its waited-for children, have used."
     r = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
@@ -384,137 +412,113 @@ def matched(text, truth):
     return np.array([sum(both.values()), sum(len(w) * n for w, n in both.items()),
                      sum(want.values()), sum(len(w) * n for w, n in want.items())])
 
-def before_read(threads=1):
-    "Reading before issue 27: RapidOCR's, lines in batches of 6 padded to the widest, all characters scored."
-    from rapidocr import EngineType, RapidOCR
-    from memery.words import DET_MODEL, READ_SIDE, REC_MODEL, _shrunk, _wheel_model
-    params = {'Global.log_level': 'error', 'Global.use_cls': False, 'Det.limit_type': 'max',
-              'Det.limit_side_len': READ_SIDE, 'EngineConfig.openvino.inference_num_threads': threads or -1}
-    for part, name in (('Det', DET_MODEL), ('Rec', REC_MODEL)):
-        params[f'{part}.engine_type'] = EngineType.OPENVINO
-        params[f'{part}.model_path'] = str(_wheel_model(name))
-    engine = RapidOCR(params=params)
-    return lambda im: '\n'.join(t for t in (engine(_shrunk(im, READ_SIDE)).txts or ()) if t.strip())
-
-def with_lines(reader, shared, lines, remember=False):
-    "`reader.read` with `lines` (a `LineReader`) in its `shared` models, remembering lines if `remember`."
-    def read(im):
-        shared['lines'] = lines
-        if not remember: lines.known.clear()
-        return reader.read(im)
-    return read
-
-def costs(read, pages, turn=0):
-    "CPU seconds per page `read` takes on `pages` (image, lines) turned `turn`° anticlockwise; what it read."
-    start, found = cpu_seconds(), 0
-    for im, truth in pages: found = found + matched(read(im.rotate(turn, expand=True) if turn else im), truth)
-    return (cpu_seconds() - start) / len(pages), found
-
-def print_costs(steps, names, pages):
-    "Print the CPU seconds per page of the `steps` named on `pages`, against the first's; what each read."
-    base = None
-    for name in names:
-        s, (w, c, nw, nc) = costs(steps[name], pages)
-        base = base or s
-        print(f"  {name:38} {s:5.2f} s ({base / s:4.2f}x)   words read as printed {w}/{nw}, "
-              f"characters {c}/{nc}")
-
-def ocr_costs(args, work, corpus):
-    "Print what OCR costs and reads, before issue 27 and after, step by step, on the same pages in one run."
-    from memery import words
-    from memery.words import LineReader, TextReader
-    pages = [doc_page(seed, dark=seed % 2) for seed in range(args.pages + 1)]
-    # the models are loaded and prepared on a first page before any is timed
-    warm, pages = pages[0], pages[1:]
-    screens = list(corpus.screens.items())[:args.pages]
-    light = [(Image.open(work/'corpus'/p).convert('RGB'), t) for p, t in screens]
-    # as in each decoding process
+def reader_costs(folder):
+    "In a process of its own: CPU seconds and words read by this memery's `TextReader`, on the sets of `folder`."
+    try: from memery.ocr import TextReader
+    # before chapter 24, OCR was part of memery.words
+    except ImportError: from memery.words import TextReader
+    sets = json.loads((Path(folder)/'sets.json').read_text())
+    # one thread, as in each decoding process; the models are loaded and prepared on a first page
     reader = TextReader(threads=1)
-    reader.read(warm[0])
-    everywhere = TextReader(threads=None)
-    everywhere.read(warm[0])
-    alone = LineReader(sure=np.inf)
-    steps = {BEFORE: before_read(1), 'before, with all the threads': before_read(None),
-             'each line alone, widths in steps': with_lines(reader, words._engines[1], alone),
-             AFTER: with_lines(reader, words._engines[1], LineReader()),
-             'after, with all the threads': with_lines(everywhere, words._engines[None],
-                                                       words._engines[None]['lines']),
-             'after, lines remembered': with_lines(reader, words._engines[1], LineReader(), remember=True)}
-    for read in steps.values(): read(warm[0])
-    chars = sum(len(' '.join(t)) for _, t in pages) / len(pages)
-    print(f"\nOCR of {len(pages)} text-heavy 1280x800 pages ({chars:.0f} characters each; light and dark; "
-          "five fonts), CPU seconds per page, one thread unless said:")
-    print_costs(steps, list(steps)[:-1], pages)
-    site = [doc_page(50 + k, site=7) for k in range(args.pages)]
-    print(f"\n{len(site)} text-heavy pages of one site (the same sidebar):")
-    print_costs(steps, [BEFORE, AFTER, 'after, lines remembered'], site)
-    print(f"\n{len(light)} light screenshots of {args.screens} (5 lines each):")
-    print_costs(steps, [BEFORE, AFTER], light)
-    print("\nText turned anticlockwise: words read as printed (recall), and CPU seconds per page")
-    for turn in (90, 180, 270):
-        for kind, group in (('text-heavy', pages[:4]), ('light', light)):
-            read = [costs(steps[name], group, turn) for name in (BEFORE, AFTER)]
-            said = [f"{w / n:5.3f} ({s:.2f} s)" for s, (w, _, n, _) in read]
-            print(f"  {turn:3}° {kind:10}  before {said[0]}   after {said[1]}")
-    text_free(args, work, corpus, reader)
-
-def text_free(args, work, corpus, reader):
-    "Print what OCR's look costs on text-free photos, upright and turned, and what `memery index --ocr` does."
-    def per_image(images):
-        reader(images[0])
-        spent = []
-        for im in images:
+    reader(Image.open(Path(folder)/sets['warm']).convert('RGB'))
+    shared = sys.modules[TextReader.__module__]._engines[1]
+    out = {}
+    for name, items in sets['sets'].items():
+        # each set read afresh: lines are remembered within a set, as within a run
+        shared['lines'].known.clear()
+        turn = int(name.rsplit(' ', 1)[1]) if name.startswith('turned') else 0
+        spent, found = [], np.zeros(4, int)
+        for file, truth in items:
+            im = Image.open(Path(folder)/file).convert('RGB')
+            if turn: im = im.rotate(turn, expand=True)
             start = cpu_seconds()
-            reader(im)
+            text = reader(im)
             spent.append(cpu_seconds() - start)
-        return np.array(spent)
-    photos = [Image.open(work/'corpus'/p).convert('RGB') for p in corpus.photos]
-    turned = [p.rotate(90, expand=True) for p in photos]
-    print("\nOCR per text-free image (the look), CPU, one thread (as in each of the decoding processes):")
-    for name, images in (('generated photos', photos), ('generated photos, turned 90°', turned)):
-        s, read = per_image(images), sum(bool(reader(im)) for im in images)
-        print(f"  {name:34} median {np.median(s)*1000:4.0f} ms   max {s.max()*1000:4.0f} ms   "
-              f"read as text: {read}")
+            found += matched(text, truth) if truth is not None else [bool(text), 0, 1, 0]
+        out[name] = {'cpu': spent, 'found': found.tolist()}
+    print(json.dumps(out))
+
+def run_costs(folder, package=None, precision=None):
+    "`reader_costs` of `folder` by memery's `package` folder (None: this one), OpenVINO in `precision`."
+    code = (as_on(precision) + "import sys; sys.path.insert(0, sys.argv[1]); from words import reader_costs\n"
+            "import warnings; warnings.simplefilter('ignore')\nreader_costs(sys.argv[2])")
+    env = {**os.environ, **({'PYTHONPATH': str(package)} if package else {})}
+    said = subprocess.run([sys.executable, '-c', code, str(Path(__file__).parent), str(folder)], env=env,
+                          capture_output=True, text=True, cwd=package or Path(__file__).parent.parent)
+    if said.returncode: sys.exit(f"reading failed: {said.stderr[-2000:]}")
+    return json.loads(said.stdout.splitlines()[-1])
+
+def ocr_sets(args, work, corpus):
+    "Images OCR reads in the comparison, saved in a folder with `sets.json`: their sets and what they show."
+    folder = work/'ocr-sets'
+    folder.mkdir()
+    def saved(name, im, truth):
+        im.save(folder/name)
+        return [name, truth]
+    heavy = [saved(f'page-{s}.png', *doc_page(s, dark=s % 2)) for s in range(1, args.pages + 1)]
+    sets = {'text-heavy pages': heavy,
+            'pages of one site': [saved(f'site-{k}.png', *doc_page(50 + k, site=7)) for k in range(args.pages)],
+            'light screenshots': [saved(f'light-{k}.png', Image.open(work/'corpus'/p).convert('RGB'), t)
+                                  for k, (p, t) in enumerate(list(corpus.screens.items())[:args.pages])]}
+    for turn in (90, 180, 270): sets[f'turned {turn}'] = heavy[:3]
+    photos = [saved(f'photo-{k}.png', Image.open(work/'corpus'/p).convert('RGB'), None)
+              for k, p in enumerate(corpus.photos)]
+    sets['text-free photos'] = photos
     real = sorted(Path(args.photos).glob('*.jpg'))
     if real:
         from memery.crafter import open_image
         # as indexing decodes them for ViT-B-32
-        drafted = [open_image(p, 448)[0] for p in real]
-        s = per_image(drafted)
-        with_text = [p.name for p, im in zip(real, drafted) if reader(im)]
-        print(f"  {f'real photos ({len(real)}, decoded for the model)':34} median {np.median(s)*1000:4.0f} ms"
-              f"   max {s.max()*1000:4.0f} ms   (text found in {len(with_text)}: {', '.join(with_text)})")
-        # each photo up to eight times, turned and mirrored: distinct files, as many pixels to decode
-        source = work/'photo-source'
-        source.mkdir()
-        # the comparison is of a folder without text
-        text_free = [p for p, im in zip(real, drafted) if not reader(im)]
-        for p in text_free:
-            im = Image.open(p)
-            for k, turn in enumerate([None, *Image.Transpose][:args.variants]):
-                (im if turn is None else im.transpose(turn)).save(source/f'{p.stem}-{k}.jpg', quality=92)
-        off, on = index_costs(work, source)
-        print(f"\n`memery index` of {len(text_free) * args.variants} text-free photos with ViT-B-32 (a new "
-              f"process each, best of 2), CPU: {off:.1f} s without --ocr, {on:.1f} s with it: "
-              f"{on / off:.2f}x")
-    else: print(f"(no photos in {args.photos}: bash benchmarks/get_data.sh fetches them)")
+        sets['real photos, decoded for the model'] = [saved(f'real-{k}.png', open_image(p, 448)[0], None)
+                                                      for k, p in enumerate(real)]
+    doc_page(0)[0].save(folder/'warm.png')
+    (folder/'sets.json').write_text(json.dumps({'warm': 'warm.png', 'sets': sets}))
+    return folder
+
+def ocr_costs(args, work, corpus):
+    "Print what OCR costs and reads before this pass and after, on the same images, in one run; then indexing."
+    folder, old = ocr_sets(args, work, corpus), package_at(args.ocr_before)
+    precisions = [None, 'f32'] if args.f32 else [None]
+    said = {(p, when): run_costs(folder, old if when == 'before' else None, p)
+            for p in precisions for when in ('before', 'after')}
+    for p in precisions:
+        kind = ("float32 (INFERENCE_PRECISION_HINT f32, as on CPUs without AMX)" if p else
+                "OpenVINO's own precision (bfloat16 on this CPU if it has AMX)")
+        print(f"\nOCR, CPU seconds per image on one thread, {kind}: before (memery at {args.ocr_before}) and after")
+        for name, items in json.loads((folder/'sets.json').read_text())['sets'].items():
+            (b, a), n = (said[p, w][name] for w in ('before', 'after')), len(items)
+            if items[0][1] is None:
+                print(f"  {name:36} median {np.median(b['cpu'])*1000:4.0f} ms -> {np.median(a['cpu'])*1000:4.0f} ms"
+                      f"   max {max(b['cpu'])*1000:4.0f} -> {max(a['cpu'])*1000:4.0f} ms   read as text: "
+                      f"{b['found'][0]} -> {a['found'][0]} of {n}")
+                continue
+            sb, sa = (sum(x['cpu']) / n for x in (b, a))
+            (wb, cb, nw, nc), (wa, ca) = b['found'], a['found'][:2]
+            print(f"  {name:36} {sb:5.2f} s -> {sa:5.2f} s ({sb / sa:4.2f}x)   words read as printed "
+                  f"{wb} -> {wa} of {nw}, characters {cb} -> {ca} of {nc}")
     shots = work/'pages'
     shots.mkdir()
-    for k in range(10): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
-    off, on = index_costs(work, shots)
-    print(f"`memery index` of 10 text-heavy pages with ViT-B-32, CPU: {off:.1f} s without --ocr, {on:.1f} s "
-          f"with it: {(on - off) / 10:.2f} s of OCR per page")
+    for k in range(args.index_pages): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
+    print(f"\n`memery index` of {args.index_pages} text-heavy 1280x800 pages with ViT-B-32 (random weights), CPU of "
+          "its processes, best of 2: OCR's cost is the difference with --ocr")
+    for p in precisions:
+        for when in ('before', 'after'):
+            off, on = index_costs(work, shots, old if when == 'before' else None, p)
+            print(f"  {when:6} {'float32' if p else 'own precision':13}  {off:5.1f} s without --ocr, {on:5.1f} s "
+                  f"with it: {(on - off) / args.index_pages:.2f} s of OCR per page")
+    shutil.rmtree(old)
 
-def index_costs(work, source):
-    "CPU seconds (best of 2) of `memery index`, as run by a user, of a copy of `source`: without --ocr, with."
+def index_costs(work, source, package=None, precision=None):
+    "CPU seconds (best of 2) of `memery index`, by memery's `package` folder (None: this one), of a copy of `source`."
     spent = {}
-    memery = [str(Path(sys.executable).parent/'memery'), 'index', str(work/'indexed'), '--pretrained', 'none',
-              '--quiet']
+    code = as_on(precision) + "import sys; from memery.cli import main; sys.argv[0] = 'memery'; sys.exit(main())"
+    memery = [sys.executable, '-c', code, 'index', str(work/'indexed'), '--pretrained', 'none', '--quiet']
+    env = {**os.environ, **({'PYTHONPATH': str(package)} if package else {})}
     for ocr in (False, True, False, True):
         shutil.rmtree(work/'indexed', ignore_errors=True)
         shutil.copytree(source, work/'indexed')
         start = cpu_seconds(children=True)
-        subprocess.run(memery + ['--ocr'] * ocr, check=True, capture_output=True)
+        subprocess.run(memery + ['--ocr'] * ocr, check=True, capture_output=True, env=env,
+                       cwd=package or Path(__file__).parent.parent)
         spent.setdefault(ocr, []).append(cpu_seconds(children=True) - start)
     return min(spent[False]), min(spent[True])
 

@@ -13,14 +13,15 @@ from .fileutils import (MemeryError, existing_index_dir, index_candidates, index
                               index_files, index_holder, index_last_change, index_location, index_name,
                               file_identity, irregular, is_video_name, remove_index, shown)
 from .dupes import DuplicateGroup, duplicate_groups
-from .indexer import UNFINISHED, Entry, Index, IndexBusy
+from .indexer import Entry, Index, IndexBusy
+from .moments import UNFINISHED
 from .loader import check_folder, diff_folder, printable, scan_folder
 from .metadata import with_places, with_time
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
 from .vectors import refresh
 from .ranker import AUTO, AUTO_AFTER, Match, Query, as_query, in_order, relevant_first, search
-from .words import READ_SIDE, TextReader
+from .ocr import READ_SIDE, TextReader
 
 # %% auto #0
 __all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'SAME_MOMENT', 'CHUNK_SECONDS', 'READ_EVERY', 'IndexReport', 'open_index',
@@ -239,6 +240,25 @@ def _read_texts(index: Index, todo: list[str], options: Options, verbose: bool,
                         + [(todo[f.i], '') for f in batch.failures])
     return len(todo)
 
+def _read_video_texts(index: Index, videos: list[str], verbose: bool, progress: Callable|None) -> int:
+    "Read and store the text in the frames of the moments of `videos` (relative paths), already indexed."
+    from memery.video import Moment, Video, VideoError
+    if progress: progress(0, len(videos))
+    reader = _reader(True, len(videos), 1, 0)
+    one_by_one = [[rel] for rel in videos]
+    desc = f"reading text in {index.folder}'s videos"
+    for [rel] in _tracked(one_by_one, len(videos), desc, verbose, progress):
+        texts, read = _FrameTexts(reader), []
+        try:
+            with Video(index.root/rel) as video:
+                # by the rules of a first reading; a frame is decoded only where they may read it
+                for row, t in index.moment_times(rel):
+                    read.append((row, texts(Moment(t, video.frame_at(t, READ_SIDE))) if texts.due(t) else ''))
+        # unreadable now: read at its next change
+        except VideoError: read = []
+        index.set_frame_texts(rel, read)
+    return len(videos)
+
 def _dated(items: list, todo: list[str], files: dict) -> list:
     "What the `Crafted` `items` say about themselves, with their files' times if undated, and places named."
     return with_places([with_time(c.about, files[todo[c.i]].mtime_ns) if todo[c.i] in files else c.about
@@ -272,15 +292,16 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     # remembered from now on
     if ocr is not None and ocr != remembered: index.set_meta('ocr', 'on' if ocr else 'off')
     ocr = remembered if ocr is None else ocr
-    # OCR just turned on: videos are read again, their frames' text with them
-    videos = [p for p in index.unread() if is_video_name(p) and p in scan.files] if ocr else []
-    if todo := changes.to_encode + sorted(set(videos) - set(changes.to_encode)):
+    if todo := changes.to_encode:
         encoded = _encode(index, todo, scan.files, options, ocr, verbose, progress)
         report.encoded, report.skipped, report.moments = encoded
     report.read = report.encoded if ocr else 0
-    # OCR just turned on, or interrupted
-    if ocr and (unread := [p for p in index.unread() if not is_video_name(p)]):
-        report.read += _read_texts(index, unread, options, verbose, progress)
+    # OCR just turned on, or interrupted: the text is read, the vectors kept
+    unread = index.unread() if ocr else []
+    if images := [p for p in unread if not is_video_name(p)]:
+        report.read += _read_texts(index, images, options, verbose, progress)
+    if videos := [p for p in unread if is_video_name(p)]:
+        report.read += _read_video_texts(index, videos, verbose, progress)
     # indexed by a memery that did not read them
     if bare := index.without_about():
         report.headers = _read_headers(index, bare, scan.files, options, verbose, progress)
@@ -506,10 +527,14 @@ class _FrameTexts:
     def __init__(self, reader: TextReader|None):
         self.reader, self.last = reader, -math.inf
 
+    def due(self, time: float) -> bool:
+        "May the frame of the moment at `time` be read: is it `READ_EVERY` seconds after the last read?"
+        return time - self.last >= READ_EVERY
+
     def __call__(self, moment) -> str|None:
         "The text in `moment`'s frame; '' if none, or too soon after the last read; None without a reader."
         if self.reader is None: return None
-        if moment.time - self.last < READ_EVERY or not self.reader.has_text(moment.image): return ''
+        if not self.due(moment.time) or not self.reader.has_text(moment.image): return ''
         self.last = moment.time
         return self.reader.read(moment.image)
 

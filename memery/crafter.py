@@ -287,7 +287,7 @@ class ImageFiles:
                  transform: Callable|None, # the model's transform, PIL image -> tensor; None: read text only
                  draft_size=None, # as for `open_image`
                  max_pixels=MAX_PIXELS, # as for `open_image`
-                 reader: Callable|None=None, # (image, full-size getter) -> text (`memery.words.TextReader`)
+                 reader: Callable|None=None, # (image, full-size getter) -> text (`memery.ocr.TextReader`)
                  about: bool=False, # read what each image's headers say (no transform or reader: only that)
                 ):
         self.paths, self.transform = list(map(str, paths)), transform

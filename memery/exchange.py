@@ -74,28 +74,16 @@ class _Part:
         self.parquet.close()
 
 # %% ../nbs/23_exchange.ipynb #a29c4713
-def _facts_of(index: Index, ids: list[int]) -> dict[int, tuple]:
-    "(owner row, size, mtime_ns, hash, width, height) by row id: a video moment's are its video's."
-    rows = index.db.execute(
-        "SELECT i.id, coalesce(v.id, i.id), coalesce(v.size, i.size), coalesce(v.mtime_ns, i.mtime_ns), "
-        "coalesce(v.hash, i.hash), coalesce(v.width, i.width), coalesce(v.height, i.height) "
-        "FROM images AS i LEFT JOIN images AS v ON v.id = i.video "
-        "WHERE i.id IN (SELECT value FROM json_each(?))", (json.dumps([int(i) for i in ids]),))
-    # planted values read as unknown
-    kinds = (int, int, int, str, int, int)
-    return {i: tuple(v if isinstance(v, k) else None for v, k in zip(rest, kinds))
-            for i, *rest in rows if isinstance(i, int)}
-
 def _metadata(index: Index, rows: list[tuple[int, str, bytes]]) -> pa.Table:
     "The metadata of the (id, relative path, vector) `rows` of `index`, in their order."
     ids = [r[0] for r in rows]
-    facts, times = _facts_of(index, ids), index.times_of(ids)
-    abouts = index.about_of({f[0] for f in facts.values() if f[0] is not None})
+    # the index reads a moment's facts and headers as its video's
+    facts, times, abouts = index.facts_of(ids), index.times_of(ids), index.about_of(ids)
     columns = {name: [] for name in METADATA.names}
     for id, rel, _ in rows:
-        owner, size, mtime_ns, digest, width, height = facts.get(id, (None,) * 6)
+        size, mtime_ns, digest, width, height = facts.get(id, (None,) * 5)
         time_, duration = times.get(id, (None, None))
-        about = abouts.get(owner, About()).to_dict()
+        about = abouts.get(id, About()).to_dict()
         values = dict(image_path=os.path.abspath(index.path(rel)), path=rel[len(index.scope):], size=size,
                       mtime_ns=mtime_ns, hash=digest, width=width, height=height, time=time_,
                       duration=duration, **{k: about.get(k) for k in (*_ABOUT_TEXT, 'lat', 'lon')},

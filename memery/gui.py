@@ -17,12 +17,12 @@ from .core import Match, Query, dupes_flow, index_flow, info_flow, search_flow
 from .fileutils import MemeryError, open_regular, user_cache_dir, warnings_to
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails
-from .words import need_ocr
+from .ocr import need_ocr
 
 # %% auto #0
 __all__ = ['STATIC', 'MATCH_LABELS', 'SORT_LABELS', 'SMALL_VIDEO', 'FIRST_SCREEN', 'OCR_LABEL', 'TYPED', 'LONG_MESSAGE',
-           'ResultGrid', 'Search', 'tab_titles', 'jupyter_url', 'playable', 'clock', 'told', 'ResultTab', 'last_folder',
-           'SidebarSubmit', 'AppPage', 'appPage', 'DuplicatesTab']
+           'ResultGrid', 'Search', 'tab_titles', 'jupyter_url', 'playable', 'clock', 'told', 'badge', 'ResultTab',
+           'last_folder', 'SidebarSubmit', 'AppPage', 'appPage', 'DuplicatesTab']
 
 # %% ../nbs/08_gui.ipynb #9e623dfb
 STATIC = Path(memery.__file__).parent/'static' # the grid's JavaScript and CSS, files of the package
@@ -36,6 +36,8 @@ class ResultGrid(anywidget.AnyWidget):
     # the words that found each result, matches in [brackets]; '' where its looks alone did
     words = T.List(T.Unicode()).tag(sync=True)
     told = T.List(T.Unicode()).tag(sync=True) # the day each was taken and its place, '' for neither
+    # why each is there, as the browser app's badge says: its words' tier ('phrase', …); '' for its looks
+    found_by = T.List(T.Unicode()).tag(sync=True)
     # JPEGs (WebPs if transparent); empty where unreadable, or while `loading`
     thumbs = T.List(T.Bytes()).tag(sync=True)
     loading = T.Bool(False).tag(sync=True) # more thumbnails are on their way
@@ -181,6 +183,11 @@ def told(match: Match) -> str:
     place = about.place.split(',')[0].strip() if about and about.place else None
     return ' · '.join(p for p in (moment, day, place) if p)
 
+def badge(match: Match) -> str:
+    "Why a result is there, for its card's badge, as the browser app's ('phrase', …); '' for its looks alone."
+    found_by = getattr(match, 'found_by', 'looks')
+    return '' if found_by == 'looks' else found_by
+
 def _folder_html(folder: str, # as typed in the sidebar
                  width: int=40, # characters shown at most
                 ) -> str:
@@ -209,7 +216,7 @@ class ResultTab(W.VBox):
         thumbs = thumbnails.many(paths, make=False, times=[m.time for m in matches])
         self._missing, self._closed = [i for i, t in enumerate(thumbs) if not t], False
         self.grid = ResultGrid(names=[Path(p).name for p in paths], paths=paths,
-                               told=[told(m) for m in matches],
+                               told=[told(m) for m in matches], found_by=[badge(m) for m in matches],
                                scores=[m.score for m in matches], thumbs=thumbs,
                                words=[m.snippet or '' for m in matches],
                                loading=bool(self._missing), title=search.description,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import hashlib, json, math, os, re, sqlite3, stat, time, warnings
+import json, os, sqlite3, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -16,15 +16,18 @@ from .fileutils import (PASSING_REASONS, IndexDamageWarning, MemeryError, connec
                               database_files, index_name, irregular, is_video_name, no_wider_than,
                               relative_path, remove_index, resolved_inside, safe_relative)
 from .loader import Changes, FileStat, Known
-from .metadata import (ABOUT_COLUMNS, About, about_filter, about_from_row, copy_about, drop_about,
-                             store_about, within)
-from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_moments,
+from .metadata import (ABOUT_COLUMNS, About, about_from_row, copy_about, drop_about, store_about,
+                             within)
+from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_moments, mend_printed,
                            mend_vector_changes, schema_version, transaction, upgrade)
-from .words import copy_words, drop_words, rename_words, set_words
+from .words import copy_words, drop_words, read_words, rename_words, set_words, spell_words
+from .moments import (PATH_SHOWN, UNFINISHED, any_moments, copy_moments, drop_moments, drop_strays,
+                            finish_video, has_strays, moment_rows, move_moments, read_frames, stopped_at,
+                            store_moments, video_times, with_moments)
 
 # %% auto #0
-__all__ = ['MAX_DIM', 'UNFINISHED', 'UNREADABLE_VECTOR', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'Entry', 'Vectors',
-           'Index', 'unit_rows', 'Facts', 'Resume']
+__all__ = ['MAX_DIM', 'UNREADABLE_VECTOR', 'IndexMismatch', 'IndexBusy', 'IndexDamaged', 'Entry', 'Vectors', 'Index', 'unit_rows',
+           'Facts', 'Resume']
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 MAX_DIM = 65_536 # embeddings longer than this are not a model's: the index is damaged
@@ -137,7 +140,7 @@ class Index:
             if version == 0: db.execute('PRAGMA journal_mode=WAL')
             if version < SCHEMA_VERSION and upgrade(db, self.key): compact(db)
             elif version == SCHEMA_VERSION and not self.read_only:
-                mend_vector_changes(db) or mend_about(db) or mend_moments(db)
+                mend_vector_changes(db) or mend_about(db) or mend_moments(db) or mend_printed(db)
             model = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
             if model != self.key:
                 raise IndexMismatch(f"{self.db_path} holds vectors of {model}, not {self.key}")
@@ -268,46 +271,22 @@ def add(self: Index, entries: list[Entry]):
                                       None if e.vector is None else _blob(e.vector), e.time, e.duration)
                                      for e in entries])
         # a video's moments, after its first: rows of their own, named after it, which go when it changes
-        _drop_moments(db, [e.path for e in entries if is_video_name(e.path)])
+        drop_moments(db, [e.path for e in entries if is_video_name(e.path)])
         for e in entries:
-            if e.moments and e.vector is not None: _store_moments(db, e.path, e.moments)
+            if e.moments and e.vector is not None: store_moments(db, e.path, _kept(e.moments))
         set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
         drop_about(db, [e.path for e in entries])
-        store_about(db, [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None])
+        abouts = [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None]
+        store_about(db, abouts)
+        spell_words(db, [p for p, _ in abouts])
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 
-def _drop_moments(db, videos: list[str]):
-    "Remove the moments of the `videos` (relative paths), and their words."
-    names = [p for v in videos for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (v,))]
-    drop_words(db, names)
-    db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}', [(v,) for v in videos])
-
-def _copy_moments(db, pairs: list[tuple[str, str]]):
-    "Give the copy of each video in `pairs` (original, copy: its row copied) the original's moments, words."
-    videos = [(src, new) for src, new in pairs if is_video_name(new)]
-    _drop_moments(db, [new for _, new in videos])
-    moments = [(p, new + p[len(src):], new) for src, new in videos
-               for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (src,))]
-    db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
-                   f"SELECT ?, 0, 0, status, vector, {_ID_OF}, time, duration FROM images WHERE path = ?",
-                   [(new, video, old) for old, new, video in moments])
-    copy_words(db, [(old, new) for old, new, _ in moments])
-
-def _store_moments(db, video: str, moments: list[tuple]):
-    "Rows for `moments` of the `video` stored: (time, unit embedding[, text read in its frame, if any])."
-    names = [(f'{video}//{round(m[0] * 1000)}', *m) for m in moments]
-    # a planted row of the same name goes, rather than failing the batch
-    drop_words(db, [name for name, *_ in names])
-    db.executemany('DELETE FROM images WHERE path = ?', [(name,) for name, *_ in names])
-    db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
-                   f"SELECT ?, 0, 0, 'ok', ?, id, ?, duration FROM images WHERE path = ?",
-                   [(name, _blob(v), t, video) for name, t, v, *_ in names])
-    set_words(db, [(name, text, True) for name, t, v, *text in names for text in text if text])
+def _kept(moments: list[tuple]) -> list[tuple]:
+    "`moments`' (time, unit embedding[, text]) with their embeddings as the index keeps them."
+    return [(t, _blob(v), *text) for t, v, *text in moments]
 
 # %% ../nbs/04_indexer.ipynb #746edc0d
-UNFINISHED = 'unfinished' # the `reason` of a video whose moments are still being read: searchable, not done
-
 @patch
 def known(self: Index) -> dict[str, Known]:
     "What the index knows of each path: size, mtime, fingerprint, and whether it has an embedding."
@@ -343,16 +322,15 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
     # a touch changes no vector
     with self.transaction(bump=bool(changes.moved or changes.copied or changes.deleted)) as db:
         # a video's moments first: they are found by its old path
-        db.executemany(f'UPDATE images SET path = ? || substr(path, ?) WHERE video = {_ID_OF}',
-                       [(new, len(old) + 1, old) for old, new in changes.moved])
-        _drop_moments(db, [p for p in changes.deleted if is_video_name(p)])
+        move_moments(db, changes.moved)
+        drop_moments(db, [p for p in changes.deleted if is_video_name(p)])
         db.executemany('UPDATE images SET path = ?, size = ?, mtime_ns = ? WHERE path = ?',
                        [(new, *files[new], old) for old, new in changes.moved]
                        + [(p, *files[p], p) for p in changes.touched])
         # the text goes with it
         rename_words(db, changes.moved)
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
-        _copy_moments(db, changes.copied)
+        copy_moments(db, changes.copied)
         copy_words(db, changes.copied)
         copy_about(db, changes.copied)
         drop_words(db, changes.deleted)
@@ -368,7 +346,7 @@ def share(self: Index, links: list[tuple[str, str]], # (path just indexed, anoth
     if not links: return
     with self.transaction() as db:
         db.executemany(_COPY_ROW, [(other, *files[other], read) for read, other in links])
-        _copy_moments(db, links)
+        copy_moments(db, links)
         copy_words(db, links)
         copy_about(db, links)
 
@@ -388,10 +366,6 @@ def _searchable(rows: list[tuple], dim: int) -> list[tuple]:
     "The (id, path, vector) `rows` that name a file inside the folder and hold a vector memery wrote."
     return [r for r in rows if safe_relative(r[1]) and _sound_vector(r[2], dim)]
 
-# a row's path as the search shows it: a video's moment is found as its video
-_PATH_SHOWN = ("CASE WHEN video IS NULL THEN path "
-               "ELSE (SELECT v.path FROM images AS v WHERE v.id = images.video) END")
-
 def unit_rows(m: np.ndarray) -> np.ndarray:
     "`m` (float32, scaled in place) with rows of length 1: float16 leaves them 1e-3 off; no cosine passes 1."
     # a tenth of `np.linalg.norm`'s time on 100,000 rows: it is part of every first search
@@ -403,7 +377,7 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
 def vector_rows(self: Index, whole: bool=False, # the whole folder's rows, not only a subfolder's
                ) -> Iterator[list[tuple[int, str, bytes]]]:
     "The (id, path, float16 vector) rows of the searchable images, in order of id, a batch at a time."
-    rows = self._cursor(f"SELECT id, {_PATH_SHOWN}, vector FROM images "
+    rows = self._cursor(f"SELECT id, {PATH_SHOWN}, vector FROM images "
                         "WHERE status = 'ok'{scope} ORDER BY id",
                         whole=whole)
     dim, bad = self.dim or 0, 0
@@ -450,7 +424,7 @@ def vectors_of(self: Index, ids, # row ids
 @patch
 def paths_of(self: Index, ids) -> dict[int, str]:
     "The relative paths of the rows `ids` (those that name a file inside the folder)."
-    rows = self.db.execute(f"SELECT id, {_PATH_SHOWN} FROM images WHERE id {_AMONG}",
+    rows = self.db.execute(f"SELECT id, {PATH_SHOWN} FROM images WHERE id {_AMONG}",
                            (json.dumps([int(i) for i in ids]),))
     return {i: p for i, p in rows if safe_relative(p) and p.startswith(self.scope)}
 
@@ -458,26 +432,19 @@ def paths_of(self: Index, ids) -> dict[int, str]:
 @patch
 def times_of(self: Index, ids) -> dict[int, tuple[float, float|None]]:
     "The (time, video's duration) in seconds of the video moments among the rows `ids`, by id."
-    rows = self.db.execute(f"SELECT id, time, duration, {_PATH_SHOWN} FROM images "
-                           f"WHERE time IS NOT NULL AND id {_AMONG}", (json.dumps([int(i) for i in ids]),))
-    # a time planted on an image does not make it a video
-    return {i: (float(t), float(d) if isinstance(d, (int, float)) else None) for i, t, d, p in rows
-            if isinstance(i, int) and isinstance(t, (int, float)) and isinstance(p, str) and is_video_name(p)}
-
-# moments whose video is not a video's row: planted, or left by a crash
-_STRAY = ("video IS NOT NULL AND (typeof(time) != 'real' OR video NOT IN "
-          "(SELECT id FROM images WHERE video IS NULL AND typeof(time) = 'real'))")
+    return video_times(self.db, ids)
 
 @patch
 def drop_stray_moments(self: Index):
-    "Remove the moment rows that belong to no video."
-    if self.db.execute(f'SELECT 1 FROM images WHERE {_STRAY} LIMIT 1').fetchone():
-        with self.transaction() as db: db.execute(f'DELETE FROM images WHERE {_STRAY}')
+    "Remove the moment rows that belong to no video (planted, or left by a crash)."
+    if has_strays(self.db):
+        with self.transaction() as db: drop_strays(db)
 
 @patch(as_prop=True)
 def holds_videos(self: Index) -> bool:
     "Does the index hold moments of videos?"
-    return self.db.execute('SELECT 1 FROM images WHERE video IS NOT NULL LIMIT 1').fetchone() is not None
+    return any_moments(self.db)
+
 class Facts(NamedTuple):
     "What the index records of a searchable image, besides its vector."
     size: int # in bytes
@@ -486,13 +453,28 @@ class Facts(NamedTuple):
     width: int|None # in pixels, as stored
     height: int|None # in pixels, as stored
 
+def _facts(row) -> Facts:
+    "A row's (size, mtime_ns, hash, width, height) as `Facts`; a planted value of a wrong type is unknown."
+    kinds = (int, int, str, int, int)
+    return Facts(*(v if isinstance(v, k) else None for v, k in zip(row, kinds)))
+
 @patch
 def facts(self: Index) -> dict[int, Facts]:
     "The `Facts` of every searchable image, by row id."
     rows = self.rows("SELECT id, size, mtime_ns, hash, width, height FROM images "
                      "WHERE status = 'ok' AND video IS NULL{scope}")
-    return {i: Facts(*(v if isinstance(v, (int, str)) or v is None else None for v in rest))
-            for i, *rest in rows}
+    return {i: _facts(rest) for i, *rest in rows}
+
+@patch
+def facts_of(self: Index, ids, # row ids, as `Vectors.ids` and search results give them
+            ) -> dict[int, Facts]:
+    "The `Facts` of the rows `ids` (a video moment: its video's), by id."
+    rows = self.db.execute(
+        "SELECT m.id, coalesce(v.size, m.size), coalesce(v.mtime_ns, m.mtime_ns), coalesce(v.hash, m.hash), "
+        "coalesce(v.width, m.width), coalesce(v.height, m.height) "
+        f"FROM images AS m LEFT JOIN images AS v ON v.id = m.video WHERE m.id {_AMONG}",
+        (json.dumps([int(i) for i in ids]),))
+    return {i: _facts(rest) for i, *rest in rows if isinstance(i, int)}
 
 # %% ../nbs/04_indexer.ipynb #985e0997
 class Resume(NamedTuple):
@@ -508,15 +490,9 @@ class Resume(NamedTuple):
 def resume_point(self: Index, path: str, # a video's relative path
                 ) -> Resume|None:
     "Where reading the video at `path` stopped, if it is unfinished (and its rows are sound)."
-    row = self.db.execute("SELECT id, size, mtime_ns, hash FROM images WHERE path = ? AND status = 'ok' "
-                          "AND reason = ? AND video IS NULL", (path, UNFINISHED)).fetchone()
-    last = row and self.db.execute('SELECT time, vector, count(*) OVER () FROM images '
-                                   'WHERE id = ? OR video = ? ORDER BY time DESC LIMIT 1', row[:1] * 2).fetchone()
-    if not last or not all(isinstance(v, int) for v in row[1:3]) or not isinstance(row[3], str): return None
-    time, blob, kept = last
-    if not (isinstance(time, float) and math.isfinite(time)) or not _sound_vector(blob, self.dim or 0):
-        return None
-    return Resume(*row[1:], time, kept, np.frombuffer(blob, '<f2').astype(np.float32))
+    stop = stopped_at(self.db, path)
+    if stop is None or not _sound_vector(stop[-1], self.dim or 0): return None
+    return Resume(*stop[:-1], np.frombuffer(stop[-1], '<f2').astype(np.float32))
 
 @patch
 def add_moments(self: Index, path: str, # a video's relative path, its row stored by `add`
@@ -525,9 +501,21 @@ def add_moments(self: Index, path: str, # a video's relative path, its row store
                ):
     "Store more moments of the video at `path`, as reading it goes on."
     with self.transaction(bump=bool(moments)) as db:
-        _store_moments(db, path, moments)
-        if finished:
-            db.execute('UPDATE images SET reason = NULL WHERE path = ? AND reason = ?', (path, UNFINISHED))
+        store_moments(db, path, _kept(moments))
+        if finished: finish_video(db, path)
+
+@patch
+def moment_times(self: Index, path: str, # a video's relative path
+                ) -> list[tuple[str, float]]:
+    "The (row's path, time) of the moments stored of the video at `path`, by time (its own row first)."
+    return moment_rows(self.db, path)
+
+@patch
+def set_frame_texts(self: Index, path: str, # a video's relative path
+                    texts: list[tuple[str, str]], # (a row's path from `moment_times`, the text in its frame)
+                   ):
+    "Record the text OCR read in the frames of the video at `path`'s moments, stored before: it is read."
+    with self.transaction(bump=False) as db: read_frames(db, path, texts)
 
 # %% ../nbs/04_indexer.ipynb #1de8a7f4
 @patch
@@ -535,7 +523,7 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
               ) -> Path|None:
     "The file of the searchable image with row `id`, if a file inside the folder once links are resolved."
     try:
-        row = self.db.execute(f"SELECT {_PATH_SHOWN} FROM images WHERE id = ? AND status = 'ok'",
+        row = self.db.execute(f"SELECT {PATH_SHOWN} FROM images WHERE id = ? AND status = 'ok'",
                               (int(id),)).fetchone()
         if row is None or not safe_relative(row[0]) or not row[0].startswith(self.scope): return None
         root = os.path.realpath(self.folder)
@@ -556,8 +544,7 @@ def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the t
              ):
     "Record the text OCR read in images already indexed."
     with self.transaction(bump=False) as db:
-        db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}',
-                       [(t, p) for p, t in texts])
+        read_words(db, texts)
 
 @patch
 def without_about(self: Index) -> list[str]:
@@ -570,7 +557,9 @@ def without_about(self: Index) -> list[str]:
 def set_about(self: Index, abouts: list[tuple[str, About]], # (relative path, what its headers say)
              ):
     "Record what images already indexed say about themselves."
-    with self.transaction(bump=False) as db: store_about(db, abouts)
+    with self.transaction(bump=False) as db:
+        store_about(db, abouts)
+        spell_words(db, [p for p, _ in abouts])
 
 @patch
 def about_of(self: Index, ids) -> dict[int, About]:
@@ -594,9 +583,7 @@ def ids_about(self: Index, conditions: tuple[str, tuple], # SQL on `about` and i
                      f"ON images.id = about.id WHERE images.status = 'ok'{where}{{scope}}", params)
     found = {r[0] for r in within(rows, near) if isinstance(r[0], int)}
     # a video's moments were filmed when and where it was
-    if not found or not self.holds_videos: return found
-    moments = self.db.execute(f'SELECT id FROM images WHERE video {_AMONG}', (json.dumps(list(found)),))
-    return found | {i for i, in moments}
+    return with_moments(self.db, found) if self.holds_videos else found
 
 @patch
 def set_meta(self: Index, key: str, # the name of the value

@@ -5,15 +5,16 @@
 # %% ../nbs/19_schema.ipynb #9ec9703d
 from __future__ import annotations
 import re, sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from .fileutils import shown
 from .metadata import ABOUT_WORDS
-from .words import path_words
+from .words import PRINTED_FROM, glued_apart, path_words, spelling
 
 # %% auto #0
-__all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'ANNOY_RECORDS', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS', 'drop_vector_record',
-           'track_vector_changes', 'mend_vector_changes', 'mend_about', 'mend_moments', 'transaction', 'compact',
-           'in_memory', 'schema_version', 'upgrade']
+__all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'ANNOY_RECORDS', 'PRINTED_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS',
+           'drop_vector_record', 'track_vector_changes', 'mend_vector_changes', 'mend_about', 'mend_moments',
+           'fill_printed', 'mend_printed', 'transaction', 'compact', 'in_memory', 'schema_version', 'upgrade']
 
 # %% ../nbs/19_schema.ipynb #84fa7192
 SCHEMA_V1 = """
@@ -153,8 +154,38 @@ def _no_annoy(db: sqlite3.Connection):
     db.execute('DROP TABLE IF EXISTS annoy_items')
     db.execute(f"DELETE FROM meta WHERE key IN {ANNOY_RECORDS}")
 
+PRINTED_TABLE = "CREATE TABLE printed (word TEXT PRIMARY KEY, images INTEGER NOT NULL) WITHOUT ROWID"
+
+def fill_printed(db: sqlite3.Connection):
+    "Make the vocabulary of the index's words as printed (`printed`) afresh from `words`."
+    db.execute('DROP TABLE IF EXISTS printed')
+    db.execute(PRINTED_TABLE)
+    read = f"SELECT rowid, {', '.join(PRINTED_FROM)} FROM words WHERE rowid > ? ORDER BY rowid LIMIT 10000"
+    seen, last = Counter(), -1
+    while batch := db.execute(read, (last,)).fetchall():
+        seen.update(w for row in batch for w in spelling(row[1:]))
+        last = batch[-1][0]
+    db.executemany('INSERT INTO printed VALUES (?, ?)', seen.items())
+
+def _printed(db: sqlite3.Connection):
+    "Schema 8: glued words' parts after the text read; the words of images as printed, for words in part."
+    read = "SELECT rowid, text FROM words WHERE rowid > ? ORDER BY rowid LIMIT 10000"
+    last = -1
+    while batch := db.execute(read, (last,)).fetchall():
+        apart = [(a, i) for i, t in batch if isinstance(t, str) and (a := glued_apart(t)) != t]
+        db.executemany('UPDATE words SET text = ? WHERE rowid = ?', apart)
+        last = batch[-1][0]
+    fill_printed(db)
+
+def mend_printed(db: sqlite3.Connection):
+    "Remake schema 8's vocabulary of words as printed if missing or not memery's (tampered), from `words`."
+    have = lambda: [row[1] for row in db.execute('PRAGMA table_info(printed)')] == ['word', 'images']
+    if have(): return
+    with transaction(db):
+        if not have(): fill_printed(db)
+
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
-MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy]
+MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy, _printed]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51

@@ -19,6 +19,7 @@ from .crafter import image_type
 from .fileutils import MemeryError, is_video_name, open_regular, readable_by_others
 from .options import Options, as_options
 from .thumbnails import PREVIEW_SIZE, THUMB_SIZE, Thumbnails, thumbnail, thumbnail_type
+from .words import TIER_NAMES
 
 try:
     from fastapi import APIRouter, FastAPI, Request
@@ -34,11 +35,12 @@ except ImportError as e: # the server's packages are an extra
 
 # %% auto #0
 __all__ = ['DEFAULT_RESULTS', 'MAX_RESULTS', 'MAX_UPLOAD', 'MAX_BODY', 'MAX_SKIPPED_LISTED', 'ABOUT_SHOWN', 'UPLOADS_AT_ONCE',
-           'UPLOAD_WAIT', 'THUMB_SIZES', 'MAX_GROUPS_LISTED', 'STATIC', 'router', 'IMAGE_ID', 'VIDEO_TYPES',
-           'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served', 'NotFound', 'TooLarge', 'Busy', 'Private', 'image_id',
-           'parse_id', 'SearchRequest', 'decode_upload', 'Library', 'Error', 'Moment', 'Result', 'Twin', 'Duplicates',
-           'ReadText', 'TextReading', 'Found', 'Skipped', 'FolderStatus', 'Status', 'status', 'search_post',
-           'search_get', 'duplicates', 'read_text', 'thumb', 'image', 'video', 'Guard', 'make_app', 'serve']
+           'UPLOAD_WAIT', 'THUMB_SIZES', 'MAX_GROUPS_LISTED', 'STATIC', 'router', 'IMAGE_ID', 'FOUND_BY_HELP',
+           'VIDEO_TYPES', 'LOOPBACK_NAMES', 'DEFAULT_PORT', 'Served', 'NotFound', 'TooLarge', 'Busy', 'Private',
+           'image_id', 'parse_id', 'SearchRequest', 'decode_upload', 'Library', 'Error', 'Moment', 'Result', 'Twin',
+           'Duplicates', 'ReadText', 'TextReading', 'Found', 'Skipped', 'FolderStatus', 'Status', 'status',
+           'search_post', 'search_get', 'duplicates', 'read_text', 'thumb', 'image', 'video', 'Guard', 'make_app',
+           'serve']
 
 # %% ../nbs/11_server.ipynb #97e6443e
 @dataclass
@@ -404,6 +406,12 @@ class Moment(BaseModel):
     time: float = Field(description="in seconds from its start")
     score: float = Field(description="its cosine similarity to the query")
 
+# the tiers named as the ranker names them (`memery.words.TIER_NAMES`), so that a new one is never left out
+FOUND_BY_HELP = ("why it is there, in words for the user: the tier its words put it in, above the looks' "
+                 f"ranking, best first ({', '.join(map(repr, TIER_NAMES.values()))}; 'phrase' is the query's "
+                 "words in a row), or 'words' (words alone found it, or its one word), 'looks + words' (its "
+                 "looks, helped by some of its words) or 'looks'")
+
 class Result(BaseModel):
     "One image found."
     id: str = Field(description="the image's id: ask /api/thumb/{id} and /api/image/{id} for it")
@@ -412,9 +420,7 @@ class Result(BaseModel):
     matched: str = Field(description="which side found it: 'visual' (its looks), "
                                      "'text' (its words: the text in it, its folder and file names) "
                                      "or 'both'")
-    found_by: str = Field(description="why it is there, in words for the user: 'phrase' (the query's words "
-                                      "in a row), 'all words', 'person or place', 'words', 'looks + words' "
-                                      "or 'looks'")
+    found_by: str = Field(description=FOUND_BY_HELP)
     snippet: str|None = Field(None, description="its words that matched the query, in [brackets]; "
                                                 "null when its looks alone found it")
     taken: str|None = Field(None, description="when it was taken, ISO 8601 (with its offset, if known)")

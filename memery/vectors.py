@@ -188,8 +188,11 @@ RERANKED = 1_000 # candidates of the first pass, at least, that are ranked by th
 ANN_TRAIN = 100_000 # vectors the quantizer learns from
 ANN_PART = 1_250_000 # rows per part of the codes, each scanned by a thread (8 parts at most)
 _ANN_HEADER = struct.Struct('<16sIIQQ16s') # magic, dim, parts, count, generation, the vector file's token
-_ANN_MAGIC = b'memery codes 1\0\0'
-_ANN_PART = struct.Struct('<QQ') # a part's first row, and the length of its faiss index
+_ANN_MAGIC = b'memery codes 2\0\0'
+_ANN_OLDER = (b'memery codes 1\0\0',) # layouts of an older memery: made again at the next update, quietly
+_ANN_PART = struct.Struct('<QQ') # a part's first row and its rows (the quantizer's: 0, and its length)
+_ANN_SIGNATURE = 32 # bytes of the signature that follows the quantizer and each part
+_ANN_QUANTIZER_MAX = 1 << 24 # bytes of a serialised quantizer, at most
 _ANN_CHUNK = 65_536 # rows read from the vector file at a time
 
 def _codes_index(dim: int):
@@ -199,6 +202,10 @@ def _codes_index(dim: int):
     # a small folder (in tests) trains on what it has, without faiss's warning
     codes.pq.cp.min_points_per_centroid = 1
     return codes
+
+def _codes_bytes(codes, rows: int) -> int:
+    "The bytes faiss keeps for `rows` codes of the index `codes`: blocks of `bbs` rows, half a byte a code."
+    return -(-rows // codes.bbs) * codes.bbs * codes.M2 // 2
 
 def build_ann(index: Index) -> Path:
     "Write the signed codes of the vector file's embeddings (the file written first if there is none)."
@@ -228,20 +235,25 @@ def build_ann(index: Index) -> Path:
     mac = hmac.new(signing_key(), digestmod='sha256')
     chunk = np.empty((min(_ANN_CHUNK, count), dim), np.float16)
     with open(tmp, 'wb') as f:
-        def write(data: bytes):
-            f.write(data)
-            mac.update(data)
-        write(_ANN_HEADER.pack(_ANN_MAGIC, dim, parts, count, vf.generation, bytes.fromhex(vf.identity[-1])))
+        def signed(mac, *pieces):
+            "Write `pieces`, then the signature of them after all that `mac` signed before."
+            for piece in pieces:
+                f.write(piece)
+                mac.update(piece)
+            f.write(mac.digest())
+        quantizer = faiss.serialize_index(trained)
+        signed(mac, _ANN_HEADER.pack(_ANN_MAGIC, dim, parts, count, vf.generation, bytes.fromhex(vf.identity[-1])),
+               _ANN_PART.pack(0, len(quantizer)), memoryview(quantizer))
         for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
             part = faiss.clone_index(trained)
             for first in range(start, stop, len(chunk)):
                 rows = chunk[:min(len(chunk), stop - first)]
                 vf.read_rows(first, memoryview(rows).cast('B'))
                 part.add(rows.astype(np.float32))
-            data = faiss.serialize_index(part)
-            write(_ANN_PART.pack(start, len(data)))
-            write(memoryview(data))
-        f.write(mac.digest())
+            # the codes as faiss keeps them, not serialised: a reader reads them straight into its own memory;
+            # each part signed after the header and quantizer alone, so that parts are checked side by side
+            signed(mac.copy(), _ANN_PART.pack(start, stop - start),
+                   faiss.rev_swig_ptr(part.codes.get(), _codes_bytes(part, stop - start)))
     no_wider_than(tmp, index.root)
     os.replace(tmp, final)
     for old in index.location.glob(f'{index.name}.*.ann*'):
@@ -254,8 +266,14 @@ _loaded_codes: dict[tuple, list] = {}
 # files found wrong, so as not to read them again at each search
 _refused_codes: set[tuple] = set()
 
-def _signed_codes(index: Index, vf: VectorFile) -> tuple|None:
-    "The codes' file of `vf`, open at its first part, and its identity, if this user's memery wrote it."
+def _refused(index: Index, f, seen: tuple) -> None:
+    "Close the codes' file `f`, not to be read again in this process, and warn that it is not used."
+    f.close()
+    _refused_codes.add(seen)
+    return _untrusted(index, Path(seen[0]), 'a first-pass file')
+
+def _codes_file(index: Index, vf: VectorFile) -> tuple|None:
+    "The codes' file of `vf` open past its header, which is checked, and the signature so far; None if none."
     path = index.location/f'{index.name}.{vf.generation}.ann'
     try: f = open_regular(path, follow=False)
     # not built yet
@@ -264,42 +282,96 @@ def _signed_codes(index: Index, vf: VectorFile) -> tuple|None:
     st = os.fstat(f.fileno())
     seen = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, vf.identity)
     header = f.read(_ANN_HEADER.size)
-    body = st.st_size - 32
     expected = (_ANN_MAGIC, vf.matrix.shape[1], len(vf.ids), vf.generation, vf.identity[-1])
     try:
         magic, dim, parts, count, generation, token = _ANN_HEADER.unpack(header)
+        if magic in _ANN_OLDER:
+            f.close()
+            return None
         mine = st.st_uid == os.getuid() and not st.st_mode & 0o022
         if seen in _refused_codes or not mine or not 1 <= parts <= 8 or \
            (magic, dim, count, generation, token.hex()) != expected: raise ValueError
-        mac = hmac.new(signing_key(), header, 'sha256')
-        while f.tell() < body: mac.update(f.read(min(1 << 22, body - f.tell())))
-        if not hmac.compare_digest(mac.digest(), f.read()): raise ValueError
-    except (OSError, ValueError, struct.error):
-        f.close()
-        _refused_codes.add(seen)
-        return _untrusted(index, path, 'a first-pass file')
-    f.seek(_ANN_HEADER.size)
-    return f, parts, seen
+    except (ValueError, struct.error): return _refused(index, f, seen)
+    return f, parts, hmac.new(signing_key(), header, 'sha256'), seen
+
+_scan_pool = None
+
+def _pool(parts: int) -> ThreadPoolExecutor:
+    "Threads to work on `parts` parts side by side (to check them, to search them), one per core at most."
+    global _scan_pool
+    workers = min(parts, os.cpu_count() or 1)
+    if _scan_pool is None or _scan_pool._max_workers < workers: _scan_pool = ThreadPoolExecutor(workers)
+    return _scan_pool
+
+def _holds(mac, # a signature's state after what it signed before
+           signature: bytes, # as read
+           *pieces, # what it signs then
+          ) -> bool:
+    "Does `signature` sign `pieces` after what `mac` signed?"
+    for piece in pieces: mac.update(piece)
+    return hmac.compare_digest(mac.digest(), signature)
+
+def _signed_parts(f, # the codes' file, past its header
+                  mac, # the signature of its header
+                  parts: int, # as its header says
+                  vf: VectorFile, # the vector file it was made from
+                  load: bool=True, # False: only checked, a part at a time
+                 ) -> list:
+    "The quantizer and parts of codes that follow the header, each trusted once the signature after it holds."
+    import faiss
+    def read(size: int, into: np.ndarray|None=None) -> np.ndarray:
+        data = np.empty(size, np.uint8) if into is None else into
+        if f.readinto(memoryview(data)) != size: raise ValueError
+        return data
+    head = f.read(_ANN_PART.size)
+    zero, size = _ANN_PART.unpack(head)
+    if zero or size > _ANN_QUANTIZER_MAX: raise ValueError
+    quantizer = read(size)
+    if not _holds(mac, f.read(_ANN_SIGNATURE), head, quantizer): raise ValueError
+    # faiss parses the few signed bytes of the quantizer only; the codes are bytes it scans
+    trained = faiss.deserialize_index(quantizer)
+    if not isinstance(trained, faiss.IndexPQFastScan) or trained.d != vf.matrix.shape[1] or trained.ntotal:
+        raise ValueError
+    codes, checks, first = [], [], 0
+    for _ in range(parts):
+        head = f.read(_ANN_PART.size)
+        start, rows = _ANN_PART.unpack(head)
+        if start != first or not 0 < rows <= len(vf.ids) - start: raise ValueError
+        part = faiss.clone_index(trained)
+        size = _codes_bytes(part, rows)
+        if load: part.codes.resize(size)
+        # read straight into faiss's memory, used only once signed; checked while the next part is read
+        data = read(size, faiss.rev_swig_ptr(part.codes.get(), size) if load else None)
+        checks.append(_pool(parts).submit(_holds, mac.copy(), f.read(_ANN_SIGNATURE), head, data))
+        # only checked: a part at a time, so that memory holds one
+        if not load and not checks[-1].result(): raise ValueError
+        # and the rows rounded up to whole blocks, as faiss counts them
+        part.ntotal, part.ntotal2 = rows, size * 2 // part.M2
+        if load: codes.append((start, part))
+        first += rows
+    if first != len(vf.ids) or f.read(1) or not all(check.result() for check in checks): raise ValueError
+    return codes
+
+def _checked_codes(index: Index, vf: VectorFile, load: bool=True) -> list|None:
+    "The codes of `vf` as faiss indexes, (first row, index) per part, if this user's memery made them for it."
+    opened = _codes_file(index, vf)
+    if opened is None: return None
+    f, parts, mac, seen = opened
+    try:
+        with f: codes = _signed_parts(f, mac, parts, vf, load)
+    except (OSError, ValueError, struct.error, RuntimeError): return _refused(index, f, seen)
+    if load:
+        # one at a time: ten million images' codes take 1.3 GB
+        _loaded_codes.clear()
+        _loaded_codes[seen] = codes
+    return codes
 
 def first_pass(index: Index, # the index whose codes to load
                vf: VectorFile, # its vector file, the one the codes must have been made from
               ) -> list|None:
     "The codes of `vf` as faiss indexes, (first row, index) per part, if this user's memery made them for it."
-    import faiss
     cached = next((codes for (seen, codes) in _loaded_codes.items() if seen[-1] == vf.identity), None)
-    if cached is not None: return cached
-    signed = _signed_codes(index, vf)
-    if signed is None: return None
-    f, count, seen = signed
-    with f:
-        codes = []
-        for _ in range(count):
-            start, size = _ANN_PART.unpack(f.read(_ANN_PART.size))
-            codes.append((start, faiss.deserialize_index(np.frombuffer(f.read(size), np.uint8))))
-    # one at a time: ten million images' codes take 1.3 GB
-    _loaded_codes.clear()
-    _loaded_codes[seen] = codes
-    return codes
+    return cached if cached is not None else _checked_codes(index, vf)
 
 # %% ../nbs/18_vectors.ipynb #0600d6a5
 def approximate(images: int, # in the index
@@ -321,9 +393,7 @@ def refresh(index: Index):
     for old in stale: old.unlink(missing_ok=True)
     if not approximate(images): return
     vf = vector_file(index)
-    signed = None if vf is None else _signed_codes(index, vf)
-    if signed is None: build_ann(index)
-    else: signed[0].close()
+    if vf is None or _checked_codes(index, vf, load=False) is None: build_ann(index)
 
 # %% ../nbs/18_vectors.ipynb #29f1c4a1
 class Neighbour(NamedTuple):
@@ -358,7 +428,6 @@ def _exact(index: Index, q: np.ndarray, k: int) -> list[Neighbour]:
 SCANNED = 10_000
 
 _scanners: dict[tuple, list] = {}
-_scan_pool = None
 
 def _scanner(vf: VectorFile) -> list:
     "The vector file in faiss float16 indexes, one per core (for 100,000 rows or more): (first row, index)."
@@ -379,13 +448,6 @@ def _scanner(vf: VectorFile) -> list:
         _scanners.clear()
         _scanners[vf.identity] = shards
     return _scanners[vf.identity]
-
-def _pool(parts: int) -> ThreadPoolExecutor:
-    "Threads to search `parts` parts side by side, one per core at most."
-    global _scan_pool
-    workers = min(parts, os.cpu_count() or 1)
-    if _scan_pool is None or _scan_pool._max_workers < workers: _scan_pool = ThreadPoolExecutor(workers)
-    return _scan_pool
 
 def _scan_file(vf: VectorFile, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     "The row ids and cosines of the `k` vectors of the file closest to `q`, best first."

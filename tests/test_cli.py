@@ -2,21 +2,11 @@
 import json, os, shutil, signal, sqlite3, subprocess, sys, time
 from pathlib import Path
 import numpy as np
-import pytest
 from PIL import Image
 from memery.testing import copy_images, make_colour_folder, make_hostile_folder, make_words_folder, run_unprivileged, tiny_clip
+from cli import COLOURS, MEMERY, memery
 
 REPO = Path(__file__).resolve().parent.parent
-MEMERY = str(Path(sys.executable).parent/'memery')
-COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
-
-@pytest.fixture
-def env(tmp_path):
-    "No network and an empty weights cache: a test can never download a model."
-    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'HF_HUB_CACHE': str(tmp_path/'hf-cache'), 'MEMERY_INDEX_DIR': ''}
-
-def memery(*args, env, timeout=600, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout, **kw)
 
 def noise_folder(folder: Path, n: int, size=64) -> Path:
     "`n` distinct random PNGs."

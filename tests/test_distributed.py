@@ -1,21 +1,10 @@
 "Indexing on Ray Data (`memery index --ray`), in real processes with a real Ray started on this machine."
-import json, os, sqlite3, subprocess, sys
+import json, sqlite3
 from pathlib import Path
 import pytest
 from memery.core import index_flow, search_flow
 from memery.testing import PALETTE, make_colour_folder, make_hostile_folder
-
-MEMERY = str(Path(sys.executable).parent/'memery')
-COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
-
-@pytest.fixture
-def env(tmp_path):
-    "No network and an empty weights cache: a test can never download a model."
-    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'HF_HUB_CACHE': str(tmp_path/'hf-cache'),
-            'MEMERY_INDEX_DIR': ''}
-
-def memery(*args, env, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout)
+from cli import COLOURS, memery
 
 def swatches(folder: Path) -> Path:
     "Three noisy swatches of each palette colour, and a hostile folder's broken and odd files."

@@ -4,7 +4,7 @@ import pytest
 from fastcore.docments import docments
 
 MODULES = ['fileutils', 'loader', 'crafter', 'encoder', 'indexer', 'ranker', 'core', 'cli', 'gui', 'testing', 'thumbnails', 'exported', 'dupes',
-           'models', 'options', 'vectors', 'schema', 'words', 'metadata', 'video'] # the server's routes are documented by their OpenAPI parameters
+           'models', 'options', 'vectors', 'schema', 'words', 'metadata', 'video', 'moments'] # the server's routes are documented by their OpenAPI parameters
 
 def public_callables():
     "(name, callable) of each exported function and dataclass, and of each public method and `__init__` of an exported class."

@@ -1,25 +1,14 @@
 "`memery export` and `memery import` in real processes, with hostile folders in clip-retrieval's layout."
-import json, os, pickle, subprocess, sys
+import json, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from memery.testing import copy_images, make_colour_folder
+from cli import COLOURS, memery
 
-MEMERY = str(Path(sys.executable).parent/'memery')
-COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
 NAMES = ['red', 'green', 'blue', 'yellow', 'purple', 'grey']
-
-@pytest.fixture
-def env(tmp_path):
-    "No network and an empty weights cache: a test can never download a model."
-    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'HF_HUB_CACHE': str(tmp_path/'hf-cache'),
-            'MEMERY_INDEX_DIR': ''}
-
-def memery(*args, env, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=600,
-                          **kw)
 
 def one_error(res) -> str:
     "The one line of a failed run's error."

@@ -460,6 +460,15 @@ def test_read_text_in_images(page, lab):
     wait_for_tab(page, count + 1, f"{lines[0].split()[0]} (words only)")
     expect(shown(page).locator('.memery-card .memery-name').first).to_have_text(Path(shot).name)
     match.select_option(label='looks and words')
+    # a phrase it shows puts it first, its tier's badge as the browser app's; a photo its looks found has none
+    phrase = ' '.join(lines[0].split()[:3])
+    search(page, phrase)
+    wait_for_tab(page, count + 2, phrase)
+    first = shown(page).locator('.memery-card').first
+    expect(first.locator('.memery-name')).to_have_text(Path(shot).name)
+    expect(first.locator('.memery-why')).to_have_text('phrase')
+    photo = shown(page).locator('.memery-card', has=page.locator('.memery-name', has_text='IMG_')).first
+    expect(photo.locator('.memery-why')).to_have_count(0)
     folder.fill(pictures)
     expect(ocr).not_to_be_checked() # that folder's index does not read text
 

@@ -5,20 +5,15 @@ import numpy as np
 import pytest
 from filelock import FileLock
 from memery.testing import make_colour_folder, run_unprivileged
+from cli import COLOURS, MEMERY, memery, offline_env
 
-MEMERY = str(Path(sys.executable).parent/'memery')
-COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
 SWATCHES = ['red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'brown']
 OUTSIDE = ('/etc/passwd', '/etc/shadow', 'etc/passwd', '/usr/share', 'secret.png')
 
 @pytest.fixture
-def env(tmp_path):
-    "No network, an index in the folder, and a signing key of the test's own."
-    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'MEMERY_INDEX_DIR': '', 'XDG_CONFIG_HOME': str(tmp_path/'config'),
-            'XDG_CACHE_HOME': str(tmp_path/'cache')}
-
-def memery(*args, env, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=300, **kw)
+def env(env, tmp_path):
+    "Offline, with a signing key and a cache of the test's own."
+    return {**env, 'XDG_CONFIG_HOME': str(tmp_path/'config'), 'XDG_CACHE_HOME': str(tmp_path/'cache')}
 
 @pytest.fixture(scope='module')
 def swatches(tmp_path_factory) -> Path:
@@ -26,7 +21,7 @@ def swatches(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp('swatches')
     folder = root/'pics'
     make_colour_folder(folder, SWATCHES)
-    env = {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'MEMERY_INDEX_DIR': '', 'XDG_CACHE_HOME': str(root/'cache')}
+    env = offline_env(root, XDG_CACHE_HOME=str(root/'cache'))
     res = memery('index', folder, *COLOURS, env=env)
     assert res.returncode == 0, res.stderr
     return folder

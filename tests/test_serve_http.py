@@ -4,9 +4,8 @@ import base64, http.client, io, json, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 from PIL import Image
+from cli import COLOURS, MEMERY, memery, offline_env
 
-MEMERY = str(Path(sys.executable).parent/'memery')
-COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
 SECRET = 'top secret, outside the folder'
 
 
@@ -141,9 +140,9 @@ def test_host_header_and_headers(served):
     assert "default-src 'self'" in headers['content-security-policy'] and headers['x-content-type-options'] == 'nosniff'
 
 
-def test_exposed_needs_a_token(served, tmp_path):
+def test_exposed_needs_a_token(served, env):
     url, folder, _ = served
-    refused = subprocess.run([MEMERY, 'serve', str(folder), '--host', '0.0.0.0', *COLOURS], capture_output=True, text=True, timeout=60)
+    refused = memery('serve', folder, '--host', '0.0.0.0', *COLOURS, env=env, timeout=60)
     assert refused.returncode == 1 and '--token' in refused.stderr and refused.stdout == ''
     process, exposed = start([folder, '--host', '0.0.0.0', '--token', 's3cret'])
     try:
@@ -232,7 +231,7 @@ def noise_pictures(folder: Path, n: int):
 def test_searches_from_the_first_second(tmp_path):
     """A new server answers every search, from the moment it prints its address through its first indexing: what is
     indexed so far, or nothing with the reason; never an error (a tiny open_clip model, loaded and exported meanwhile)."""
-    import os, threading, time
+    import threading, time
     from concurrent.futures import ThreadPoolExecutor
     from memery.testing import tiny_clip
     folder = tmp_path/'pictures'
@@ -240,13 +239,13 @@ def test_searches_from_the_first_second(tmp_path):
     model = ['--model', tiny_clip(), '--pretrained', 'none']
     for start_number in range(3):
         # a new index at each start; the model's export, made at the first, is the machine's from then on
-        env = {**os.environ, 'XDG_CACHE_HOME': str(tmp_path/'cache'), 'MEMERY_INDEX_DIR': str(tmp_path/f'index-{start_number}')}
+        env = offline_env(tmp_path, XDG_CACHE_HOME=str(tmp_path/'cache'), MEMERY_INDEX_DIR=str(tmp_path/f'index-{start_number}'))
         process = subprocess.Popen([MEMERY, 'serve', folder, '--port', '0', *model], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         url = process.stdout.readline().strip()
         answers, done = [], threading.Event()
         def search_until_indexed(i):
             while not done.is_set():
-                status, body, _ = ask(url, 'GET', f'/api/search?q=a+red+car&n=5' if i % 2 else '/api/search?q=noise')
+                status, body, _ = ask(url, 'GET', '/api/search?q=a+red+car&n=5' if i % 2 else '/api/search?q=noise')
                 answers.append((status, json.loads(body)))
                 time.sleep(0.02) # every moment is asked about, without starving the indexing
         try:
@@ -312,6 +311,6 @@ def test_no_token_shows_only_what_others_may_read(tmp_path):
     finally: shutil.rmtree(public)
 
 
-def test_port_out_of_range_is_a_usage_error():
-    res = subprocess.run([MEMERY, 'serve', '.', '--port', '80000'], capture_output=True, text=True, timeout=60)
+def test_port_out_of_range_is_a_usage_error(env):
+    res = memery('serve', '.', '--port', '80000', env=env, timeout=60)
     assert res.returncode == 2 and '80000 is not from 0 to 65535' in res.stderr and 'unexpected' not in res.stderr, res.stderr

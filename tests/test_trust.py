@@ -1,25 +1,18 @@
 """Issue 22, trust's second pass: what a swapped file, a shared machine, a planted index or a concurrent `memery purge`
 can do to a real `memery` process. Each test is named after what it guards."""
-import json, os, shutil, sqlite3, subprocess, sys, threading, time
+import json, os, shutil, sqlite3, subprocess, threading, time
 from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
 from memery.testing import make_colour_folder, tiny_clip
-
-MEMERY = str(Path(sys.executable).parent/'memery')
-COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
+from cli import COLOURS, MEMERY, memery
 
 
 @pytest.fixture
-def env(tmp_path):
-    "No network, an index in the folder, a config and cache of the test's own."
-    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'MEMERY_INDEX_DIR': '', 'XDG_CONFIG_HOME': str(tmp_path/'config'),
-            'XDG_CACHE_HOME': str(tmp_path/'cache')}
-
-
-def memery(*args, env, timeout=300, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([MEMERY, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout, **kw)
+def env(env, tmp_path):
+    "Offline, with a config and a cache of the test's own."
+    return {**env, 'XDG_CONFIG_HOME': str(tmp_path/'config'), 'XDG_CACHE_HOME': str(tmp_path/'cache')}
 
 
 def indexed_swatches(tmp_path: Path, env) -> tuple[Path, Path]:

@@ -1,17 +1,16 @@
 "`memery watch` in a real process: the index follows copies, renames and deletions, and outlives the folder going away."
-import json, os, shutil, signal, sqlite3, subprocess, sys, threading, time
+import json, shutil, signal, sqlite3, subprocess, threading, time
 from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
 from memery.testing import make_colour_folder
-
-MEMERY = str(Path(sys.executable).parent/'memery')
-COLOURS = ['--model', 'memery.testing:colour_model', '--pretrained', 'none']
+from cli import COLOURS, MEMERY
 
 @pytest.fixture
-def env(tmp_path):
-    return {**os.environ, 'HF_ENDPOINT': 'http://127.0.0.1:9', 'MEMERY_INDEX_DIR': '', 'XDG_CACHE_HOME': str(tmp_path/'cache')}
+def env(env, tmp_path):
+    "Offline, with a cache of the test's own."
+    return {**env, 'XDG_CACHE_HOME': str(tmp_path/'cache')}
 
 class Watcher:
     "`memery watch --json` running on `folder`, its reports collected as they come."

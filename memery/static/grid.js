@@ -80,7 +80,7 @@ function render({ model, el }) {
   function draw() {
     release();
     const names = model.get("names"), paths = model.get("paths"), scores = model.get("scores"), words = model.get("words");
-    const told = model.get("told") || [];
+    const told = model.get("told") || [], foundBy = model.get("found_by") || [];
     const about = (i) => paths[i] + (words[i] ? `\nwords: ${words[i]}` : "");
     thumbUrls = names.map(() => null);
     previewUrl = null;
@@ -100,6 +100,8 @@ function render({ model, el }) {
       card.append(frame, caption, buttons(i, true));
       // when and where, as its headers say: always in sight, under the hover caption
       if (told[i]) card.append(make("span", "memery-told", told[i]));
+      // why it is there, when its words put it there: the tier's name, as the browser app's badge
+      if (foundBy[i]) card.append(make("span", "memery-why", foundBy[i]));
       return card;
     });
     cards.replaceChildren(...figures);
@@ -263,6 +265,7 @@ function render({ model, el }) {
 
   model.on("change:names", draw);
   model.on("change:told", draw);
+  model.on("change:found_by", draw);
   model.on("change:headings", draw);
   model.on("change:thumbs", fill);
   model.on("change:loading", fill);
