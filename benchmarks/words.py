@@ -13,6 +13,7 @@ with --before REV, memery at git revision REV answers them too, on a copy of the
     python benchmarks/words.py --screens 200   # a bigger corpus
     python benchmarks/words.py --only-ocr      # OCR alone (a few minutes)
     python benchmarks/words.py --only-ocr --f32  # and in float32, as CPUs without AMX compute
+    python benchmarks/words.py --only-ocr --browser-pages 10  # and Chromium's screenshots of Python's documentation
     python benchmarks/words.py --only-search --before HEAD   # the searches alone, before and after a change
     python benchmarks/words.py --latency 20000 --before HEAD # ms to match a query's words in 20,000 text-heavy pages
 
@@ -68,6 +69,7 @@ def main():
     ap.add_argument('--variants', type=int, default=8, choices=range(1, 9), help="copies of each photo, turned or mirrored, in the indexing comparison")
     ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads (and as many of each other set)")
     ap.add_argument('--index-pages', type=int, default=10, help="text-heavy pages `memery index` reads, with --ocr and without")
+    ap.add_argument('--browser-pages', type=int, default=0, metavar='N', help="N screenshots of Python's documentation in Chromium (Playwright, /usr/bin/chromium) `memery index` reads too")
     ap.add_argument('--ocr-before', default=OCR_BEFORE, help="the git revision whose OCR is compared (%(default)s: before its second pass)")
     ap.add_argument('--f32', action='store_true', help="OCR in float32 too, as on CPUs without AMX (a few minutes more)")
     ap.add_argument('--only-ocr', action='store_true', help="OCR's costs and readings alone, not searches")
@@ -498,14 +500,44 @@ def ocr_costs(args, work, corpus):
     shots = work/'pages'
     shots.mkdir()
     for k in range(args.index_pages): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
-    print(f"\n`memery index` of {args.index_pages} text-heavy 1280x800 pages with ViT-B-32 (random weights), CPU of "
-          "its processes, best of 2: OCR's cost is the difference with --ocr")
-    for p in precisions:
-        for when in ('before', 'after'):
-            off, on = index_costs(work, shots, old if when == 'before' else None, p)
-            print(f"  {when:6} {'float32' if p else 'own precision':13}  {off:5.1f} s without --ocr, {on:5.1f} s "
-                  f"with it: {(on - off) / args.index_pages:.2f} s of OCR per page")
+    folders = {f"{args.index_pages} text-heavy 1280x800 pages": shots}
+    if args.browser_pages:
+        folders[f"{args.browser_pages} Chromium screenshots of Python's documentation"] = browser_pages(
+            work/'browser', args.browser_pages)
+    for name, folder in folders.items():
+        print(f"\n`memery index` of {name} with ViT-B-32 (random weights), CPU of its processes, best of 2: "
+              "OCR's cost is the difference with --ocr")
+        pages = len(list(folder.iterdir()))
+        for p in precisions:
+            for when in ('before', 'after'):
+                off, on = index_costs(work, folder, old if when == 'before' else None, p)
+                print(f"  {when:6} {'float32' if p else 'own precision':13}  {off:5.1f} s without --ocr, {on:5.1f} s "
+                      f"with it: {(on - off) / pages:.2f} s of OCR per page")
     shutil.rmtree(old)
+
+DOCUMENTED = ['json', 'pathlib', 'argparse', 'csv', 'textwrap', 'shutil', 'zipfile', 'sqlite3', 'tarfile', 'gzip',
+              'logging', 'subprocess', 'datetime', 'collections', 'functools', 'itertools', 'socket', 'email', 'heapq', 'uuid']
+
+def browser_pages(folder, n):
+    "`n` screenshots (1280x800, every other one dark) of pydoc's pages of standard modules, as Chromium draws them."
+    import importlib, pydoc
+    from playwright.sync_api import sync_playwright
+    folder.mkdir()
+    html = folder.parent/'pydoc.html'
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get('MEMERY_CHROMIUM', '/usr/bin/chromium'))
+        page = browser.new_page(viewport={'width': 1280, 'height': 800})
+        for k in range(n):
+            module = importlib.import_module(DOCUMENTED[k % len(DOCUMENTED)])
+            html.write_text(pydoc.html.page(pydoc.describe(module), pydoc.html.document(module)))
+            page.goto(html.as_uri())
+            # past the module's heading, a different screenful each time a module comes round again
+            page.evaluate(f'window.scrollTo(0, {900 + 800 * (k // len(DOCUMENTED))})')
+            if k % 2: page.add_style_tag(content='html { filter: invert(1) hue-rotate(180deg); background: #fff }')
+            page.screenshot(path=str(folder/f'page-{k}.png'))
+        browser.close()
+    html.unlink()
+    return folder
 
 def index_costs(work, source, package=None, precision=None):
     "CPU seconds (best of 2) of `memery index`, by memery's `package` folder (None: this one), of a copy of `source`."

@@ -46,7 +46,7 @@ def _wheel_model(name: str) -> Path:
 
 def _openvino_config(threads: int|None) -> dict:
     "OpenVINO's settings for a model run on `threads` CPU threads (None: all)."
-    # its precision is its own choice: bfloat16 on CPUs with AMX, float32 on others
+    # its precision is its own choice: bfloat16 on CPUs with AMX or AVX-512 BF16, float32 on others
     return {} if threads is None else {'INFERENCE_NUM_THREADS': threads}
 
 def _flat(a: np.ndarray) -> bool:
