@@ -14,6 +14,7 @@ with --before REV, memery at git revision REV answers them too, on a copy of the
     python benchmarks/words.py --only-ocr      # OCR alone (a few minutes)
     python benchmarks/words.py --only-ocr --f32  # and in float32, as CPUs without AMX compute
     python benchmarks/words.py --only-ocr --browser-pages 10  # and Chromium's screenshots of Python's documentation
+    python benchmarks/words.py --only-ocr --browser-pages 10 --html "$(rustc --print sysroot)/share/doc/rust/html"
     python benchmarks/words.py --only-search --before HEAD   # the searches alone, before and after a change
     python benchmarks/words.py --latency 20000 --before HEAD # ms to match a query's words in 20,000 text-heavy pages
 
@@ -69,7 +70,8 @@ def main():
     ap.add_argument('--variants', type=int, default=8, choices=range(1, 9), help="copies of each photo, turned or mirrored, in the indexing comparison")
     ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads (and as many of each other set)")
     ap.add_argument('--index-pages', type=int, default=10, help="text-heavy pages `memery index` reads, with --ocr and without")
-    ap.add_argument('--browser-pages', type=int, default=0, metavar='N', help="N screenshots of Python's documentation in Chromium (Playwright, /usr/bin/chromium) `memery index` reads too")
+    ap.add_argument('--browser-pages', type=int, default=0, metavar='N', help="N screenshots of documentation in Chromium (Playwright, /usr/bin/chromium) `memery index` reads too")
+    ap.add_argument('--html', metavar='DIR', help="a folder of HTML documentation the screenshots show (default: pydoc's pages of Python's standard modules)")
     ap.add_argument('--ocr-before', default=OCR_BEFORE, help="the git revision whose OCR is compared (%(default)s: before its second pass)")
     ap.add_argument('--f32', action='store_true', help="OCR in float32 too, as on CPUs without AMX (a few minutes more)")
     ap.add_argument('--only-ocr', action='store_true', help="OCR's costs and readings alone, not searches")
@@ -502,8 +504,8 @@ def ocr_costs(args, work, corpus):
     for k in range(args.index_pages): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
     folders = {f"{args.index_pages} text-heavy 1280x800 pages": shots}
     if args.browser_pages:
-        folders[f"{args.browser_pages} Chromium screenshots of Python's documentation"] = browser_pages(
-            work/'browser', args.browser_pages)
+        folders[f"{args.browser_pages} Chromium screenshots of {args.html or 'Python documentation'}"] = (
+            browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html)))
     for name, folder in folders.items():
         print(f"\n`memery index` of {name} with ViT-B-32 (random weights), CPU of its processes, best of 2: "
               "OCR's cost is the difference with --ocr")
@@ -518,25 +520,35 @@ def ocr_costs(args, work, corpus):
 DOCUMENTED = ['json', 'pathlib', 'argparse', 'csv', 'textwrap', 'shutil', 'zipfile', 'sqlite3', 'tarfile', 'gzip',
               'logging', 'subprocess', 'datetime', 'collections', 'functools', 'itertools', 'socket', 'email', 'heapq', 'uuid']
 
-def browser_pages(folder, n):
-    "`n` screenshots (1280x800, every other one dark) of pydoc's pages of standard modules, as Chromium draws them."
+def documentation(work, n, html=None):
+    "`n` pages of documentation to show: HTML files of the folder `html`, or pydoc's pages of standard modules."
+    if html is not None:
+        # pages of some substance, spread over the whole folder
+        pages = sorted(p for p in html.rglob('*.html') if p.stat().st_size > 20_000)
+        return [pages[k * len(pages) // n] for k in range(n)]
     import importlib, pydoc
+    work.mkdir()
+    for k in range(n):
+        module = importlib.import_module(DOCUMENTED[k % len(DOCUMENTED)])
+        (work/f'{k}.html').write_text(pydoc.html.page(pydoc.describe(module), pydoc.html.document(module)))
+    return [work/f'{k}.html' for k in range(n)]
+
+def browser_pages(folder, n, html=None):
+    "`n` screenshots of `documentation` in Chromium, 1024 to 1440 pixels wide and 800 high, every other one dark."
     from playwright.sync_api import sync_playwright
+    pages = documentation(folder.parent/'html', n, html)
     folder.mkdir()
-    html = folder.parent/'pydoc.html'
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get('MEMERY_CHROMIUM', '/usr/bin/chromium'))
-        page = browser.new_page(viewport={'width': 1280, 'height': 800})
-        for k in range(n):
-            module = importlib.import_module(DOCUMENTED[k % len(DOCUMENTED)])
-            html.write_text(pydoc.html.page(pydoc.describe(module), pydoc.html.document(module)))
-            page.goto(html.as_uri())
-            # past the module's heading, a different screenful each time a module comes round again
-            page.evaluate(f'window.scrollTo(0, {900 + 800 * (k // len(DOCUMENTED))})')
+        for k, html_page in enumerate(pages):
+            page = browser.new_page(viewport={'width': (1024, 1280, 1440)[k % 3], 'height': 800})
+            page.goto(html_page.as_uri())
+            # past the page's heading, as someone reading it would take it
+            page.evaluate('window.scrollTo(0, 600)')
             if k % 2: page.add_style_tag(content='html { filter: invert(1) hue-rotate(180deg); background: #fff }')
             page.screenshot(path=str(folder/f'page-{k}.png'))
+            page.close()
         browser.close()
-    html.unlink()
     return folder
 
 def index_costs(work, source, package=None, precision=None):

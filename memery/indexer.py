@@ -250,7 +250,9 @@ def _blob(vector: np.ndarray) -> bytes: return np.asarray(vector, dtype='<f2').t
 
 _COLUMNS = ('path', 'size', 'mtime_ns', 'hash', 'width', 'height', 'status', 'reason', 'vector', 'time',
             'duration')
-_UPSERT = f"ON CONFLICT (path) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS[1:])}"
+# a file's row is no video's moment, even where one was planted on its path
+_UPSERT = (f"ON CONFLICT (path) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS[1:])}, "
+           f"video = NULL")
 _INSERT_ROW = (f"INSERT INTO images ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
                f"{_UPSERT}")
 _COPY_ROW = (f"INSERT INTO images ({', '.join(_COLUMNS)}) "
@@ -536,8 +538,10 @@ def image_file(self: Index, id, # a row id, as `Vectors.ids` and search results 
 @patch
 def unread(self: Index) -> list[str]:
     "The paths of the searchable images OCR has not read yet."
-    return [p for p, in self.rows("SELECT path FROM images JOIN words ON words.rowid = images.id "
-                                  "WHERE images.status = 'ok' AND words.read = 0{scope} ORDER BY path")]
+    # a video's moments are read with it; a planted path outside the folder would have OCR open its file
+    rows = self.rows("SELECT path FROM images JOIN words ON words.rowid = images.id "
+                     "WHERE images.status = 'ok' AND words.read = 0 AND video IS NULL{scope} ORDER BY path")
+    return [p for p, in rows if safe_relative(p)]
 
 @patch
 def set_texts(self: Index, texts: list[tuple[str, str]], # (relative path, the text read in it)

@@ -4,17 +4,22 @@
 
 # %% ../nbs/25_moments.ipynb #68fbc447
 from __future__ import annotations
-import json, math, sqlite3
+import json, sqlite3
 from .fileutils import is_video_name
 from .words import copy_words, drop_words, read_words, rename_words, set_words
 
 # %% auto #0
-__all__ = ['UNFINISHED', 'PATH_SHOWN', 'moment_name', 'drop_moments', 'store_moments', 'finish_video', 'stopped_at',
+__all__ = ['UNFINISHED', 'MAX_TIME', 'PATH_SHOWN', 'moment_name', 'drop_moments', 'store_moments', 'finish_video', 'stopped_at',
            'moment_rows', 'read_frames', 'move_moments', 'copy_moments', 'video_times', 'with_moments', 'any_moments',
            'has_strays', 'drop_strays']
 
 # %% ../nbs/25_moments.ipynb #9bd971f9
 UNFINISHED = 'unfinished' # the `reason` of a video whose moments are still being read: searchable, not done
+MAX_TIME = 1e7 # seconds (115 days): no video's moment is further from its start; seeking one further overflows
+
+def _a_time(t) -> bool:
+    "Is `t`, read from an index, a moment's time: seconds, `MAX_TIME` at most from the start?"
+    return isinstance(t, (int, float)) and abs(t) <= MAX_TIME
 
 # a row's id by its path
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
@@ -65,7 +70,7 @@ def stopped_at(db: sqlite3.Connection, # an index's database
     if not last or not all(isinstance(v, int) for v in row[1:3]) or not isinstance(row[3], str): return None
     time, blob, kept = last
     # planted, or damaged: read again from the start
-    if not (isinstance(time, float) and math.isfinite(time)) or not isinstance(blob, bytes): return None
+    if not _a_time(time) or not isinstance(blob, bytes): return None
     return (*row[1:], time, kept, blob)
 
 # %% ../nbs/25_moments.ipynb #40bef72f
@@ -75,7 +80,7 @@ def moment_rows(db: sqlite3.Connection, # an index's database
     "The (row's path, time) of the moments stored of the `video`, by time (its own row first)."
     rows = db.execute(f"SELECT path, time FROM images WHERE status = 'ok' AND "
                       f"(path = ? AND video IS NULL OR video = {_ID_OF}) ORDER BY time", (video, video))
-    return [(p, t) for p, t in rows if isinstance(p, str) and isinstance(t, float) and math.isfinite(t)]
+    return [(p, t) for p, t in rows if isinstance(p, str) and _a_time(t)]
 
 def read_frames(db: sqlite3.Connection, # an index's database, in a transaction
                 video: str, # a video's relative path
@@ -84,7 +89,9 @@ def read_frames(db: sqlite3.Connection, # an index's database, in a transaction
     "Record the text OCR read in the frames of the `video`'s moments, stored before: the video is read."
     # its own row's words hold its path's and what it says of itself too: only their text changes
     read_words(db, [(video, dict(texts).get(video, ''))])
-    set_words(db, [(p, t, True) for p, t in texts if p != video and t])
+    # its moments' rows alone: another file's would lose the words it has
+    mine = {p for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (video,))}
+    set_words(db, [(p, t, True) for p, t in texts if p in mine and t])
 
 # %% ../nbs/25_moments.ipynb #50fe94ce
 def move_moments(db: sqlite3.Connection, # an index's database, in a transaction
@@ -124,8 +131,9 @@ def video_times(db: sqlite3.Connection, # an index's database
     rows = db.execute(f"SELECT id, time, duration, {PATH_SHOWN} FROM images "
                       f"WHERE time IS NOT NULL AND id {_AMONG}", (json.dumps([int(i) for i in ids]),))
     # a time planted on an image does not make it a video
-    return {i: (float(t), float(d) if isinstance(d, (int, float)) else None) for i, t, d, p in rows
-            if isinstance(i, int) and isinstance(t, (int, float)) and isinstance(p, str) and is_video_name(p)}
+    # nor one no player goes to (a search's JSON would say Infinity)
+    return {i: (float(t), float(d) if _a_time(d) else None) for i, t, d, p in rows
+            if isinstance(i, int) and _a_time(t) and isinstance(p, str) and is_video_name(p)}
 
 def with_moments(db: sqlite3.Connection, # an index's database
                  ids: set[int], # row ids

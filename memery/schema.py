@@ -169,6 +169,8 @@ def fill_printed(db: sqlite3.Connection):
 
 def _printed(db: sqlite3.Connection):
     "Schema 8: glued words' parts after the text read; the words of images as printed, for words in part."
+    # tampered with (gone, or without schema 5's columns): remade first, as `mend_about` would have
+    if not set(PRINTED_FROM) <= {row[1] for row in db.execute('PRAGMA table_info(words)')}: _about_table(db)
     read = "SELECT rowid, text FROM words WHERE rowid > ? ORDER BY rowid LIMIT 10000"
     last = -1
     while batch := db.execute(read, (last,)).fetchall():
@@ -179,7 +181,9 @@ def _printed(db: sqlite3.Connection):
 
 def mend_printed(db: sqlite3.Connection):
     "Remake schema 8's vocabulary of words as printed if missing or not memery's (tampered), from `words`."
-    have = lambda: [row[1] for row in db.execute('PRAGMA table_info(printed)')] == ['word', 'images']
+    # memery's definition, not its columns alone: without its key, an update's counts would fail
+    mine = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'printed'"
+    have = lambda: db.execute(mine).fetchone() == (PRINTED_TABLE,)
     if have(): return
     with transaction(db):
         if not have(): fill_printed(db)

@@ -4,8 +4,8 @@
 
 # %% ../nbs/18_vectors.ipynb #adc65df5
 from __future__ import annotations
-import hmac, math, os, re, sqlite3, struct, warnings
-from concurrent.futures import ThreadPoolExecutor
+import hmac, math, os, re, sqlite3, struct, threading, warnings
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -91,15 +91,18 @@ class VectorFile:
     # ids of the rows changed since it was written, in order
     changed: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     as_of: int = 0 # the index's generation when `changed` was read
+    # held while `file` is read: threads share its offset (a search's scan, the codes built beside it)
+    lock: object = field(default_factory=threading.Lock)
 
     def read_rows(self, start: int, # the first row
                   into: memoryview, # bytes to fill with the float16 vectors from `start` on
                  ):
         "Read vectors into `into` from the file, not the mapping (which would keep touched pages resident)."
-        self.file.seek(_VECTOR_START + start * self.matrix.shape[1] * 2)
-        done = 0
+        at, done = _VECTOR_START + start * self.matrix.shape[1] * 2, 0
         while done < len(into):
-            got = self.file.readinto(into[done:done + (64 << 20)])
+            with self.lock:
+                self.file.seek(at + done)
+                got = self.file.readinto(into[done:done + (64 << 20)])
             if not got: raise MemeryError(f"{self.path} was cut short while it was read")
             done += got
 
@@ -109,6 +112,15 @@ def _vector_layout(count: int, dim: int) -> tuple[int, int]:
     ids_at = _VECTOR_START + -(-count * dim * 2 // 8) * 8
     return ids_at, ids_at + 8 * count
 
+def _created(path: Path):
+    "`path` made anew and opened to write: never through a link left there, and writable by this user alone."
+    # a link planted at a name memery writes would have it write wherever the link points
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), 0o644)
+    # whatever the umask (002 in shared folders): a file others can write is not trusted (`_codes_file`)
+    if hasattr(os, 'fchmod'): os.fchmod(fd, os.fstat(fd).st_mode & 0o755)
+    return open(fd, 'wb')
+
 def write_vector_file(index: Index) -> Path:
     "Write the whole folder's embeddings to a new vector file, record it in the index, and return its path."
     index.check_writable()
@@ -116,7 +128,7 @@ def write_vector_file(index: Index) -> Path:
     final = index.location/f'{index.name}.{gen}.vectors'
     tmp = final.with_name(final.name + '.tmp')
     ids = []
-    with open(tmp, 'wb') as f:
+    with _created(tmp) as f:
         f.write(bytes(_VECTOR_START))
         for batch in index.vector_rows(whole=True):
             f.write(b''.join(r[2] for r in batch))
@@ -130,6 +142,8 @@ def write_vector_file(index: Index) -> Path:
     _record_vector_file(index, final.name, gen, token.hex())
     for old in index.location.glob(f'{index.name}.*.vectors*'):
         if old != final: old.unlink(missing_ok=True)
+    # codes made from an earlier file, of this generation too (a damaged file rewritten): not a plant to warn of
+    for old in index.location.glob(f'{index.name}.*.ann'): old.unlink(missing_ok=True)
     return final
 
 # %% ../nbs/18_vectors.ipynb #011a4da5
@@ -163,8 +177,10 @@ def vector_file(index: Index) -> VectorFile|None:
         try:
             magic, dim, _, count, written_at, tag = _VECTOR_HEADER.unpack(f.read(_VECTOR_HEADER.size))
             ids_at, size = _vector_layout(count, dim)
-            got = (magic, dim, written_at, tag.hex(), st.st_size)
-            if got != (_VECTOR_MAGIC, index.dim, int(gen), token, size):
+            # writable by others, it could be cut short under the mapping (a crash), or changed once checked
+            shared = os.name == 'posix' and st.st_mode & 0o022
+            got = (magic, dim, written_at, tag.hex(), st.st_size, bool(shared))
+            if got != (_VECTOR_MAGIC, index.dim, int(gen), token, size, False):
                 raise ValueError
         except BaseException:
             f.close()
@@ -234,7 +250,7 @@ def build_ann(index: Index) -> Path:
     bounds = np.linspace(0, count, parts + 1).astype(int)
     mac = hmac.new(signing_key(), digestmod='sha256')
     chunk = np.empty((min(_ANN_CHUNK, count), dim), np.float16)
-    with open(tmp, 'wb') as f:
+    with _created(tmp) as f:
         def signed(mac, *pieces):
             "Write `pieces`, then the signature of them after all that `mac` signed before."
             for piece in pieces:
@@ -333,23 +349,26 @@ def _signed_parts(f, # the codes' file, past its header
     if not isinstance(trained, faiss.IndexPQFastScan) or trained.d != vf.matrix.shape[1] or trained.ntotal:
         raise ValueError
     codes, checks, first = [], [], 0
-    for _ in range(parts):
-        head = f.read(_ANN_PART.size)
-        start, rows = _ANN_PART.unpack(head)
-        if start != first or not 0 < rows <= len(vf.ids) - start: raise ValueError
-        part = faiss.clone_index(trained)
-        size = _codes_bytes(part, rows)
-        if load: part.codes.resize(size)
-        # read straight into faiss's memory, used only once signed; checked while the next part is read
-        data = read(size, faiss.rev_swig_ptr(part.codes.get(), size) if load else None)
-        checks.append(_pool(parts).submit(_holds, mac.copy(), f.read(_ANN_SIGNATURE), head, data))
-        # only checked: a part at a time, so that memory holds one
-        if not load and not checks[-1].result(): raise ValueError
-        # and the rows rounded up to whole blocks, as faiss counts them
-        part.ntotal, part.ntotal2 = rows, size * 2 // part.M2
-        if load: codes.append((start, part))
-        first += rows
-    if first != len(vf.ids) or f.read(1) or not all(check.result() for check in checks): raise ValueError
+    try:
+        for _ in range(parts):
+            head = f.read(_ANN_PART.size)
+            start, rows = _ANN_PART.unpack(head)
+            if start != first or not 0 < rows <= len(vf.ids) - start: raise ValueError
+            part = faiss.clone_index(trained)
+            size = _codes_bytes(part, rows)
+            if load: part.codes.resize(size)
+            # read straight into faiss's memory, used only once signed; checked while the next part is read
+            data = read(size, faiss.rev_swig_ptr(part.codes.get(), size) if load else None)
+            checks.append(_pool(parts).submit(_holds, mac.copy(), f.read(_ANN_SIGNATURE), head, data))
+            # only checked: a part at a time, so that memory holds one
+            if not load and not checks[-1].result(): raise ValueError
+            # and the rows rounded up to whole blocks, as faiss counts them
+            part.ntotal, part.ntotal2 = rows, size * 2 // part.M2
+            if load: codes.append((start, part))
+            first += rows
+        if first != len(vf.ids) or f.read(1) or not all(check.result() for check in checks): raise ValueError
+    # even when one is found wrong: a check still running reads a part's memory, freed once this returns
+    finally: wait(checks)
     return codes
 
 def _checked_codes(index: Index, vf: VectorFile, load: bool=True) -> list|None:

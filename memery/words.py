@@ -13,10 +13,11 @@ from .metadata import ABOUT_WORDS
 
 # %% auto #0
 __all__ = ['STOPWORDS', 'FORMS_KEPT', 'WORD_COLUMNS', 'NAMING', 'TIER_NAMES', 'PHRASE', 'WORD_HITS', 'NEAR', 'NEARLY_FROM',
-           'NEARLY_UP_TO', 'NEARLY_KEPT', 'PREFIX_KEPT', 'PRINTED_FROM', 'path_words', 'query_terms', 'fts_term',
-           'number_forms', 'word_forms', 'glued_apart', 'term_forms', 'fts_phrase', 'letter_off', 'ocr_slips',
-           'WordHit', 'best_hits', 'tidy_snippet', 'folded', 'whole_words', 'nearly_words', 'word_hits', 'query_hits',
-           'spelling', 'spell_words', 'drop_words', 'set_words', 'read_words', 'rename_words', 'copy_words']
+           'NEARLY_UP_TO', 'NEARLY_KEPT', 'PREFIX_KEPT', 'PRINTED_UP_TO', 'PRINTED_FROM', 'path_words', 'query_terms',
+           'fts_term', 'number_forms', 'word_forms', 'glued_apart', 'term_forms', 'fts_phrase', 'letter_off',
+           'ocr_slips', 'WordHit', 'best_hits', 'tidy_snippet', 'folded', 'whole_words', 'nearly_words', 'word_hits',
+           'query_hits', 'spelling', 'spell_words', 'drop_words', 'set_words', 'read_words', 'rename_words',
+           'copy_words']
 
 # %% ../nbs/15_words.ipynb #f0ae969b
 _SPLITS = re.compile(r'(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])')
@@ -77,8 +78,9 @@ def glued_apart(text: str, # text read in an image
     "`text`, then the parts of its words that glue letters and digits ('invoice4410': 'invoice 4410')."
     # a word of letters and digits both is neither all letters nor all digits (str's tests are fast)
     mixed = (w for w in dict.fromkeys(re.findall(r'[^\W_]+', text)) if not (w.isalpha() or w.isdigit()))
-    glued = [apart for w in mixed if (apart := _GLUED.sub(' ', w)) != w]
-    return '\n'.join([text, ' '.join(glued)]) if glued else text
+    glued = ' '.join(apart for w in mixed if (apart := _GLUED.sub(' ', w)) != w)
+    # kept already: an index set back a version is upgraded again
+    return text if not glued or text.endswith('\n' + glued) else '\n'.join([text, glued])
 
 def term_forms(term: str, # one of a query's words (`query_terms`)
                prefix: bool=False, # it also matches the start of a word
@@ -180,6 +182,7 @@ def _near_off(forms: dict[str, list[str]], off: dict[str, list[str]]) -> str|Non
     return ' OR '.join(near) or None
 
 PREFIX_KEPT = 16 # the most whole words, the most common first, that a word typed in part is taken for
+PRINTED_UP_TO = 64 # the longest word kept as printed: longer is OCR's junk, or planted (slow to look for)
 
 def folded(word: str) -> str:
     "`word` without its diacritics, as the full-text tables keep it ('café': 'cafe')."
@@ -191,8 +194,9 @@ def whole_words(index, # the index to search (`memery.indexer.Index`)
     "The words of `index`'s images as printed that start with `start` and are longer; the most common first."
     start = folded(start)
     try:
-        rows = index.db.execute('SELECT word FROM printed WHERE word > ? AND word < ? ORDER BY images DESC, word '
-                                'LIMIT ?', (start, start + '\U0010ffff', PREFIX_KEPT))
+        rows = index.db.execute('SELECT word FROM printed WHERE word > ? AND word < ? AND length(word) <= ? '
+                                'ORDER BY images DESC, word LIMIT ?',
+                                (start, start + '\U0010ffff', PRINTED_UP_TO, PREFIX_KEPT))
         return [w for w, in rows if isinstance(w, str)]
     # damaged, or gone (a writer remakes it): the stems' prefixes still answer
     except sqlite3.DatabaseError: return []
@@ -288,9 +292,9 @@ _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 PRINTED_FROM = ('names', 'text') + ABOUT_WORDS # the columns of `words` whose words `printed` keeps
 
 def spelling(values) -> set[str]:
-    "The words of `values` (strings; others ignored) a start can be typed of: 4 characters or more, not a number."
+    "The words of `values` (strings only) a start can be typed of: 4 to `PRINTED_UP_TO` characters, not a number."
     words = set(_words(' '.join(v for v in values if isinstance(v, str))))
-    return {w if w.isascii() else folded(w) for w in words if len(w) > 3 and not w.isdigit()}
+    return {w if w.isascii() else folded(w) for w in words if 3 < len(w) <= PRINTED_UP_TO and not w.isdigit()}
 
 def spell_words(db: sqlite3.Connection, # an index's database, in a transaction
                 paths, # relative paths of images whose words changed
