@@ -208,13 +208,16 @@ else: print(*[m.path for m in search(index, Query('red', n=3), encoder_getter('m
     elif case == 'link to /dev/zero': codes.unlink(); codes.symlink_to('/dev/zero')
     elif case == 'writable by all': codes.chmod(0o666)
     elif case == 'of another vector file': # signed, for the vector file before this one
-        codes.rename(codes.with_suffix('.old'))
+        old = codes.read_bytes()
         python('rewrite')
-        codes.with_suffix('.old').rename(codes)
+        codes.write_bytes(old)
     elif case == 'of another generation':
         sql(indexed, "UPDATE images SET mtime_ns = mtime_ns WHERE path = 'red.png'")
+        # the codes made before, which a rewrite of the vector file removes, planted under the next one's name
+        old = codes.read_bytes()
         vectors = Path(python('rewrite').stdout.strip())
-        codes = codes.rename(codes.with_name(vectors.name.replace('.vectors', '.ann')))
+        codes = codes.with_name(vectors.name.replace('.vectors', '.ann'))
+        codes.write_bytes(old)
     else: # beside the signed file, planted files that no search opens
         for name in (codes.name + '.tmp', codes.name.replace('.ann', '0.ann'), 'x.ann'): (codes.parent/name).write_bytes(rng.bytes(size))
     res = python('search')
