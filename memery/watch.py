@@ -87,8 +87,9 @@ def watch_flow(folder: str|Path, # the folder of images
                     if file_identity(folder) is None: continue # it went while being indexed
                     raise
                 last_update = time.monotonic()
-            # purged (`memery purge`): indexed afresh once the purge is over, as after a change
-            if not (changed.last or db.exists()): changed.last = time.monotonic()
+            # purged (`memery purge`), or never made (the folder went while first indexed, and came back):
+            # indexed afresh once the purge is over, as after a change
+            if not changed.last and (db is None or not db.exists()): changed.last = time.monotonic()
             if (changed.last and time.monotonic() - changed.last >= quiet
                     or time.monotonic() - last_update >= recheck):
                 changed.last, last_update = None, time.monotonic()
