@@ -538,6 +538,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'memery.models.is_loaded': ('models.html#is_loaded', 'memery/models.py'),
                                'memery.models.load_encoder': ('models.html#load_encoder', 'memery/models.py')},
             'memery.moments': { 'memery.moments._a_time': ('moments.html#_a_time', 'memery/moments.py'),
+                                'memery.moments._moment_paths': ('moments.html#_moment_paths', 'memery/moments.py'),
                                 'memery.moments.any_moments': ('moments.html#any_moments', 'memery/moments.py'),
                                 'memery.moments.copy_moments': ('moments.html#copy_moments', 'memery/moments.py'),
                                 'memery.moments.drop_moments': ('moments.html#drop_moments', 'memery/moments.py'),

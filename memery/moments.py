@@ -24,6 +24,10 @@ def _a_time(t) -> bool:
 # a row's id by its path
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 
+def _moment_paths(db: sqlite3.Connection, video: str) -> list[str]:
+    "The paths of the rows of the moments of `video` (a relative path)."
+    return [p for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (video,))]
+
 def moment_name(video: str, # a video's relative path
                 time: float, # the moment's time, in seconds
                ) -> str:
@@ -34,7 +38,7 @@ def drop_moments(db: sqlite3.Connection, # an index's database, in a transaction
                  videos: list[str], # relative paths of videos
                 ):
     "Remove the moments of the `videos`, and their words."
-    names = [p for v in videos for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (v,))]
+    names = [p for v in videos for p in _moment_paths(db, v)]
     drop_words(db, names)
     db.executemany(f'DELETE FROM images WHERE video = {_ID_OF}', [(v,) for v in videos])
 
@@ -90,7 +94,7 @@ def read_frames(db: sqlite3.Connection, # an index's database, in a transaction
     # its own row's words hold its path's and what it says of itself too: only their text changes
     read_words(db, [(video, dict(texts).get(video, ''))])
     # its moments' rows alone: another file's would lose the words it has
-    mine = {p for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (video,))}
+    mine = set(_moment_paths(db, video))
     set_words(db, [(p, t, True) for p, t in texts if p in mine and t])
 
 # %% ../nbs/25_moments.ipynb #50fe94ce
@@ -99,7 +103,7 @@ def move_moments(db: sqlite3.Connection, # an index's database, in a transaction
                 ):
     "Rename the moments of the videos among `moves` after their new paths, with their words."
     renamed = [(name, new + name[len(old):]) for old, new in moves
-               for name, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (old,))]
+               for name in _moment_paths(db, old)]
     db.executemany('UPDATE images SET path = ? WHERE path = ?', [(new, old) for old, new in renamed])
     rename_words(db, renamed)
 
@@ -110,7 +114,7 @@ def copy_moments(db: sqlite3.Connection, # an index's database, in a transaction
     videos = [(src, new) for src, new in pairs if is_video_name(new)]
     drop_moments(db, [new for _, new in videos])
     moments = [(p, new + p[len(src):], new) for src, new in videos
-               for p, in db.execute(f'SELECT path FROM images WHERE video = {_ID_OF}', (src,))]
+               for p in _moment_paths(db, src)]
     db.executemany(f"INSERT INTO images (path, size, mtime_ns, status, vector, video, time, duration) "
                    f"SELECT ?, 0, 0, status, vector, {_ID_OF}, time, duration FROM images WHERE path = ?",
                    [(new, video, old) for old, new, video in moments])
