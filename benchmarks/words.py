@@ -499,10 +499,11 @@ def ocr_costs(args, work, corpus):
             (wb, cb, nw, nc), (wa, ca) = b['found'], a['found'][:2]
             print(f"  {name:36} {sb:5.2f} s -> {sa:5.2f} s ({sb / sa:4.2f}x)   words read as printed "
                   f"{wb} -> {wa} of {nw}, characters {cb} -> {ca} of {nc}")
-    shots = work/'pages'
-    shots.mkdir()
-    for k in range(args.index_pages): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
-    folders = {f"{args.index_pages} text-heavy 1280x800 pages": shots}
+    shots, folders = work/'pages', {}
+    if args.index_pages:
+        shots.mkdir()
+        for k in range(args.index_pages): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
+        folders[f"{args.index_pages} text-heavy 1280x800 pages"] = shots
     if args.browser_pages:
         folders[f"{args.browser_pages} Chromium screenshots of {args.html or 'Python documentation'}"] = (
             browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html)))

@@ -781,6 +781,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.vectors._created': ('vectors.html#_created', 'memery/vectors.py'),
                                 'memery.vectors._exact': ('vectors.html#_exact', 'memery/vectors.py'),
                                 'memery.vectors._forget_vector_file': ('vectors.html#_forget_vector_file', 'memery/vectors.py'),
+                                'memery.vectors._held': ('vectors.html#_held', 'memery/vectors.py'),
                                 'memery.vectors._holds': ('vectors.html#_holds', 'memery/vectors.py'),
                                 'memery.vectors._neighbours': ('vectors.html#_neighbours', 'memery/vectors.py'),
                                 'memery.vectors._pool': ('vectors.html#_pool', 'memery/vectors.py'),

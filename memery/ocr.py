@@ -13,9 +13,9 @@ from .fileutils import MemeryError
 if TYPE_CHECKING: from PIL import Image
 
 # %% auto #0
-__all__ = ['PROBE_SIDE', 'LOOK_LEAST', 'READ_SIDE', 'FLAT_SHARE', 'WIDTH_STEP', 'TEXT_SCORE', 'RETRY_SCORE', 'SURE', 'LINES_KEPT',
-           'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'DET_THRESHOLD', 'BOX_SCORE', 'UNCLIP', 'LOW_PAGE', 'WIDE_PAGE',
-           'need_ocr', 'LineFinder', 'LineReader', 'TextReader']
+__all__ = ['PROBE_SIDE', 'LOOK_LEAST', 'READ_SIDE', 'FLAT_SHARE', 'WIDTH_STEP', 'TEXT_SCORE', 'RETRY_SCORE', 'UPRIGHT_AFTER',
+           'SURE', 'LINES_KEPT', 'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'DET_THRESHOLD', 'BOX_SCORE', 'UNCLIP',
+           'LOW_PAGE', 'WIDE_PAGE', 'need_ocr', 'LineFinder', 'LineReader', 'TextReader']
 
 # %% ../nbs/24_ocr.ipynb #2ce21825
 PROBE_SIDE = 448 # longest side of the image detection looks at first: large text only, cheaply
@@ -26,6 +26,9 @@ FLAT_SHARE = 0.25
 WIDTH_STEP = 128 # lines are recognised padded to a multiple of this many pixels, so that few widths recur
 TEXT_SCORE = 0.5 # a line read with a lower mean probability of its characters is dropped (RapidOCR's default)
 RETRY_SCORE = 0.9 # a line read with a lower one is read again upside down, and the likelier reading kept
+# once the lines of an image read above `RETRY_SCORE` outnumber those read better upside down by this, it is
+# upright: an unsure line (often an icon) is not read again
+UPRIGHT_AFTER = 3
 SURE = 16.0 # a character of the Latin-like scripts with a higher logit wins unchallenged by the others
 LINES_KEPT = 4096 # lines remembered with their readings: screenshots of an app or site repeat menus, sidebars
 SCRIPTS_END = 0x2E80 # characters before this code point (Latin, Greek, digits, signs) are scored first
@@ -316,13 +319,14 @@ class TextReader:
     def read(self, im: Image.Image) -> str:
         "All the text in `im`, a line per box found, top to bottom, whichever way up the text is."
         shared = self._shared()
-        texts, upside_down = [], 0
+        texts, upright, upside_down = [], 0, 0
         with shared['lock']:
             if shared['lines'] is None: shared['lines'] = LineReader()
             lines = self._lines(_shrunk(im, READ_SIDE))
             for line in lines:
                 text, score = shared['lines'](line)
-                if score < RETRY_SCORE:
+                upright += score >= RETRY_SCORE
+                if score < RETRY_SCORE and upright - upside_down < UPRIGHT_AFTER:
                     turned_text, turned_score = shared['lines'](np.ascontiguousarray(line[::-1, ::-1]))
                     if turned_score > score:
                         text, score, upside_down = turned_text, turned_score, upside_down + 1

@@ -16,8 +16,9 @@ from .schema import drop_vector_record, track_vector_changes
 
 # %% auto #0
 __all__ = ['VECTOR_CACHE_SIZE', 'VECTOR_FILE_MIN', 'VECTOR_CHANGES_MAX', 'ANN_MIN', 'RERANKED', 'ANN_TRAIN', 'ANN_PART',
-           'SCANNED', 'AMONG_READ', 'all_vectors', 'VectorFile', 'write_vector_file', 'vector_file', 'build_ann',
-           'first_pass', 'approximate', 'refresh', 'Neighbour', 'first_pass_candidates', 'nearest', 'sample_scores']
+           'REFUSED_KEPT', 'SCANNED', 'AMONG_READ', 'all_vectors', 'VectorFile', 'write_vector_file', 'vector_file',
+           'build_ann', 'first_pass', 'approximate', 'refresh', 'Neighbour', 'first_pass_candidates', 'nearest',
+           'sample_scores']
 
 # %% ../nbs/18_vectors.ipynb #c596c06f
 _vector_cache: dict[str, Vectors] = {}
@@ -106,6 +107,17 @@ class VectorFile:
             if not got: raise MemeryError(f"{self.path} was cut short while it was read")
             done += got
 
+def _held(f, # the vector file, open
+          dtype: str, at: int, shape: tuple, # the array's type, first byte and shape
+          mapped: bool, # mapped, or read whole into memory
+         ) -> np.ndarray:
+    "An array of the open file `f`, mapped or read; a `ValueError` if the file ends before it."
+    if mapped: return np.memmap(f, dtype, 'r', at, shape)
+    held = np.empty(shape, dtype)
+    f.seek(at)
+    if f.readinto(memoryview(held).cast('B')) != held.nbytes: raise ValueError
+    return held
+
 def _vector_layout(count: int, dim: int) -> tuple[int, int]:
     "Where the row ids start in a vector file of `count` embeddings of length `dim`, and the file's size."
     # rounded up, so that the ids are aligned
@@ -182,12 +194,16 @@ def vector_file(index: Index) -> VectorFile|None:
             got = (magic, dim, written_at, tag.hex(), st.st_size, bool(shared))
             if got != (_VECTOR_MAGIC, index.dim, int(gen), token, size, False):
                 raise ValueError
+            # another user's file (a folder shared read-only) is read whole: they could cut it short under a
+            # mapping, and the reader would crash
+            mapped = os.name != 'posix' or st.st_uid == os.getuid()
+            ids = _held(f, '<i8', ids_at, (count,), mapped)
+            matrix = _held(f, '<f2', _VECTOR_START, (count, dim), mapped)
         except BaseException:
             f.close()
             raise
     except (OSError, ValueError, struct.error): return _untrusted(index, path, 'a vector file')
-    found = VectorFile(path, written_at, np.memmap(f, '<i8', 'r', ids_at, (count,)),
-                       np.memmap(f, '<f2', 'r', _VECTOR_START, (count, dim)), identity, f)
+    found = VectorFile(path, written_at, ids, matrix, identity, f)
     # written in order of id, each once: a rewritten id block would show one image many times, others never
     if count > 1 and not np.all(found.ids[1:] > found.ids[:-1]):
         f.close()
@@ -279,13 +295,16 @@ def build_ann(index: Index) -> Path:
 # %% ../nbs/18_vectors.ipynb #81b8ba38
 # the codes this process checked and loaded, by their file's (path, inode, size, mtime) and vector file
 _loaded_codes: dict[tuple, list] = {}
-# files found wrong, so as not to read them again at each search
-_refused_codes: set[tuple] = set()
+# files found wrong, so as not to read them again at each search: the last `REFUSED_KEPT` (planted ones may come
+# one after another to a server running for months)
+_refused_codes: dict[tuple, None] = {}
+REFUSED_KEPT = 64
 
 def _refused(index: Index, f, seen: tuple) -> None:
     "Close the codes' file `f`, not to be read again in this process, and warn that it is not used."
     f.close()
-    _refused_codes.add(seen)
+    if len(_refused_codes) >= REFUSED_KEPT: del _refused_codes[next(iter(_refused_codes))]
+    _refused_codes[seen] = None
     return _untrusted(index, Path(seen[0]), 'a first-pass file')
 
 def _codes_file(index: Index, vf: VectorFile) -> tuple|None:
@@ -310,13 +329,15 @@ def _codes_file(index: Index, vf: VectorFile) -> tuple|None:
     except (ValueError, struct.error): return _refused(index, f, seen)
     return f, parts, hmac.new(signing_key(), header, 'sha256'), seen
 
-_scan_pool = None
+_scan_pool: ThreadPoolExecutor|None = None
+_making_pool = threading.Lock()
 
-def _pool(parts: int) -> ThreadPoolExecutor:
-    "Threads to work on `parts` parts side by side (to check them, to search them), one per core at most."
+def _pool() -> ThreadPoolExecutor:
+    "This process's threads to work on a file's parts (8 at most) side by side, one per core at most."
     global _scan_pool
-    workers = min(parts, os.cpu_count() or 1)
-    if _scan_pool is None or _scan_pool._max_workers < workers: _scan_pool = ThreadPoolExecutor(workers)
+    with _making_pool:
+        # its threads are started as work comes
+        if _scan_pool is None: _scan_pool = ThreadPoolExecutor(min(8, os.cpu_count() or 1))
     return _scan_pool
 
 def _holds(mac, # a signature's state after what it signed before
@@ -359,7 +380,7 @@ def _signed_parts(f, # the codes' file, past its header
             if load: part.codes.resize(size)
             # read straight into faiss's memory, used only once signed; checked while the next part is read
             data = read(size, faiss.rev_swig_ptr(part.codes.get(), size) if load else None)
-            checks.append(_pool(parts).submit(_holds, mac.copy(), f.read(_ANN_SIGNATURE), head, data))
+            checks.append(_pool().submit(_holds, mac.copy(), f.read(_ANN_SIGNATURE), head, data))
             # only checked: a part at a time, so that memory holds one
             if not load and not checks[-1].result(): raise ValueError
             # and the rows rounded up to whole blocks, as faiss counts them
@@ -474,7 +495,7 @@ def _scan_file(vf: VectorFile, q: np.ndarray, k: int) -> tuple[np.ndarray, np.nd
     shards = _scanner(vf)
     # faiss lets go of the GIL while it searches
     search = lambda shard: (shard[0], *shard[1].search(q[None], min(k, shard[1].ntotal)))
-    found = list(_pool(len(shards)).map(search, shards) if len(shards) > 1 else map(search, shards))
+    found = list(_pool().map(search, shards) if len(shards) > 1 else map(search, shards))
     rows = np.concatenate([start + items[0] for start, _, items in found])
     scores = np.concatenate([scores[0] for _, scores, _ in found])
     # faiss marks missing results with -1
@@ -530,7 +551,7 @@ def first_pass_candidates(codes: list, # the first pass's parts, as `first_pass`
         scores, rows = codes_index.search(q[None], min(wanted, codes_index.ntotal))
         # faiss marks missing results with -1
         return scores[0][rows[0] >= 0], start + rows[0][rows[0] >= 0]
-    found = list(_pool(len(codes)).map(search, codes) if len(codes) > 1 else map(search, codes))
+    found = list(_pool().map(search, codes) if len(codes) > 1 else map(search, codes))
     scores, rows = (np.concatenate(column) for column in zip(*found))
     rows = np.sort(rows[_best(scores, wanted)])
     return rows[rows < len(vf.ids)]
