@@ -16,12 +16,14 @@ with --before REV, memery at git revision REV answers them too, on a copy of the
     python benchmarks/words.py --only-ocr --browser-pages 10  # and Chromium's screenshots of Python's documentation
     python benchmarks/words.py --only-ocr --browser-pages 10 --html "$(rustc --print sysroot)/share/doc/rust/html"
     python benchmarks/words.py --only-search --before HEAD   # the searches alone, before and after a change
+    python benchmarks/words.py --only-search --browser-pages 30 --html DIR  # and on Chromium's screenshots of DIR's pages,
+                                               # queries made of the lines each shows (as the browser lays them out)
     python benchmarks/words.py --latency 20000 --before HEAD # ms to match a query's words in 20,000 text-heavy pages
 
 The looks side is the colour model of `memery.testing` (no pretrained CLIP can be downloaded here), which cannot read:
 what finds a screenshot by its text is OCR and the fusion. Photos for the OCR cost come from `bash benchmarks/get_data.sh`.
 """
-import argparse, json, os, re, resource, shutil, subprocess, sys, tempfile, time
+import argparse, json, os, re, resource, shutil, subprocess, sys, tempfile, time, unicodedata
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -70,7 +72,7 @@ def main():
     ap.add_argument('--variants', type=int, default=8, choices=range(1, 9), help="copies of each photo, turned or mirrored, in the indexing comparison")
     ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads (and as many of each other set)")
     ap.add_argument('--index-pages', type=int, default=10, help="text-heavy pages `memery index` reads, with --ocr and without")
-    ap.add_argument('--browser-pages', type=int, default=0, metavar='N', help="N screenshots of documentation in Chromium (Playwright, /usr/bin/chromium) `memery index` reads too")
+    ap.add_argument('--browser-pages', type=int, default=0, metavar='N', help="N screenshots of documentation in Chromium (Playwright, /usr/bin/chromium): `memery index` reads them too, and searches are made of their lines")
     ap.add_argument('--html', metavar='DIR', help="a folder of HTML documentation the screenshots show (default: pydoc's pages of Python's standard modules)")
     ap.add_argument('--ocr-before', default=OCR_BEFORE, help="the git revision whose OCR is compared (%(default)s: before its second pass)")
     ap.add_argument('--f32', action='store_true', help="OCR in float32 too, as on CPUs without AMX (a few minutes more)")
@@ -92,7 +94,9 @@ def main():
         print(f"corpus: {len(corpus.screens)} screenshots, {len(corpus.photos)} photos; indexed with OCR in "
               f"{time.perf_counter() - t:.1f} s ({report.read} read)")
         search_recall(work, corpus)
-        forgiving_recall(work, corpus, args.before)
+        shots = (browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html))
+                 if args.browser_pages else None)
+        forgiving_recall(work, corpus, args.before, shots)
     if not args.only_search: ocr_costs(args, work, corpus)
     shutil.rmtree(work)
 
@@ -148,8 +152,9 @@ def search_recall(work, corpus):
 KINDS = ('phrase', 'two words', 'prefix', 'past stem', 'alone', 'misspelt', 'rotated')
 
 def typed(text):
-    "`text` as people type it: lower case, punctuation gone, a section's number without its dot ('19.1': '191')."
-    return ' '.join(re.findall(r'[a-z0-9]+', re.sub(r'(?<=\d)\.(?=\d)', '', text.lower())))
+    "`text` as people type it: lower case, no accents nor punctuation, a section's number without its dot ('19.1': '191')."
+    plain = ''.join(c for c in unicodedata.normalize('NFD', text.lower()) if not unicodedata.combining(c))
+    return ' '.join(re.findall(r'[a-z0-9]+', re.sub(r'(?<=\d)\.(?=\d)', '', plain)))
 
 def misspelt(word, rng):
     "`word` with one letter changed, dropped, added or two swapped, never the first (typists' mistakes)."
@@ -236,8 +241,8 @@ def answers_before(rev, folder, qs):
             "print(json.dumps(answers(sys.argv[2], json.loads(sys.stdin.read()))))")
     return json.loads(in_revision(rev, code, folder, json.dumps(qs)))
 
-def forgiving_recall(work, corpus, before=None):
-    "Print recall@5 of phrase, two-word, prefix, misspelt and rotated queries, words alone and fused; before too."
+def forgiving_recall(work, corpus, before=None, shots=None):
+    "Print recall@5 of phrase, two-word, prefix, misspelt and rotated queries, words alone and fused; before too; on Chromium's screenshots in `shots` too."
     from memery.core import index_flow
     from memery.testing import make_words_folder
     rng = np.random.default_rng(1)
@@ -261,6 +266,17 @@ def forgiving_recall(work, corpus, before=None):
             'text-heavy headings (4 words)': (work/'docs', {'phrase': [(' '.join(typed(t[30]).split()[:4]), p)
                                                                        for p, t in docs.items()]})}
     sets['generated screenshots'][1]['rotated'] = kinds_of_queries(turned.screens, rng)['phrase']
+    if shots is not None:
+        t = time.perf_counter()
+        index_flow(shots, model=COLOURS, pretrained=None, ocr=True)
+        print(f"Chromium's screenshots: {len(list(shots.glob('*.png')))} indexed with OCR in "
+              f"{time.perf_counter() - t:.0f} s")
+        pages = json.loads((shots.parent/'lines.json').read_text())
+        # a line of one page alone (not a sidebar's, nor a version's every page shows)
+        seen = Counter(typed(l) for lines in pages.values() for l in set(lines))
+        shown = {p: [l for l in lines if seen[typed(l)] == 1] for p, lines in pages.items()}
+        shown = {p: lines for p, lines in shown.items() if sum(len(typed(l).split()) >= 4 for l in lines) >= 2}
+        sets["Chromium's screenshots (4 words)"] = (shots, kinds_of_queries(shown, rng, 4))
     print("recall@5, as typed by people (lower case, no punctuation, '19.1' as '191'); "
           f"{'before (' + before + ') -> ' if before else ''}now")
     print(f"{'':32} {'kind':10} {'queries':>7} {'words alone':>18} {'fused (default)':>18}  ms a search (mean)")
@@ -505,12 +521,12 @@ def ocr_costs(args, work, corpus):
         for k in range(args.index_pages): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
         folders[f"{args.index_pages} text-heavy 1280x800 pages"] = shots
     if args.browser_pages:
-        folders[f"{args.browser_pages} Chromium screenshots of {args.html or 'Python documentation'}"] = (
-            browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html)))
+        if not (work/'browser').exists(): browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html))
+        folders[f"{args.browser_pages} Chromium screenshots of {args.html or 'Python documentation'}"] = work/'browser'
     for name, folder in folders.items():
         print(f"\n`memery index` of {name} with ViT-B-32 (random weights), CPU of its processes, best of 2: "
               "OCR's cost is the difference with --ocr")
-        pages = len(list(folder.iterdir()))
+        pages = len(list(folder.glob('*.png')))
         for p in precisions:
             for when in ('before', 'after'):
                 off, on = index_costs(work, folder, old if when == 'before' else None, p)
@@ -534,11 +550,53 @@ def documentation(work, n, html=None):
         (work/f'{k}.html').write_text(pydoc.html.page(pydoc.describe(module), pydoc.html.document(module)))
     return [work/f'{k}.html' for k in range(n)]
 
+# each word the screenshot shows whole, in a visible element: its text and box, in the viewport's pixels
+SHOWN_WORDS = """() => {
+  const words = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, style = getComputedStyle(node.parentElement);
+    if (style.visibility !== 'visible' || parseFloat(style.opacity) === 0) continue;
+    for (const m of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const r = range.getBoundingClientRect();
+      if (!(r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight)) continue;
+      // on top where it is: not clipped by a scrolled box, nor under another element
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (hit && (hit === node.parentElement || node.parentElement.contains(hit)))
+        words.push([m[0], r.left, r.top, r.width, r.height]);
+    }
+  }
+  return words;
+}"""
+
+def shown_lines(words):
+    "The lines of text `words` (text, left, top, width, height) make, as OCR would find them: a row, split at wide gaps."
+    lines, row = [], []
+    def flush():
+        row.sort(key=lambda w: w[1])
+        line = [row[0]]
+        for w in row[1:]:
+            if w[1] - (line[-1][1] + line[-1][3]) > 1.5 * line[-1][4]:
+                lines.append(' '.join(x[0] for x in line))
+                line = []
+            line.append(w)
+        lines.append(' '.join(x[0] for x in line))
+    for w in sorted(words, key=lambda w: w[2] + w[4] / 2):
+        if row and abs((w[2] + w[4] / 2) - (row[0][2] + row[0][4] / 2)) > row[0][4] / 2:
+            flush()
+            row = []
+        row.append(w)
+    if row: flush()
+    return lines
+
 def browser_pages(folder, n, html=None):
-    "`n` screenshots of `documentation` in Chromium, 1024 to 1440 pixels wide and 800 high, every other one dark."
+    "`n` screenshots of `documentation` in Chromium, 1024 to 1440 pixels wide and 800 high, every other one dark; with `lines.json` beside them, the lines each shows."
     from playwright.sync_api import sync_playwright
     pages = documentation(folder.parent/'html', n, html)
     folder.mkdir()
+    shown = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get('MEMERY_CHROMIUM', '/usr/bin/chromium'))
         for k, html_page in enumerate(pages):
@@ -548,8 +606,10 @@ def browser_pages(folder, n, html=None):
             page.evaluate('window.scrollTo(0, 600)')
             if k % 2: page.add_style_tag(content='html { filter: invert(1) hue-rotate(180deg); background: #fff }')
             page.screenshot(path=str(folder/f'page-{k}.png'))
+            shown[f'page-{k}.png'] = shown_lines(page.evaluate(SHOWN_WORDS))
             page.close()
         browser.close()
+    (folder.parent/'lines.json').write_text(json.dumps(shown))
     return folder
 
 def index_costs(work, source, package=None, precision=None):
@@ -560,7 +620,7 @@ def index_costs(work, source, package=None, precision=None):
     env = {**os.environ, **({'PYTHONPATH': str(package)} if package else {})}
     for ocr in (False, True, False, True):
         shutil.rmtree(work/'indexed', ignore_errors=True)
-        shutil.copytree(source, work/'indexed')
+        shutil.copytree(source, work/'indexed', ignore=shutil.ignore_patterns('.memery'))
         start = cpu_seconds(children=True)
         subprocess.run(memery + ['--ocr'] * ocr, check=True, capture_output=True, env=env,
                        cwd=package or Path(__file__).parent.parent)

@@ -13,11 +13,11 @@ from .metadata import ABOUT_WORDS
 
 # %% auto #0
 __all__ = ['STOPWORDS', 'FORMS_KEPT', 'WORD_COLUMNS', 'NAMING', 'TIER_NAMES', 'PHRASE', 'WORD_HITS', 'NEAR', 'NEARLY_FROM',
-           'NEARLY_UP_TO', 'NEARLY_KEPT', 'PREFIX_KEPT', 'PRINTED_UP_TO', 'PRINTED_FROM', 'path_words', 'query_terms',
-           'fts_term', 'number_forms', 'word_forms', 'glued_apart', 'term_forms', 'fts_phrase', 'letter_off',
-           'ocr_slips', 'WordHit', 'best_hits', 'tidy_snippet', 'folded', 'whole_words', 'nearly_words', 'word_hits',
-           'query_hits', 'spelling', 'spell_words', 'drop_words', 'set_words', 'read_words', 'rename_words',
-           'copy_words']
+           'SLIPS_FROM', 'NEARLY_UP_TO', 'NEARLY_KEPT', 'PREFIX_KEPT', 'PRINTED_UP_TO', 'PRINTED_FROM', 'path_words',
+           'query_terms', 'fts_term', 'number_forms', 'word_forms', 'glued_apart', 'term_forms', 'fts_phrase',
+           'letter_off', 'ocr_slips', 'WordHit', 'best_hits', 'tidy_snippet', 'folded', 'whole_words', 'nearly_words',
+           'word_hits', 'query_hits', 'spelling', 'spell_words', 'drop_words', 'set_words', 'read_words',
+           'rename_words', 'copy_words']
 
 # %% ../nbs/15_words.ipynb #f0ae969b
 _SPLITS = re.compile(r'(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])')
@@ -61,9 +61,11 @@ _SLIPS = (('i', 'l'), ('l', 'i'), ('i', '1'), ('l', '1'), ('1', 'l'), ('o', '0')
 _ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 
 def number_forms(word: str) -> list[str]:
-    "A number of 2-4 digits typed without its dot as the numbers it may be: '191' is '1.91' or '19.1'."
+    "A number of 2-4 digits typed without its dots as the numbers it may be: '191' is '1.91', '19.1' or '1.9.1'."
     if not (word.isascii() and word.isdigit() and 2 <= len(word) <= 4): return []
-    return [f'{word[:i]} {word[i:]}' for i in range(1, len(word))]
+    # a section's number has a dot, a version's two ('1.32.0' typed '1320')
+    cuts = [c for dots in (1, 2) for c in itertools.combinations(range(1, len(word)), dots)]
+    return [' '.join(word[a:b] for a, b in zip((0, *c), (*c, len(word)))) for c in cuts]
 
 _GLUED = re.compile(r'(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])')
 FORMS_KEPT = 32 # the most combinations of the forms of a query's words looked for in a row, or near
@@ -157,6 +159,7 @@ def best_hits(hits: list[WordHit], # an image's match each
 WORD_HITS = 1000 # the most images a word search returns
 NEAR = 8 # words near each other have at most this many others between the first and the last
 NEARLY_FROM = 5 # a query's word of this many letters or more also matches words a letter off it
+SLIPS_FROM = 3 # and of this many, what OCR may have misread it as (`ocr_slips`: 'abl' for 'abi')
 NEARLY_UP_TO = 30 # and of this many at most: a longer one is no word, and its variants would fill memory
 NEARLY_KEPT = 16 # the most words a letter off each of the query's that are looked for
 
@@ -204,11 +207,12 @@ def whole_words(index, # the index to search (`memery.indexer.Index`)
 def nearly_words(index, # the index to search (`memery.indexer.Index`)
                  term: str, # one of a query's words
                 ) -> list[str]:
-    "The words a letter off `term` that images of `index` have, if it is long enough to tell them apart."
-    if not NEARLY_FROM <= len(term) <= NEARLY_UP_TO or term.isdigit(): return []
+    "The words a letter off `term` that images of `index` have: any if it is long enough, else OCR's slips."
+    if not SLIPS_FROM <= len(term) <= NEARLY_UP_TO or term.isdigit(): return []
     had = lambda w: index.db.execute('SELECT 1 FROM words WHERE words MATCH ? LIMIT 1', (fts_term(w),)).fetchone()
-    # a word some image has as typed is the one meant: only OCR may have misread it elsewhere
-    candidates = ocr_slips(term) if had(term) else letter_off(term)
+    # a word some image has as typed is the one meant: only OCR may have misread it elsewhere; and a short
+    # word is a letter off too many others to be told from them
+    candidates = ocr_slips(term) if len(term) < NEARLY_FROM or had(term) else letter_off(term)
     return list(itertools.islice((w for w in sorted(candidates) if had(w)), NEARLY_KEPT))
 
 def word_hits(index, # the index to search (`memery.indexer.Index`)
