@@ -16,8 +16,8 @@ with --before REV, memery at git revision REV answers them too, on a copy of the
     python benchmarks/words.py --only-ocr --browser-pages 10  # and Chromium's screenshots of Python's documentation
     python benchmarks/words.py --only-ocr --browser-pages 10 --html "$(rustc --print sysroot)/share/doc/rust/html"
     python benchmarks/words.py --only-search --before HEAD   # the searches alone, before and after a change
-    python benchmarks/words.py --only-search --browser-pages 30 --html DIR  # and on Chromium's screenshots of DIR's pages,
-                                               # queries made of the lines each shows (as the browser lays them out)
+    python benchmarks/words.py --only-search --browser-pages 30 --samplings 8 --html DIR  # and on Chromium's
+                          # screenshots of DIR's pages, queries made of the lines each shows (as the browser lays them out)
     python benchmarks/words.py --latency 20000 --before HEAD # ms to match a query's words in 20,000 text-heavy pages
 
 The looks side is the colour model of `memery.testing` (no pretrained CLIP can be downloaded here), which cannot read:
@@ -73,6 +73,7 @@ def main():
     ap.add_argument('--pages', type=int, default=8, help="text-heavy pages OCR reads (and as many of each other set)")
     ap.add_argument('--index-pages', type=int, default=10, help="text-heavy pages `memery index` reads, with --ocr and without")
     ap.add_argument('--browser-pages', type=int, default=0, metavar='N', help="N screenshots of documentation in Chromium (Playwright, /usr/bin/chromium): `memery index` reads them too, and searches are made of their lines")
+    ap.add_argument('--samplings', type=int, default=1, metavar='K', help="draw the queries of Chromium's screenshots K times, pooled (more queries from the same pages)")
     ap.add_argument('--html', metavar='DIR', help="a folder of HTML documentation the screenshots show (default: pydoc's pages of Python's standard modules)")
     ap.add_argument('--ocr-before', default=OCR_BEFORE, help="the git revision whose OCR is compared (%(default)s: before its second pass)")
     ap.add_argument('--f32', action='store_true', help="OCR in float32 too, as on CPUs without AMX (a few minutes more)")
@@ -96,7 +97,7 @@ def main():
         search_recall(work, corpus)
         shots = (browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html))
                  if args.browser_pages else None)
-        forgiving_recall(work, corpus, args.before, shots)
+        forgiving_recall(work, corpus, args.before, shots, args.samplings)
     if not args.only_search: ocr_costs(args, work, corpus)
     shutil.rmtree(work)
 
@@ -241,7 +242,7 @@ def answers_before(rev, folder, qs):
             "print(json.dumps(answers(sys.argv[2], json.loads(sys.stdin.read()))))")
     return json.loads(in_revision(rev, code, folder, json.dumps(qs)))
 
-def forgiving_recall(work, corpus, before=None, shots=None):
+def forgiving_recall(work, corpus, before=None, shots=None, samplings=1):
     "Print recall@5 of phrase, two-word, prefix, misspelt and rotated queries, words alone and fused; before too; on Chromium's screenshots in `shots` too."
     from memery.core import index_flow
     from memery.testing import make_words_folder
@@ -276,7 +277,8 @@ def forgiving_recall(work, corpus, before=None, shots=None):
         seen = Counter(typed(l) for lines in pages.values() for l in set(lines))
         shown = {p: [l for l in lines if seen[typed(l)] == 1] for p, lines in pages.items()}
         shown = {p: lines for p, lines in shown.items() if sum(len(typed(l).split()) >= 4 for l in lines) >= 2}
-        sets["Chromium's screenshots (4 words)"] = (shots, kinds_of_queries(shown, rng, 4))
+        drawn = [kinds_of_queries(shown, rng, 4) for _ in range(samplings)]
+        sets["Chromium's screenshots (4 words)"] = (shots, {k: sum((d[k] for d in drawn), []) for k in drawn[0]})
     print("recall@5, as typed by people (lower case, no punctuation, '19.1' as '191'); "
           f"{'before (' + before + ') -> ' if before else ''}now")
     print(f"{'':32} {'kind':10} {'queries':>7} {'words alone':>18} {'fused (default)':>18}  ms a search (mean)")
