@@ -219,7 +219,7 @@ def word_hits(index, # the index to search (`memery.indexer.Index`)
               text: str, # what the user typed
               limit: int=WORD_HITS, # the most images to return
               prefix: bool=False, # the last word matches the start of a word too ('invoi': 'invoice4410')
-              nearly: bool=False, # words of `NEARLY_FROM` letters or more match words a letter off them too
+              nearly: bool=False, # the query's words match words a letter off them too (`nearly_words`)
              ) -> dict[int, WordHit]:
     "The searchable images whose words match any of `text`'s, by row id, best (BM25) first."
     terms = query_terms(text)
