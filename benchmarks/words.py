@@ -95,8 +95,7 @@ def main():
         print(f"corpus: {len(corpus.screens)} screenshots, {len(corpus.photos)} photos; indexed with OCR in "
               f"{time.perf_counter() - t:.1f} s ({report.read} read)")
         search_recall(work, corpus)
-        shots = (browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html))
-                 if args.browser_pages else None)
+        shots = browser_shots(args, work) if args.browser_pages else None
         forgiving_recall(work, corpus, args.before, shots, args.samplings)
     if not args.only_search: ocr_costs(args, work, corpus)
     shutil.rmtree(work)
@@ -523,8 +522,8 @@ def ocr_costs(args, work, corpus):
         for k in range(args.index_pages): doc_page(100 + k, dark=k % 2)[0].save(shots/f'page-{k}.png')
         folders[f"{args.index_pages} text-heavy 1280x800 pages"] = shots
     if args.browser_pages:
-        if not (work/'browser').exists(): browser_pages(work/'browser', args.browser_pages, args.html and Path(args.html))
-        folders[f"{args.browser_pages} Chromium screenshots of {args.html or 'Python documentation'}"] = work/'browser'
+        folders[f"{args.browser_pages} Chromium screenshots of {args.html or 'Python documentation'}"] = (
+            browser_shots(args, work))
     for name, folder in folders.items():
         print(f"\n`memery index` of {name} with ViT-B-32 (random weights), CPU of its processes, best of 2: "
               "OCR's cost is the difference with --ocr")
@@ -613,6 +612,11 @@ def browser_pages(folder, n, html=None):
         browser.close()
     (folder.parent/'lines.json').write_text(json.dumps(shown))
     return folder
+
+def browser_shots(args, work):
+    "The run's `browser_pages` of the documentation `args` names, in `work`: taken at the first call."
+    folder = work/'browser'
+    return folder if folder.exists() else browser_pages(folder, args.browser_pages, args.html and Path(args.html))
 
 def index_costs(work, source, package=None, precision=None):
     "CPU seconds (best of 2) of `memery index`, by memery's `package` folder (None: this one), of a copy of `source`."
