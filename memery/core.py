@@ -125,12 +125,11 @@ def _writing(index: Index, wait: bool, verbose: bool):
     with index.writer(): yield True
 
 # %% ../nbs/00_core.ipynb #202ba4b7
-def _reader(ocr: bool, images: int, batch_size: int, num_workers: int|None) -> TextReader|None:
-    "The OCR reader for `images` images, if OCR is on: a thread per decoding process if several, else all."
+def _reader(ocr: bool) -> TextReader|None:
+    "The OCR reader, if OCR is on: one thread in each process that decodes, this one or its workers."
     if not ocr: return None
-    from memery.crafter import default_workers
-    workers = default_workers(images, batch_size) if num_workers is None else num_workers
-    reader = TextReader(threads=1 if workers else None)
+    # detection's second thread saves a page 70 ms of time and costs it 30 ms more of CPU
+    reader = TextReader(threads=1)
     # made here, without its models: a missing extra is said once,
     # and decoding processes forked from this one start with it
     reader.engine
@@ -147,10 +146,8 @@ def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: b
     enc = encoder_getter(options.model_name, options.pretrained, options.device)(
         None if options.ray else len(todo))
     batch_size, num_workers = options.batch_size or enc.batch_size, options.num_workers
-    # on Ray, each decoding task reads text with one thread
-    reader = _reader(ocr, len(images), batch_size, 1 if options.ray else num_workers) if images else None
-    # videos are decoded here: their frames are read with all threads
-    frames_reader = _reader(ocr, len(videos), batch_size, 0) if videos else None
+    reader = _reader(ocr and bool(images))
+    frames_reader = _reader(ocr and bool(videos))
     batches = _encoded(index, images, enc, options, batch_size, reader) if images else []
     encoded, skipped, moments = 0, [], 0
     with _Progress(total, f"indexing {index.folder}", verbose, progress) as bar:
@@ -232,7 +229,7 @@ def _read_texts(index: Index, todo: list[str], options: Options, verbose: bool,
     from memery.crafter import craft
     batch_size, num_workers = options.batch_size or 32, options.num_workers
     if progress: progress(0, len(todo))
-    reader = _reader(True, len(todo), batch_size, num_workers)
+    reader = _reader(True)
     batches = craft([index.root/rel for rel in todo], None, batch_size, num_workers, reader=reader)
     for batch in _tracked(batches, len(todo), f"reading text in {index.folder}", verbose, progress):
         # unreadable now: read at its next change
@@ -244,7 +241,7 @@ def _read_video_texts(index: Index, videos: list[str], verbose: bool, progress: 
     "Read and store the text in the frames of the moments of `videos` (relative paths), already indexed."
     from memery.video import Moment, Video, VideoError
     if progress: progress(0, len(videos))
-    reader = _reader(True, len(videos), 1, 0)
+    reader = _reader(True)
     one_by_one = [[rel] for rel in videos]
     desc = f"reading text in {index.folder}'s videos"
     for [rel] in _tracked(one_by_one, len(videos), desc, verbose, progress):

@@ -303,15 +303,16 @@ class ImageFiles:
             im, size, digest = read_image(self.paths[i], self.draft_size, self.max_pixels, headers)
             pixels = None if self.transform is None else self.transform(im)
             about = (told[0] if told else About()) if self.about else None
-            return Crafted(i, pixels, size, digest, self._text(im, i), about)
+            return Crafted(i, pixels, size, digest, self._text(im, size, i), about)
         except ImageError as e: return Failed(i, str(e), digest)
         except Exception as e: return Failed(i, f"cannot prepare it for the model: {e}", digest)
-    def _text(self, im: Image.Image, i: int) -> str|None:
-        "Text `reader` finds in `im` (redecoded at its `draft_size` if drafted); '' if it fails, not retried."
+    def _text(self, im: Image.Image, size: tuple[int, int], i: int) -> str|None:
+        "Text `reader` finds in `im` (decoded again if drafted smaller than its `size`); '' if it fails."
         if self.reader is None: return None
-        # as large as the reader reads
+        # as large as the reader reads; an image decoded whole (a PNG screenshot) is not decoded twice
         full = lambda: open_image(self.paths[i], getattr(self.reader, 'draft_size', None), self.max_pixels)[0]
-        try: return self.reader(im, full if self.draft_size else lambda: im)
+        drafted = self.draft_size and sorted(im.size) != sorted(size)
+        try: return self.reader(im, full if drafted else lambda: im)
         except Exception: return ''
 
 # %% ../nbs/02_crafter.ipynb #89f7393c

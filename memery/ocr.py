@@ -133,6 +133,11 @@ def _cut(page: np.ndarray, box: np.ndarray) -> np.ndarray:
     cut = cv2.warpPerspective(page, to, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
     return np.rot90(cut) if cut.shape[0] >= 1.5 * cut.shape[1] else cut
 
+def _upstream(node, kind: str):
+    "The first node of type `kind` met going up from OpenVINO's `node` through first inputs."
+    while node.get_type_name() != kind: node = node.input_value(0).get_node()
+    return node
+
 class LineFinder:
     "PP-OCR's text detector on OpenVINO, the page scaled inside the model: where the lines of text are."
     def __init__(self, threads: int|None=None, # CPU threads; None: all
@@ -140,7 +145,11 @@ class LineFinder:
         import openvino as ov
         from openvino.preprocess import PrePostProcessor
         core = ov.Core()
-        steps = PrePostProcessor(core.read_model(_wheel_model(DET_MODEL)))
+        model = core.read_model(_wheel_model(DET_MODEL))
+        # the model ends before its sigmoid, which OpenVINO computes 10 times as slowly as NumPy
+        # (its one channel stored as 16)
+        sigmoid = _upstream(model.get_results()[0].input_value(0).get_node(), 'Sigmoid')
+        steps = PrePostProcessor(ov.Model([sigmoid.input_value(0)], model.get_parameters()))
         # bytes, rows of BGR pixels in, scaled to -1..1 by the model
         steps.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout('NHWC'))
         steps.input().model().set_layout(ov.Layout('NCHW'))
@@ -159,7 +168,7 @@ class LineFinder:
         size = [round(int(d * ratio) / 32) * 32 for d in (w, h)]
         if min(size) <= 0: return np.zeros((0, 4, 2), np.float32)
         self.model.infer([cv2.resize(page, size)[None] if size != [w, h] else page[None]])
-        scores = self.model.get_output_tensor().data[0, 0]
+        scores = 1 / (1 + np.exp(-self.model.get_output_tensor().data[0, 0]))
         found = cv2.dilate((scores > DET_THRESHOLD).astype(np.uint8), np.ones((2, 2), np.uint8))
         contours = cv2.findContours(found, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[-2][:1000]
         boxes = []
@@ -177,11 +186,6 @@ class LineFinder:
         return _reading_order(np.array(boxes, np.float32)) if boxes else np.zeros((0, 4, 2), np.float32)
 
 # %% ../nbs/24_ocr.ipynb #e5a7a1e0
-def _upstream(node, kind: str):
-    "The first node of type `kind` met going up from OpenVINO's `node` through first inputs."
-    while node.get_type_name() != kind: node = node.input_value(0).get_node()
-    return node
-
 def _top_probability(logits: np.ndarray) -> np.ndarray:
     "The softmax probability of the likeliest class of each row of `logits`."
     return 1 / np.exp(logits - logits.max(1, keepdims=True)).sum(1)
@@ -270,7 +274,7 @@ _making_engine = threading.Lock()
 
 class TextReader:
     "Reads text in images only where a cheap look finds some. Picklable: each process loads its own models."
-    def __init__(self, threads: int|None=None, # CPU threads to detect with: all, or 1 per decoder if several
+    def __init__(self, threads: int|None=None, # CPU threads to detect with (None: all); memery indexes with 1
                 ):
         self.threads = threads
 
