@@ -574,6 +574,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'memery.ocr._corners': ('ocr.html#_corners', 'memery/ocr.py'),
                             'memery.ocr._cut': ('ocr.html#_cut', 'memery/ocr.py'),
                             'memery.ocr._flat': ('ocr.html#_flat', 'memery/ocr.py'),
+                            'memery.ocr._ink': ('ocr.html#_ink', 'memery/ocr.py'),
                             'memery.ocr._line_shaped': ('ocr.html#_line_shaped', 'memery/ocr.py'),
                             'memery.ocr._mean_inside': ('ocr.html#_mean_inside', 'memery/ocr.py'),
                             'memery.ocr._openvino_config': ('ocr.html#_openvino_config', 'memery/ocr.py'),

@@ -14,7 +14,7 @@ if TYPE_CHECKING: from PIL import Image
 
 # %% auto #0
 __all__ = ['PROBE_SIDE', 'LOOK_LEAST', 'READ_SIDE', 'FLAT_SHARE', 'WIDTH_STEP', 'TEXT_SCORE', 'RETRY_SCORE', 'UPRIGHT_AFTER',
-           'SURE', 'LINES_KEPT', 'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'DET_THRESHOLD', 'BOX_SCORE', 'UNCLIP',
+           'SURE', 'LINES_KEPT', 'INK', 'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'DET_THRESHOLD', 'BOX_SCORE', 'UNCLIP',
            'LOW_PAGE', 'WIDE_PAGE', 'need_ocr', 'LineFinder', 'LineReader', 'TextReader']
 
 # %% ../nbs/24_ocr.ipynb #2ce21825
@@ -31,6 +31,7 @@ RETRY_SCORE = 0.9 # a line read with a lower one is read again upside down, and 
 UPRIGHT_AFTER = 3
 SURE = 16.0 # a character of the Latin-like scripts with a higher logit wins unchallenged by the others
 LINES_KEPT = 4096 # lines remembered with their readings: screenshots of an app or site repeat menus, sidebars
+INK = 24 # a row or column of a line whose brightest and darkest pixels differ by less than this holds no text
 SCRIPTS_END = 0x2E80 # characters before this code point (Latin, Greek, digits, signs) are scored first
 DET_MODEL, REC_MODEL = 'PP-OCRv6_det_small.onnx', 'PP-OCRv6_rec_small.onnx'
 
@@ -186,6 +187,13 @@ class LineFinder:
         return _reading_order(np.array(boxes, np.float32)) if boxes else np.zeros((0, 4, 2), np.float32)
 
 # %% ../nbs/24_ocr.ipynb #e5a7a1e0
+def _ink(line: np.ndarray) -> np.ndarray:
+    "`line` (H x W x 3) cut to the rows and columns that hold text; all of it if none does."
+    grey = line.max(2)
+    rows, columns = (np.flatnonzero(np.ptp(grey, axis) >= INK) for axis in (1, 0))
+    if not len(rows): return line
+    return line[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+
 def _top_probability(logits: np.ndarray) -> np.ndarray:
     "The softmax probability of the likeliest class of each row of `logits`."
     return 1 / np.exp(logits - logits.max(1, keepdims=True)).sum(1)
@@ -219,7 +227,7 @@ class LineReader:
                         ops.constant(self.bias))
         self.every = core.compile_model(ov.Model([every.output(0)], [columns]), 'CPU',
                                         one).create_infer_request()
-        # (shape, digest of the pixels) of the lines read last -> their reading
+        # (shape, digest of the pixels of their text) of the lines read last -> their reading
         self.known: dict[tuple, tuple[str, float]] = {}
 
     def _all_logits(self, features: np.ndarray) -> np.ndarray:
@@ -233,7 +241,9 @@ class LineReader:
     def __call__(self, line: np.ndarray, # a crop of one line of text, BGR, upright
                 ) -> tuple[str, float]:
         "The text on `line` and the mean probability of its characters; a line seen lately is not read again."
-        key = line.shape, hashlib.blake2b(line.tobytes(), digest_size=16).digest()
+        # its text alone: the same line found again is cut out with a pixel more or less around it
+        ink = np.ascontiguousarray(_ink(line))
+        key = ink.shape, hashlib.blake2b(ink.tobytes(), digest_size=16).digest()
         if key not in self.known:
             if len(self.known) >= LINES_KEPT: del self.known[next(iter(self.known))]
             self.known[key] = self._read(line)
