@@ -169,7 +169,9 @@ class LineFinder:
         size = [round(int(d * ratio) / 32) * 32 for d in (w, h)]
         if min(size) <= 0: return np.zeros((0, 4, 2), np.float32)
         self.model.infer([cv2.resize(page, size)[None] if size != [w, h] else page[None]])
-        scores = 1 / (1 + np.exp(-self.model.get_output_tensor().data[0, 0]))
+        logits = self.model.get_output_tensor().data[0, 0]
+        # a logit below -88 overflows float32's exp, to the right score: 0
+        with np.errstate(over='ignore'): scores = 1 / (1 + np.exp(-logits))
         found = cv2.dilate((scores > DET_THRESHOLD).astype(np.uint8), np.ones((2, 2), np.uint8))
         contours = cv2.findContours(found, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[-2][:1000]
         boxes = []
