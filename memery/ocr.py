@@ -53,9 +53,13 @@ def _openvino_config(threads: int|None) -> dict:
     # its precision is its own choice: bfloat16 on CPUs with AMX or AVX-512 BF16, float32 on others
     return {} if threads is None else {'INFERENCE_NUM_THREADS': threads}
 
-def _flat(a: np.ndarray) -> bool:
-    "Is `a` (H x W x 3, uint8) mostly one exact colour, as screens and pages are and photos never are?"
-    px = a[::2, ::2].reshape(-1, 3).astype(np.uint32)
+def _flat(im: Image.Image) -> bool:
+    "Is `im` mostly one exact colour, as screens and pages are and photos never are?"
+    from PIL import Image
+    # every few pixels, as they are: a screen's are exact, where shrinking would blend them
+    step = max(1, max(im.size) // (PROBE_SIDE // 2))
+    sample = im.resize((max(1, im.width // step), max(1, im.height // step)), Image.Resampling.NEAREST)
+    px = np.asarray(sample.convert('RGB')).reshape(-1, 3).astype(np.uint32)
     _, counts = np.unique(px[:, 0] << 16 | px[:, 1] << 8 | px[:, 2], return_counts=True)
     return counts.max() >= FLAT_SHARE * len(px)
 
@@ -72,12 +76,12 @@ def _across_share(boxes: np.ndarray) -> float:
     return lengths.max(1)[np.abs(long[:, 0]) >= np.abs(long[:, 1])].sum() / max(lengths.max(1).sum(), 1e-9)
 
 def _shrunk(im: Image.Image, side: int) -> np.ndarray:
-    "`im` with its longest side at most `side`, as a BGR array (OpenCV's order, which RapidOCR expects)."
+    "`im` with its longest side at most `side`, as an RGB array."
     if max(im.size) > side:
         from PIL import Image
         im = im.copy()
         im.thumbnail((side, side), Image.Resampling.BILINEAR)
-    return np.ascontiguousarray(np.asarray(im.convert('RGB'))[:, :, ::-1])
+    return np.asarray(im if im.mode == 'RGB' else im.convert('RGB'))
 
 # %% ../nbs/24_ocr.ipynb #2d561f52
 DET_THRESHOLD = 0.3 # a pixel of the model's map above this is text
@@ -144,21 +148,23 @@ class LineFinder:
     def __init__(self, threads: int|None=None, # CPU threads; None: all
                 ):
         import openvino as ov
-        from openvino.preprocess import PrePostProcessor
+        from openvino.preprocess import ColorFormat, PrePostProcessor
         core = ov.Core()
         model = core.read_model(_wheel_model(DET_MODEL))
         # the model ends before its sigmoid, which OpenVINO computes 10 times as slowly as NumPy
         # (its one channel stored as 16)
         sigmoid = _upstream(model.get_results()[0].input_value(0).get_node(), 'Sigmoid')
         steps = PrePostProcessor(ov.Model([sigmoid.input_value(0)], model.get_parameters()))
-        # bytes, rows of BGR pixels in, scaled to -1..1 by the model
-        steps.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout('NHWC'))
+        # bytes, rows of RGB pixels in, turned to BGR (PP-OCR's order) and scaled to -1..1 by the model
+        steps.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout('NHWC')).set_color_format(
+            ColorFormat.RGB)
         steps.input().model().set_layout(ov.Layout('NCHW'))
-        steps.input().preprocess().convert_element_type(ov.Type.f32).mean(127.5).scale(127.5)
+        steps.input().preprocess().convert_color(ColorFormat.BGR).convert_element_type(ov.Type.f32).mean(
+            127.5).scale(127.5)
         compiled = core.compile_model(steps.build(), 'CPU', _openvino_config(threads))
         self.model = compiled.create_infer_request()
 
-    def __call__(self, page: np.ndarray, # BGR, H x W x 3, uint8
+    def __call__(self, page: np.ndarray, # RGB, H x W x 3, uint8
                  side: int=READ_SIDE, # the longest side it is looked at, shrunk if larger
                 ) -> np.ndarray:
         "The quadrilaterals of the lines of text on `page` (n x 4 x 2, its pixels), in reading order."
@@ -240,7 +246,7 @@ class LineReader:
         self.every.infer([padded])
         return self.every.get_output_tensor().data[:len(features)]
 
-    def __call__(self, line: np.ndarray, # a crop of one line of text, BGR, upright
+    def __call__(self, line: np.ndarray, # a crop of one line of text, RGB, upright
                 ) -> tuple[str, float]:
         "The text on `line` and the mean probability of its characters; a line seen lately is not read again."
         # its text alone: the same line found again is cut out with a pixel more or less around it
@@ -252,12 +258,12 @@ class LineReader:
         return self.known[key]
 
     def _read(self, line: np.ndarray) -> tuple[str, float]:
-        "The text on `line` (BGR, upright), and the mean probability of its characters."
+        "The text on `line` (RGB, upright), and the mean probability of its characters."
         import cv2
         width = max(1, math.ceil(self.height * line.shape[1] / line.shape[0]))
         x = np.zeros((1, 3, self.height, -(-width // WIDTH_STEP) * WIDTH_STEP), np.float32)
-        # scaled to -1..1 as PP-OCR was trained, in float32 (not numpy's float64), padded with 0
-        pixels = cv2.resize(line, (width, self.height)).transpose(2, 0, 1)
+        # BGR, scaled to -1..1 as PP-OCR was trained, in float32 (not numpy's float64), padded with 0
+        pixels = cv2.resize(line, (width, self.height)).transpose(2, 0, 1)[::-1]
         x[0, :, :, :width] = pixels * np.float32(1 / 127.5) - np.float32(1)
         self.model.infer([x])
         features, latin = (t.data[0] for t in self.model.output_tensors)
@@ -309,13 +315,13 @@ class TextReader:
 
     def has_text(self, im: Image.Image) -> bool:
         "Does `im` seem to hold text? Detection alone, on `im` shrunk to `PROBE_SIDE`."
+        if _flat(im): return True
         a = _shrunk(im, PROBE_SIDE)
-        if _flat(a): return True
         shared = self._shared()
         with shared['lock']: found = shared['engine'](a, PROBE_SIDE)
         return any(_line_shaped(box, PROBE_SIDE) for box in found)
 
-    def _lines(self, page: np.ndarray, # the image, BGR
+    def _lines(self, page: np.ndarray, # the image, RGB
                turned: bool=False, # turned a quarter already
               ) -> list[np.ndarray]:
         "The lines of text detected on `page`, top to bottom, each cut out upright or upside down."
