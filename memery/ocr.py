@@ -14,7 +14,7 @@ if TYPE_CHECKING: from PIL import Image
 
 # %% auto #0
 __all__ = ['PROBE_SIDE', 'LOOK_LEAST', 'READ_SIDE', 'FLAT_SHARE', 'WIDTH_STEP', 'TEXT_SCORE', 'RETRY_SCORE', 'UPRIGHT_AFTER',
-           'SURE', 'LINES_KEPT', 'INK', 'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'DET_THRESHOLD', 'BOX_SCORE', 'UNCLIP',
+           'SURE', 'LINES_KEPT', 'SCRIPTS_END', 'DET_MODEL', 'REC_MODEL', 'DET_THRESHOLD', 'BOX_SCORE', 'UNCLIP',
            'LOW_PAGE', 'WIDE_PAGE', 'need_ocr', 'LineFinder', 'LineReader', 'TextReader']
 
 # %% ../nbs/24_ocr.ipynb #2ce21825
@@ -31,7 +31,6 @@ RETRY_SCORE = 0.9 # a line read with a lower one is read again upside down, and 
 UPRIGHT_AFTER = 3
 SURE = 16.0 # a character of the Latin-like scripts with a higher logit wins unchallenged by the others
 LINES_KEPT = 4096 # lines remembered with their readings: screenshots of an app or site repeat menus, sidebars
-INK = 24 # a row or column of a line whose brightest and darkest pixels differ by less than this holds no text
 SCRIPTS_END = 0x2E80 # characters before this code point (Latin, Greek, digits, signs) are scored first
 DET_MODEL, REC_MODEL = 'PP-OCRv6_det_small.onnx', 'PP-OCRv6_rec_small.onnx'
 
@@ -196,9 +195,9 @@ class LineFinder:
 
 # %% ../nbs/24_ocr.ipynb #e5a7a1e0
 def _ink(line: np.ndarray) -> np.ndarray:
-    "`line` (H x W x 3) cut to the rows and columns that hold text; all of it if none does."
-    grey = line.max(2)
-    rows, columns = (np.flatnonzero(np.ptp(grey, axis) >= INK) for axis in (1, 0))
+    "`line` (H x W x 3) less its edges' rows and columns of one exact colour, which hold nothing to read."
+    # in every channel: red text on white is as bright as white in red
+    rows, columns = (np.flatnonzero(np.ptp(line, axis).max(-1)) for axis in (1, 0))
     if not len(rows): return line
     return line[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
 
