@@ -146,8 +146,8 @@ def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: b
     enc = encoder_getter(options.model_name, options.pretrained, options.device)(
         None if options.ray else len(todo))
     batch_size, num_workers = options.batch_size or enc.batch_size, options.num_workers
-    reader = _reader(ocr and bool(images))
-    frames_reader = _reader(ocr and bool(videos))
+    # images' and videos' frames alike
+    reader = _reader(ocr and bool(todo))
     batches = _encoded(index, images, enc, options, batch_size, reader) if images else []
     encoded, skipped, moments = 0, [], 0
     with _Progress(total, f"indexing {index.folder}", verbose, progress) as bar:
@@ -165,7 +165,7 @@ def _encode(index: Index, todo: list[str], files: dict, options: Options, ocr: b
             for rel in videos:
                 start = bar.done
                 tell = lambda part: bar.to(start + min(shares[rel], int(shares[rel] * part)))
-                read, reason = _read_video(index, rel, files[rel], enc, batch_size, tell, frames_reader,
+                read, reason = _read_video(index, rel, files[rel], enc, batch_size, tell, reader,
                                            decoder)
                 encoded, moments = encoded + (reason is None), moments + read
                 if reason is not None: skipped.append((rel, reason))

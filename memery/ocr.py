@@ -249,7 +249,7 @@ class LineReader:
                 ) -> tuple[str, float]:
         "The text on `line` and the mean probability of its characters; a line seen lately is not read again."
         # its text alone: the same line found again is cut out with a pixel more or less around it
-        ink = np.ascontiguousarray(_ink(line))
+        ink = _ink(line)
         key = ink.shape, hashlib.blake2b(ink.tobytes(), digest_size=16).digest()
         if key not in self.known:
             if len(self.known) >= LINES_KEPT: del self.known[next(iter(self.known))]
