@@ -20,7 +20,7 @@ from .metadata import (ABOUT_COLUMNS, About, about_from_row, copy_about, drop_ab
                              within)
 from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_moments, mend_printed,
                            mend_vector_changes, schema_version, transaction, upgrade)
-from .words import copy_words, drop_words, read_words, rename_words, set_words, spell_words
+from .words import copy_words, drop_words, read_words, rename_words, respelled, set_words
 from .moments import (PATH_SHOWN, UNFINISHED, any_moments, copy_moments, drop_moments, drop_strays,
                             finish_video, has_strays, moment_rows, move_moments, read_frames, stopped_at,
                             store_moments, video_times, with_moments)
@@ -279,8 +279,7 @@ def add(self: Index, entries: list[Entry]):
         set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
         drop_about(db, [e.path for e in entries])
         abouts = [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None]
-        store_about(db, abouts)
-        spell_words(db, [p for p, _ in abouts])
+        with respelled(db, [p for p, _ in abouts]): store_about(db, abouts)
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 
@@ -562,8 +561,7 @@ def set_about(self: Index, abouts: list[tuple[str, About]], # (relative path, wh
              ):
     "Record what images already indexed say about themselves."
     with self.transaction(bump=False) as db:
-        store_about(db, abouts)
-        spell_words(db, [p for p, _ in abouts])
+        with respelled(db, [p for p, _ in abouts]): store_about(db, abouts)
 
 @patch
 def about_of(self: Index, ids) -> dict[int, About]:

@@ -160,5 +160,6 @@ def has_strays(db: sqlite3.Connection) -> bool:
     return db.execute(f'SELECT 1 FROM images WHERE {_STRAY} LIMIT 1').fetchone() is not None
 
 def drop_strays(db: sqlite3.Connection):
-    "Remove the moment rows that belong to no video (in a transaction)."
+    "Remove the moment rows that belong to no video, and their words (in a transaction)."
+    drop_words(db, [p for p, in db.execute(f'SELECT path FROM images WHERE {_STRAY}') if isinstance(p, str)])
     db.execute(f'DELETE FROM images WHERE {_STRAY}')

@@ -167,20 +167,27 @@ def fill_printed(db: sqlite3.Connection):
         last = batch[-1][0]
     db.executemany('INSERT INTO printed VALUES (?, ?)', seen.items())
 
-def _printed(db: sqlite3.Connection):
-    "Schema 8: glued words' parts after the text read; the words of images as printed, for words in part."
-    # tampered with (gone, or without schema 5's columns): remade first, as `mend_about` would have
+def _memery_words(db: sqlite3.Connection):
+    "Make `words` again if it was tampered with (gone, or without schema 5's columns), as `mend_about` would."
     if not set(PRINTED_FROM) <= {row[1] for row in db.execute('PRAGMA table_info(words)')}: _about_table(db)
+
+def _glued_parts(db: sqlite3.Connection):
+    "Schema 8: glued words' parts after the text read (its table of words as printed is schema 9's)."
+    _memery_words(db)
     read = "SELECT rowid, text FROM words WHERE rowid > ? ORDER BY rowid LIMIT 10000"
     last = -1
     while batch := db.execute(read, (last,)).fetchall():
         apart = [(a, i) for i, t in batch if isinstance(t, str) and (a := glued_apart(t)) != t]
         db.executemany('UPDATE words SET text = ? WHERE rowid = ?', apart)
         last = batch[-1][0]
+
+def _printed_counted(db: sqlite3.Connection):
+    "Schema 9: the words of images as printed, for words in part, counted afresh (schema 8's only grew)."
+    _memery_words(db)
     fill_printed(db)
 
 def mend_printed(db: sqlite3.Connection):
-    "Remake schema 8's vocabulary of words as printed if missing or not memery's (tampered), from `words`."
+    "Remake schema 9's vocabulary of words as printed if missing or not memery's (tampered), from `words`."
     # memery's definition, not its columns alone: without its key, an update's counts would fail
     mine = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'printed'"
     have = lambda: db.execute(mine).fetchone() == (PRINTED_TABLE,)
@@ -189,7 +196,8 @@ def mend_printed(db: sqlite3.Connection):
         if not have(): fill_printed(db)
 
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
-MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy, _printed]
+MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy, _glued_parts,
+              _printed_counted]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51

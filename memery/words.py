@@ -6,6 +6,7 @@
 from __future__ import annotations
 import itertools, os, re, sqlite3, unicodedata, warnings
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 import numpy as np
 from .fileutils import IndexDamageWarning
@@ -16,7 +17,7 @@ __all__ = ['STOPWORDS', 'FORMS_KEPT', 'WORD_COLUMNS', 'NAMING', 'TIER_NAMES', 'P
            'SLIPS_FROM', 'NEARLY_UP_TO', 'NEARLY_KEPT', 'PREFIX_KEPT', 'PRINTED_UP_TO', 'PRINTED_FROM', 'path_words',
            'query_terms', 'fts_term', 'number_forms', 'word_forms', 'glued_apart', 'term_forms', 'fts_phrase',
            'letter_off', 'ocr_slips', 'WordHit', 'best_hits', 'tidy_snippet', 'folded', 'whole_words', 'nearly_words',
-           'word_hits', 'query_hits', 'spelling', 'spell_words', 'drop_words', 'set_words', 'read_words',
+           'word_hits', 'query_hits', 'spelling', 'spell_words', 'respelled', 'drop_words', 'set_words', 'read_words',
            'rename_words', 'copy_words']
 
 # %% ../nbs/15_words.ipynb #f0ae969b
@@ -301,18 +302,33 @@ def spelling(values) -> set[str]:
     return {w if w.isascii() else folded(w) for w in words if 3 < len(w) <= PRINTED_UP_TO and not w.isdigit()}
 
 def spell_words(db: sqlite3.Connection, # an index's database, in a transaction
-                paths, # relative paths of images whose words changed
+                paths, # relative paths of images
+                by: int=1, # 1: their words are counted in; -1: out, as they are about to change or go
                ):
     "Count the words of the images at `paths`, as printed, in the index's vocabulary of them (`printed`)."
     read = f"SELECT {', '.join(PRINTED_FROM)} FROM words WHERE rowid = {_ID_OF}"
     seen = Counter(w for p in paths for row in db.execute(read, (p,)) for w in spelling(row))
     db.executemany('INSERT INTO printed VALUES (?, ?) '
-                   'ON CONFLICT (word) DO UPDATE SET images = images + excluded.images', seen.items())
+                   'ON CONFLICT (word) DO UPDATE SET images = images + excluded.images',
+                   [(w, by * n) for w, n in seen.items()])
+    # a word no image has now goes
+    if by < 0: db.executemany('DELETE FROM printed WHERE word = ? AND images <= 0', [(w,) for w in seen])
+
+@contextmanager
+def respelled(db: sqlite3.Connection, # an index's database, in a transaction
+              paths, # relative paths of images whose words the block changes
+             ):
+    "Count the words of the images at `paths` out of the vocabulary (`printed`) for the block, in after."
+    paths = list(paths)
+    spell_words(db, paths, -1)
+    yield
+    spell_words(db, paths)
 
 def drop_words(db: sqlite3.Connection, # an index's database, in a transaction
                paths, # relative paths of images
               ):
     "Remove the words of the images at `paths`."
+    spell_words(db, paths, -1)
     db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in paths])
 
 def set_words(db: sqlite3.Connection, # an index's database, in a transaction
@@ -328,17 +344,17 @@ def read_words(db: sqlite3.Connection, # an index's database, in a transaction
                texts: list[tuple[str, str]], # (relative path, the text OCR read in it)
               ):
     "Record the text OCR read in images whose other words are kept already."
-    db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}',
-                   [(glued_apart(t), p) for p, t in texts])
-    spell_words(db, [p for p, _ in texts])
+    with respelled(db, [p for p, _ in texts]):
+        db.executemany(f'UPDATE words SET text = ?, read = 1 WHERE rowid = {_ID_OF}',
+                       [(glued_apart(t), p) for p, t in texts])
 
 def rename_words(db: sqlite3.Connection, # an index's database, in a transaction
                  moves: list[tuple[str, str]], # (old path, new path) of images that moved
                 ):
     "Give moved images their new paths' words; the rest of their words go with them."
-    db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}',
-                   [(path_words(new), new) for _, new in moves])
-    spell_words(db, [new for _, new in moves])
+    with respelled(db, [new for _, new in moves]):
+        db.executemany(f'UPDATE words SET names = ? WHERE rowid = {_ID_OF}',
+                       [(path_words(new), new) for _, new in moves])
 
 def copy_words(db: sqlite3.Connection, # an index's database, in a transaction
                pairs: list[tuple[str, str]], # (a path, another path with the same file)
