@@ -276,10 +276,11 @@ def add(self: Index, entries: list[Entry]):
         drop_moments(db, [e.path for e in entries if is_video_name(e.path)])
         for e in entries:
             if e.moments and e.vector is not None: store_moments(db, e.path, _kept(e.moments))
-        set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries])
-        drop_about(db, [e.path for e in entries])
-        abouts = [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None]
-        with respelled(db, [p for p, _ in abouts]): store_about(db, abouts)
+        # each image's words counted out once, and in once with what it says of itself
+        with respelled(db, [e.path for e in entries]):
+            set_words(db, [(e.path, e.text or '', e.text is not None) for e in entries], counted=False)
+            drop_about(db, [e.path for e in entries])
+            store_about(db, [(e.path, e.about) for e in entries if e.vector is not None and e.about is not None])
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 

@@ -130,6 +130,8 @@ def mend_about(db: sqlite3.Connection):
     with transaction(db):
         if 'about' in tables and set(ABOUT_WORDS) <= columns: return
         _about_table(db)
+        # the vocabulary counted the words of the table lost: counted again from the one made
+        fill_printed(db)
 
 _MOMENT_COLUMNS = ('video INTEGER', 'time REAL', 'duration REAL')
 
@@ -184,6 +186,8 @@ def _glued_parts(db: sqlite3.Connection):
 def _printed_counted(db: sqlite3.Connection):
     "Schema 9: the words of images as printed, for words in part, counted afresh (schema 8's only grew)."
     _memery_words(db)
+    # words of no image (planted, or left by a version that dropped stray moments alone) would be counted
+    db.execute('DELETE FROM words WHERE rowid NOT IN (SELECT id FROM images)')
     fill_printed(db)
 
 def mend_printed(db: sqlite3.Connection):

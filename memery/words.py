@@ -6,7 +6,7 @@
 from __future__ import annotations
 import itertools, os, re, sqlite3, unicodedata, warnings
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 import numpy as np
 from .fileutils import IndexDamageWarning
@@ -333,12 +333,14 @@ def drop_words(db: sqlite3.Connection, # an index's database, in a transaction
 
 def set_words(db: sqlite3.Connection, # an index's database, in a transaction
               rows: list[tuple[str, str, bool]], # (relative path, the text read in it, whether OCR read it)
+              counted: bool=True, # False: the caller counts them, in a `respelled` block around this and more
              ):
     "Give the images at the paths of `rows` their words afresh."
-    drop_words(db, [p for p, _, _ in rows])
-    db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)',
-                   [(p, path_words(p), glued_apart(t), int(r)) for p, t, r in rows])
-    spell_words(db, [p for p, _, _ in rows])
+    paths = [p for p, _, _ in rows]
+    with respelled(db, paths) if counted else nullcontext():
+        db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in paths])
+        db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)',
+                       [(p, path_words(p), glued_apart(t), int(r)) for p, t, r in rows])
 
 def read_words(db: sqlite3.Connection, # an index's database, in a transaction
                texts: list[tuple[str, str]], # (relative path, the text OCR read in it)
