@@ -307,7 +307,8 @@ def spell_words(db: sqlite3.Connection, # an index's database, in a transaction
                ):
     "Count the words of the images at `paths`, as printed, in the index's vocabulary of them (`printed`)."
     read = f"SELECT {', '.join(PRINTED_FROM)} FROM words WHERE rowid = {_ID_OF}"
-    seen = Counter(w for p in paths for row in db.execute(read, (p,)) for w in spelling(row))
+    # a path named twice is one image
+    seen = Counter(w for p in dict.fromkeys(paths) for row in db.execute(read, (p,)) for w in spelling(row))
     db.executemany('INSERT INTO printed VALUES (?, ?) '
                    'ON CONFLICT (word) DO UPDATE SET images = images + excluded.images',
                    [(w, by * n) for w, n in seen.items()])
@@ -326,9 +327,10 @@ def respelled(db: sqlite3.Connection, # an index's database, in a transaction
 
 def drop_words(db: sqlite3.Connection, # an index's database, in a transaction
                paths, # relative paths of images
+               counted: bool=True, # False: the caller counts them, in a `respelled` block around this and more
               ):
     "Remove the words of the images at `paths`."
-    spell_words(db, paths, -1)
+    if counted: spell_words(db, paths, -1)
     db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in paths])
 
 def set_words(db: sqlite3.Connection, # an index's database, in a transaction
@@ -338,7 +340,7 @@ def set_words(db: sqlite3.Connection, # an index's database, in a transaction
     "Give the images at the paths of `rows` their words afresh."
     paths = [p for p, _, _ in rows]
     with respelled(db, paths) if counted else nullcontext():
-        db.executemany(f'DELETE FROM words WHERE rowid = {_ID_OF}', [(p,) for p in paths])
+        drop_words(db, paths, counted=False)
         db.executemany(f'INSERT INTO words (rowid, names, text, read) VALUES ({_ID_OF}, ?, ?, ?)',
                        [(p, path_words(p), glued_apart(t), int(r)) for p, t, r in rows])
 
