@@ -364,9 +364,10 @@ def copy_words(db: sqlite3.Connection, # an index's database, in a transaction
                pairs: list[tuple[str, str]], # (a path, another path with the same file)
               ):
     "Give the image at the second path of each pair the words of the first, with its own path's words."
-    drop_words(db, [new for _, new in pairs])
+    copies = [new for _, new in pairs]
     kept = ', '.join(('text', 'read') + ABOUT_WORDS)
-    db.executemany(f'INSERT INTO words (rowid, names, {kept}) '
-                   f'SELECT {_ID_OF}, ?, {kept} FROM words WHERE rowid = {_ID_OF}',
-                   [(new, path_words(new), src) for src, new in pairs])
-    spell_words(db, [new for _, new in pairs])
+    with respelled(db, copies):
+        drop_words(db, copies, counted=False)
+        db.executemany(f'INSERT INTO words (rowid, names, {kept}) '
+                       f'SELECT {_ID_OF}, ?, {kept} FROM words WHERE rowid = {_ID_OF}',
+                       [(new, path_words(new), src) for src, new in pairs])
