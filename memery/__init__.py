@@ -2,7 +2,8 @@
 `memery.appPage` (the notebook GUI) and `memery.serve` (the browser app) load their heavier packages when first used."""
 __version__ = "0.1.0"
 
-from .core import IndexInfo, IndexReport, Query, Results, index_flow, info_flow, open_index, purge_flow, query_flow, search_flow
+from .core import (IndexInfo, IndexReport, Query, Results, dupes_flow, index_flow, info_flow, open_index,
+                   purge_flow, query_flow, search_flow)
 from .fileutils import MemeryError
 from .options import Options
 from .ranker import Match
@@ -16,5 +17,5 @@ def __getattr__(name):
         return serve
     raise AttributeError(f"module 'memery' has no attribute {name!r}")
 
-__all__ = ['IndexInfo', 'IndexReport', 'Match', 'MemeryError', 'Options', 'Query', 'Results', 'appPage', 'index_flow', 'info_flow', 'open_index',
-           'purge_flow', 'query_flow', 'search_flow', 'serve']
+__all__ = ['IndexInfo', 'IndexReport', 'Match', 'MemeryError', 'Options', 'Query', 'Results', 'appPage', 'dupes_flow',
+           'index_flow', 'info_flow', 'open_index', 'purge_flow', 'query_flow', 'search_flow', 'serve']

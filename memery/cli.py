@@ -9,15 +9,15 @@ from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
 from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
-from .fileutils import PRECISIONS, MemeryError, json_text, raw_companions, shown
+from .fileutils import PRECISIONS, MemeryError, RandomWeightsWarning, json_text, raw_companions, shown
 from .options import LOCAL_RAY, MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
 from .ranker import AUTO, MATCH_SIDES, SORTS
 
 # %% auto #0
 __all__ = ['OPTION_SPELLINGS', 'OPTION_METAVARS', 'QUERY_SPELLINGS', 'QUERY_METAVARS', 'EXAMPLES', 'COMMANDS', 'OneLineErrors',
-           'whole_number', 'similarity', 'pretrained_arg', 'add_options_arguments', 'option_keywords',
-           'add_query_arguments', 'query_of', 'build_parser', 'recall', 'index', 'info', 'purge', 'serve', 'dupes',
-           'watch', 'export_embeddings', 'import_embeddings', 'may_ask_for_help', 'main']
+           'whole_number', 'similarity', 'add_options_arguments', 'option_keywords', 'add_query_arguments', 'query_of',
+           'build_parser', 'recall', 'index', 'info', 'purge', 'serve', 'dupes', 'watch', 'export_embeddings',
+           'import_embeddings', 'may_ask_for_help', 'main']
 
 # %% ../nbs/07_cli.ipynb #2bc78776
 def _docments_of(f, read: bool=True) -> dict:
@@ -53,10 +53,6 @@ def similarity(value: str) -> float:
     if not 0 < x <= 1: raise argparse.ArgumentTypeError(f"{x} is not above 0 and at most 1")
     return x
 
-def pretrained_arg(value: str) -> str|None:
-    "`--pretrained` value: 'none' (or 'random') means random weights."
-    return None if value.lower() in ('none', 'random') else value
-
 OPTION_SPELLINGS = {'num_workers': ['--workers']} # the rest: --field-name
 OPTION_METAVARS = {'model': 'M', 'pretrained': 'P', 'device': 'DEVICE', 'index_dir': 'DIR',
                    'ignore': 'PATTERN'}
@@ -79,7 +75,6 @@ def add_options_arguments(parser: argparse.ArgumentParser, # the parser to add t
         if kind is bool: kw.update(action='store_const', const=True, metavar=None)
         elif many: kw.update(action='append')
         elif f.name in OPTION_LIMITS: kw.update(type=whole_number(*OPTION_LIMITS[f.name]), metavar='N')
-        elif f.name == 'pretrained': kw.update(type=pretrained_arg)
         elif f.name == 'precision': kw.update(choices=PRECISIONS, metavar=None)
         # `--ray` alone: a Ray of this machine's own
         elif f.name == 'ray': kw.update(nargs='?', const=LOCAL_RAY, metavar='ADDRESS')
@@ -106,6 +101,8 @@ def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argume
                        ):
     "An argument for each field of `Query`, with the field's documentation as its help."
     docs, hints = _docments_of(Query, with_help), get_type_hints(Query)
+    # one side to search by: `--match visual --text-only` is refused, not settled by the order given
+    sides = parser.add_mutually_exclusive_group()
     for f in fields(Query):
         spellings = QUERY_SPELLINGS.get(f.name, [f"--{f.name.replace('_', '-')}"])
         many = get_origin(hints[f.name]) is tuple
@@ -122,13 +119,14 @@ def add_query_arguments(parser: argparse.ArgumentParser, # the parser, or argume
             kw.update(action='store_true')
             del kw['metavar']
         else: kw.update(type=kind, default=f.default)
-        if spellings[0].startswith('-'): parser.add_argument(*spellings, dest=f.name, **kw)
+        if f.name == 'match': sides.add_argument(*spellings, dest=f.name, **kw)
+        elif spellings[0].startswith('-'): parser.add_argument(*spellings, dest=f.name, **kw)
         else: parser.add_argument(f.name, nargs='?', **kw)
-    parser.add_argument('--text-only', dest='match', action='store_const', const='text',
-                        help="find images by their words only: the text in them (with --ocr) "
-                             "and their folder and file names")
-    parser.add_argument('--visual-only', dest='match', action='store_const', const='visual',
-                        help="find images by their looks only")
+    sides.add_argument('--text-only', dest='match', action='store_const', const='text',
+                       help="find images by their words only: the text in them (with --ocr) "
+                            "and their folder and file names")
+    sides.add_argument('--visual-only', dest='match', action='store_const', const='visual',
+                       help="find images by their looks only")
 
 def _results_wanted(value: str) -> int|str:
     "A number of results, or 'auto': as many as are relevant."
@@ -224,7 +222,9 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                    help="another folder to search too (repeatable): one ranked list over all")
     add_query_arguments(r.add_argument_group('query'), with_help)
     out = r.add_mutually_exclusive_group()
-    out.add_argument('--scores', action='store_true', help="print 'score<TAB>path' lines")
+    out.add_argument('--scores', action='store_true',
+                     help="print 'score<TAB>path' lines: each result's cosine to the query, in the results' order "
+                          "(images with the query's words come first)")
     # not '-0': an option that looks like a number makes argparse take '-3' for an option too
     out.add_argument('-z', '--null', action='store_true',
                      help="print the paths as they are, each ended by a NUL, for `xargs -0` "
@@ -345,14 +345,13 @@ def info(args) -> int:
     if args.json: print(json_text([i.to_dict() for i in infos]))
     elif infos: print('\n'.join(i.summary() for i in infos))
     elif not args.quiet:
-        print(f"memery: {args.path} has no index{_of_model(args)} yet: `memery index {args.path}` makes one",
-              file=sys.stderr)
+        print(f"memery: {as_options(**option_keywords(args)).no_index_yet(args.path)}", file=sys.stderr)
     return 0
 
 def _of_model(args) -> str:
-    "' of' the model the arguments name, if they name one."
+    "' of' the model and weights the arguments name, if they name one."
     given = option_keywords(args)
-    return f" of {as_options(**given).model_name}" if any(name in given for name in MODEL_OPTIONS) else ''
+    return f" of {as_options(**given).key}" if any(name in given for name in MODEL_OPTIONS) else ''
 
 def purge(args) -> int:
     "Delete the folder's indexes (or one model's), printing each directory (or file) removed."
@@ -366,9 +365,12 @@ def serve(args) -> int:
     "Serve the browser app until interrupted."
     # FastAPI and uvicorn are the serve extra's
     from memery.server import serve as serve_folders
-    serve_folders(args.paths, host=args.host, port=args.port, token=args.token, no_token=args.no_token,
-                  update=not args.no_index,
-                  **option_keywords(args))
+    try: serve_folders(args.paths, host=args.host, port=args.port, token=args.token, no_token=args.no_token,
+                       update=not args.no_index, **option_keywords(args))
+    # Ctrl-C is how a server is stopped: not an error, but the usual status after it
+    except KeyboardInterrupt:
+        print("memery: stopped serving", file=sys.stderr)
+        return 130
     return 0
 
 def dupes(args) -> int:
@@ -383,7 +385,9 @@ def dupes(args) -> int:
                           for g in groups))
     if not args.quiet:
         copies = sum(len(g) - 1 for g in groups)
-        print(f"memery: {len(groups)} groups, {copies} images that duplicate another", file=sys.stderr)
+        images = 'image that duplicates' if copies == 1 else 'images that duplicate'
+        groups_said = f"{len(groups)} group{'s' * (len(groups) != 1)}"
+        print(f"memery: {groups_said}, {copies} {images} another", file=sys.stderr)
     return 0
 
 def watch(args) -> int:
@@ -446,6 +450,10 @@ def _warning_line(message, category, filename, lineno, file=None, line=None):
 def main(argv=None) -> int:
     "Run the `memery` command line; return its exit status."
     argv = sys.argv[1:] if argv is None else argv
+    # `memery` alone: what it can do, not only that a command is missing
+    if not argv:
+        build_parser().print_help(sys.stderr)
+        return 2
     parser = build_parser(with_help=may_ask_for_help(argv))
     args = parser.parse_args(argv)
     # before PyTorch loads: its threads sleep, rather than spin,
@@ -458,6 +466,8 @@ def main(argv=None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _warning_line
+            # asked for quiet, a user who chose random weights is not told again; damage is still said
+            if getattr(args, 'quiet', False): warnings.simplefilter('ignore', RandomWeightsWarning)
             return COMMANDS[args.command](args)
     except MemeryError as e: msg, status = str(e), 1
     except KeyboardInterrupt:

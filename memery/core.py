@@ -15,7 +15,7 @@ from .fileutils import (MemeryError, existing_index_dir, index_candidates, index
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .moments import UNFINISHED
-from .loader import check_folder, diff_folder, printable, scan_folder
+from .loader import check_folder, diff_folder, passed_over, printable, scan_folder
 from .metadata import with_places, with_time
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
@@ -24,9 +24,9 @@ from .ranker import AUTO, AUTO_AFTER, Match, Query, as_query, in_order, relevant
 from .ocr import READ_SIDE, TextReader
 
 # %% auto #0
-__all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'SAME_MOMENT', 'CHUNK_SECONDS', 'READ_EVERY', 'IndexReport', 'open_index',
-           'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder', 'prepare_model', 'dupes_flow',
-           'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
+__all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'HIDDEN_HELD', 'SAME_MOMENT', 'CHUNK_SECONDS', 'READ_EVERY', 'IndexReport',
+           'open_index', 'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder', 'prepare_model',
+           'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 SKIPPED_SHOWN = 100 # skipped files a report lists one by one; the rest are counted
@@ -273,13 +273,22 @@ def _read_headers(index: Index, todo: list[str], files: dict, options: Options, 
         index.set_about(list(zip((todo[c.i] for c in batch.items), _dated(batch.items, todo, files))))
     return len(todo)
 
+HIDDEN_HELD = 'hidden_held' # a record of an index that a run reading hidden files (include_hidden) added some to
+
 def _update(index: Index, report: IndexReport, options: Options, verbose: bool, progress: Callable|None):
     # a subfolder's own part only
     scan = scan_folder(index.root, exclude=[index.location], under=index.scope,
                        follow_links=options.follow_links, ignore=options.ignore,
                        include_hidden=options.include_hidden)
-    changes = diff_folder(index.root, scan, index.known())
+    known = index.known()
+    # left out by this run's own choices (--ignore, hidden files): kept as they are, for the runs that read them
+    aside = {rel for rel in known.keys() - scan.files.keys()
+             if passed_over(rel, options.ignore, options.include_hidden)}
+    changes = diff_folder(index.root, scan, {rel: k for rel, k in known.items() if rel not in aside})
     index.apply(changes, scan.files)
+    # searches without --include-hidden look for hidden images to leave out only where there may be some
+    if index.meta(HIDDEN_HELD) is None and any(passed_over(rel) for rel in scan.files):
+        index.set_meta(HIDDEN_HELD, 'yes')
     index.drop_stray_moments()
     report.unchanged, report.moved = changes.unchanged, len(changes.moved)
     report.deleted, report.touched = len(changes.deleted), len(changes.touched)
@@ -402,10 +411,10 @@ class Results(Found):
         if not any(i.count() for i in self.indexes): return f"no images are indexed in {folders}"
         if q.offset: return f"no results after the first {q.offset}"
         if q.match == 'text':
-            where = "its folder and file names" + (
+            where = "its folder and file names, its place, people or captions" + (
                 " or its text" if all(i.reads_text for i in self.indexes) else
                 " (the text in its images is not read yet: `memery index --ocr`, or 'read text in images' "
-                "in memery's apps, reads it for every search after)")
+                "in memery's notebook and browser apps, reads it for every search after)")
             return f"no image has the words {q.text!r} in {where}"
         if q.threshold is not None: return f"no image scores above the threshold {q.threshold:g}"
         return "no image matches"
@@ -429,12 +438,17 @@ def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or 
     else: indexes = [open_index(f, options) for f in folders]
     return _searched(indexes, query, options)
 
+def _set_aside(index: Index, options: Options) -> set[str]:
+    "The images `index` keeps that runs with `options` leave out (`passed_over`): out of their searches too."
+    if not options.ignore and (options.include_hidden or index.meta(HIDDEN_HELD) is None): return set()
+    return {rel for rel in index.known() if passed_over(rel, options.ignore, options.include_hidden)}
+
 def _searched(indexes: list[Index], query: Query, options: Options) -> Results:
     "Search `indexes` as they are: each folder's best, then one list of the best of those."
     # a text query on an exported model needs no PyTorch
     encoder = QueryEncoder(options.model_name, options.pretrained, options.device)
     def searched(index, query):
-        with index.said_if_damaged(): return search(index, query, lambda: encoder)
+        with index.said_if_damaged(): return search(index, query, lambda: encoder, aside=_set_aside(index, options))
     if len(indexes) == 1: return Results(searched(indexes[0], query), query, indexes)
     # every folder's best, then the best of those
     auto = query.n == AUTO
@@ -620,8 +634,7 @@ def dupes_flow(folder: str|Path, # the folder of images
     options = as_options(options, **kwargs)
     index = open_index(folder, options)
     if not index.on_disk:
-        raise MemeryError(f"{folder} has no index for {options.model_name} yet: "
-                          f"`memery index {folder}` makes one")
+        raise MemeryError(options.no_index_yet(folder))
     return Found(duplicate_groups(index, threshold), index)
 
 # %% ../nbs/00_core.ipynb #c4d7d210
@@ -698,6 +711,9 @@ def purge_flow(folder: str|Path, # the folder of images
     found = [d for d in index_candidates(Path(folder).expanduser(), options.index_dir) if d.is_dir()]
     if not found and not Path(folder).expanduser().is_dir():
         raise MemeryError(f"folder not found: {folder}, and no index of it")
+    # memery never keeps an index behind a link (it could lead anywhere), nor removes what one leads to
+    if linked := [d for d in found if d.is_symlink()]:
+        raise MemeryError(f"{linked[0]} is a link, not an index folder memery made: nothing removed")
     with ExitStack() as held:
         for d in found: held.enter_context(_no_writer(d, index_name(options.key) if one else '*', folder))
         if one: return [path for d in found for path in remove_index(d, options.key)]

@@ -142,8 +142,7 @@ def export_flow(folder: str|Path, # the folder of images, indexed
     out = Path(out).expanduser()
     index = open_index(folder, options)
     if not index.on_disk:
-        raise MemeryError(f"{folder} has no index for {options.model_name} yet: "
-                          f"`memery index {folder}` makes one")
+        raise MemeryError(options.no_index_yet(folder))
     if index.dim is None: raise MemeryError(f"{folder}'s index holds no searchable image: nothing to export")
     if not _replaceable(out):
         raise MemeryError(f"{out} is not empty and not an export memery wrote: "
@@ -418,7 +417,7 @@ class _Rows:
         self.index, self.scan, self.report = index, scan, report
         self.folder, self.real = str(index.folder), os.path.realpath(index.folder)
         self.links_out = {p for p, why in scan.problems if why == "link leaves the folder"}
-        self.seen, self.videos = set(), {}
+        self.seen, self.videos, self.said = set(), {}, set()
 
     def where(self, name, alt) -> tuple[str|None, str|None]:
         "The index's name of the image a row names (`alt`: its `path`, if any), or why there is none."
@@ -445,7 +444,9 @@ class _Rows:
                 continue
             if key in self.seen and not reason: reason = REPEATED
             if reason:
-                self.report.skipped.append((str(name), reason))
+                # a video's moments are rows of their own: it is said once
+                if (str(name), reason) not in self.said: self.report.skipped.append((str(name), reason))
+                self.said.add((str(name), reason))
                 continue
             self.seen.add(key)
             todo.append((key, unit, name))

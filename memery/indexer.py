@@ -16,8 +16,8 @@ from .fileutils import (PASSING_REASONS, IndexDamageWarning, MemeryError, connec
                               database_files, index_name, irregular, is_video_name, no_wider_than,
                               relative_path, remove_index, resolved_inside, safe_relative)
 from .loader import Changes, FileStat, Known
-from .metadata import (ABOUT_COLUMNS, About, about_from_row, copy_about, drop_about, store_about,
-                             within)
+from .metadata import (ABOUT_COLUMNS, About, about_from_row, copy_about, drop_about, redate,
+                             store_about, within)
 from .schema import (SCHEMA_VERSION, compact, in_memory, mend_about, mend_moments, mend_printed,
                            mend_vector_changes, schema_version, transaction, upgrade)
 from .words import copy_words, drop_words, read_words, rename_words, respelled, set_words
@@ -335,6 +335,9 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
         copy_moments(db, changes.copied)
         copy_words(db, changes.copied)
         copy_about(db, changes.copied)
+        # a file's own date, where it is all that dates its image, is the file's now
+        arrived = [new for _, new in changes.moved + changes.copied]
+        redate(db, [(p, files[p].mtime_ns) for p in changes.touched + arrived])
         drop_words(db, changes.deleted)
         drop_about(db, changes.deleted)
         db.executemany('DELETE FROM images WHERE path = ?', [(p,) for p in changes.deleted])
@@ -372,7 +375,10 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
     "`m` (float32, scaled in place) with rows of length 1: float16 leaves them 1e-3 off; no cosine passes 1."
     # a tenth of `np.linalg.norm`'s time on 100,000 rows: it is part of every first search
     norms = np.sqrt(np.einsum('ij,ij->i', m, m))
-    m /= np.where(norms > 0, norms, 1)[:, None]
+    # a row holding an infinity or a NaN (planted: memery writes none) is zeros, which match nothing
+    broken = ~np.isfinite(norms)
+    if broken.any(): m[broken] = 0
+    m /= np.where((norms > 0) & ~broken, norms, 1)[:, None]
     return m
 
 @patch

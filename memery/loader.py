@@ -10,11 +10,11 @@ import pathspec
 from pathlib import Path
 from typing import NamedTuple
 from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, file_identity, image_extensions,
-                              is_video_name, open_regular, raw_supported, resolved_inside)
+                              is_video_name, open_regular, raw_supported, resolved_inside, safe_relative)
 
 # %% auto #0
 __all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable', 'check_folder',
-           'IgnoreRules', 'ignore_rules', 'scan_folder', 'Known', 'Changes', 'diff_folder']
+           'IgnoreRules', 'ignore_rules', 'scan_folder', 'passed_over', 'Known', 'Changes', 'diff_folder']
 
 # %% ../nbs/01_loader.ipynb #96b33b4d
 class FileStat(NamedTuple):
@@ -181,6 +181,21 @@ def scan_folder(folder, # the folder to scan
                               "pip install 'memery[raw]'"))
     return scan
 
+# %% ../nbs/01_loader.ipynb #6b4a0518
+def passed_over(rel: str, # a path relative to the folder, POSIX
+                ignore=(), # the run's own gitignore patterns (`memery index --ignore`)
+                include_hidden: bool=False, # the run reads hidden files and folders too
+               ) -> bool:
+    "Does a run leave the image at `rel` out by its own choices alone: a hidden part, or one of `ignore`?"
+    # a row naming a file outside the folder (planted) is no run's choice
+    if not safe_relative(rel): return False
+    parts = rel.split('/')
+    if not include_hidden and any(p.startswith('.') for p in parts): return True
+    if not ignore: return False
+    rules = [ignore_rules(ignore)[0]]
+    # the file, or a folder it is in
+    return any(_ignored(rules, '/'.join(parts[:k]), k < len(parts)) for k in range(1, len(parts) + 1))
+
 # %% ../nbs/01_loader.ipynb #fa437751
 class Known(NamedTuple):
     "What the index knows of a path."
@@ -209,12 +224,13 @@ class Changes:
 # %% ../nbs/01_loader.ipynb #670085bc
 def _link(res: Changes, scan: Scan, indexed_ok: list[str], fresh: list[str]) -> list[str]:
     "Read each file once: move paths that lead to a file read through another path into `copied` or `linked`."
-    indexed = {scan.identities[rel]: rel
-               for rel in sorted(indexed_ok, reverse=True) if rel in scan.identities}
+    # a file named as a video and as an image is read as each: a video's row is no image's
+    identity = lambda rel: (scan.identities[rel], is_video_name(rel)) if scan.identities.get(rel) else None
+    indexed = {identity(rel): rel for rel in sorted(indexed_ok, reverse=True) if rel in scan.identities}
     reading, keep = {}, {'fresh': [], 'changed': []}
     for kind, rels in (('changed', res.changed), ('fresh', fresh)):
         for rel in sorted(rels):
-            ident = scan.identities.get(rel)
+            ident = identity(rel)
             if ident in indexed: res.copied.append((indexed[ident], rel))
             elif ident in reading: res.linked.append((reading[ident], rel))
             else:

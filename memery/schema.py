@@ -4,12 +4,12 @@
 
 # %% ../nbs/19_schema.ipynb #9ec9703d
 from __future__ import annotations
-import re, sqlite3
+import re, sqlite3, unicodedata
 from collections import Counter
 from contextlib import contextmanager
 from .fileutils import shown
 from .metadata import ABOUT_WORDS
-from .words import PRINTED_FROM, glued_apart, path_words, spelling
+from .words import PRINTED_FROM, glued_apart, path_words, respelled, spelling
 
 # %% auto #0
 __all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'ANNOY_RECORDS', 'PRINTED_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS',
@@ -190,18 +190,31 @@ def _printed_counted(db: sqlite3.Connection):
     db.execute('DELETE FROM words WHERE rowid NOT IN (SELECT id FROM images)')
     fill_printed(db)
 
-def mend_printed(db: sqlite3.Connection):
-    "Remake schema 9's vocabulary of words as printed if missing or not memery's (tampered), from `words`."
+def _memery_printed(db: sqlite3.Connection) -> bool:
+    "Is the vocabulary of words as printed there, and memery's?"
     # memery's definition, not its columns alone: without its key, an update's counts would fail
     mine = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'printed'"
-    have = lambda: db.execute(mine).fetchone() == (PRINTED_TABLE,)
-    if have(): return
+    return db.execute(mine).fetchone() == (PRINTED_TABLE,)
+
+def mend_printed(db: sqlite3.Connection):
+    "Remake schema 9's vocabulary of words as printed if missing or not memery's (tampered), from `words`."
+    if _memery_printed(db): return
     with transaction(db):
-        if not have(): fill_printed(db)
+        if not _memery_printed(db): fill_printed(db)
+
+def _composed_names(db: sqlite3.Connection):
+    "Schema 10: the words of paths spelt with accents apart (macOS's names), composed as they are typed."
+    _memery_words(db)
+    decomposed = [(i, p) for i, p in db.execute('SELECT id, path FROM images')
+                  if isinstance(p, str) and not unicodedata.is_normalized('NFC', p)]
+    if not decomposed: return
+    if not _memery_printed(db): fill_printed(db)
+    with respelled(db, [p for _, p in decomposed]):
+        db.executemany('UPDATE words SET names = ? WHERE rowid = ?', [(path_words(p), i) for i, p in decomposed])
 
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
 MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy, _glued_parts,
-              _printed_counted]
+              _printed_counted, _composed_names]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51

@@ -133,6 +133,20 @@ def _created(path: Path):
     if hasattr(os, 'fchmod'): os.fchmod(fd, os.fstat(fd).st_mode & 0o755)
     return open(fd, 'wb')
 
+def _put(tmp: Path, final: Path):
+    "Move the file written at `tmp` to `final`, or remove it if it cannot go there (a folder in the way)."
+    try: os.replace(tmp, final)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+def _cleared(paths, # files memery made before, and perhaps a folder planted among them
+             kept: Path|None=None, # the file just made
+            ):
+    "Remove the files at `paths` but `kept`; a folder stays, as it is no file of memery's."
+    for old in paths:
+        if old != kept and not old.is_dir(): old.unlink(missing_ok=True)
+
 def write_vector_file(index: Index) -> Path:
     "Write the whole folder's embeddings to a new vector file, record it in the index, and return its path."
     index.check_writable()
@@ -150,12 +164,11 @@ def write_vector_file(index: Index) -> Path:
         f.seek(0)
         f.write(_VECTOR_HEADER.pack(_VECTOR_MAGIC, dim, 0, len(ids), gen, token))
     no_wider_than(tmp, index.root)
-    os.replace(tmp, final)
+    _put(tmp, final)
     _record_vector_file(index, final.name, gen, token.hex())
-    for old in index.location.glob(f'{index.name}.*.vectors*'):
-        if old != final: old.unlink(missing_ok=True)
+    _cleared(index.location.glob(f'{index.name}.*.vectors*'), final)
     # codes made from an earlier file, of this generation too (a damaged file rewritten): not a plant to warn of
-    for old in index.location.glob(f'{index.name}.*.ann'): old.unlink(missing_ok=True)
+    _cleared(index.location.glob(f'{index.name}.*.ann'))
     return final
 
 # %% ../nbs/18_vectors.ipynb #011a4da5
@@ -287,9 +300,8 @@ def build_ann(index: Index) -> Path:
             signed(mac.copy(), _ANN_PART.pack(start, stop - start),
                    faiss.rev_swig_ptr(part.codes.get(), _codes_bytes(part, stop - start)))
     no_wider_than(tmp, index.root)
-    os.replace(tmp, final)
-    for old in index.location.glob(f'{index.name}.*.ann*'):
-        if old != final: old.unlink(missing_ok=True)
+    _put(tmp, final)
+    _cleared(index.location.glob(f'{index.name}.*.ann*'), final)
     return final
 
 # %% ../nbs/18_vectors.ipynb #81b8ba38
@@ -422,6 +434,15 @@ def approximate(images: int, # in the index
 
 def refresh(index: Index):
     "Make the derived files the index's size calls for, and remake stale or damaged ones (after an update)."
+    try: _remade(index)
+    # something in the way (a folder where a file goes, a full disk): the index itself is sound and searched
+    except OSError as e:
+        warnings.warn(f"cannot write the files that speed up searching {index.folder} "
+                      f"({e.strerror or e}: {e.filename2 or e.filename}): searching the database instead; "
+                      "the next update tries again", IndexDamageWarning, stacklevel=2)
+
+def _remade(index: Index):
+    "Make the derived files `refresh` makes."
     images = index.count()
     # once made, kept
     if images >= VECTOR_FILE_MIN or index.meta('vector_file'):
@@ -430,7 +451,7 @@ def refresh(index: Index):
     # the trees of memery before schema 7, and codes no longer called for
     stale = [*index.location.glob(f'{index.name}.*.annoy*')]
     if not approximate(images): stale += index.location.glob(f'{index.name}.*.ann')
-    for old in stale: old.unlink(missing_ok=True)
+    _cleared(stale)
     if not approximate(images): return
     vf = vector_file(index)
     if vf is None or _checked_codes(index, vf, load=False) is None: build_ann(index)

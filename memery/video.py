@@ -244,7 +244,8 @@ class Decoder:
         "End the process, if one runs."
         if self.process is None: return
         if self.process.is_alive(): self.process.kill()
-        self.process.join()
+        # one that failed to start has nothing to wait for
+        if self.process.pid is not None: self.process.join()
         self.process = None
 
     def moments(self, path, # a video file

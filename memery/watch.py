@@ -62,7 +62,7 @@ def watch_flow(folder: str|Path, # the folder of images
         with closing(index_flow(folder, options)) as index: report, db = index.report, index.db_path
         if on_update: on_update(report)
         return db
-    observer, watched, changed, db = None, None, None, None
+    observer, watched, changed, db, last_update = None, None, None, None, time.monotonic()
     try:
         while not stop.is_set():
             # the first look, or the folder came back, or another one is there now
@@ -84,8 +84,10 @@ def watch_flow(folder: str|Path, # the folder of images
                 observer.start()
                 try: db = update()
                 except MemeryError:
-                    if file_identity(folder) is None: continue # it went while being indexed
-                    raise
+                    if file_identity(folder) is not None: raise
+                    # it went while being indexed: watched afresh when it is back, whatever its inode then
+                    watched = None
+                    continue
                 last_update = time.monotonic()
             # purged (`memery purge`), or never made (the folder went while first indexed, and came back):
             # indexed afresh once the purge is over, as after a change

@@ -28,7 +28,8 @@ def path_words(rel: str, # a path relative to the indexed folder, POSIX
               ) -> str:
     "Words of `rel`'s folders and file, split at separators, camelCase, digits; joined words, dates kept too."
     words = []
-    for token in re.split(r'[\W_]+', os.path.splitext(rel)[0]):
+    # composed: macOS spells 'crème' with the accent apart, which is no letter, and would split the word
+    for token in re.split(r'[\W_]+', unicodedata.normalize('NFC', os.path.splitext(rel)[0])):
         if date := _COMPACT_DATE.fullmatch(token): words += [token, *date.groups()]
         elif token:
             parts = _SPLITS.sub(' ', token).split()
@@ -42,7 +43,7 @@ STOPWORDS = frozenset("a an and are as at be but by do for from has have in into
 
 def _words(text: str) -> list[str]:
     "`text`'s words as the full-text table splits them: at all but letters and digits; in lower case."
-    return re.findall(r'[^\W_]+', (text or '').lower())
+    return re.findall(r'[^\W_]+', unicodedata.normalize('NFC', (text or '').lower()))
 
 def query_terms(text: str|None, # what the user typed
                ) -> list[str]:

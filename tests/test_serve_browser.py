@@ -237,7 +237,7 @@ def test_match_menu(server, browser, pictures, tmp_path):
     page.fill('#q', 'xylophone')
     page.press('#q', 'Enter')
     expect(page.locator('#summary')).to_contain_text("No results for “xylophone” (words only) in pictures · ") # and why:
-    expect(page.locator('#summary')).to_contain_text("no image has the words 'xylophone' in its folder and file names")
+    expect(page.locator('#summary')).to_contain_text("no image has the words 'xylophone' in its folder and file names, its place")
     expect(page.locator('#grid .card')).to_have_count(0)
     page.go_back()
     page.select_option('#match', label='looks only') # searches again at once

@@ -100,7 +100,7 @@ function toURL(q) {
   if (q.dupes) p.set("dupes", "");
   if (q.text) p.set("q", q.text);
   if (q.not) p.set("not", q.not);
-  if (q.match !== "both") p.set("match", q.match);
+  if (q.match && q.match !== "both") p.set("match", q.match);
   for (const k of FILTERS) if (q[k]) p.set(k, q[k]);
   if (q.sort === "date") p.set("sort", "date");
   if (q.image) p.set("image", q.image);
@@ -218,8 +218,10 @@ function summarize(seconds) {
   const round = q.round ? ` · round ${q.round}` : "";
   const count = state.results.length ? `${state.results.length}${state.more ? "+" : ""}` : "No";
   // where the relevant ones end: the grid's divider says it too
-  const relevant = state.results.length && state.relevant != null ? ` · about ${state.relevant} relevant` : "";
-  $("summary").textContent = `${count} results for ${what || "your likes"}` +
+  const relevant = !state.results.length || state.relevant == null ? "" :
+    state.relevant ? ` · about ${state.relevant} relevant` : " · none stands out as relevant";
+  const results = state.results.length === 1 && !state.more ? "result" : "results";
+  $("summary").textContent = `${count} ${results} for ${what || "your likes"}` +
     (folder && state.folders.length > 1 ? ` in ${folder.name}` : "") + `${round}${relevant} · ` + (seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`) +
     (state.results.length || !state.why ? "" : ` · ${state.why}`);
   // "the text in its images is not read yet": one click reads it
