@@ -113,6 +113,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'memery.crafter._all_bytes': ('crafter.html#_all_bytes', 'memery/crafter.py'),
                                 'memery.crafter._check_pixels': ('crafter.html#_check_pixels', 'memery/crafter.py'),
                                 'memery.crafter._decoded': ('crafter.html#_decoded', 'memery/crafter.py'),
+                                'memery.crafter._empty': ('crafter.html#_empty', 'memery/crafter.py'),
                                 'memery.crafter._fits': ('crafter.html#_fits', 'memery/crafter.py'),
                                 'memery.crafter._megapixels': ('crafter.html#_megapixels', 'memery/crafter.py'),
                                 'memery.crafter._memory_for': ('crafter.html#_memory_for', 'memery/crafter.py'),

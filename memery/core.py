@@ -273,7 +273,7 @@ def _read_headers(index: Index, todo: list[str], files: dict, options: Options, 
         index.set_about(list(zip((todo[c.i] for c in batch.items), _dated(batch.items, todo, files))))
     return len(todo)
 
-HIDDEN_HELD = 'hidden_held' # a record of an index that a run reading hidden files (include_hidden) added some to
+HIDDEN_HELD = 'hidden_held' # a record of an index that holds hidden files (a run with include_hidden read some)
 
 def _update(index: Index, report: IndexReport, options: Options, verbose: bool, progress: Callable|None):
     # a subfolder's own part only
@@ -281,13 +281,13 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
                        follow_links=options.follow_links, ignore=options.ignore,
                        include_hidden=options.include_hidden)
     known = index.known()
-    # left out by this run's own choices (--ignore, hidden files): kept as they are, for the runs that read them
+    # left out by this run's own choices (--ignore, hidden files): kept as they are, for runs that read them
     aside = {rel for rel in known.keys() - scan.files.keys()
              if passed_over(rel, options.ignore, options.include_hidden)}
     changes = diff_folder(index.root, scan, {rel: k for rel, k in known.items() if rel not in aside})
     index.apply(changes, scan.files)
     # searches without --include-hidden look for hidden images to leave out only where there may be some
-    if index.meta(HIDDEN_HELD) is None and any(passed_over(rel) for rel in scan.files):
+    if options.include_hidden and index.meta(HIDDEN_HELD) is None and any(map(passed_over, scan.files)):
         index.set_meta(HIDDEN_HELD, 'yes')
     index.drop_stray_moments()
     report.unchanged, report.moved = changes.unchanged, len(changes.moved)
@@ -448,7 +448,8 @@ def _searched(indexes: list[Index], query: Query, options: Options) -> Results:
     # a text query on an exported model needs no PyTorch
     encoder = QueryEncoder(options.model_name, options.pretrained, options.device)
     def searched(index, query):
-        with index.said_if_damaged(): return search(index, query, lambda: encoder, aside=_set_aside(index, options))
+        aside = _set_aside(index, options)
+        with index.said_if_damaged(): return search(index, query, lambda: encoder, aside=aside)
     if len(indexes) == 1: return Results(searched(indexes[0], query), query, indexes)
     # every folder's best, then the best of those
     auto = query.n == AUTO
@@ -680,10 +681,12 @@ def info_flow(folder: str|Path, # the folder of images
     "What `folder`'s indexes hold, one per model (or the one keywords name); nothing scanned, loaded or made."
     folder, one = check_folder(folder), _one_model(options, kwargs)
     options = as_options(options, **kwargs)
+    # that model's, or a database under its name that cannot be read: said damaged, not missing
+    mine = lambda path, key: not one or key == options.key or path.name == f'{index_name(options.key)}.sqlite3'
     # as `open_index` finds a parent's index
     for holder in (None, *Path(os.path.realpath(folder)).parents):
         found = {path: key for d in index_candidates(holder or folder, options.index_dir)
-                 for path, key in index_files(d).items() if not one or key == options.key}
+                 for path, key in index_files(d).items() if mine(path, key)}
         if found: break
     infos = []
     for db_path, key in found.items():

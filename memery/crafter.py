@@ -18,7 +18,7 @@ from .fileutils import (OUT_OF_MEMORY, PERMISSION_DENIED, VANISHED, MemeryError,
 from .metadata import About, read_about
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'PEAK_BYTES_PER_PIXEL', 'BIG_DECODE', 'DECODE_WAIT', 'TEXT_TOO_BIG', 'MAX_REREAD', 'PILLOW',
+__all__ = ['MAX_PIXELS', 'PEAK_BYTES_PER_PIXEL', 'BIG_DECODE', 'DECODE_WAIT', 'TEXT_TOO_BIG', 'MAX_REREAD', 'PILLOW', 'EMPTY',
            'SOCKET_PATH_MAX', 'PR_SET_PDEATHSIG', 'ImageError', 'to_rgb', 'failure_reason', 'png_without_text',
            'open_image', 'jpeg_draft_size', 'read_image', 'read_headers', 'image_type', 'Crafted', 'Failed',
            'ImageFiles', 'Batch', 'collate', 'default_workers', 'worker_start', 'end_with', 'craft']
@@ -214,7 +214,16 @@ def _opened(f, draft_size, max_pixels, keep_alpha, headers) -> tuple[Image.Image
         stripped = io.BytesIO(png_without_text(_all_bytes(f)))
         return _decoded(stripped, draft_size, max_pixels, keep_alpha, headers)
     except ImageError: raise
-    except Exception as e: raise ImageError(failure_reason(e)) from None
+    except Exception as e:
+        empty = isinstance(e, UnidentifiedImageError) and _empty(f)
+        raise ImageError(EMPTY if empty else failure_reason(e)) from None
+
+EMPTY = "an empty file (0 bytes)"
+
+def _empty(f) -> bool:
+    "Is the open file `f` empty?"
+    try: return f.seek(0, io.SEEK_END) == 0
+    except (OSError, ValueError): return False
 
 # %% ../nbs/02_crafter.ipynb #17b42be4
 def jpeg_draft_size(image_size: int|None) -> int|None:

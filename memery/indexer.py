@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_indexer.ipynb #a779767e
 from __future__ import annotations
-import json, os, sqlite3, time, warnings
+import json, os, re, sqlite3, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -31,6 +31,9 @@ __all__ = ['MAX_DIM', 'UNREADABLE_VECTOR', 'IndexMismatch', 'IndexBusy', 'IndexD
 
 # %% ../nbs/04_indexer.ipynb #fcc8baa5
 MAX_DIM = 65_536 # embeddings longer than this are not a model's: the index is damaged
+
+# SQLite's words for tables that are not those of the schema version an index records
+_TAMPERED = re.compile(r'already exists|no such (table|column)')
 
 class IndexMismatch(MemeryError):
     "The index on disk belongs to another model or to a newer memery."
@@ -92,9 +95,10 @@ class Index:
         self.read_only = self.db_path.exists() and not (os.access(self.location, os.W_OK | os.X_OK)
                                                          and os.access(self.db_path, os.W_OK))
         try: self.db = self._open_patiently()
-        except sqlite3.OperationalError as e:
-            raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
         except sqlite3.DatabaseError as e:
+            # the file's trouble (busy, unreadable), unless its tables are not those its version says (tampered)
+            if isinstance(e, sqlite3.OperationalError) and not _TAMPERED.search(str(e)):
+                raise MemeryError(f"cannot open the index {self.db_path}: {e}") from None
             raise MemeryError(f"the index {self.db_path} is damaged ({e}); "
                               f"`memery purge` removes it, and the next run rebuilds it") from None
         if self.on_disk and not self.read_only:

@@ -147,7 +147,9 @@ def place_position(place: str, # a town's name (GeoNames'), or 'latitude,longitu
     m = re.fullmatch(r'\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*', place)
     if m and abs(float(m.group(1))) <= 90 and abs(float(m.group(2))) <= 180:
         return float(m.group(1)), float(m.group(2))
-    if m: raise MemeryError(f"not a position on Earth: {place!r} (latitude from -90 to 90, longitude from -180 to 180)")
+    if m:
+        raise MemeryError(f"not a position on Earth: {place!r} (latitude from -90 to 90, longitude from -180 "
+                          "to 180)")
     found = gazetteer().position(place)
     if found is None:
         raise MemeryError(f"no place called {place!r} in GeoNames' list of towns, regions and countries: "

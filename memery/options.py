@@ -79,10 +79,12 @@ class Options:
         "Why `folder` cannot be used without an index of these options, and the command that makes one."
         import shlex
         # the options that pick the index, where they differ from the defaults
-        picked = [('--model', self.model)] * (self.model != DEFAULT_MODEL) + [
-                  ('--pretrained', self.pretrained or RANDOM_WEIGHTS[0])] * (self.pretrained != DEFAULT_PRETRAINED) + [
-                  ('--precision', self.precision)] * (self.precision != 'fp32')
-        command = ' '.join(['memery index', shlex.quote(str(folder)), *(f"{o} {shlex.quote(v)}" for o, v in picked)])
+        weights = self.pretrained or RANDOM_WEIGHTS[0]
+        picked = ([('--model', self.model)] * (self.model != DEFAULT_MODEL)
+                  + [('--pretrained', weights)] * (self.pretrained != DEFAULT_PRETRAINED)
+                  + [('--precision', self.precision)] * (self.precision != 'fp32'))
+        given = [f"{option} {shlex.quote(value)}" for option, value in picked]
+        command = ' '.join(['memery index', shlex.quote(str(folder)), *given])
         return f"{folder} has no index of {self.key} yet: `{command}` makes one"
 
     def __repr__(self):
