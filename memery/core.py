@@ -15,7 +15,7 @@ from .fileutils import (MemeryError, existing_index_dir, index_candidates, index
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .moments import UNFINISHED
-from .loader import check_folder, diff_folder, passed_over, printable, scan_folder
+from .loader import check_folder, diff_folder, printable, scan_folder
 from .metadata import with_places, with_time
 from .models import QueryEncoder, encoder_getter
 from .options import MODEL_OPTIONS, Options, as_options, split_options
@@ -24,9 +24,9 @@ from .ranker import AUTO, AUTO_AFTER, Match, Query, as_query, in_order, relevant
 from .ocr import READ_SIDE, TextReader
 
 # %% auto #0
-__all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'HIDDEN_HELD', 'SAME_MOMENT', 'CHUNK_SECONDS', 'READ_EVERY', 'IndexReport',
-           'open_index', 'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder', 'prepare_model',
-           'dupes_flow', 'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
+__all__ = ['SKIPPED_SHOWN', 'HEADER_BATCH', 'SAME_MOMENT', 'CHUNK_SECONDS', 'READ_EVERY', 'IndexReport', 'open_index',
+           'index_flow', 'Found', 'Results', 'search_flow', 'query_flow', 'Folder', 'prepare_model', 'dupes_flow',
+           'IndexInfo', 'info_flow', 'purge_flow', 'with_parameter_docs']
 
 # %% ../nbs/00_core.ipynb #dd525220
 SKIPPED_SHOWN = 100 # skipped files a report lists one by one; the rest are counted
@@ -273,22 +273,13 @@ def _read_headers(index: Index, todo: list[str], files: dict, options: Options, 
         index.set_about(list(zip((todo[c.i] for c in batch.items), _dated(batch.items, todo, files))))
     return len(todo)
 
-HIDDEN_HELD = 'hidden_held' # a record of an index that holds hidden files (a run with include_hidden read some)
-
 def _update(index: Index, report: IndexReport, options: Options, verbose: bool, progress: Callable|None):
     # a subfolder's own part only
     scan = scan_folder(index.root, exclude=[index.location], under=index.scope,
                        follow_links=options.follow_links, ignore=options.ignore,
                        include_hidden=options.include_hidden)
-    known = index.known()
-    # left out by this run's own choices (--ignore, hidden files): kept as they are, for runs that read them
-    aside = {rel for rel in known.keys() - scan.files.keys()
-             if passed_over(rel, options.ignore, options.include_hidden)}
-    changes = diff_folder(index.root, scan, {rel: k for rel, k in known.items() if rel not in aside})
+    changes = diff_folder(index.root, scan, index.known())
     index.apply(changes, scan.files)
-    # searches without --include-hidden look for hidden images to leave out only where there may be some
-    if options.include_hidden and index.meta(HIDDEN_HELD) is None and any(map(passed_over, scan.files)):
-        index.set_meta(HIDDEN_HELD, 'yes')
     index.drop_stray_moments()
     report.unchanged, report.moved = changes.unchanged, len(changes.moved)
     report.deleted, report.touched = len(changes.deleted), len(changes.touched)
@@ -438,18 +429,12 @@ def search_flow(folder: str|Path|Sequence[str|Path], # the folder of images, or 
     else: indexes = [open_index(f, options) for f in folders]
     return _searched(indexes, query, options)
 
-def _set_aside(index: Index, options: Options) -> set[str]:
-    "The images `index` keeps that runs with `options` leave out (`passed_over`): out of their searches too."
-    if not options.ignore and (options.include_hidden or index.meta(HIDDEN_HELD) is None): return set()
-    return {rel for rel in index.known() if passed_over(rel, options.ignore, options.include_hidden)}
-
 def _searched(indexes: list[Index], query: Query, options: Options) -> Results:
     "Search `indexes` as they are: each folder's best, then one list of the best of those."
     # a text query on an exported model needs no PyTorch
     encoder = QueryEncoder(options.model_name, options.pretrained, options.device)
     def searched(index, query):
-        aside = _set_aside(index, options)
-        with index.said_if_damaged(): return search(index, query, lambda: encoder, aside=aside)
+        with index.said_if_damaged(): return search(index, query, lambda: encoder)
     if len(indexes) == 1: return Results(searched(indexes[0], query), query, indexes)
     # every folder's best, then the best of those
     auto = query.n == AUTO

@@ -10,13 +10,15 @@ import pathspec
 from pathlib import Path
 from typing import NamedTuple
 from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, file_identity, image_extensions,
-                              is_video_name, open_regular, raw_supported, resolved_inside, safe_relative)
+                              is_video_name, open_regular, raw_supported, resolved_inside)
 
 # %% auto #0
-__all__ = ['IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable', 'check_folder',
-           'IgnoreRules', 'ignore_rules', 'scan_folder', 'passed_over', 'Known', 'Changes', 'diff_folder']
+__all__ = ['LATEST_NS', 'IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable',
+           'check_folder', 'IgnoreRules', 'ignore_rules', 'scan_folder', 'Known', 'Changes', 'diff_folder']
 
 # %% ../nbs/01_loader.ipynb #96b33b4d
+LATEST_NS = 2**63 - 1 # the latest modification time kept, in ns: SQLite's largest integer
+
 class FileStat(NamedTuple):
     "What a scan records about an image: enough to tell that it changed."
     size: int
@@ -165,7 +167,8 @@ def scan_folder(folder, # the folder to scan
                         scan.problems.append((printable(entry_rel), "not a regular file"))
                         continue
                     entry_rel.encode('utf-8')
-                    scan.files[entry_rel] = FileStat(st.st_size, st.st_mtime_ns)
+                    # a date past 2262 (a clock gone wrong) would not fit SQLite's integers
+                    scan.files[entry_rel] = FileStat(st.st_size, min(st.st_mtime_ns, LATEST_NS))
                     if st.st_ino: scan.identities[entry_rel] = (st.st_dev, st.st_ino)
             except UnicodeEncodeError:
                 scan.problems.append((printable(entry_rel),
@@ -180,21 +183,6 @@ def scan_folder(folder, # the folder to scan
                               f"{len(raws_unread)} RAW photos like this one need the raw extra: "
                               "pip install 'memery[raw]'"))
     return scan
-
-# %% ../nbs/01_loader.ipynb #6b4a0518
-def passed_over(rel: str, # a path relative to the folder, POSIX
-                ignore=(), # the run's own gitignore patterns (`memery index --ignore`)
-                include_hidden: bool=False, # the run reads hidden files and folders too
-               ) -> bool:
-    "Does a run leave the image at `rel` out by its own choices alone: a hidden part, or one of `ignore`?"
-    # a row naming a file outside the folder (planted) is no run's choice
-    if not safe_relative(rel): return False
-    parts = rel.split('/')
-    if not include_hidden and any(p.startswith('.') for p in parts): return True
-    if not ignore: return False
-    rules = [ignore_rules(ignore)[0]]
-    # the file, or a folder it is in
-    return any(_ignored(rules, '/'.join(parts[:k]), k < len(parts)) for k in range(1, len(parts) + 1))
 
 # %% ../nbs/01_loader.ipynb #fa437751
 class Known(NamedTuple):

@@ -237,11 +237,14 @@ class Gazetteer:
                  self.countries.get(town.get('country_code'), town.get('country_code'))]
         return ', '.join(dict.fromkeys(p for p in parts if p))
 
-    def _city_around(self, point: np.ndarray) -> dict|None:
-        "The most populous city whose reach holds `point` (on the unit sphere), if any."
+    def _city_around(self, point: np.ndarray, # on the unit sphere
+                     country: str|None, # the nearest town's: a city across a border is no part of it
+                    ) -> dict|None:
+        "The most populous city of `country` whose reach holds `point`, if any."
         # chords of the sphere, as the tree measures: as good as arcs this near
         inside = [i for i in self.city_tree.query_ball_point(point, self.reach.max() / EARTH_KM)
-                  if np.linalg.norm(self.city_tree.data[i] - point) * EARTH_KM <= self.reach[i]]
+                  if np.linalg.norm(self.city_tree.data[i] - point) * EARTH_KM <= self.reach[i]
+                  and self.cities[i].get('country_code') == country]
         return self.cities[max(inside, key=self.reach.__getitem__)] if inside else None
 
     def places(self, positions: list[tuple[float, float]], # (latitude, longitude) pairs
@@ -250,7 +253,8 @@ class Gazetteer:
         if not positions: return []
         points = _on_sphere(*zip(*positions)).reshape(-1, 3)
         _, nearest = self.tree.query(points)
-        return [self.name(self.towns[i], self._city_around(p)) for i, p in zip(np.atleast_1d(nearest), points)]
+        towns = [self.towns[i] for i in np.atleast_1d(nearest)]
+        return [self.name(t, self._city_around(p, t.get('country_code'))) for t, p in zip(towns, points)]
 
     def position(self, name: str) -> tuple[float, float]|None:
         "The position of the most populous town called `name` (or in a county, region, country of that name)."
@@ -567,9 +571,9 @@ def redate(db: sqlite3.Connection, # an index's database, in a transaction
            files: list[tuple[str, int]], # (relative path, its file's modification time now)
           ):
     "Date the images at the paths of `files` that their files date (no time in their headers) by those times."
-    dated = [(d.taken, d.offset, d.taken_from, rel) for rel, mtime_ns in files for d in [file_time(mtime_ns)]]
-    db.executemany(f"UPDATE about SET taken = ?, utc_offset = ?, taken_from = ? "
-                   f"WHERE id = {_ID_OF} AND taken_from = 'file'", dated)
+    # a time out of range leaves it undated, and still dated by its file: the next touch dates it again
+    dated = [(d.taken, d.offset, rel) for rel, mtime_ns in files for d in [file_time(mtime_ns)]]
+    db.executemany(f"UPDATE about SET taken = ?, utc_offset = ? WHERE id = {_ID_OF} AND taken_from = 'file'", dated)
 
 def about_from_row(row) -> About:
     "An `About` from a row of `about`'s `ABOUT_COLUMNS` (then width, height), keeping the right types."

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math, os
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 from pathlib import Path
 from fastcore.basics import patch
@@ -318,14 +318,13 @@ def search(index: Index, # the index to search
            get_encoder: Callable[[], Encoder], # returns the encoder, if the query has texts or outside images
            exact: bool|None=None, # as for `nearest`
            candidates: int|None=None, # as for `nearest`
-           aside: Collection[str]=(), # relative paths of images to leave out: those its run passes over
           ) -> list[Match]:
     "The images of `index` that best match `query`, best first, with paths under its folder."
     # nothing indexed yet (a server's first moments): the query needs no vector
     if index.dim is None: return []
     # a moment left out takes its video with it: a video is one result
     given = [moment_file(p)[0] for p in query.exclude] + [query.image] * bool(query.image)
-    left_out = {index.relative(as_given(index, p)) for p in given} - {None} | set(aside)
+    left_out = {index.relative(as_given(index, p)) for p in given} - {None}
     auto = query.n == AUTO
     judged = auto or query.relevance
     wanted = AUTO_TOP if auto else query.n

@@ -9,7 +9,7 @@ from collections import Counter
 from contextlib import contextmanager
 from .fileutils import shown
 from .metadata import ABOUT_WORDS
-from .words import PRINTED_FROM, glued_apart, path_words, respelled, spelling
+from .words import PRINTED_FROM, glued_apart, path_words, spelling
 
 # %% auto #0
 __all__ = ['SCHEMA_V1', 'ABOUT_TABLE', 'ANNOY_RECORDS', 'PRINTED_TABLE', 'MIGRATIONS', 'SCHEMA_VERSION', 'IMAGE_COLUMNS',
@@ -203,14 +203,20 @@ def mend_printed(db: sqlite3.Connection):
         if not _memery_printed(db): fill_printed(db)
 
 def _composed_names(db: sqlite3.Connection):
-    "Schema 10: the words of paths spelt with accents apart (macOS's names), composed as they are typed."
+    "Schema 10: words spelt with accents apart (macOS's names, headers), composed as they are typed."
     _memery_words(db)
-    decomposed = [(i, p) for i, p in db.execute('SELECT id, path FROM images')
-                  if isinstance(p, str) and not unicodedata.is_normalized('NFC', p)]
-    if not decomposed: return
-    if not _memery_printed(db): fill_printed(db)
-    with respelled(db, [p for _, p in decomposed]):
-        db.executemany('UPDATE words SET names = ? WHERE rowid = ?', [(path_words(p), i) for i, p in decomposed])
+    # a path's words, split at its accents: made again from the path
+    names = [(path_words(p), i) for i, p in db.execute('SELECT id, path FROM images')
+             if isinstance(p, str) and not unicodedata.is_normalized('NFC', p)]
+    db.executemany('UPDATE words SET names = ? WHERE rowid = ?', names)
+    # what headers said, kept as read: composed
+    for column in ('text',) + ABOUT_WORDS:
+        rows = db.execute(f'SELECT rowid, {column} FROM words').fetchall()
+        db.executemany(f'UPDATE words SET {column} = ? WHERE rowid = ?',
+                       [(unicodedata.normalize('NFC', t), i) for i, t in rows
+                        if isinstance(t, str) and not unicodedata.is_normalized('NFC', t)])
+    # counted afresh: words once split at an accent were counted in parts
+    fill_printed(db)
 
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
 MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy, _glued_parts,
