@@ -223,8 +223,8 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
     add_query_arguments(r.add_argument_group('query'), with_help)
     out = r.add_mutually_exclusive_group()
     out.add_argument('--scores', action='store_true',
-                     help="print 'score<TAB>path' lines: each result's cosine to the query, in the results' order "
-                          "(images with the query's words come first)")
+                     help="print 'score<TAB>path' lines: each result's cosine to the query, in the "
+                          "results' order (images with the query's words come first)")
     # not '-0': an option that looks like a number makes argparse take '-3' for an option too
     out.add_argument('-z', '--null', action='store_true',
                      help="print the paths as they are, each ended by a NUL, for `xargs -0` "

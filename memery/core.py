@@ -667,7 +667,8 @@ def info_flow(folder: str|Path, # the folder of images
     folder, one = check_folder(folder), _one_model(options, kwargs)
     options = as_options(options, **kwargs)
     # that model's, or a database under its name that cannot be read: said damaged, not missing
-    mine = lambda path, key: not one or key == options.key or path.name == f'{index_name(options.key)}.sqlite3'
+    named = f'{index_name(options.key)}.sqlite3'
+    mine = lambda path, key: not one or key == options.key or path.name == named
     # as `open_index` finds a parent's index
     for holder in (None, *Path(os.path.realpath(folder)).parents):
         found = {path: key for d in index_candidates(holder or folder, options.index_dir)

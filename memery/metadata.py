@@ -573,7 +573,8 @@ def redate(db: sqlite3.Connection, # an index's database, in a transaction
     "Date the images at the paths of `files` that their files date (no time in their headers) by those times."
     # a time out of range leaves it undated, and still dated by its file: the next touch dates it again
     dated = [(d.taken, d.offset, rel) for rel, mtime_ns in files for d in [file_time(mtime_ns)]]
-    db.executemany(f"UPDATE about SET taken = ?, utc_offset = ? WHERE id = {_ID_OF} AND taken_from = 'file'", dated)
+    db.executemany(f"UPDATE about SET taken = ?, utc_offset = ? "
+                   f"WHERE id = {_ID_OF} AND taken_from = 'file'", dated)
 
 def about_from_row(row) -> About:
     "An `About` from a row of `about`'s `ABOUT_COLUMNS` (then width, height), keeping the right types."
