@@ -118,7 +118,8 @@ class SearchRequest(BaseModel):
     taken: str|None = Field(None, max_length=10, description="taken in this year, month or day")
     near: str|None = Field(None, max_length=200, description="taken near this town, region or country, "
                                                              "or 'latitude,longitude'")
-    km: float = Field(25.0, gt=0, le=20_000, description="how near is near, in km")
+    # the query's own default: another would be refused without `near`
+    km: float = Field(Query.km, gt=0, le=20_000, description="how near is near, in km")
     person: str|None = Field(None, max_length=200, description="with this person named in it")
     sort: Literal['score', 'date'] = Field('score', description="'score': best first; "
                                                                 "'date': the best n, newest first")
