@@ -209,12 +209,16 @@ def _composed_names(db: sqlite3.Connection):
     names = [(path_words(p), i) for i, p in db.execute('SELECT id, path FROM images')
              if isinstance(p, str) and not unicodedata.is_normalized('NFC', p)]
     db.executemany('UPDATE words SET names = ? WHERE rowid = ?', names)
-    # what headers said, kept as read: composed
-    for column in ('text',) + ABOUT_WORDS:
-        rows = db.execute(f'SELECT rowid, {column} FROM words').fetchall()
-        db.executemany(f'UPDATE words SET {column} = ? WHERE rowid = ?',
-                       [(unicodedata.normalize('NFC', t), i) for i, t in rows
-                        if isinstance(t, str) and not unicodedata.is_normalized('NFC', t)])
+    # what headers said, kept as read: composed, read a batch of rows at a time as `_glued_parts` reads them
+    columns = PRINTED_FROM[1:]
+    read = f"SELECT rowid, {', '.join(columns)} FROM words WHERE rowid > ? ORDER BY rowid LIMIT 10000"
+    update = f"UPDATE words SET {', '.join(f'{c} = ?' for c in columns)} WHERE rowid = ?"
+    composed = lambda t: unicodedata.normalize('NFC', t) if isinstance(t, str) else t
+    last = -1
+    while batch := db.execute(read, (last,)).fetchall():
+        rows = [(row, [composed(t) for t in row[1:]]) for row in batch]
+        db.executemany(update, [(*texts, row[0]) for row, texts in rows if texts != list(row[1:])])
+        last = batch[-1][0]
     # counted afresh: words once split at an accent were counted in parts
     fill_printed(db)
 
