@@ -65,18 +65,22 @@ def watch_flow(folder: str|Path, # the folder of images
     observer, watched, changed, db, last_update = None, None, None, None, time.monotonic()
     try:
         while not stop.is_set():
-            # the first look, or the folder came back, or another one is there now
-            if file_identity(folder) != watched:
+            identity = file_identity(folder)
+            # unplugged or moved away, between updates or during one: watched afresh when it is back,
+            # whatever its inode then
+            if identity is None:
                 if observer:
                     observer.stop()
                     observer = None
-                if file_identity(folder) is None:
-                    if on_wait and watched is not None:
-                        on_wait(f"{folder} is gone; waiting for it to come back")
-                    watched = None
-                    stop.wait(1.0)
-                    continue
-                watched = file_identity(folder)
+                if on_wait and watched is not None:
+                    on_wait(f"{folder} is gone; waiting for it to come back")
+                watched = None
+                stop.wait(1.0)
+                continue
+            # the first look, or the folder came back, or another one is there now
+            if identity != watched:
+                if observer: observer.stop()
+                watched = identity
                 changed = _Changed(index_candidates(folder, options.index_dir))
                 # watching before the first update: nothing that happens meanwhile is missed
                 observer = Observer()
@@ -85,8 +89,6 @@ def watch_flow(folder: str|Path, # the folder of images
                 try: db = update()
                 except MemeryError:
                     if file_identity(folder) is not None: raise
-                    # it went while being indexed: watched afresh when it is back, whatever its inode then
-                    watched = None
                     continue
                 last_update = time.monotonic()
             # purged (`memery purge`), or never made (the folder went while first indexed, and came back):
