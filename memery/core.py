@@ -42,6 +42,8 @@ class IndexReport:
     copied: int = 0 # copies of, or links to, indexed images: share their embeddings
     touched: int = 0 # a new date, the same content (a restore, a copy without dates): kept their embeddings
     deleted: int = 0 # gone from the folder: left the index
+    set_aside: int = 0 # left out by this run's own choices (`ignore`, hidden), still there: kept apart
+    restored: int = 0 # set aside before, read by this run again: searched again, not encoded again
     read: int = 0 # images whose text OCR read in this run (with OCR on)
     moments: int = 0 # moments of videos encoded in this run (the videos are among `encoded`)
     headers: int = 0 # images indexed before memery read headers, whose headers were read in this run
@@ -57,7 +59,8 @@ class IndexReport:
     def changed(self) -> bool:
         "Did the run change the index, or find anything to report?"
         return bool(self.busy or self.read_only or self.encoded or self.read or self.headers or self.moved
-                    or self.copied or self.deleted or self.skipped or self.problems)
+                    or self.copied or self.deleted or self.set_aside or self.restored or self.skipped
+                    or self.problems)
 
     def summary(self) -> str:
         "One line saying what happened."
@@ -71,6 +74,7 @@ class IndexReport:
         counts = [(self.encoded, 'encoded'), (self.read, 'read by OCR'),
                   (self.headers, 'with their headers read'), (self.moved, 'moved'),
                   (self.copied, 'copied'), (self.touched, 'touched'), (self.deleted, 'deleted'),
+                  (self.set_aside, 'set aside'), (self.restored, 'back from aside'),
                   (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')]
         done = [f"{n} {what}" for n, what in counts if n]
         if self.known_bad: done.append(f"{len(self.known_bad)} known to be unreadable")
@@ -283,6 +287,7 @@ def _update(index: Index, report: IndexReport, options: Options, verbose: bool, 
     index.drop_stray_moments()
     report.unchanged, report.moved = changes.unchanged, len(changes.moved)
     report.deleted, report.touched = len(changes.deleted), len(changes.touched)
+    report.set_aside, report.restored = len(changes.aside), len(changes.restored)
     report.copied = len(changes.copied) + len(changes.linked)
     report.problems = scan.problems
     remembered, ocr = index.reads_text, options.ocr
@@ -636,12 +641,15 @@ class IndexInfo:
     updated: float|None = None # when it last changed, in seconds since the epoch
     holder: str|None = None # the parent folder whose index it is, if not the folder's own
     problem: str|None = None # why it cannot be read, if it cannot
+    aside: int = 0 # images a run left out by its own choices (`ignore`, hidden), kept for runs that read them
 
     def summary(self) -> str:
         "One line: the model, what the index holds, its size, where it is and when it last changed."
         where = Path(self.path).parent
         if self.problem: return f"{shown(self.path)}: {shown(self.problem)}"
-        held = (f"{self.images:,} images" + (f" ({self.skipped:,} unreadable)" if self.skipped else '')
+        apart = [f"{n:,} {what}" for n, what in ((self.skipped, 'unreadable'), (self.aside, 'set aside'))
+                 if n]
+        held = (f"{self.images:,} images" + (f" ({', '.join(apart)})" if apart else '')
                 + (", text in images read" if self.reads_text else ''))
         when = time.strftime('%Y-%m-%d %H:%M', time.localtime(self.updated)) if self.updated else 'never'
         of_holder = f' (the index of {shown(self.holder)})' if self.holder else ''
@@ -687,7 +695,8 @@ def info_flow(folder: str|Path, # the folder of images
                 index.dim, index.generation
                 infos.append(IndexInfo(str(db_path), key, index.count(), index.count('skipped'),
                                        index.reads_text, index_disk_usage(index.location, index.name),
-                                       index_last_change(db_path), str(holder) if holder else None))
+                                       index_last_change(db_path), str(holder) if holder else None,
+                                       aside=index.count('aside')))
         except MemeryError as e: infos.append(IndexInfo(str(db_path), key, problem=str(e)))
     return infos
 

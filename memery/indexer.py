@@ -205,7 +205,7 @@ class Index:
         return self._cursor(sql, params).fetchall()
 
     def count(self, status: str='ok') -> int:
-        "Number of images with `status` 'ok' (searchable) or 'skipped'."
+        "Number of images with `status` 'ok' (searchable), 'skipped' or 'aside'."
         sql = 'SELECT count(*) FROM images WHERE status = ? AND video IS NULL{scope}'
         return self.rows(sql, (status,))[0][0]
 
@@ -288,6 +288,13 @@ def add(self: Index, entries: list[Entry]):
 
 _ID_OF = '(SELECT id FROM images WHERE path = ?)'
 
+def _restate(db: sqlite3.Connection, paths: list[str], was: str, now: str):
+    "Give the rows of the images at `paths` whose status is `was` (and their videos' moments) status `now`."
+    db.executemany('UPDATE images SET status = ? WHERE path = ? AND status = ?',
+                   [(now, p, was) for p in paths])
+    db.executemany(f'UPDATE images SET status = ? WHERE video = {_ID_OF} AND status = ?',
+                   [(now, p, was) for p in paths if is_video_name(p)])
+
 def _kept(moments: list[tuple]) -> list[tuple]:
     "`moments`' (time, unit embedding[, text]) with their embeddings as the index keeps them."
     return [(t, _blob(v), *text) for t, v, *text in moments]
@@ -300,13 +307,20 @@ def known(self: Index) -> dict[str, Known]:
     rows = self.rows("SELECT path, size, mtime_ns, hash, status, "
                      "CASE WHEN typeof(vector) = 'blob' THEN length(vector) END, reason "
                      "FROM images WHERE video IS NULL{scope}")
-    dim = (self.dim or 0) if any(r[4] == 'ok' for r in rows) else 0
-    # a video whose reading was cut short is read on from where it stopped (`resume_point`)
-    return {p: Known(s, m, h, False, retry=True) if st == 'ok' and reason == UNFINISHED else
-               Known(s, m, h, True) if st == 'ok' and n == 2 * dim else UNREADABLE_VECTOR if st == 'ok' else
-               Known(s, m, h, False, retry=reason in PASSING_REASONS) for p, s, m, h, st, n, reason in rows}
+    dim = (self.dim or 0) if any(r[4] in _EMBEDDED for r in rows) else 0
+    return {p: _known(s, m, h, st, n, reason, dim) for p, s, m, h, st, n, reason in rows}
 
 UNREADABLE_VECTOR = Known(-1, -1, None, False) # matches no file: the image is read again
+_EMBEDDED = ('ok', 'aside') # the statuses of rows with an embedding: searchable, or set aside
+
+def _known(size, mtime_ns, hash, status, length, reason, dim: int) -> Known:
+    "What a row of `images` (its vector's `length` in bytes) says of its file, as the loader wants it."
+    if status not in _EMBEDDED: return Known(size, mtime_ns, hash, False, retry=reason in PASSING_REASONS)
+    aside = status == 'aside'
+    # a video whose reading was cut short is read on from where it stopped (`resume_point`)
+    if reason == UNFINISHED: return Known(size, mtime_ns, hash, False, retry=True, aside=aside)
+    if length == 2 * dim: return Known(size, mtime_ns, hash, True, aside=aside)
+    return UNREADABLE_VECTOR._replace(aside=aside)
 
 # %% ../nbs/04_indexer.ipynb #d4b72e23
 @patch
@@ -324,9 +338,13 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
           files: dict[str, FileStat], # the scan's stats of the paths, for the moved and copied rows
          ):
     "Carry out `changes`' moves, copies, deletions, touches (with the new files' stats) in one transaction."
-    if not (changes.moved or changes.copied or changes.deleted or changes.touched): return
+    searched = changes.moved or changes.copied or changes.deleted or changes.aside or changes.restored
+    if not (searched or changes.touched): return
     # a touch changes no vector
-    with self.transaction(bump=bool(changes.moved or changes.copied or changes.deleted)) as db:
+    with self.transaction(bump=bool(searched)) as db:
+        # back first: one set aside may move, or be copied
+        _restate(db, changes.restored, 'aside', 'ok')
+        _restate(db, changes.aside, 'ok', 'aside')
         # a video's moments first: they are found by its old path
         move_moments(db, changes.moved)
         drop_moments(db, [p for p in changes.deleted if is_video_name(p)])

@@ -10,7 +10,7 @@ import pathspec
 from pathlib import Path
 from typing import NamedTuple
 from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, file_identity, image_extensions,
-                              is_video_name, open_regular, raw_supported, resolved_inside)
+                              is_video_name, open_regular, raw_supported, resolved_inside, safe_relative)
 
 # %% auto #0
 __all__ = ['LATEST_NS', 'IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable',
@@ -30,6 +30,8 @@ class Scan:
     files: dict[str, FileStat] = field(default_factory=dict) # relative POSIX path -> stat
     problems: list[tuple[str, str]] = field(default_factory=list) # (relative path, reason)
     identities: dict[str, tuple[int, int]] = field(default_factory=dict) # relative path -> (device, inode)
+    # entries this run's own choices passed over (hidden, `ignore`, links out): their images are set aside
+    passed_over: set[str] = field(default_factory=set)
 
 # %% ../nbs/01_loader.ipynb #a83f0be9
 def printable(rel: str) -> str:
@@ -115,7 +117,9 @@ def scan_folder(folder, # the folder to scan
     inside = os.path.realpath(folder)
     # by identity, not by path: resolving each folder's path costs a look at each folder above it
     excluded = {file_identity(e) for e in exclude} - {None}
-    scan, rules = Scan(), [ignore_rules([*DEFAULT_IGNORED, *ignore])[0]]
+    # the run's own patterns apart: what they alone keep out is set aside, not deleted
+    own = ignore_rules(ignore)[0] if ignore else None
+    scan, rules = Scan(), [ignore_rules(DEFAULT_IGNORED)[0], *[own] * bool(own)]
     parts = [p for p in under.split('/') if p]
     for depth in range(len(parts)): # the ignore files of the folders above `under` hold for it too
         _read_rules(os.path.join(folder, *parts[:depth]), ''.join(p + '/' for p in parts[:depth]),
@@ -139,14 +143,20 @@ def scan_folder(folder, # the folder to scan
                       if raws else set())
         for entry, stem, ext in named:
             ext = ext.lower()
-            if entry.name.startswith('.') and not include_hidden: continue
             entry_rel = rel + entry.name
             try:
-                if _ignored(rules, entry_rel, entry.is_dir()): continue
+                if entry.name.startswith('.') and not include_hidden:
+                    if ext in images or entry.is_dir(): scan.passed_over.add(entry_rel)
+                    continue
+                if _ignored(rules, entry_rel, entry.is_dir()):
+                    if own and not _ignored([r for r in rules if r is not own], entry_rel, entry.is_dir()):
+                        scan.passed_over.add(entry_rel)
+                    continue
                 if entry.is_symlink() and not follow_links and resolved_inside(entry.path, inside) is None:
                     if entry.is_dir() or ext in images:
                         scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(),
                                               "link leaves the folder"))
+                    scan.passed_over.add(entry_rel)
                     continue
                 if entry.is_dir():
                     st = entry.stat()
@@ -192,6 +202,7 @@ class Known(NamedTuple):
     hash: str | None
     ok: bool
     retry: bool = False
+    aside: bool = False # set aside: a run passed over its file by its own choices, and it was still there
 
 # %% ../nbs/01_loader.ipynb #476f203e
 @dataclass
@@ -204,6 +215,8 @@ class Changes:
     deleted: list[str] = field(default_factory=list) # gone from the folder: drop from the index
     linked: list[tuple[str, str]] = field(default_factory=list) # (path to encode, path to same file): share
     touched: list[str] = field(default_factory=list) # new mtime, same content: keep embedding, new stat
+    aside: list[str] = field(default_factory=list) # still there, passed over by this run's own choices: kept
+    restored: list[str] = field(default_factory=list) # set aside, read again (or moved): searched again
     unchanged: int = 0 # paths whose size and mtime are as the index knows them
 
     @property
@@ -231,6 +244,16 @@ def _fingerprint(folder, rel: str) -> str|None:
     try: return content_hash(Path(folder)/rel)
     except OSError: return None
 
+def _set_aside(folder, scan: Scan, rel: str) -> bool:
+    "Is the image at `rel` still in `folder`, under an entry this run passed over by its own choices?"
+    parts = rel.split('/')
+    if not any('/'.join(parts[:k]) in scan.passed_over for k in range(1, len(parts) + 1)): return False
+    # a path out of the folder (planted) is looked at nowhere; a link is not followed
+    if not safe_relative(rel): return False
+    try: mode = os.lstat(os.path.join(folder, rel)).st_mode
+    except (OSError, ValueError): return False
+    return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
+
 def diff_folder(folder, # the folder scanned
                 scan: Scan, # what `scan_folder` found in it
                 known: dict[str, Known], # what the index knows of each path (`Index.known`)
@@ -248,6 +271,11 @@ def diff_folder(folder, # the folder scanned
     indexed_ok = [rel for rel in unchanged + res.touched if known[rel].ok] # rows whose embeddings stay valid
     fresh = _link(res, scan, indexed_ok, fresh)
     gone = sorted(set(known) - set(scan.files))
+    # images with embeddings that this run leaves out by its own choices are kept for the runs that read them
+    kept = {rel for rel in gone if (known[rel].ok or known[rel].aside) and _set_aside(folder, scan, rel)}
+    res.aside = [rel for rel in gone if rel in kept and not known[rel].aside]
+    res.restored = sorted(rel for rel in scan.files if rel in known and known[rel].aside)
+    gone = [rel for rel in gone if rel not in kept]
     if not fresh or not any(k.hash for k in known.values()):
         res.new, res.deleted = sorted(fresh), gone
         return res
@@ -271,4 +299,6 @@ def diff_folder(folder, # the folder scanned
         else: res.new.append(rel)
     moved_from = {old for old, _ in res.moved}
     res.deleted = [rel for rel in gone if rel not in moved_from]
+    # one set aside that was moved where this run reads it: back in searches before it moves
+    res.restored = sorted(res.restored + [old for old in moved_from if known[old].aside])
     return res

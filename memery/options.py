@@ -27,7 +27,7 @@ class Options:
     device: str|None = None # 'cuda', 'mps' or 'cpu'; by default the best available
     index_dir: str|None = None # a root for indexes, instead of `<folder>/.memery` ($MEMERY_INDEX_DIR too)
     follow_links: bool = False # index images behind symbolic links that lead out of the folder too
-    ignore: tuple[str, ...] = () # gitignore patterns of paths not to index, on top of .memeryignore files
+    ignore: tuple[str, ...] = () # gitignore patterns this run leaves out (set aside), besides .memeryignore
     include_hidden: bool = False # index hidden files and folders too (names starting with '.')
     ocr: bool|None = None # OCR images for this index from now on (ocr extra); False: stop; None: as before
     num_workers: int|None = None # decoding processes; by default one per CPU core

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re, sqlite3, unicodedata
 from collections import Counter
 from contextlib import contextmanager
+from typing import Callable
 from .fileutils import shown
 from .metadata import ABOUT_WORDS
 from .words import PRINTED_FROM, glued_apart, path_words, spelling
@@ -36,18 +37,45 @@ CREATE TABLE IF NOT EXISTS annoy_items (item INTEGER PRIMARY KEY, image_id INTEG
 """
 
 # %% ../nbs/19_schema.ipynb #542ac6a8
+def _remade_images(db: sqlite3.Connection,
+                   edit: Callable[[str], str|None], # the table's definition, changed; None if it cannot be
+                  ):
+    "Make `images` again from its own definition as `edit` changes it, with every row, id, index and trigger."
+    # SQLite changes no column's definition in place: a new table, filled from the old
+    new = edit(re.sub(r'^CREATE TABLE (IF NOT EXISTS )?"?images"?', 'CREATE TABLE images_new',
+                      _images_table(db)))
+    if new is None or not new.startswith('CREATE TABLE images_new'):
+        raise sqlite3.DatabaseError("its images table is not memery's")
+    kept = [sql for sql, in db.execute("SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                                       "AND tbl_name = 'images' AND sql IS NOT NULL")]
+    # the ids handed out so far (those of rows deleted too) are never handed out again
+    handed = _handed_ids(db)
+    db.execute(new)
+    db.execute('INSERT INTO images_new SELECT * FROM images')
+    db.execute('DROP TABLE images')
+    db.execute('ALTER TABLE images_new RENAME TO images')
+    for sql in kept: db.execute(sql)
+    if 'AUTOINCREMENT' in new:
+        highest = max(handed, _handed_ids(db))
+        db.execute("DELETE FROM sqlite_sequence WHERE name = 'images'")
+        db.execute("INSERT INTO sqlite_sequence VALUES ('images', ?)", (highest,))
+
+def _images_table(db: sqlite3.Connection) -> str:
+    "The definition of the table `images`, as SQLite keeps it."
+    return db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'images'").fetchone()[0]
+
+def _handed_ids(db: sqlite3.Connection) -> int:
+    "The largest id `images` has handed out, as SQLite keeps it for AUTOINCREMENT (0 if it keeps none)."
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone(): return 0
+    seqs = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'images'").fetchall()
+    return max((s for s, in seqs if isinstance(s, int)), default=0)
+
 def _permanent_ids(db: sqlite3.Connection):
     "Schema 2: AUTOINCREMENT row ids, never handed on to another image; an index on `status`."
-    old = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'images'").fetchone()[0]
-    new = re.sub(r'^CREATE TABLE (IF NOT EXISTS )?"?images"?', 'CREATE TABLE images_v2', old)
-    new = new.replace('id INTEGER PRIMARY KEY,', 'id INTEGER PRIMARY KEY AUTOINCREMENT,', 1)
-    if 'AUTOINCREMENT' not in new or 'images_v2' not in new:
-        raise sqlite3.DatabaseError("its images table is not memery's")
-    db.execute(new)
-    db.execute('INSERT INTO images_v2 SELECT * FROM images')
-    db.execute('DROP TABLE images')
-    db.execute('ALTER TABLE images_v2 RENAME TO images')
-    db.execute('CREATE INDEX images_hash ON images (hash)')
+    autoincrement = 'id INTEGER PRIMARY KEY AUTOINCREMENT,'
+    _remade_images(db, lambda sql: sql.replace('id INTEGER PRIMARY KEY,', autoincrement, 1)
+                                   if 'id INTEGER PRIMARY KEY,' in sql else None)
+    db.execute('CREATE INDEX IF NOT EXISTS images_hash ON images (hash)')
     db.execute('CREATE INDEX images_status ON images (status)')
 
 def _words_table(db: sqlite3.Connection):
@@ -222,9 +250,21 @@ def _composed_names(db: sqlite3.Connection):
     # counted afresh: words once split at an accent were counted in parts
     fill_printed(db)
 
+_ASIDE_CHECK = "status IN ('ok', 'skipped', 'aside')"
+
+def _aside_status(db: sqlite3.Connection):
+    "Schema 11: status 'aside', of images with embeddings that a run passed over by its own choices."
+    def edit(sql: str) -> str|None:
+        sql, statuses = re.subn(r"status IN \('ok', 'skipped'\)", _ASIDE_CHECK, sql)
+        sql, vectors = re.subn(r"\(status = 'ok'\) = \(vector IS NOT NULL\)",
+                               "(status = 'skipped') = (vector IS NULL)", sql)
+        return sql if statuses == vectors == 1 else None
+    # a version set back keeps it
+    if _images_table(db).count(_ASIDE_CHECK) != 1: _remade_images(db, edit)
+
 # MIGRATIONS[i] brings an index from schema i+1 to i+2
 MIGRATIONS = [_permanent_ids, _words_table, _vector_changes, _about_table, _moments, _no_annoy, _glued_parts,
-              _printed_counted, _composed_names]
+              _printed_counted, _composed_names, _aside_status]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # %% ../nbs/19_schema.ipynb #e8426d51

@@ -200,7 +200,7 @@ def test_skipped_for_a_passing_reason_is_tried_again(tmp_path, env):
     assert 'known to be unreadable' in memery('index', folder, *COLOURS, env=env).stderr
 
 def test_memeryignore_keeps_files_out_and_removes_them_later(tmp_path, env):
-    "A .memeryignore added after indexing takes its files out of the index on the next run; --ignore does the same for one run."
+    "A .memeryignore added after indexing takes its files out of the index on the next run; --ignore sets them aside for one run."
     folder = tmp_path/'photos'
     make_colour_folder(folder, ['red', 'green']); make_colour_folder(folder/'private', ['blue']); make_colour_folder(folder, ['pink'], ext='.tmp.png')
     make_colour_folder(folder/'@eaDir', ['brown'])
@@ -212,6 +212,9 @@ def test_memeryignore_keeps_files_out_and_removes_them_later(tmp_path, env):
     assert (json.loads(res.stdout)['deleted'], json.loads(res.stdout)['images']) == (2, 2)
     assert listed() == ['green.png', 'red.png']
     assert listed('--ignore', 'green*') == ['red.png']
+    # the next run has it back as it was, encoding nothing
+    back = json.loads(memery('index', folder, '--json', *COLOURS, env=env).stdout)
+    assert (back['restored'], back['encoded'], back['images']) == (1, 0, 2)
     assert listed() == ['green.png', 'red.png']
 
 def test_dupes_groups_copies_and_bursts(tmp_path, env):
