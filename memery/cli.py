@@ -10,7 +10,8 @@ from typing import get_args, get_origin, get_type_hints
 from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
 from .fileutils import PRECISIONS, MemeryError, RandomWeightsWarning, json_text, raw_companions, shown
-from .options import LOCAL_RAY, MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options, as_options
+from .options import (INDEX_OPTIONS, LOCAL_RAY, MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options,
+                            as_options)
 from .ranker import AUTO, MATCH_SIDES, SORTS
 
 # %% auto #0
@@ -59,11 +60,12 @@ OPTION_METAVARS = {'model': 'M', 'pretrained': 'P', 'device': 'DEVICE', 'index_d
 
 def add_options_arguments(parser: argparse.ArgumentParser, # the parser to add them to
                           with_help: bool=True, # give each the field's documentation as its help
+                          names=OPTION_NAMES, # the fields of `Options` to add
                          ):
-    "An argument per field of `Options`, in a group of their own, and `-q`; options not given stay unset."
+    "An argument per field of `Options` named, in a group of their own, and `-q`; options not given stay unset."
     docs, hints = _docments_of(Options, with_help), get_type_hints(Options)
     group = parser.add_argument_group('model and index')
-    for f in fields(Options):
+    for f in (f for f in fields(Options) if f.name in names):
         kind = next(t for t in get_args(hints[f.name]) or [hints[f.name]] if t is not type(None))
         many = get_origin(hints[f.name]) is tuple
         doc = docs[f.name].replace('None', "'none'") if f.name == 'pretrained' else docs[f.name]
@@ -208,11 +210,14 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                            epilog=EXAMPLES['memery'], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--version', action='version', version=f'memery {__version__}')
     sub = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    shared = argparse.ArgumentParser(add_help=False)
+    shared, choosing = argparse.ArgumentParser(add_help=False), argparse.ArgumentParser(add_help=False)
     add_options_arguments(shared, with_help)
-    def command(name, summary, description, folders='path'):
-        "A subcommand taking the folder (or folders) first, then every option of `Options`."
-        p = sub.add_parser(name, parents=[shared], help=summary, **_described(name, description))
+    # a command that reads an index as it is takes only what says which index: no option it would ignore
+    add_options_arguments(choosing, with_help, INDEX_OPTIONS)
+    def command(name, summary, description, folders='path', reads=False):
+        "A subcommand taking the folder (or folders) first, then the options of `Options` it uses."
+        p = sub.add_parser(name, parents=[choosing if reads else shared], help=summary,
+                           **_described(name, description))
         if folders == 'path': p.add_argument('path', help="folder of images")
         else: p.add_argument('paths', nargs='+', metavar='PATH', help="folders of images")
         return p
@@ -243,14 +248,14 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                 "Say what PATH's indexes hold, a line per model (only the model named, "
                 "with --model, --pretrained or --precision): images, unreadable ones, "
                 "whether the text in images is read, size on disk, where, last change. "
-                "Reads the indexes only: nothing is scanned, loaded or created.")
+                "Reads the indexes only: nothing is scanned, loaded or created.", reads=True)
     n.add_argument('--json', action='store_true',
                    help="print a JSON list of {path, model, images, skipped, reads_text, "
                         "size (bytes), updated (seconds since the epoch), holder, problem}")
     command('purge', "delete a folder's indexes",
             "Delete every index of PATH, or only one model's, "
             "named with --model, --pretrained or --precision; "
-            "the next search rebuilds what it needs.")
+            "the next search rebuilds what it needs.", reads=True)
     s = command('serve', "search folders in a browser, and through a JSON API",
                 "Serve a browser app and a JSON API for searching the folders PATH; "
                 "index them in the background. "
@@ -275,7 +280,7 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
     d = command('dupes', "list groups of copies and near-copies, from the index alone",
                 "List the groups of duplicate images in PATH's index, largest first, "
                 "each with the one memery would keep. "
-                "Reads the index only (run `memery index PATH` first); deletes nothing.")
+                "Reads the index only (run `memery index PATH` first); deletes nothing.", reads=True)
     d.add_argument('--threshold', type=similarity, default=0.95, metavar='X',
                    help="the smallest cosine similarity of near-copies, "
                         "above 0 and at most 1 (default: 0.95)")
@@ -286,7 +291,7 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                 "img_emb/img_emb_N.npy (float16) and metadata/metadata_N.parquet (image_path, absolute, "
                 "then what memery knows of each image), which autofaiss and clip back read. "
                 "OUT must be new, empty, or an earlier export, which is replaced. "
-                "Needs the exchange extra: pip install 'memery[exchange]'.")
+                "Needs the exchange extra: pip install 'memery[exchange]'.", reads=True)
     e.add_argument('out', metavar='OUT', help="the folder to write")
     e.add_argument('--part-rows', type=whole_number(1, 10**9), metavar='N',
                    help="rows per part (default: a million, as clip-retrieval writes them)")

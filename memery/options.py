@@ -10,8 +10,8 @@ from .fileutils import (DEFAULT_MODEL, DEFAULT_PRETRAINED, PRECISIONS, MemeryErr
                               split_precision, with_precision)
 
 # %% auto #0
-__all__ = ['OPTION_LIMITS', 'LOCAL_RAY', 'RANDOM_WEIGHTS', 'OPTION_NAMES', 'MODEL_OPTIONS', 'Options', 'as_options',
-           'split_options']
+__all__ = ['OPTION_LIMITS', 'LOCAL_RAY', 'RANDOM_WEIGHTS', 'OPTION_NAMES', 'MODEL_OPTIONS', 'INDEX_OPTIONS', 'Options',
+           'as_options', 'split_options']
 
 # %% ../nbs/17_options.ipynb #778478e9
 OPTION_LIMITS = {'num_workers': (0, 64), 'batch_size': (1, 4096)} # the whole numbers allowed, from and to
@@ -95,6 +95,7 @@ class Options:
 # %% ../nbs/17_options.ipynb #b65ab43a
 OPTION_NAMES = tuple(f.name for f in fields(Options))
 MODEL_OPTIONS = ('model', 'pretrained', 'precision') # the options that say which model's index
+INDEX_OPTIONS = (*MODEL_OPTIONS, 'index_dir') # the options that say which index: all that reading one takes
 
 def as_options(options: Options|None=None, # the options, or None for the defaults
                **kwargs) -> Options:
