@@ -62,7 +62,7 @@ def add_options_arguments(parser: argparse.ArgumentParser, # the parser to add t
                           with_help: bool=True, # give each the field's documentation as its help
                           names=OPTION_NAMES, # the fields of `Options` to add
                          ):
-    "An argument per field of `Options` in `names`, in a group of their own, and `-q`; those not given stay unset."
+    "An argument per field of `Options` in `names`, in a group of their own, and `-q`; unset if not given."
     docs, hints = _docments_of(Options, with_help), get_type_hints(Options)
     group = parser.add_argument_group('model and index')
     for f in (f for f in fields(Options) if f.name in names):
