@@ -345,12 +345,15 @@ def index_flow(folder: str|Path, # the folder of images
         kept = "its index went with it" if inside else "what was indexed so far is kept"
         raise MemeryError(f"{index.folder} disappeared while it was being indexed; {kept}")
     this_run = {p for p, _ in report.skipped}
-    report.known_bad = [(index.path(p), r) for p, r in index.skipped() if p not in this_run]
+    # read as the update read, or as it is (another process updating it): damage is said as damage
+    with index.said_if_damaged():
+        report.known_bad = [(index.path(p), r) for p, r in index.skipped() if p not in this_run]
+        report.images = index.count()
     report.skipped = [(index.path(p), r) for p, r in report.skipped]
     # keeps a folder's trailing /
     report.problems = [(os.path.join(index.folder, printable(p)[len(index.scope):]), r)
                        for p, r in report.problems]
-    report.images, report.seconds = index.count(), time.perf_counter() - start
+    report.seconds = time.perf_counter() - start
     index.report = report
     if verbose and report.changed: print('\n'.join(report.lines()), file=sys.stderr)
     return index
@@ -404,7 +407,11 @@ class Results(Found):
         if self and self.relevant != 0: return ''
         if self: return "no image stands out as relevant to the query: a number for -n shows the closest"
         q, folders = self.query, ', '.join(str(i.folder) for i in self.indexes)
-        if not any(i.count() for i in self.indexes): return f"no images are indexed in {folders}"
+        if not any(i.count() for i in self.indexes):
+            aside = sum(i.count('aside') for i in self.indexes)
+            left_out = (f" ({aside} set aside: left out by this run's --ignore, hidden files or links)"
+                        if aside else '')
+            return f"no images are indexed in {folders}{left_out}"
         if q.offset: return f"no results after the first {q.offset}"
         if q.match == 'text':
             where = "its folder and file names, its place, people or captions" + (

@@ -355,6 +355,8 @@ def apply(self: Index, changes: Changes, # from `diff_folder`
         rename_words(db, changes.moved)
         db.executemany(_COPY_ROW, [(new, *files[new], src) for src, new in changes.copied])
         copy_moments(db, changes.copied)
+        # a copy of one set aside is searched
+        _restate(db, [new for _, new in changes.copied], 'aside', 'ok')
         copy_words(db, changes.copied)
         copy_about(db, changes.copied)
         # a file's own date, where it is all that dates its image, is the file's now

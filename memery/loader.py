@@ -145,11 +145,11 @@ def scan_folder(folder, # the folder to scan
             ext = ext.lower()
             entry_rel = rel + entry.name
             try:
-                if entry.name.startswith('.') and not include_hidden:
-                    if ext in images or entry.is_dir(): scan.passed_over.add(entry_rel)
-                    continue
-                if _ignored(rules, entry_rel, entry.is_dir()):
-                    if own and not _ignored([r for r in rules if r is not own], entry_rel, entry.is_dir()):
+                hidden = entry.name.startswith('.') and not include_hidden
+                if hidden and not (ext in images or entry.is_dir()): continue
+                if hidden or _ignored(rules, entry_rel, entry.is_dir()):
+                    # by the run's own choices alone: what .memeryignore files or the defaults keep out is not
+                    if not _ignored([r for r in rules if r is not own], entry_rel, entry.is_dir()):
                         scan.passed_over.add(entry_rel)
                     continue
                 if entry.is_symlink() and not follow_links and resolved_inside(entry.path, inside) is None:
@@ -244,15 +244,19 @@ def _fingerprint(folder, rel: str) -> str|None:
     try: return content_hash(Path(folder)/rel)
     except OSError: return None
 
-def _set_aside(folder, scan: Scan, rel: str) -> bool:
-    "Is the image at `rel` still in `folder`, under an entry this run passed over by its own choices?"
+def _passed_over(scan: Scan, rel: str) -> bool:
+    "Is `rel` under an entry this run passed over by its own choices (or that entry)?"
+    # a path the index holds that is no text (planted) is under none
+    if not isinstance(rel, str): return False
     parts = rel.split('/')
-    if not any('/'.join(parts[:k]) in scan.passed_over for k in range(1, len(parts) + 1)): return False
-    # a path out of the folder (planted) is looked at nowhere; a link is not followed
+    return any('/'.join(parts[:k]) in scan.passed_over for k in range(1, len(parts) + 1))
+
+def _still_there(folder, rel: str) -> bool:
+    "Is there a file at `rel` in `folder` (through a link, a link's target)?"
+    # a path out of the folder (planted) is looked at nowhere
     if not safe_relative(rel): return False
-    try: mode = os.lstat(os.path.join(folder, rel)).st_mode
+    try: return stat.S_ISREG(os.stat(os.path.join(folder, rel)).st_mode)
     except (OSError, ValueError): return False
-    return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
 
 def diff_folder(folder, # the folder scanned
                 scan: Scan, # what `scan_folder` found in it
@@ -271,8 +275,11 @@ def diff_folder(folder, # the folder scanned
     indexed_ok = [rel for rel in unchanged + res.touched if known[rel].ok] # rows whose embeddings stay valid
     fresh = _link(res, scan, indexed_ok, fresh)
     gone = sorted(set(known) - set(scan.files))
-    # images with embeddings that this run leaves out by its own choices are kept for the runs that read them
-    kept = {rel for rel in gone if (known[rel].ok or known[rel].aside) and _set_aside(folder, scan, rel)}
+    # images with embeddings that this run leaves out by its own choices are kept for the runs that read them;
+    # those set aside before are not looked at again (a run may keep thousands so): they go when what passed
+    # them over does, or when a run reads them and they are gone
+    kept = {rel for rel in gone if _passed_over(scan, rel)
+            and (known[rel].aside or known[rel].ok and _still_there(folder, rel))}
     res.aside = [rel for rel in gone if rel in kept and not known[rel].aside]
     res.restored = sorted(rel for rel in scan.files if rel in known and known[rel].aside)
     gone = [rel for rel in gone if rel not in kept]
@@ -284,17 +291,25 @@ def diff_folder(folder, # the folder scanned
     gone_by_hash = {}
     for rel in gone:
         if known[rel].hash: gone_by_hash.setdefault(kind(rel, known[rel].hash), rel)
-    ok_by_hash = {kind(rel, known[rel].hash): rel for rel in indexed_ok if known[rel].hash}
+    # set aside before, and not looked at since: moved, if it is no longer there when a new file has its bytes
+    aside_by_hash = {kind(rel, known[rel].hash): rel for rel in sorted(kept, reverse=True)
+                     if known[rel].aside and known[rel].hash}
+    # one set aside is a copy's original too (the copy is searched, it stays aside); one searched first
+    sources = sorted(rel for rel in kept if known[rel].ok) + indexed_ok
+    ok_by_hash = {kind(rel, known[rel].hash): rel for rel in sources if known[rel].hash}
     for rel in sorted(fresh):
         h = _fingerprint(folder, rel)
         if h is None:
             res.new.append(rel) # the crafter reports why it cannot be read
             continue
         h = kind(rel, h)
-        if h in gone_by_hash:
-            old = gone_by_hash.pop(h)
+        old = gone_by_hash.pop(h, None)
+        if old is None and h in aside_by_hash and not _still_there(folder, aside_by_hash[h]):
+            old = aside_by_hash.pop(h)
+        if old is not None:
             res.moved.append((old, rel))
-            if known[old].ok: ok_by_hash.setdefault(h, rel)
+            # later copies are made from where it is now
+            if known[old].ok and ok_by_hash.get(h, old) == old: ok_by_hash[h] = rel
         elif h in ok_by_hash: res.copied.append((ok_by_hash[h], rel))
         else: res.new.append(rel)
     moved_from = {old for old, _ in res.moved}
