@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_loader.ipynb #3ccb0c0d
 from __future__ import annotations
-import os, re, stat
+import os, random, re, stat
 from dataclasses import dataclass, field
 import pathspec
 from pathlib import Path
@@ -13,8 +13,8 @@ from .fileutils import (RAW_EXTENSIONS, MemeryError, content_hash, file_identity
                               is_video_name, open_regular, raw_supported, resolved_inside, safe_relative)
 
 # %% auto #0
-__all__ = ['LATEST_NS', 'IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'FileStat', 'Scan', 'printable',
-           'check_folder', 'IgnoreRules', 'ignore_rules', 'scan_folder', 'Known', 'Changes', 'diff_folder']
+__all__ = ['LATEST_NS', 'IGNORE_FILE', 'DEFAULT_IGNORED', 'MAX_IGNORE_FILE', 'MAX_STARS', 'ASIDE_LOOKS', 'FileStat', 'Scan',
+           'printable', 'check_folder', 'IgnoreRules', 'ignore_rules', 'scan_folder', 'Known', 'Changes', 'diff_folder']
 
 # %% ../nbs/01_loader.ipynb #96b33b4d
 LATEST_NS = 2**63 - 1 # the latest modification time kept, in ns: SQLite's largest integer
@@ -244,6 +244,8 @@ def _fingerprint(folder, rel: str) -> str|None:
     try: return content_hash(Path(folder)/rel)
     except OSError: return None
 
+ASIDE_LOOKS = 2_000 # images set aside whose files a run looks for (5 ms a thousand); past that, as many at random
+
 def _passed_over(scan: Scan, rel: str) -> bool:
     "Is `rel` under an entry this run passed over by its own choices (or that entry)?"
     # a path the index holds that is no text (planted) is under none
@@ -275,11 +277,13 @@ def diff_folder(folder, # the folder scanned
     indexed_ok = [rel for rel in unchanged + res.touched if known[rel].ok] # rows whose embeddings stay valid
     fresh = _link(res, scan, indexed_ok, fresh)
     gone = sorted(set(known) - set(scan.files))
-    # images with embeddings that this run leaves out by its own choices are kept for the runs that read them;
-    # those set aside before are not looked at again (a run may keep thousands so): they go when what passed
-    # them over does, or when a run reads them and they are gone
-    kept = {rel for rel in gone if _passed_over(scan, rel)
-            and (known[rel].aside or known[rel].ok and _still_there(folder, rel))}
+    # images with embeddings that this run leaves out by its own choices are kept for the runs that read them
+    passed = [rel for rel in gone if _passed_over(scan, rel)]
+    kept = {rel for rel in passed if known[rel].ok and not known[rel].aside and _still_there(folder, rel)}
+    # those set aside before, as long as they are there: looked at `ASIDE_LOOKS` at a time (some take longer)
+    earlier = [rel for rel in passed if known[rel].aside]
+    looked = earlier if len(earlier) <= ASIDE_LOOKS else random.sample(earlier, ASIDE_LOOKS)
+    kept |= set(earlier) - {rel for rel in looked if not _still_there(folder, rel)}
     res.aside = [rel for rel in gone if rel in kept and not known[rel].aside]
     res.restored = sorted(rel for rel in scan.files if rel in known and known[rel].aside)
     gone = [rel for rel in gone if rel not in kept]
