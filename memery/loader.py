@@ -139,8 +139,9 @@ def scan_folder(folder, # the folder to scan
         # each name split once: this loop runs for every file
         named = [(e, *os.path.splitext(e.name)) for e in entries]
         raws = any(ext.lower() in RAW_EXTENSIONS for _, _, ext in named)
-        jpeg_stems = ({stem.lower() for _, stem, ext in named if ext.lower() in ('.jpg', '.jpeg')}
-                      if raws else set())
+        # a RAW photo is read as its JPEG, unless the JPEG is kept out
+        jpeg_stems = ({stem.lower() for e, stem, ext in named if ext.lower() in ('.jpg', '.jpeg')
+                       and not _ignored(rules, rel + e.name, False)} if raws else set())
         for entry, stem, ext in named:
             ext = ext.lower()
             entry_rel = rel + entry.name
@@ -246,12 +247,13 @@ def _fingerprint(folder, rel: str) -> str|None:
 
 ASIDE_LOOKS = 2_000 # images set aside whose files a run looks for (5 ms a thousand); past that, as many at random
 
-def _passed_over(scan: Scan, rel: str) -> bool:
-    "Is `rel` under an entry this run passed over by its own choices (or that entry)?"
+def _passed_over(scan: Scan, rel: str, deepest: int) -> bool:
+    "Is `rel` under an entry this run passed over by its own choices (or that entry), `deepest` parts deep?"
     # a path the index holds that is no text (planted) is under none
     if not isinstance(rel, str): return False
-    parts = rel.split('/')
-    return any('/'.join(parts[:k]) in scan.passed_over for k in range(1, len(parts) + 1))
+    # no deeper than the entries: a planted path of 50,000 parts costs no more than a real one
+    parts = rel.split('/', deepest)
+    return any('/'.join(parts[:k]) in scan.passed_over for k in range(1, min(len(parts), deepest) + 1))
 
 def _still_there(folder, rel: str) -> bool:
     "Is there a file at `rel` in `folder` (through a link, a link's target)?"
@@ -276,9 +278,11 @@ def diff_folder(folder, # the folder scanned
     res.unchanged = len(unchanged)
     indexed_ok = [rel for rel in unchanged + res.touched if known[rel].ok] # rows whose embeddings stay valid
     fresh = _link(res, scan, indexed_ok, fresh)
-    gone = sorted(set(known) - set(scan.files))
+    # a path planted as bytes among them is ordered too
+    gone = sorted(set(known) - set(scan.files), key=lambda rel: (isinstance(rel, bytes), rel))
     # images with embeddings that this run leaves out by its own choices are kept for the runs that read them
-    passed = [rel for rel in gone if _passed_over(scan, rel)]
+    deepest = max((p.count('/') + 1 for p in scan.passed_over), default=0)
+    passed = [rel for rel in gone if _passed_over(scan, rel, deepest)]
     kept = {rel for rel in passed if known[rel].ok and not known[rel].aside and _still_there(folder, rel)}
     # those set aside before, as long as they are there: looked at `ASIDE_LOOKS` at a time (some take longer)
     earlier = [rel for rel in passed if known[rel].aside]
