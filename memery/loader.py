@@ -245,7 +245,8 @@ def _fingerprint(folder, rel: str) -> str|None:
     try: return content_hash(Path(folder)/rel)
     except OSError: return None
 
-ASIDE_LOOKS = 2_000 # images set aside whose files a run looks for (5 ms a thousand); past that, as many at random
+# images set aside whose files a run looks for (5 ms a thousand); past that, as many at random
+ASIDE_LOOKS = 2_000
 
 def _passed_over(scan: Scan, rel: str, deepest: int) -> bool:
     "Is `rel` under an entry this run passed over by its own choices (or that entry), `deepest` parts deep?"
