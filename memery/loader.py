@@ -30,8 +30,9 @@ class Scan:
     files: dict[str, FileStat] = field(default_factory=dict) # relative POSIX path -> stat
     problems: list[tuple[str, str]] = field(default_factory=list) # (relative path, reason)
     identities: dict[str, tuple[int, int]] = field(default_factory=dict) # relative path -> (device, inode)
-    # entries this run's own choices passed over (hidden, `ignore`, links out): their images are set aside
-    passed_over: set[str] = field(default_factory=set)
+    # entries this run's own choices passed over (hidden, `ignore`, links out): their images are set aside;
+    # with the rules of the ignore files (and defaults) in force there, which may still keep some out
+    passed_over: dict[str, list[IgnoreRules]] = field(default_factory=dict)
 
 # %% ../nbs/01_loader.ipynb #a83f0be9
 def printable(rel: str) -> str:
@@ -150,14 +151,15 @@ def scan_folder(folder, # the folder to scan
                 if hidden and not (ext in images or entry.is_dir()): continue
                 if hidden or _ignored(rules, entry_rel, entry.is_dir()):
                     # by the run's own choices alone: what .memeryignore files or the defaults keep out is not
-                    if not _ignored([r for r in rules if r is not own], entry_rel, entry.is_dir()):
-                        scan.passed_over.add(entry_rel)
+                    files_rules = [r for r in rules if r is not own]
+                    if not _ignored(files_rules, entry_rel, entry.is_dir()):
+                        scan.passed_over[entry_rel] = files_rules
                     continue
                 if entry.is_symlink() and not follow_links and resolved_inside(entry.path, inside) is None:
                     if entry.is_dir() or ext in images:
                         scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(),
                                               "link leaves the folder"))
-                    scan.passed_over.add(entry_rel)
+                    scan.passed_over[entry_rel] = [r for r in rules if r is not own]
                     continue
                 if entry.is_dir():
                     st = entry.stat()
@@ -248,13 +250,20 @@ def _fingerprint(folder, rel: str) -> str|None:
 # images set aside whose files a run looks for (5 ms a thousand); past that, as many at random
 ASIDE_LOOKS = 2_000
 
-def _passed_over(scan: Scan, rel: str, deepest: int) -> bool:
-    "Is `rel` under an entry this run passed over by its own choices (or that entry), `deepest` parts deep?"
+def _passed_over(scan: Scan, rel: str, deepest: int) -> str|None:
+    "The entry, `deepest` parts deep at most, that this run's own choices passed over and `rel` is or is under."
     # a path the index holds that is no text (planted) is under none
-    if not isinstance(rel, str): return False
+    if not isinstance(rel, str): return None
     # no deeper than the entries: a planted path of 50,000 parts costs no more than a real one
     parts = rel.split('/', deepest)
-    return any('/'.join(parts[:k]) in scan.passed_over for k in range(1, min(len(parts), deepest) + 1))
+    heads = ('/'.join(parts[:k]) for k in range(1, min(len(parts), deepest) + 1))
+    return next((head for head in heads if head in scan.passed_over), None)
+
+def _kept_out(scan: Scan, entry: str, rel: str) -> bool:
+    "Do the ignore files in force where the run passed over `entry` keep `rel`, at or under it, out?"
+    rules, parts = scan.passed_over[entry], rel.split('/')
+    folders = ('/'.join(parts[:k]) for k in range(entry.count('/') + 2, len(parts)))
+    return any(_ignored(rules, f, True) for f in folders) or _ignored(rules, rel, False)
 
 def _still_there(folder, rel: str) -> bool:
     "Is there a file at `rel` in `folder` (through a link, a link's target)?"
@@ -283,12 +292,14 @@ def diff_folder(folder, # the folder scanned
     gone = sorted(set(known) - set(scan.files), key=lambda rel: (isinstance(rel, bytes), rel))
     # images with embeddings that this run leaves out by its own choices are kept for the runs that read them
     deepest = max((p.count('/') + 1 for p in scan.passed_over), default=0)
-    passed = [rel for rel in gone if _passed_over(scan, rel, deepest)]
-    kept = {rel for rel in passed if known[rel].ok and not known[rel].aside and _still_there(folder, rel)}
-    # those set aside before, as long as they are there: looked at `ASIDE_LOOKS` at a time (some take longer)
+    passed = {rel: entry for rel in gone if (entry := _passed_over(scan, rel, deepest))}
+    # still there, and not kept out by a .memeryignore (one made since it was set aside, say)
+    kept_for_later = lambda rel: _still_there(folder, rel) and not _kept_out(scan, passed[rel], rel)
+    kept = {rel for rel in passed if known[rel].ok and not known[rel].aside and kept_for_later(rel)}
+    # those set aside before, as long as they are so: looked at `ASIDE_LOOKS` at a time (some take longer)
     earlier = [rel for rel in passed if known[rel].aside]
     looked = earlier if len(earlier) <= ASIDE_LOOKS else random.sample(earlier, ASIDE_LOOKS)
-    kept |= set(earlier) - {rel for rel in looked if not _still_there(folder, rel)}
+    kept |= set(earlier) - {rel for rel in looked if not kept_for_later(rel)}
     res.aside = [rel for rel in gone if rel in kept and not known[rel].aside]
     res.restored = sorted(rel for rel in scan.files if rel in known and known[rel].aside)
     gone = [rel for rel in gone if rel not in kept]
