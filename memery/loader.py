@@ -251,7 +251,7 @@ def _fingerprint(folder, rel: str) -> str|None:
 ASIDE_LOOKS = 2_000
 
 def _passed_over(scan: Scan, rel: str, deepest: int) -> str|None:
-    "The entry, `deepest` parts deep at most, that this run's own choices passed over and `rel` is or is under."
+    "The entry (of `deepest` parts at most) this run's own choices passed over that `rel` is, or is under."
     # a path the index holds that is no text (planted) is under none
     if not isinstance(rel, str): return None
     # no deeper than the entries: a planted path of 50,000 parts costs no more than a real one
