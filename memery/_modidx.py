@@ -461,6 +461,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'memery.loader._fingerprint': ('loader.html#_fingerprint', 'memery/loader.py'),
                                'memery.loader._ignored': ('loader.html#_ignored', 'memery/loader.py'),
                                'memery.loader._kept_out': ('loader.html#_kept_out', 'memery/loader.py'),
+                               'memery.loader._left_out': ('loader.html#_left_out', 'memery/loader.py'),
                                'memery.loader._link': ('loader.html#_link', 'memery/loader.py'),
                                'memery.loader._passed_over': ('loader.html#_passed_over', 'memery/loader.py'),
                                'memery.loader._read_ignore_file': ('loader.html#_read_ignore_file', 'memery/loader.py'),

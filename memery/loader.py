@@ -97,6 +97,16 @@ def _read_rules(path: str, rel: str, rules: list[IgnoreRules], scan) -> list[Ign
     scan.problems += [(printable(rel + IGNORE_FILE), note) for note in notes]
     return rules
 
+def _left_out(scan: Scan, rules: list[IgnoreRules], own: IgnoreRules|None, rel: str, is_dir: bool,
+              hidden: bool=False, # the entry is hidden, and the run does not read hidden ones
+             ) -> bool:
+    "Is the entry at `rel` left out? One left out by the run's `own` rules or `hidden` alone is passed over."
+    if not (hidden or _ignored(rules, rel, is_dir)): return False
+    # what .memeryignore files or the defaults keep out is no run's own choice
+    files_rules = [r for r in rules if r is not own]
+    if not _ignored(files_rules, rel, is_dir): scan.passed_over[rel] = files_rules
+    return True
+
 def _ignored(rules: list[IgnoreRules], rel: str, is_dir: bool) -> bool:
     "Do `rules`, from the top folder down, keep the entry at `rel` out?"
     for r in reversed(rules): # the deepest file decides first
@@ -125,6 +135,13 @@ def scan_folder(folder, # the folder to scan
     for depth in range(len(parts)): # the ignore files of the folders above `under` hold for it too
         _read_rules(os.path.join(folder, *parts[:depth]), ''.join(p + '/' for p in parts[:depth]),
                     rules, scan)
+        # and for the folders on the way to it: one they keep out keeps it out, as a scan of the whole would
+        head = '/'.join(parts[:depth + 1])
+        if _left_out(scan, rules, own, head, True):
+            if head not in scan.passed_over:
+                scan.problems.append((printable(head) + '/',
+                                      "an ignore rule keeps it out (a .memeryignore, or memery's defaults)"))
+            return scan
     start = os.path.join(folder, *parts)
     root = os.stat(start)
     seen = {(root.st_dev, root.st_ino)}
@@ -149,12 +166,7 @@ def scan_folder(folder, # the folder to scan
             try:
                 hidden = entry.name.startswith('.') and not include_hidden
                 if hidden and not (ext in images or entry.is_dir()): continue
-                if hidden or _ignored(rules, entry_rel, entry.is_dir()):
-                    # by the run's own choices alone: what .memeryignore files or the defaults keep out is not
-                    files_rules = [r for r in rules if r is not own]
-                    if not _ignored(files_rules, entry_rel, entry.is_dir()):
-                        scan.passed_over[entry_rel] = files_rules
-                    continue
+                if _left_out(scan, rules, own, entry_rel, entry.is_dir(), hidden): continue
                 if entry.is_symlink() and not follow_links and resolved_inside(entry.path, inside) is None:
                     if entry.is_dir() or ext in images:
                         scan.problems.append((printable(entry_rel) + '/' * entry.is_dir(),
