@@ -281,6 +281,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'memery.fileutils.connect': ('fileutils.html#connect', 'memery/fileutils.py'),
                                   'memery.fileutils.connect_read_only': ('fileutils.html#connect_read_only', 'memery/fileutils.py'),
                                   'memery.fileutils.content_hash': ('fileutils.html#content_hash', 'memery/fileutils.py'),
+                                  'memery.fileutils.counted': ('fileutils.html#counted', 'memery/fileutils.py'),
                                   'memery.fileutils.database_files': ('fileutils.html#database_files', 'memery/fileutils.py'),
                                   'memery.fileutils.existing_index_dir': ('fileutils.html#existing_index_dir', 'memery/fileutils.py'),
                                   'memery.fileutils.file_identity': ('fileutils.html#file_identity', 'memery/fileutils.py'),

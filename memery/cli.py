@@ -9,7 +9,8 @@ from dataclasses import fields
 from typing import get_args, get_origin, get_type_hints
 from . import __version__
 from .core import Query, dupes_flow, index_flow, info_flow, purge_flow, search_flow
-from .fileutils import PRECISIONS, MemeryError, RandomWeightsWarning, json_text, raw_companions, shown
+from .fileutils import (PRECISIONS, MemeryError, RandomWeightsWarning, counted, json_text,
+                              raw_companions, shown)
 from .options import (INDEX_OPTIONS, LOCAL_RAY, MODEL_OPTIONS, OPTION_LIMITS, OPTION_NAMES, Options,
                             as_options)
 from .ranker import AUTO, MATCH_SIDES, SORTS
@@ -391,7 +392,7 @@ def dupes(args) -> int:
     if not args.quiet:
         copies = sum(len(g) - 1 for g in groups)
         images = 'image that duplicates' if copies == 1 else 'images that duplicate'
-        groups_said = f"{len(groups)} group{'s' * (len(groups) != 1)}"
+        groups_said = counted(len(groups), 'group')
         print(f"memery: {groups_said}, {copies} {images} another", file=sys.stderr)
     return 0
 
@@ -404,7 +405,7 @@ def watch(args) -> int:
         if args.json: print(json_text(r.to_dict()), flush=True)
         if not args.quiet and r.changed: print('\n'.join(r.lines()), file=sys.stderr, flush=True)
         if not (args.quiet or updates):
-            print(f"memery: watching {args.path} ({r.images} images indexed); Ctrl-C stops",
+            print(f"memery: watching {args.path} ({counted(r.images, 'image')} indexed); Ctrl-C stops",
                   file=sys.stderr, flush=True)
         updates.append(r)
     wait = None if args.quiet else lambda line: print(f"memery: {line}", file=sys.stderr, flush=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 from .fileutils import (MemeryError, existing_index_dir, index_candidates, index_disk_usage,
                               index_files, index_holder, index_last_change, index_location, index_name,
-                              file_identity, irregular, is_video_name, remove_index, shown)
+                              counted, file_identity, irregular, is_video_name, remove_index, shown)
 from .dupes import DuplicateGroup, duplicate_groups
 from .indexer import Entry, Index, IndexBusy
 from .moments import UNFINISHED
@@ -66,22 +66,23 @@ class IndexReport:
         "One line saying what happened."
         if self.busy:
             return (f"{self.folder}: another memery process is updating the index; "
-                    f"searched the {self.images} images it already holds")
+                    f"searched the {counted(self.images, 'image')} it already holds")
         if self.read_only:
             return (f"{self.folder}: its index cannot be written, "
-                    f"so it was searched as it is ({self.images} images); "
+                    f"so it was searched as it is ({counted(self.images, 'image')}); "
                     f"new or changed files are not indexed until it can be")
         counts = [(self.encoded, 'encoded'), (self.read, 'read by OCR'),
                   (self.headers, 'with their headers read'), (self.moved, 'moved'),
                   (self.copied, 'copied'), (self.touched, 'touched'), (self.deleted, 'deleted'),
                   (self.set_aside, 'set aside'), (self.restored, 'back from aside'),
-                  (len(self.skipped), 'skipped'), (len(self.problems), 'unreadable entries')]
+                  (len(self.skipped), 'skipped')]
         done = [f"{n} {what}" for n, what in counts if n]
+        if self.problems: done.append(counted(len(self.problems), 'unreadable entry', 'unreadable entries'))
         if self.known_bad: done.append(f"{len(self.known_bad)} known to be unreadable")
         where = (f"; the folder cannot hold its index, which is kept in {shown(self.location)}"
                  if self.location else '')
         said = ', '.join(done) or 'nothing changed'
-        return (f"{shown(self.folder)}: {self.images} images indexed ({said}) "
+        return (f"{shown(self.folder)}: {counted(self.images, 'image')} indexed ({said}) "
                 f"in {self.seconds:.1f} s{where}")
 
     def lines(self) -> list[str]:
@@ -656,7 +657,7 @@ class IndexInfo:
         if self.problem: return f"{shown(self.path)}: {shown(self.problem)}"
         apart = [f"{n:,} {what}" for n, what in ((self.skipped, 'unreadable'), (self.aside, 'set aside'))
                  if n]
-        held = (f"{self.images:,} images" + (f" ({', '.join(apart)})" if apart else '')
+        held = (counted(self.images, 'image') + (f" ({', '.join(apart)})" if apart else '')
                 + (", text in images read" if self.reads_text else ''))
         when = time.strftime('%Y-%m-%d %H:%M', time.localtime(self.updated)) if self.updated else 'never'
         of_holder = f' (the index of {shown(self.holder)})' if self.holder else ''

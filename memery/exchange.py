@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from .core import SKIPPED_SHOWN, open_index
-from .fileutils import (MemeryError, content_hash, irregular, is_factory_name, is_video_name,
+from .fileutils import (MemeryError, content_hash, counted, irregular, is_factory_name, is_video_name,
                               open_regular, register_optional_formats, relative_path, safe_relative, shown)
 from .indexer import Entry, Index
 from .loader import check_folder, scan_folder
@@ -106,7 +106,7 @@ class ExportReport:
     def summary(self) -> str:
         "One line saying what was written."
         return (f"{shown(self.folder)}: {self.rows:,} embeddings of {shown(self.model)} (length {self.dim}) "
-                f"exported to {shown(self.out)} in {self.parts} part{'s' * (self.parts > 1)}, "
+                f"exported to {shown(self.out)} in {counted(self.parts, 'part')}, "
                 f"in {self.seconds:.1f} s")
 
     def to_dict(self) -> dict: return asdict(self)

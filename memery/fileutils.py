@@ -15,7 +15,7 @@ __all__ = ['PERMISSION_DENIED', 'VANISHED', 'OUT_OF_MEMORY', 'PASSING_REASONS', 
            'OPTIONAL_READERS', 'RAW_EXTENSIONS', 'VIDEO_EXTENSIONS', 'HASH_HEAD', 'HASH_SAMPLE', 'DEFAULT_MODEL',
            'DEFAULT_PRETRAINED', 'OPEN_CLIP_SCHEMAS', 'PRECISIONS', 'INDEX_DIRNAME', 'MemeryError',
            'IndexDamageWarning', 'RandomWeightsWarning', 'warn_random_weights', 'shown', 'unprintable', 'json_text',
-           'warnings_to', 'optional_extensions', 'register_optional_formats', 'installed', 'raw_supported',
+           'counted', 'warnings_to', 'optional_extensions', 'register_optional_formats', 'installed', 'raw_supported',
            'is_raw_name', 'video_supported', 'is_video_name', 'image_extensions', 'raw_companions', 'is_image_name',
            'NotRegular', 'open_regular', 'file_identity', 'available_memory', 'content_hash', 'relative_path',
            'safe_relative', 'resolved_inside', 'is_factory_name', 'model_key', 'with_precision', 'split_precision',
@@ -67,6 +67,14 @@ def _escaped(c: str) -> str:
 def json_text(obj) -> str:
     "`obj` as a line of JSON that cannot move or recolour a terminal: what `unprintable` finds, escaped."
     return ''.join(json.dumps(c)[1:-1] if unprintable(c) else c for c in json.dumps(obj, ensure_ascii=False))
+
+# %% ../nbs/06_fileutils.ipynb #18d5e604
+def counted(n: int, # how many
+            one: str, # the word for one
+            many: str|None=None, # the word for several, if not `one` + 's'
+           ) -> str:
+    "`n` and the word for that many: '1 image', '3 images', '0 entries'."
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 # %% ../nbs/06_fileutils.ipynb #37350c5c
 _handlers = threading.local()
