@@ -252,7 +252,8 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                 "Reads the indexes only: nothing is scanned, loaded or created.", reads=True)
     n.add_argument('--json', action='store_true',
                    help="print a JSON list of {path, model, images, skipped, reads_text, "
-                        "size (bytes), updated (seconds since the epoch), holder, problem}")
+                        "size (bytes), updated (seconds since the epoch), holder, problem, "
+                        "aside (images set aside: left out by one run's --ignore, hidden files or links)}")
     command('purge', "delete a folder's indexes",
             "Delete every index of PATH, or only one model's, "
             "named with --model, --pretrained or --precision; "
