@@ -287,7 +287,8 @@ def build_parser(with_help: bool=True, # give options with a docment their help 
                    help="the smallest cosine similarity of near-copies, "
                         "above 0 and at most 1 (default: 0.95)")
     d.add_argument('--json', action='store_true',
-                   help="print a JSON list of {keeper, others: [{path, score, identical}]}")
+                   help="print a JSON list of {keeper, keeper_id, others: [{path, score, identical, id}]} "
+                        "(ids: the images' rows, as search results give them)")
     e = command('export', "write a folder's embeddings in clip-retrieval's layout",
                 "Write the embeddings of PATH's index (for the model named) to OUT as clip-retrieval does: "
                 "img_emb/img_emb_N.npy (float16) and metadata/metadata_N.parquet (image_path, absolute, "
@@ -384,7 +385,8 @@ def dupes(args) -> int:
     "Print the groups of duplicates: the keeper, then each copy with its similarity."
     groups = dupes_flow(args.path, threshold=args.threshold, **option_keywords(args))
     if args.json: print(json_text([g.to_dict() for g in groups]))
-    else:
+    # none: nothing on stdout, not an empty line
+    elif groups:
         print('\n\n'.join('\n'.join([f"keep\t{shown(g.keeper, path=True)}",
                                      *(f"{d.score:.3f}\t{shown(d.path, path=True)}"
                                        + '\t(identical)' * d.identical

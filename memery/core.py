@@ -48,7 +48,7 @@ class IndexReport:
     moments: int = 0 # moments of videos encoded in this run (the videos are among `encoded`)
     headers: int = 0 # images indexed before memery read headers, whose headers were read in this run
     skipped: list[tuple[str, str]] = field(default_factory=list) # images unreadable this run: (path, reason)
-    problems: list[tuple[str, str]] = field(default_factory=list) # unreadable folder entries: (path, reason)
+    problems: list[tuple[str, str]] = field(default_factory=list) # entries not read, and why: (path, reason)
     known_bad: list[tuple[str, str]] = field(default_factory=list, repr=False) # unreadable earlier, unchanged
     busy: bool = False # another process was updating the index, so this run did not
     read_only: bool = False # the index cannot be written: it was searched as it is, this run changed nothing
@@ -77,7 +77,8 @@ class IndexReport:
                   (self.set_aside, 'set aside'), (self.restored, 'back from aside'),
                   (len(self.skipped), 'skipped')]
         done = [f"{n} {what}" for n, what in counts if n]
-        if self.problems: done.append(counted(len(self.problems), 'unreadable entry', 'unreadable entries'))
+        # a folder it cannot open, a link out not followed, a subfolder an ignore rule keeps out
+        if self.problems: done.append(counted(len(self.problems), 'entry not read', 'entries not read'))
         if self.known_bad: done.append(f"{len(self.known_bad)} known to be unreadable")
         where = (f"; the folder cannot hold its index, which is kept in {shown(self.location)}"
                  if self.location else '')
@@ -86,7 +87,7 @@ class IndexReport:
                 f"in {self.seconds:.1f} s{where}")
 
     def lines(self) -> list[str]:
-        "The skipped files and unreadable entries (the first `SKIPPED_SHOWN`) and why; then the summary."
+        "The skipped files and entries not read (the first `SKIPPED_SHOWN`) and why; then the summary."
         every = self.skipped + self.problems
         lines = [f"skipped {shown(p, path=True)}: {shown(r)}" for p, r in every[:SKIPPED_SHOWN]]
         if len(every) > SKIPPED_SHOWN:
@@ -410,9 +411,10 @@ class Results(Found):
         q, folders = self.query, ', '.join(str(i.folder) for i in self.indexes)
         if not any(i.count() for i in self.indexes):
             aside = sum(i.count('aside') for i in self.indexes)
-            left_out = (f" ({aside} set aside: left out by this run's --ignore, hidden files or links)"
-                        if aside else '')
-            return f"no images are indexed in {folders}{left_out}"
+            if not aside: return f"no images are indexed in {folders}"
+            return (f"nothing to search in {folders}: its {counted(aside, 'image')} indexed are set aside, "
+                    "left out by this run's --ignore, hidden files or links "
+                    "(a run without them searches them)")
         if q.offset: return f"no results after the first {q.offset}"
         if q.match == 'text':
             where = "its folder and file names, its place, people or captions" + (

@@ -237,6 +237,11 @@ def test_dupes_groups_copies_and_bursts(tmp_path, env):
     text = memery('dupes', folder, '--threshold', '0.95', *COLOURS, env=env).stdout
     assert text.splitlines()[0] == f"keep\t{folder/'red.png'}" and len(text.split('\n\n')) == 2
     assert memery('dupes', folder, '--threshold', '1.5', *COLOURS, env=env).returncode == 2
+    # no group: nothing on stdout (a script counting lines counts none)
+    make_colour_folder(tmp_path/'apart', ['red', 'blue'])
+    assert memery('index', tmp_path/'apart', '--quiet', *COLOURS, env=env).returncode == 0
+    none = memery('dupes', tmp_path/'apart', *COLOURS, env=env)
+    assert (none.returncode, none.stdout, none.stderr) == (0, '', "memery: 0 groups, 0 images that duplicate another\n")
     assert sorted(p.name for p in folder.rglob('*.*') if '.memery' not in p.parts) == sorted(['red.png', 'blue.png', 'yellow.png', 'purple.png', 'red.jpg', 'red small.png',
                                                                  'red q90.jpg', 'shot 0.png', 'shot 1.png', 'shot 2.png']) # nothing deleted
 
